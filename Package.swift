@@ -1,0 +1,48 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Custody",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "custody", targets: ["custody"]),
+        .executable(name: "virtual-sim", targets: ["virtual-sim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // libpcsclite's C API, nothing else; only the PCSC target imports it.
+        .systemLibrary(
+            name: "CPCSCLite",
+            pkgConfig: "libpcsclite",
+            providers: [.apt(["libpcsclite-dev"])]
+        ),
+        // Typed Swift wrapper over PC/SC: contexts, readers, cards, status changes, PCSCError.
+        .target(name: "PCSC", dependencies: ["CPCSCLite"]),
+        // APDUs, status words, the read-only guard, transcripts, SIM file decoders, the ID read.
+        .target(
+            name: "SIMCard",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Resources/mcc-mnc.csv"), .copy("Resources/e118-iin.csv")]
+        ),
+        .executableTarget(
+            name: "custody",
+            dependencies: [
+                "PCSC", "SIMCard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "virtual-sim",
+            dependencies: [
+                "SIMCard",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SIMCard"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

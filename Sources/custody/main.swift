@@ -1,0 +1,1 @@
+print("custody: not built yet")

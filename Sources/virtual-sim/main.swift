@@ -1,0 +1,1 @@
+print("virtual-sim: not built yet")
