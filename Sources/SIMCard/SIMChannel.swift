@@ -1,0 +1,114 @@
+import Foundation
+
+/// Sends raw APDU bytes to a card and returns its raw answer (data + SW1 SW2).
+/// The PC/SC card conforms in the `custody` executable; tests use scripted transports.
+public protocol CardTransport {
+    func transmit(_ command: [UInt8]) throws -> [UInt8]
+}
+
+/// Which command set a card speaks.
+public enum CardDialect: String, Codable, Sendable {
+    /// Classic GSM SIM (TS 51.011): class byte A0, SELECT answers 9Fxx.
+    case classicSIM = "SIM"
+    /// UICC (TS 102 221): class byte 00, SELECT answers 61xx and an FCP.
+    case uicc = "UICC"
+
+    public var classByte: UInt8 { self == .classicSIM ? 0xA0 : 0x00 }
+}
+
+public enum SIMChannelError: Error, CustomStringConvertible {
+    /// The read-only guard stopped the command before it reached the card.
+    case refused(command: CommandAPDU, reason: String)
+    /// The transport failed: card removed, reader gone, pcscd stopped.
+    case transport(command: CommandAPDU, underlying: any Error)
+    /// The card answered something that is not a response APDU.
+    case malformedResponse(command: CommandAPDU, bytes: [UInt8])
+
+    public var description: String {
+        switch self {
+        case .refused(let c, let reason):
+            "refused to send \(c.instruction.name) (\(Hex.string(c.bytes))): \(reason); Custody never writes to evidence"
+        case .transport(let c, let underlying):
+            "\(c.instruction.name) (\(Hex.string(c.bytes))) did not reach the card: \(underlying)"
+        case .malformedResponse(let c, let bytes):
+            "card answered \(c.instruction.name) with \(bytes.count) byte(s) that are not a response (\(Hex.string(bytes))): the card or reader is faulty"
+        }
+    }
+}
+
+/// The only way Custody talks to a card: a read-only guard in front of the transport, the
+/// T=0 response dance (61xx/9Fxx → GET RESPONSE, 6Cxx/67xx → resend with the right Le), and a
+/// transcript of every exchange.
+public final class SIMChannel {
+    public let transport: any CardTransport
+    public var dialect: CardDialect
+    public private(set) var transcript = Transcript()
+
+    public init(transport: any CardTransport, dialect: CardDialect = .uicc) {
+        self.transport = transport
+        self.dialect = dialect
+    }
+
+    /// Sends `command` and follows the T=0 dance to the final answer. Status words are not
+    /// errors here: callers decide what 6A82 or 6982 mean for them.
+    public func send(_ command: CommandAPDU) throws(SIMChannelError) -> ResponseAPDU {
+        var response = try exchange(command)
+        var collected: [UInt8] = []
+        var resentWithCorrectLength = false
+        while true {
+            if let available = response.status.responseBytesAvailable {
+                collected += response.data
+                let getResponse = CommandAPDU(cla: command.cla, ins: Instruction.getResponse.rawValue, p1: 0, p2: 0,
+                                              le: UInt8(truncatingIfNeeded: available))
+                response = try exchange(getResponse)
+            } else if !resentWithCorrectLength, let le = correctedLength(response.status) {
+                resentWithCorrectLength = true
+                var again = command
+                again.le = UInt8(truncatingIfNeeded: le)
+                response = try exchange(again)
+            } else {
+                return ResponseAPDU(data: collected + response.data, status: response.status)
+            }
+        }
+    }
+
+    /// 6Cxx always names the right Le; 67xx does when xx is not 00.
+    private func correctedLength(_ status: StatusWord) -> Int? {
+        if let le = status.correctLength { return le }
+        if status.sw1 == 0x67, status.sw2 != 0 { return Int(status.sw2) }
+        return nil
+    }
+
+    /// One command, one answer: guard, transmit, parse, log.
+    private func exchange(_ command: CommandAPDU) throws(SIMChannelError) -> ResponseAPDU {
+        let started = Date()
+        var entry = TranscriptEntry(time: Timestamp.rfc3339(started), command: Hex.string(command.bytes),
+                                    response: "", sw: nil, microseconds: 0)
+        if let reason = ReadOnlyPolicy.refusal(for: command) {
+            entry.refused = reason
+            transcript.append(entry)
+            throw .refused(command: command, reason: reason)
+        }
+        let raw: [UInt8]
+        do {
+            raw = try transport.transmit(command.bytes)
+        } catch {
+            entry.microseconds = Self.micros(since: started)
+            entry.error = String(describing: error)
+            transcript.append(entry)
+            throw .transport(command: command, underlying: error)
+        }
+        entry.microseconds = Self.micros(since: started)
+        guard let response = try? ResponseAPDU(parsing: raw[...]) else {
+            entry.error = "malformed response \(Hex.string(raw))"
+            transcript.append(entry)
+            throw .malformedResponse(command: command, bytes: raw)
+        }
+        entry.response = Hex.string(response.data)
+        entry.sw = response.status.hex
+        transcript.append(entry)
+        return response
+    }
+
+    private static func micros(since start: Date) -> Int { Int(Date().timeIntervalSince(start) * 1_000_000) }
+}

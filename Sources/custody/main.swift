@@ -1,1 +1,0 @@
-print("custody: not built yet")
