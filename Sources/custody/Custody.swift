@@ -8,7 +8,7 @@ struct Custody: AsyncParsableCommand {
         commandName: "custody",
         abstract: "Forensic SIM acquisition and chain of custody for seized SIM cards.",
         version: version,
-        subcommands: [Readers.self]
+        subcommands: [Readers.self, SIM.self]
     )
 }
 
@@ -16,6 +16,6 @@ struct SIM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Read SIM cards without changing them.",
-        subcommands: []
+        subcommands: [SIMRead.self]
     )
 }

@@ -1,0 +1,96 @@
+import ArgumentParser
+import PCSC
+import SIMCard
+
+struct SIMRead: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "Read a SIM's identity (ICCID, IMSI, operator, PIN state) without changing it.",
+        discussion: "Never writes and never presents a PIN. Exit status 2 means the read is incomplete (card removed or faulty)."
+    )
+
+    @Option(help: "Reader name as `custody readers` shows it. Default: the only reader holding a card.")
+    var reader: String?
+
+    @Flag(help: "Print JSON (schema custody.sim.identity/1, see docs/ACQUISITION.md).")
+    var json = false
+
+    func run() async throws {
+        try reportingFailures {
+            let context = try PCSCContext()
+            let chosen = try ReaderChoice.choose(reader, in: context)
+            if !json, reader == nil { printError("using reader \"\(chosen)\", the only one with a card") }
+            let card: PCSCCard
+            do throws(PCSCError) {
+                card = try context.connect(reader: chosen)
+            } catch {
+                throw CustodyFailure(connectFailure: error, reader: chosen)
+            }
+            let atr = try card.atr()
+            let identity = IdentityReader().read(transport: PCSCTransport(card: card), atr: atr, reader: chosen)
+            try? card.disconnect()
+            if json { try printJSON(identity) } else { IdentityText.print(identity) }
+            if !identity.complete {
+                throw CustodyFailure("read of the card in \"\(chosen)\" is INCOMPLETE after \(identity.apduCount) APDUs: \(identity.incompleteReason ?? "unknown cause"); reinsert the card and read it again",
+                                     exitCode: ExitStatus.incompleteRead)
+            }
+        }
+    }
+}
+
+/// A connected PC/SC card as the SIM library's transport.
+struct PCSCTransport: CardTransport {
+    let card: PCSCCard
+
+    func transmit(_ command: [UInt8]) throws -> [UInt8] { try card.transmit(command) }
+}
+
+enum ReaderChoice {
+    /// The reader to read from: the named one (exact name, or a unique case-insensitive part of
+    /// one), or else the only reader holding a card.
+    static func choose(_ requested: String?, in context: PCSCContext) throws -> String {
+        let names = try context.readers()
+        guard !names.isEmpty else { throw CustodyFailure(PCSCError(function: "SCardListReaders", code: .noReadersAvailable)) }
+        let states = try context.states(of: names)
+        if let requested {
+            let matches = names.contains(requested) ? [requested] : names.filter { $0.localizedCaseInsensitiveContains(requested) }
+            guard matches.count == 1, let name = matches.first else {
+                let why = matches.isEmpty ? "not found" : "matches \(matches.count) readers"
+                throw CustodyFailure("reader \"\(requested)\" \(why): readers are \(names.map { "\"\($0)\"" }.joined(separator: ", ")) (see `custody readers`)")
+            }
+            let state = states.first { $0.reader == name }
+            if state?.isMute == true {
+                throw CustodyFailure("the card in reader \"\(name)\" does not answer (mute): reseat it, clean its contacts, or try another reader")
+            }
+            guard state?.cardPresent == true else {
+                throw CustodyFailure("no card in reader \"\(name)\": insert the SIM (in an ID-1 adapter if needed) and retry")
+            }
+            return name
+        }
+        let withCard = states.filter(\.cardPresent).map(\.reader)
+        switch withCard.count {
+        case 1: return withCard[0]
+        case 0:
+            let mute = states.filter(\.isMute).map(\.reader)
+            if !mute.isEmpty { throw CustodyFailure("the card in \"\(mute[0])\" does not answer (mute): reseat it, clean its contacts, or try another reader") }
+            throw CustodyFailure("no card in any of the \(names.count) reader(s): insert a SIM and retry")
+        default:
+            throw CustodyFailure("cards are present in \(withCard.count) readers (\(withCard.map { "\"\($0)\"" }.joined(separator: ", "))): choose one with --reader")
+        }
+    }
+}
+
+extension CustodyFailure {
+    init(connectFailure error: PCSCError, reader: String) {
+        switch error.code {
+        case .sharingViolation:
+            self.init("reader \"\(reader)\" is in use by another program (\(error.code.name)): close it (pcsc_scan, a browser, another custody) and retry")
+        case .noSmartcard, .removedCard:
+            self.init("no card in reader \"\(reader)\" (\(error.code.name)): insert the SIM and retry")
+        case .unresponsiveCard, .unsupportedCard, .unpoweredCard:
+            self.init("the card in reader \"\(reader)\" does not answer (\(error.code.name)): reseat it, clean its contacts, or try another reader")
+        default:
+            self.init(error)
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+
+/// Counters reported by `stats`.
+struct Stats {
+    var apdus = 0
+    var writeClassAPDUs = 0
+    var pinTriesConsumed = 0
+    var pinPresentations = 0
+    var atrRequests = 0
+}
+
+/// Fault injection armed from the control socket; each counts APDUs still to be answered normally.
+struct Faults {
+    var removeAfter: Int?
+    var muteAfter: Int?
+    var garbageAfter: Int?
+    var muted = false
+    var garbage = false
+
+    var description: String {
+        var parts: [String] = []
+        if let n = removeAfter { parts.append("remove-after \(n)") }
+        if let n = muteAfter { parts.append("mute-after \(n)") }
+        if let n = garbageAfter { parts.append("garbage-after \(n)") }
+        if muted { parts.append("muted") }
+        if garbage { parts.append("garbage") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// What the vpcd loop should do with the APDU it just received.
+enum FaultAction { case answer, removeNow, mute, garbage }
+
+/// State shared by the vpcd loop thread, the control-socket thread and the signal handlers.
+/// `@unchecked Sendable` because every mutable field is read and written only while holding
+/// `cond` (an NSCondition, also used to wake the loop when a card is inserted).
+final class SimState: @unchecked Sendable {
+    let cond = NSCondition()
+    /// The examiner's intent: card in the reader or not.
+    private(set) var wantInserted: Bool
+    /// The connected vpcd socket, or -1. Only the loop thread opens and closes it (with the
+    /// lock held); other threads may only `shutdown` it while holding the lock.
+    private var vpcdFD: Int32 = -1
+    private var stats = Stats()
+    private var faults = Faults()
+    private var profileName: String
+    private var profilePath: String
+    /// Set by `insert PATH`; the loop loads it before reconnecting.
+    private var nextProfilePath: String?
+    private var pinSnapshot: (pin1: Int, puk1: Int, pin2: Int, puk2: Int, pin1Enabled: Bool) = (0, 0, 0, 0, false)
+    /// Bumped by every remove/insert so a connect attempt started earlier is abandoned.
+    private(set) var generation = 0
+
+    init(inserted: Bool, profileName: String, profilePath: String) {
+        wantInserted = inserted; self.profileName = profileName; self.profilePath = profilePath
+    }
+
+    private func locked<T>(_ body: () -> T) -> T { cond.lock(); defer { cond.unlock() }; return body() }
+
+    // MARK: control side
+
+    func remove() {
+        locked {
+            wantInserted = false
+            generation += 1
+            faults = Faults()
+            if vpcdFD >= 0 { _ = shutdown(vpcdFD, Int32(SHUT_RDWR)) }
+            cond.broadcast()
+        }
+    }
+
+    /// Inserts the card (optionally a different profile); waits up to `wait` seconds for vpcd.
+    func insert(profilePath path: String?, wait: TimeInterval) -> Bool {
+        cond.lock(); defer { cond.unlock() }
+        if let path { nextProfilePath = path }
+        if vpcdFD >= 0, path != nil {
+            // Swap the card: pull the old one first.
+            _ = shutdown(vpcdFD, Int32(SHUT_RDWR))
+        }
+        wantInserted = true
+        generation += 1
+        faults = Faults()
+        cond.broadcast()
+        let deadline = Date(timeIntervalSinceNow: wait)
+        while !(vpcdFD >= 0 && nextProfilePath == nil) {
+            if !cond.wait(until: deadline) { break }
+        }
+        return vpcdFD >= 0 && nextProfilePath == nil
+    }
+
+    func arm(_ kind: String, _ n: Int) {
+        locked {
+            switch kind {
+            case "remove-after": faults.removeAfter = n
+            case "mute-after": faults.muteAfter = n
+            default: faults.garbageAfter = n
+            }
+        }
+    }
+
+    func resetStats() { locked { stats = Stats() } }
+
+    func statsJSON() -> String {
+        locked {
+            var fields: [(String, String)] = [
+                ("apdus", "\(stats.apdus)"),
+                ("writeClassAPDUs", "\(stats.writeClassAPDUs)"),
+                ("pinTriesConsumed", "\(stats.pinTriesConsumed)"),
+                ("pinPresentations", "\(stats.pinPresentations)"),
+                ("atrRequests", "\(stats.atrRequests)"),
+                ("inserted", "\(wantInserted)"),
+                ("connected", "\(vpcdFD >= 0)"),
+                ("profile", JSON.string(profileName)),
+                ("profilePath", JSON.string(profilePath)),
+                ("pin1Tries", "\(pinSnapshot.pin1)"),
+                ("puk1Tries", "\(pinSnapshot.puk1)"),
+                ("pin2Tries", "\(pinSnapshot.pin2)"),
+                ("puk2Tries", "\(pinSnapshot.puk2)"),
+                ("pin1Enabled", "\(pinSnapshot.pin1Enabled)"),
+            ]
+            fields.append(("faults", JSON.string(faults.description)))
+            return JSON.object(fields)
+        }
+    }
+
+    // MARK: loop side
+
+    /// Blocks until the card should be in the reader; returns a profile path to load, if any.
+    func waitUntilInserted() -> (generation: Int, newProfile: String?) {
+        cond.lock(); defer { cond.unlock() }
+        while !wantInserted { cond.wait() }
+        return (generation, nextProfilePath)
+    }
+
+    func profileLoaded(name: String, path: String) {
+        locked { profileName = name; profilePath = path; nextProfilePath = nil }
+    }
+
+    func profileFailed() { locked { nextProfilePath = nil; wantInserted = false; cond.broadcast() } }
+
+    /// Publishes a freshly connected socket unless a remove/insert happened meanwhile.
+    func attach(_ fd: Int32, generation g: Int) -> Bool {
+        locked {
+            guard wantInserted, g == generation, nextProfilePath == nil else { return false }
+            vpcdFD = fd
+            cond.broadcast()
+            return true
+        }
+    }
+
+    func stillWanted(generation g: Int) -> Bool { locked { wantInserted && g == generation } }
+
+    func detachAndClose(_ fd: Int32) {
+        locked {
+            if vpcdFD == fd { vpcdFD = -1 }
+            close(fd)
+            cond.broadcast()
+        }
+    }
+
+    func countATR() { locked { stats.atrRequests += 1 } }
+
+    /// Counts a received APDU and decides whether a fault applies to it.
+    func receivedAPDU(writeClass: Bool) -> FaultAction {
+        locked {
+            stats.apdus += 1
+            if writeClass { stats.writeClassAPDUs += 1 }
+            if let n = faults.removeAfter {
+                if n <= 1 { faults.removeAfter = nil; wantInserted = false; generation += 1; return .removeNow }
+                faults.removeAfter = n - 1
+            }
+            if let n = faults.muteAfter {
+                if n <= 0 { faults.muteAfter = nil; faults.muted = true } else { faults.muteAfter = n - 1 }
+            }
+            if let n = faults.garbageAfter {
+                if n <= 0 { faults.garbageAfter = nil; faults.garbage = true } else { faults.garbageAfter = n - 1 }
+            }
+            if faults.muted { return .mute }
+            if faults.garbage { return .garbage }
+            return .answer
+        }
+    }
+
+    func answered(_ o: Outcome, card: Card) {
+        locked {
+            if o.pinPresented { stats.pinPresentations += 1 }
+            if o.tryConsumed { stats.pinTriesConsumed += 1 }
+            pinSnapshot = (card.pin1.tries, card.puk1.tries, card.pin2.tries, card.puk2.tries, card.pin1.enabled)
+        }
+    }
+}
+
+/// Minimal JSON writing (the values are numbers, booleans, hex and names).
+enum JSON {
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    static func object(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    }
+}
