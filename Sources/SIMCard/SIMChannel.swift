@@ -23,6 +23,8 @@ public enum SIMChannelError: Error, CustomStringConvertible {
     case transport(command: CommandAPDU, underlying: any Error)
     /// The card answered something that is not a response APDU.
     case malformedResponse(command: CommandAPDU, bytes: [UInt8])
+    /// The reader delivered an empty answer: the card left or lost power mid-command.
+    case noAnswer(command: CommandAPDU)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum SIMChannelError: Error, CustomStringConvertible {
             "refused to send \(c.instruction.name) (\(Hex.string(c.bytes))): \(reason); Custody never writes to evidence"
         case .transport(let c, let underlying):
             "\(c.instruction.name) (\(Hex.string(c.bytes))) did not reach the card: \(underlying)"
+        case .noAnswer(let c):
+            "card gave no answer to \(c.instruction.name) (\(Hex.string(c.bytes))): it was removed or lost power"
         case .malformedResponse(let c, let bytes):
             "card answered \(c.instruction.name) with \(bytes.count) byte(s) that are not a response (\(Hex.string(bytes))): the card or reader is faulty"
         }
@@ -99,6 +103,11 @@ public final class SIMChannel {
             throw .transport(command: command, underlying: error)
         }
         entry.microseconds = Self.micros(since: started)
+        if raw.isEmpty {
+            entry.error = "no answer"
+            transcript.append(entry)
+            throw .noAnswer(command: command)
+        }
         guard let response = try? ResponseAPDU(parsing: raw[...]) else {
             entry.error = "malformed response \(Hex.string(raw))"
             transcript.append(entry)

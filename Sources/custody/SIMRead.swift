@@ -27,14 +27,31 @@ struct SIMRead: AsyncParsableCommand {
                 throw CustodyFailure(connectFailure: error, reader: chosen)
             }
             let atr = try card.atr()
-            let identity = IdentityReader().read(transport: PCSCTransport(card: card), atr: atr, reader: chosen)
+            var identity = IdentityReader().read(transport: PCSCTransport(card: card), atr: atr, reader: chosen)
             try? card.disconnect()
+            if !identity.complete, Self.cardLeft(chosen, context: context) {
+                identity.incompleteReason = "card removed during the read (\(identity.incompleteReason ?? ""))"
+            }
             if json { try printJSON(identity) } else { IdentityText.print(identity) }
             if !identity.complete {
                 throw CustodyFailure("read of the card in \"\(chosen)\" is INCOMPLETE after \(identity.apduCount) APDUs: \(identity.incompleteReason ?? "unknown cause"); reinsert the card and read it again",
                                      exitCode: ExitStatus.incompleteRead)
             }
         }
+    }
+}
+
+extension SIMRead {
+    /// After a read broke off: whether the card left the reader. pcscd polls readers every
+    /// few hundred milliseconds, so its state may lag the failed command; wait up to 1.5 s.
+    static func cardLeft(_ reader: String, context: PCSCContext) -> Bool {
+        guard var states = try? context.states(of: [reader]) else { return false }
+        let deadline = ContinuousClock.now + .milliseconds(1500)
+        while states.first?.cardPresent == true, ContinuousClock.now < deadline {
+            guard let next = try? context.waitForChange(states, timeout: deadline - ContinuousClock.now) else { break }
+            states = next
+        }
+        return states.first?.cardPresent == false
     }
 }
 

@@ -156,6 +156,7 @@ struct Profile {
 
     static func load(path: String) throws(ProfileError) -> Profile {
         func fail(_ why: String) -> ProfileError { ProfileError("profile \(path): \(why)") }
+        guard FileManager.default.fileExists(atPath: path) else { throw fail("no such file") }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw fail("cannot read file (\(error.localizedDescription))")
