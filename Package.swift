@@ -41,6 +41,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
+        .executableTarget(
+            name: "id-read-bench",
+            dependencies: ["PCSC", "SIMCard"],
+            path: "Benchmarks/IDRead"
+        ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard"]),
     ],

@@ -1,0 +1,1 @@
+print("id-read-bench: being written")
