@@ -12,6 +12,10 @@ import Darwin
 /// meant for another thread: it stops a blocking `waitForChange`.
 public final class PCSCContext {
     let handle: SCARDCONTEXT
+    /// Shared with the cards connected through this context: once one of them is wedged in a
+    /// transmit that never returns, libpcsclite holds this context's lock for good, and
+    /// releasing the context would block forever.
+    let health = ContextHealth()
 
     /// `SCardEstablishContext` (system scope).
     public init() throws(PCSCError) {
@@ -20,8 +24,9 @@ public final class PCSCContext {
         handle = context
     }
 
-    /// `SCardReleaseContext`.
-    deinit { SCardReleaseContext(handle) }
+    /// `SCardReleaseContext`, unless a wedged card still holds the context (the process's
+    /// exit then closes the connection to pcscd).
+    deinit { if !health.wedged { SCardReleaseContext(handle) } }
 
     /// Reader names as pcscd reports them (`SCardListReaders`, multi-string split).
     /// No reader attached is an empty list, not an error.
@@ -85,11 +90,15 @@ public final class PCSCContext {
         var active: DWORD = 0
         let wanted = protocols.reduce(DWORD(0)) { $0 | $1.mask }
         try check(SCardConnect(handle, reader, share.rawValue, wanted, &card, &active), "SCardConnect")
-        return PCSCCard(handle: card, reader: reader, activeProtocol: CardProtocol(mask: active))
+        return PCSCCard(handle: card, reader: reader, activeProtocol: CardProtocol(mask: active), context: health)
     }
 
     /// A handle another thread may use to stop this context's blocking wait.
     public var canceller: PCSCCanceller { PCSCCanceller(context: handle) }
+}
+
+final class ContextHealth {
+    var wedged = false
 }
 
 /// Stops a blocking `waitForChange` on its context from another thread (`SCardCancel`).

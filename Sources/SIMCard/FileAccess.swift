@@ -2,6 +2,12 @@
 /// The caller names files; the card's own headers say how to read them.
 public struct FileAccess {
     public let channel: SIMChannel
+    /// The file being read while a read is under way, so that a read cut short by the card
+    /// leaving still records the header and bytes already received.
+    public var fileInProgress: FileReading? { progress.reading }
+    private let progress = Progress()
+
+    private final class Progress { var reading: FileReading? }
 
     public init(channel: SIMChannel) { self.channel = channel }
 
@@ -31,7 +37,15 @@ public struct FileAccess {
     /// Selects `fid` in the current DF and reads it whole, as its header says.
     /// Absent and protected files come back as such; only transport faults throw.
     public func readElementaryFile(_ fid: UInt16, name: String, path: String) throws(SIMChannelError) -> FileReading {
-        var reading = FileReading(path: path, name: name, status: .failed, sw: "")
+        let reading = try readTracked(fid, name: name, path: path)
+        progress.reading = nil
+        return reading
+    }
+
+    /// Reads a file, keeping `progress` up to date; on a throw it keeps the partial file.
+    private func readTracked(_ fid: UInt16, name: String, path: String) throws(SIMChannelError) -> FileReading {
+        var reading = FileReading(path: path, name: name, status: .interrupted, sw: "")
+        progress.reading = reading
         let selected = try select(fid)
         reading.sw = selected.status.hex
         guard selected.status.isSuccess else {
@@ -39,7 +53,9 @@ public struct FileAccess {
             return reading
         }
         reading.header = Hex.string(selected.data)
+        progress.reading = reading
         guard let header = try? FileHeader(decoding: selected.data[...], dialect: dialect) else {
+            reading.status = .failed
             return reading
         }
         reading.structure = header.structure
@@ -49,6 +65,7 @@ public struct FileAccess {
         case .linearFixed, .cyclic:
             return try readRecords(into: reading, length: header.recordLength ?? 0, count: header.recordCount ?? 0)
         default:
+            reading.status = .failed
             return reading
         }
     }
@@ -68,6 +85,7 @@ public struct FileAccess {
                 return reading
             }
             content += answer.data
+            progress.reading?.content = Hex.string(content)
         }
         reading.status = .read
         reading.content = Hex.string(content)
@@ -87,6 +105,7 @@ public struct FileAccess {
                 return reading
             }
             records.append(Hex.string(answer.data))
+            progress.reading?.records = records
         }
         reading.status = .read
         reading.records = records

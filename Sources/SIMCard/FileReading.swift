@@ -8,8 +8,10 @@ public struct FileReading: Codable, Sendable, Hashable {
         case notFound
         /// Reading needs a PIN the examiner has not presented (6982 / 9804).
         case protected
-        /// The card answered another error status word; see `sw`.
+        /// The card answered another error status word (see `sw`), or a header that does not decode.
         case failed
+        /// The read broke off (card removed, mute, garbage): what arrived before is kept.
+        case interrupted
     }
 
     /// Path from the MF, e.g. `3F00/2FE2`, or from an application, e.g. `ADF.USIM/6F07`.

@@ -73,11 +73,13 @@ public struct IdentityReader {
         let channel = SIMChannel(transport: transport)
         var identity = SIMIdentity(reader: reader, atr: Hex.string(atr),
                                    atrProtocols: ATRInfo(atr).protocols.map { "T=\($0)" })
+        let files = FileAccess(channel: channel)
         do {
-            try walk(FileAccess(channel: channel), into: &identity)
+            try walk(files, into: &identity)
         } catch {
             identity.complete = false
             identity.incompleteReason = String(describing: error)
+            if let partial = files.fileInProgress { identity.files.append(partial) }
         }
         identity.transcript = channel.transcript
         identity.apduCount = channel.transcript.sentCount
@@ -158,7 +160,7 @@ public struct IdentityReader {
         switch imsiFile.status {
         case .protected: view.state = .pinRequired
         case .notFound: view.state = .notFound
-        case .failed: view.state = .failed
+        case .failed, .interrupted: view.state = .failed
         case .read:
             do throws(DecodeError) {
                 let imsi = try IMSI(decoding: (imsiFile.contentBytes ?? [])[...])

@@ -31,7 +31,7 @@ public enum SIMChannelError: Error, CustomStringConvertible {
         case .refused(let c, let reason):
             "refused to send \(c.instruction.name) (\(Hex.string(c.bytes))): \(reason); Custody never writes to evidence"
         case .transport(let c, let underlying):
-            "\(c.instruction.name) (\(Hex.string(c.bytes))) did not reach the card: \(underlying)"
+            "\(c.instruction.name) (\(Hex.string(c.bytes))) failed: \(underlying)"
         case .noAnswer(let c):
             "card gave no answer to \(c.instruction.name) (\(Hex.string(c.bytes))): it was removed or lost power"
         case .malformedResponse(let c, let bytes):

@@ -15,6 +15,13 @@ struct SIMRead: AsyncParsableCommand {
     @Flag(help: "Print JSON (schema custody.sim.identity/1, see docs/ACQUISITION.md).")
     var json = false
 
+    @Option(help: "Seconds to wait for the card's answer to one command before calling it mute.")
+    var apduTimeout: Double = 5
+
+    func validate() throws {
+        guard apduTimeout > 0 else { throw ValidationError("--apdu-timeout must be more than 0 seconds") }
+    }
+
     func run() async throws {
         try reportingFailures {
             let context = try PCSCContext()
@@ -27,9 +34,10 @@ struct SIMRead: AsyncParsableCommand {
                 throw CustodyFailure(connectFailure: error, reader: chosen)
             }
             let atr = try card.atr()
-            var identity = IdentityReader().read(transport: PCSCTransport(card: card), atr: atr, reader: chosen)
+            var identity = IdentityReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))), atr: atr, reader: chosen)
             try? card.disconnect()
-            if !identity.complete, Self.cardLeft(chosen, context: context) {
+            // A wedged card's transmit still holds the context's lock: ask nothing more of it.
+            if !identity.complete, !card.isWedged, Self.cardLeft(chosen, context: context) {
                 identity.incompleteReason = "card removed during the read (\(identity.incompleteReason ?? ""))"
             }
             if json { try printJSON(identity) } else { IdentityText.print(identity) }
@@ -58,8 +66,9 @@ extension SIMRead {
 /// A connected PC/SC card as the SIM library's transport.
 struct PCSCTransport: CardTransport {
     let card: PCSCCard
+    let timeout: Duration
 
-    func transmit(_ command: [UInt8]) throws -> [UInt8] { try card.transmit(command) }
+    func transmit(_ command: [UInt8]) throws -> [UInt8] { try card.transmit(command, timeout: timeout) }
 }
 
 enum ReaderChoice {

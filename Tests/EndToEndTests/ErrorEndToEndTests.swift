@@ -21,6 +21,34 @@ extension EndToEnd {
         expectOneLine(output, containing: "pcscd is not running")
     }
 
+    @Test func noReaderAttached() throws {
+        let rig = try Rig.running()
+        let empty = try Rig.readerlessEnvironment()
+        let read = try rig.run("custody", ["sim", "read"], environment: empty)
+        #expect(read.status == 1)
+        expectOneLine(read, containing: "no smart-card reader found")
+        let list = try rig.run("custody", ["readers", "--json"], environment: empty)
+        #expect(list.status == 0, "no reader is an empty list, not an error")
+        #expect(list.stdout.contains("\"readers\" : [\n\n  ]"))
+    }
+
+    @Test func muteCardTimesOutAsIncomplete() throws {
+        let rig = try Rig.running()
+        let reader = try rig.reader(profile: "usim-iccid20")
+        try rig.control(reader, "mute-after", "4")
+        defer { _ = try? rig.control(reader, "remove"); _ = try? rig.control(reader, "insert"); try? rig.waitForCard(reader, present: true) }
+        let started = ContinuousClock.now
+        let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--apdu-timeout", "1", "--json"])
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(output.status == 2)
+        expectOneLine(output, containing: "did not answer within 1.0 seconds")
+        let identity = try JSONDecoder().decode(SIMIdentity.self, from: Data(output.stdout.utf8))
+        #expect(!identity.complete)
+        let interrupted = identity.files.last
+        #expect(interrupted?.status == .interrupted)
+        #expect(interrupted?.header != nil, "the header received before the card went mute is kept")
+    }
+
     @Test func unknownReaderName() throws {
         let rig = try Rig.running()
         let output = try rig.run("custody", ["sim", "read", "--reader", "No Such Reader 99"])

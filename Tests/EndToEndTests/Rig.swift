@@ -52,13 +52,24 @@ struct Rig {
             let profile = try JSONDecoder().decode(ProfileExpect.self, from: Data(contentsOf: URL(fileURLWithPath: f[3])))
             return Reader(index: Int(f[0])!, name: f[1], control: f[2], profilePath: f[3], expect: profile.expect)
         }
+        return Rig(directory: dir, readers: readers, environment: try exports(of: dir))
+    }
+
+    /// The environment of the rig in `dir` (its `env` file of `export NAME=VALUE` lines).
+    static func exports(of dir: String) throws -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         for line in try String(contentsOfFile: dir + "/env", encoding: .utf8).split(separator: "\n")
         where line.hasPrefix("export ") {
             let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1).map(String.init)
             environment[pair[0]] = pair[1]
         }
-        return Rig(directory: dir, readers: readers, environment: environment)
+        return environment
+    }
+
+    /// Environment pointing at the second rig Scripts/test starts: a pcscd with no readers.
+    static func readerlessEnvironment() throws -> [String: String] {
+        let dir = try #require(ProcessInfo.processInfo.environment["CUSTODY_EMPTY_RIG_DIR"], "Scripts/test starts a rig with no readers")
+        return try exports(of: dir)
     }
 
     struct RigMissing: Error, CustomStringConvertible {
