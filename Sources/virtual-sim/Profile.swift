@@ -67,7 +67,6 @@ struct ProfileError: Error, CustomStringConvertible {
 
 enum CardMode: String, Sendable { case classic, uicc }
 enum AnswerStyle: String, Sendable { case t0, t1 }
-enum EFStructure: String, Sendable { case transparent, linearFixed, cyclic }
 
 enum AccessCondition: String, Sendable {
     case always, pin1, pin2, adm, never
@@ -105,7 +104,8 @@ final class FileNode {
     let name: String
     let aid: [UInt8]
     let sfi: UInt8?
-    let structure: EFStructure
+    /// `.dedicatedFile` for the MF, DFs and ADFs.
+    let structure: FileStructure
     let contents: [UInt8]
     let records: [[UInt8]]
     let recordLength: Int
@@ -119,7 +119,7 @@ final class FileNode {
     var isDF: Bool { kind != .ef }
     var fileSize: Int { structure == .transparent ? contents.count : recordLength * records.count }
 
-    init(kind: NodeKind, fid: UInt16?, name: String, aid: [UInt8], sfi: UInt8?, structure: EFStructure,
+    init(kind: NodeKind, fid: UInt16?, name: String, aid: [UInt8], sfi: UInt8?, structure: FileStructure,
          contents: [UInt8], records: [[UInt8]], recordLength: Int, read: AccessCondition,
          update: AccessCondition, explicitHeader: [UInt8]?, explicitClassicHeader: [UInt8]?) {
         self.kind = kind; self.fid = fid; self.name = name; self.aid = aid; self.sfi = sfi
@@ -131,14 +131,6 @@ final class FileNode {
     var fidHex: String { fid.map { Hex.string([UInt8($0 >> 8), UInt8($0 & 0xFF)]) } ?? "(no FID)" }
 }
 
-struct PinSpec: Sendable {
-    var value: [UInt8]       // ASCII digits, padded with FF to 8 bytes
-    var enabled: Bool
-    var tries: Int
-    var maxTries: Int
-    var okWhenDisabled: Bool
-}
-
 /// A validated profile: everything the card needs, parsed once at load.
 struct Profile {
     var path: String
@@ -148,10 +140,11 @@ struct Profile {
     var classicToo: Bool
     var style: AnswerStyle
     var freeMemory: Int
-    var pin1: PinSpec
-    var pin2: PinSpec
-    var puk1: PinSpec
-    var puk2: PinSpec
+    /// Initial states; the card works on copies.
+    var pin1: PinState
+    var pin2: PinState
+    var puk1: PinState
+    var puk2: PinState
     var mf: FileNode
 
     static func load(path: String) throws(ProfileError) -> Profile {
@@ -177,11 +170,11 @@ struct Profile {
         }
         if mode == .classic, file.classicToo != nil { throw fail("classicToo only applies to mode \"uicc\"") }
 
-        func pin(_ p: ProfileFile.PinFile?, _ label: String, digits: ClosedRange<Int>, defaultTries: Int) throws(ProfileError) -> PinSpec {
+        func pin(_ p: ProfileFile.PinFile?, _ label: String, digits: ClosedRange<Int>, defaultTries: Int) throws(ProfileError) -> PinState {
             guard let p else {
                 // Absent: a default, initialised, enabled secret nobody knows.
                 let v = Array(repeating: UInt8(ascii: "9"), count: digits.lowerBound)
-                return PinSpec(value: pad(v), enabled: true, tries: defaultTries, maxTries: defaultTries, okWhenDisabled: false)
+                return PinState(value: pad(v), enabled: true, tries: defaultTries, maxTries: defaultTries, okWhenDisabled: false)
             }
             guard digits.contains(p.value.count), p.value.allSatisfy({ $0.isASCII && $0.isNumber }) else {
                 throw fail("\(label).value must be \(digits.lowerBound) to \(digits.upperBound) digits")
@@ -191,7 +184,7 @@ struct Profile {
             }
             let q = p.queryWhenDisabled ?? "tries"
             guard q == "tries" || q == "ok" else { throw fail("\(label).queryWhenDisabled must be \"tries\" or \"ok\"") }
-            return PinSpec(value: pad(Array(p.value.utf8)), enabled: p.enabled ?? true, tries: p.tries,
+            return PinState(value: pad(Array(p.value.utf8)), enabled: p.enabled ?? true, tries: p.tries,
                            maxTries: p.maxTries, okWhenDisabled: q == "ok")
         }
         let pin1 = try pin(file.pins?.pin1, "pins.pin1", digits: 4...8, defaultTries: 3)
@@ -202,6 +195,7 @@ struct Profile {
             throw fail("a PUK cannot be disabled")
         }
 
+        if let m = file.freeMemory, !(0...0xFFFF).contains(m) { throw fail("freeMemory must be 0...65535") }
         guard file.mf.type == "mf" else { throw fail("the root node \"mf\" must have type \"mf\"") }
         let mf = try buildNode(file.mf, mode: mode, fail: fail)
         if mf.fid != 0x3F00 { throw fail("the MF must have fid 3F00") }
@@ -246,12 +240,12 @@ struct Profile {
             }
             return a
         }
-        var structure = EFStructure.transparent
+        var structure = FileStructure.dedicatedFile
         var contents: [UInt8] = []
         var records: [[UInt8]] = []
         var recordLength = 0
         if kind == .ef {
-            guard let s = EFStructure(rawValue: n.structure ?? "") else {
+            guard let s = FileStructure(rawValue: n.structure ?? ""), [.transparent, .linearFixed, .cyclic].contains(s) else {
                 throw fail("\(what): structure must be transparent, linearFixed or cyclic")
             }
             structure = s
@@ -259,6 +253,8 @@ struct Profile {
             if s == .transparent {
                 guard let c = try hex(n.contents, "contents") else { throw fail("\(what): a transparent EF needs contents") }
                 if n.records != nil { throw fail("\(what): a transparent EF has contents, not records") }
+                // Classic headers give the size in 2 bytes.
+                if c.count > 0xFFFF { throw fail("\(what): contents must be at most 65535 bytes") }
                 contents = c
             } else {
                 guard let rl = n.recordLength, (1...255).contains(rl) else {
@@ -337,7 +333,7 @@ enum ATRCheck {
             let x = atr[1...].reduce(0, ^)
             if x != 0 {
                 let tck = atr[1..<(atr.count - 1)].reduce(0, ^)
-                return String(format: "TCK is %02X but must be %02X", atr.last!, tck)
+                return "TCK is \(Hex.string(atr.suffix(1))) but must be \(Hex.string([tck]))"
             }
         }
         return nil

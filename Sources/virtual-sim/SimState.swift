@@ -181,10 +181,11 @@ final class SimState: @unchecked Sendable {
         }
     }
 
-    func answered(_ o: Outcome, card: Card) {
+    /// Counts what an APDU did (nil: a card was just loaded) and snapshots its PIN counters.
+    func answered(_ o: Outcome?, card: Card) {
         locked {
-            if o.pinPresented { stats.pinPresentations += 1 }
-            if o.tryConsumed { stats.pinTriesConsumed += 1 }
+            if o?.pinPresented == true { stats.pinPresentations += 1 }
+            if o?.tryConsumed == true { stats.pinTriesConsumed += 1 }
             pinSnapshot = (card.pin1.tries, card.puk1.tries, card.pin2.tries, card.puk2.tries, card.pin1.enabled)
         }
     }

@@ -70,7 +70,7 @@ final class VPCDLink {
 
     init(host: String, port: UInt16, state: SimState, log: APDULog?, card: Card) {
         self.host = host; self.port = port; self.state = state; self.log = log; self.card = card
-        state.answered(Outcome(response: []), card: card)
+        state.answered(nil, card: card)
     }
 
     func run() -> Never {
@@ -81,7 +81,7 @@ final class VPCDLink {
                     let p = try Profile.load(path: path)
                     card = Card(profile: p)
                     state.profileLoaded(name: p.name, path: path)
-                    state.answered(Outcome(response: []), card: card)
+                    state.answered(nil, card: card)
                 } catch {
                     FileHandle.standardError.write(Data("virtual-sim: \(error)\n".utf8))
                     state.profileFailed()
@@ -139,8 +139,9 @@ final class VPCDLink {
             case .answer:
                 let outcome = card.process(frame)
                 state.answered(outcome, card: card)
-                log?.write(command: frame, response: outcome.response, writeClass: writeClass, fault: nil)
-                if !send(fd, outcome.response) { return }
+                let response = outcome.response.bytes
+                log?.write(command: frame, response: response, writeClass: writeClass, fault: nil)
+                if !send(fd, response) { return }
             }
         }
     }
