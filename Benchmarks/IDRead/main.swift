@@ -1,1 +1,285 @@
-print("id-read-bench: being written")
+// id-read-bench: how fast Custody's ID read is on a reader, against the same APDUs sent raw.
+//
+//   id-read-bench [--reads N] [--warmup N] [--library-reads N] [--labels readers.tsv] [--json] [READER...]
+//
+// For each reader (default: every reader holding a card), connect once (exclusive), then
+// interleave full ID reads (`IdentityReader().read`) with raw replays of that card's ID-read
+// command bytes through `PCSCCard.transmit`. See docs/BENCHMARKS.md.
+import Foundation
+import PCSC
+import SIMCard
+
+struct Options {
+    var reads = 60
+    var warmup = 5
+    var libraryReads = 300
+    var json = false
+    var labels: String?
+    var readers: [String] = []
+
+    static let usage = """
+        usage: id-read-bench [--reads N] [--warmup N] [--library-reads N] [--labels readers.tsv] [--json] [READER...]
+          --reads N          measured ID reads and raw replays per reader (default 60)
+          --warmup N         unmeasured ID reads and replays first (default 5)
+          --library-reads N  ID reads over the recorded answers, no I/O (default 300; 0 = skip)
+          --labels FILE      rig readers.tsv: name each reader by its profile
+          --json             print JSON instead of the table
+          READER             reader names (default: all readers with a card)
+        """
+
+    static func parse(_ args: [String]) -> Options {
+        var o = Options()
+        var i = 0
+        func value(_ name: String) -> String {
+            i += 1
+            guard i < args.count else { fail("\(name) needs a value\n\(usage)") }
+            return args[i]
+        }
+        func count(_ name: String, minimum: Int) -> Int {
+            let text = value(name)
+            guard let n = Int(text), n >= minimum else { fail("\(name) must be an integer ≥ \(minimum), not \"\(text)\"") }
+            return n
+        }
+        while i < args.count {
+            switch args[i] {
+            case "--reads": o.reads = count("--reads", minimum: 1)
+            case "--warmup": o.warmup = count("--warmup", minimum: 1)
+            case "--library-reads": o.libraryReads = count("--library-reads", minimum: 0)
+            case "--labels": o.labels = value("--labels")
+            case "--json": o.json = true
+            case "-h", "--help": print(usage); exit(0)
+            case let a where a.hasPrefix("--"): fail("unknown option \(a)\n\(usage)")
+            case let a: o.readers.append(a)
+            }
+            i += 1
+        }
+        return o
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("id-read-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("id-read-bench: \(message)\n".utf8))
+}
+
+/// One reader's results.
+struct CardResult: Encodable {
+    var reader: String
+    var label: String
+    var cardType: String
+    var cardProtocol: String
+    var atrProtocols: [String]
+    var apdusPerRead: Int
+    var minimum: MinimumAPDUs
+    var apduRatio: Double
+    var idRead: Timing
+    var rawReplay: Timing
+    var timeRatio: Double
+    var usPerAPDUIdRead: Double
+    var usPerAPDURaw: Double
+    /// Median over the measured reads of the transcript's own per-exchange times, summed.
+    var transcriptExchangeMsMedian: Double
+    /// The ID read over recorded answers (no card, no PC/SC): the library's own CPU cost.
+    var libraryOnly: Timing?
+    var readsPerMinute: Double
+    /// Measured reads whose command sequence differed from the reference read.
+    var sequenceChanges: Int
+    /// Raw replays whose status words differed from the reference read's.
+    var replayStatusMismatches: Int
+    var warnings: [String]
+}
+
+struct Report: Encodable {
+    var schema = "custody.bench.id-read/1"
+    var startup: Startup
+    var reads: Int
+    var warmup: Int
+    var libraryReads: Int
+    var cards: [CardResult]
+}
+
+let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+let clock = ContinuousClock()
+
+/// One-off cost paid by the first ID read of a process (so by every `custody sim read`):
+/// parsing the bundled operator and issuer tables. Measured here, before any read.
+struct Startup: Encodable {
+    var operatorTableMs: Double
+    var issuerTableMs: Double
+}
+let startup: Startup = {
+    let t0 = clock.now
+    _ = OperatorDirectory.shared
+    let t1 = clock.now
+    _ = IssuerDirectory.shared
+    let t2 = clock.now
+    return Startup(operatorTableMs: Timing.ms(t1 - t0), issuerTableMs: Timing.ms(t2 - t1))
+}()
+
+func labels(from path: String?) -> [String: String] {
+    guard let path else { return [:] }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(path)") }
+    var map: [String: String] = [:]
+    for line in text.split(separator: "\n").dropFirst() {
+        let cells = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        guard cells.count >= 4 else { continue }
+        map[cells[1]] = URL(fileURLWithPath: cells[3]).deletingPathExtension().lastPathComponent
+    }
+    return map
+}
+
+func bench(reader: String, label: String, context: PCSCContext) throws -> CardResult {
+    let card = try context.connect(reader: reader, share: .exclusive)
+    defer { try? card.disconnect() }
+    let atr = try card.atr()
+    let link = CardLink(card: card)
+    let reader0 = IdentityReader()
+    var warnings: [String] = []
+
+    // Warm-up: loads the operator and issuer tables (once per process), warms caches; the last
+    // warm-up read is the reference whose commands are replayed.
+    var reference = reader0.read(transport: link, atr: atr, reader: reader)
+    for _ in 1..<options.warmup { reference = IdentityReader().read(transport: link, atr: atr, reader: reader) }
+    guard reference.complete else { throw BenchError.incomplete(reader, reference.incompleteReason ?? "?") }
+    let sent = reference.transcript.entries.filter { $0.sw != nil }
+    let commands = sent.map { Hex.bytes($0.command)! }
+    let expectedSW = sent.map { $0.sw! }
+    let referenceCommands = reference.transcript.entries.map(\.command)
+
+    func replay() throws -> [[UInt8]] {
+        var answers: [[UInt8]] = []
+        answers.reserveCapacity(commands.count)
+        for command in commands { answers.append(try card.transmit(command)) }
+        return answers
+    }
+    for _ in 0..<options.warmup { _ = try replay() }
+
+    var idTimes: [Duration] = [], rawTimes: [Duration] = [], exchangeMs: [Double] = []
+    var sequenceChanges = 0, mismatches = 0
+    func measureID() {
+        let start = clock.now
+        let identity = IdentityReader().read(transport: link, atr: atr, reader: reader)
+        idTimes.append(clock.now - start)
+        if !identity.complete || identity.transcript.entries.map(\.command) != referenceCommands { sequenceChanges += 1 }
+        exchangeMs.append(Double(identity.transcript.entries.reduce(0) { $0 + $1.microseconds }) / 1000)
+    }
+    func measureRaw() throws {
+        let start = clock.now
+        let answers = try replay()
+        rawTimes.append(clock.now - start)
+        let sws = answers.map { Hex.string($0.suffix(2)) }
+        if sws != expectedSW { mismatches += 1 }
+    }
+    // Interleaved, alternating which goes first (ABBA), so drift and noise hit both alike.
+    for i in 0..<options.reads {
+        if i % 2 == 0 { measureID(); try measureRaw() } else { try measureRaw(); measureID() }
+    }
+
+    var library: Timing?
+    if options.libraryReads > 0 {
+        let recorded = RecordedCard(transcript: reference.transcript)
+        var times: [Duration] = []
+        for i in 0..<(options.libraryReads + options.warmup) {
+            recorded.rewind()
+            let start = clock.now
+            let identity = IdentityReader().read(transport: recorded, atr: atr, reader: reader)
+            let elapsed = clock.now - start
+            if i >= options.warmup { times.append(elapsed) }
+            if identity.contentSHA256 != reference.contentSHA256 {
+                warnings.append("in-memory read decoded differently from the card read"); break
+            }
+        }
+        library = Timing(times)
+    }
+
+    let proto = card.activeProtocol.rawValue
+    let minimum = MinimumAPDUs(.init(identity: reference, protocolName: proto))
+    let usesGetResponse = commands.contains { $0.count >= 2 && $0[1] == 0xC0 }
+    if usesGetResponse != (minimum.style == .getResponse) {
+        warnings.append("protocol \(proto) but the card \(usesGetResponse ? "needed" : "did not need") GET RESPONSE: minimum assumes \(minimum.style.rawValue)")
+    }
+    if sequenceChanges > 0 { warnings.append("\(sequenceChanges) measured read(s) sent a different command sequence") }
+    if mismatches > 0 { warnings.append("\(mismatches) raw replay(s) got different status words from the reference read") }
+
+    let id = Timing(idTimes), raw = Timing(rawTimes)
+    let apdus = reference.apduCount
+    return CardResult(
+        reader: reader, label: label, cardType: reference.cardType?.rawValue ?? "?", cardProtocol: proto,
+        atrProtocols: reference.atrProtocols, apdusPerRead: apdus, minimum: minimum,
+        apduRatio: Double(apdus) / Double(max(1, minimum.total)),
+        idRead: id, rawReplay: raw, timeRatio: id.medianMs / max(raw.medianMs, 1e-9),
+        usPerAPDUIdRead: id.medianMs * 1000 / Double(apdus), usPerAPDURaw: raw.medianMs * 1000 / Double(commands.count),
+        transcriptExchangeMsMedian: Timing.percentile(exchangeMs.sorted(), 0.5),
+        libraryOnly: library, readsPerMinute: 60_000 / id.medianMs,
+        sequenceChanges: sequenceChanges, replayStatusMismatches: mismatches, warnings: warnings)
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case incomplete(String, String)
+    var description: String {
+        switch self {
+        case .incomplete(let r, let why): "ID read on \"\(r)\" is incomplete: \(why)"
+        }
+    }
+}
+
+// ---- run ----
+let context: PCSCContext
+do { context = try PCSCContext() } catch { fail("\(error) (is pcscd running? for the rig: source DIR/env)") }
+let nameOf = labels(from: options.labels)
+var readers = options.readers
+if readers.isEmpty {
+    do {
+        readers = try context.states(of: context.readers()).filter(\.cardPresent).map(\.reader)
+    } catch { fail("\(error)") }
+    if readers.isEmpty { fail("no reader holds a card") }
+}
+
+var results: [CardResult] = []
+var failed = false
+for reader in readers {
+    let label = nameOf[reader] ?? reader
+    if !options.json { note("\(label): \(options.warmup) warm-up + \(options.reads) measured reads on \"\(reader)\"") }
+    do {
+        results.append(try bench(reader: reader, label: label, context: context))
+    } catch {
+        note("\(label): \(error)")
+        failed = true
+    }
+}
+
+if options.json {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data = try encoder.encode(Report(startup: startup, reads: options.reads, warmup: options.warmup,
+                                         libraryReads: options.libraryReads, cards: results))
+    print(String(decoding: data, as: UTF8.self))
+} else {
+    let header = ["card", "type", "proto", "APDUs", "min", "APDU/min", "ID ms", "ID p90", "raw ms", "ID/raw",
+                  "µs/APDU ID", "µs/APDU raw", "lib ms", "reads/min"]
+    let rows = results.map { r in
+        [r.label, r.cardType, r.cardProtocol, String(r.apdusPerRead), String(r.minimum.total), fmt(r.apduRatio),
+         fmt(r.idRead.medianMs), fmt(r.idRead.p90Ms), fmt(r.rawReplay.medianMs), fmt(r.timeRatio),
+         fmt(r.usPerAPDUIdRead, 0), fmt(r.usPerAPDURaw, 0), r.libraryOnly.map { fmt($0.medianMs, 3) } ?? "-",
+         fmt(r.readsPerMinute, 0)]
+    }
+    print("ID read vs raw transmit of the same APDUs: \(options.reads) interleaved reads per card, medians (ms)")
+    print(table(header, rows))
+    if !results.isEmpty {
+        let idRatios = results.map(\.timeRatio).sorted(), apduRatios = results.map(\.apduRatio).sorted()
+        print("")
+        print("ID/raw time ratio: median \(fmt(Timing.percentile(idRatios, 0.5))), range \(fmt(idRatios.first!))–\(fmt(idRatios.last!))")
+        print("APDUs/minimum:     median \(fmt(Timing.percentile(apduRatios, 0.5))), range \(fmt(apduRatios.first!))–\(fmt(apduRatios.last!))")
+        print("lib ms = the same ID read over recorded answers (no card, no PC/SC): the library's own CPU time per read")
+        print("reads/min = 60000 / ID median: sustained ID reads per minute on one reader")
+        print("once per process (every `custody sim read`): operator table \(fmt(startup.operatorTableMs)) ms + issuer table \(fmt(startup.issuerTableMs)) ms to load")
+    }
+    for r in results {
+        for w in r.warnings { print("warning: \(r.label): \(w)") }
+    }
+}
+if failed { exit(1) }

@@ -1,0 +1,82 @@
+import Foundation
+import PCSC
+import SIMCard
+
+/// A connected PC/SC card as the SIM library's transport (the same 3 lines as the
+/// `PCSCTransport` of the custody executable, which a benchmark cannot import).
+struct CardLink: CardTransport {
+    let card: PCSCCard
+    func transmit(_ command: [UInt8]) throws -> [UInt8] { try card.transmit(command) }
+}
+
+/// Answers from a recorded transcript, in order, without any I/O: running the ID read over it
+/// measures what the library itself costs per read (guard, parsing, decoding, transcript,
+/// hashes), with the card and PC/SC stack taken out.
+final class RecordedCard: CardTransport {
+    private let answers: [[UInt8]]
+    private var next = 0
+
+    init(transcript: Transcript) {
+        answers = transcript.entries.filter { $0.sw != nil }.map { Hex.bytes($0.response + ($0.sw ?? ""))! }
+    }
+
+    func rewind() { next = 0 }
+
+    func transmit(_ command: [UInt8]) throws -> [UInt8] {
+        defer { next += 1 }
+        return answers[next % answers.count]
+    }
+}
+
+/// Summary statistics over durations, in milliseconds.
+struct Timing: Encodable {
+    var samples: Int
+    var medianMs: Double
+    var p90Ms: Double
+    var minMs: Double
+    var maxMs: Double
+
+    init(_ durations: [Duration]) {
+        let ms = durations.map(Self.ms).sorted()
+        samples = ms.count
+        medianMs = Self.percentile(ms, 0.5)
+        p90Ms = Self.percentile(ms, 0.9)
+        minMs = ms.first ?? 0
+        maxMs = ms.last ?? 0
+    }
+
+    static func ms(_ d: Duration) -> Double {
+        let (s, atto) = d.components
+        return Double(s) * 1000 + Double(atto) / 1e15
+    }
+
+    /// Linear interpolation between closest ranks (the median of an even count is the mean
+    /// of the two middle values).
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let position = q * Double(sorted.count - 1)
+        let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
+        return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
+    }
+}
+
+func fmt(_ value: Double, _ decimals: Int = 2) -> String { String(format: "%.\(decimals)f", value) }
+
+/// Left-aligned plain-text table.
+func table(_ header: [String], _ rows: [[String]]) -> String {
+    let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { i, c in c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            .joined(separator: "  ").trimmingTrailingSpaces()
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }
+    return ([line(header), line(rule)] + rows.map(line)).joined(separator: "\n")
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
