@@ -27,7 +27,7 @@ struct Readers: AsyncParsableCommand {
         try reportingFailures {
             let context = try PCSCContext()
             let atrList = ATRList.system
-            let entries = try context.states(of: context.readers()).map { state in
+            let entries = try context.states(of: context.readers().sorted()).map { state in
                 let present = state.cardPresent
                 return Entry(name: state.reader, cardPresent: present, mute: state.isMute,
                              atr: present ? Hex.string(state.atr) : nil,
