@@ -54,7 +54,7 @@ struct MinimumAPDUs: Encodable {
         /// Bytes in EF.AD, nil when unknown (not read).
         var adSize: Int?
 
-        init(identity: SIMIdentity, protocolName: String) {
+        init(identity: SIMAcquisition, protocolName: String) {
             dialect = identity.cardType ?? .uicc
             // T=1 carries a case-4 answer in one exchange; T=0 needs 61xx/9Fxx + GET RESPONSE.
             style = protocolName == "T=1" ? .direct : .getResponse

@@ -3,7 +3,7 @@
 //   id-read-bench [--reads N] [--warmup N] [--library-reads N] [--labels readers.tsv] [--json] [READER...]
 //
 // For each reader (default: every reader holding a card), connect once (exclusive), then
-// interleave full ID reads (`IdentityReader().read`) with raw replays of that card's ID-read
+// interleave full ID reads (`SIMReader().read`) with raw replays of that card's ID-read
 // command bytes through `PCSCCard.transmit`. See docs/BENCHMARKS.md.
 import Foundation
 import PCSC
@@ -137,13 +137,13 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
     defer { try? card.disconnect() }
     let atr = try card.atr()
     let link = CardLink(card: card)
-    let reader0 = IdentityReader()
+    let reader0 = SIMReader()
     var warnings: [String] = []
 
     // Warm-up: loads the operator and issuer tables (once per process), warms caches; the last
     // warm-up read is the reference whose commands are replayed.
     var reference = reader0.read(transport: link, atr: atr, reader: reader)
-    for _ in 1..<options.warmup { reference = IdentityReader().read(transport: link, atr: atr, reader: reader) }
+    for _ in 1..<options.warmup { reference = SIMReader().read(transport: link, atr: atr, reader: reader) }
     guard reference.complete else { throw BenchError.incomplete(reader, reference.incompleteReason ?? "?") }
     let sent = reference.transcript.entries.filter { $0.sw != nil }
     let commands = sent.map { Hex.bytes($0.command)! }
@@ -162,7 +162,7 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
     var sequenceChanges = 0, mismatches = 0
     func measureID() {
         let start = clock.now
-        let identity = IdentityReader().read(transport: link, atr: atr, reader: reader)
+        let identity = SIMReader().read(transport: link, atr: atr, reader: reader)
         idTimes.append(clock.now - start)
         if !identity.complete || identity.transcript.entries.map(\.command) != referenceCommands { sequenceChanges += 1 }
         exchangeMs.append(Double(identity.transcript.entries.reduce(0) { $0 + $1.microseconds }) / 1000)
@@ -186,7 +186,7 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
         for i in 0..<(options.libraryReads + options.warmup) {
             recorded.rewind()
             let start = clock.now
-            let identity = IdentityReader().read(transport: recorded, atr: atr, reader: reader)
+            let identity = SIMReader().read(transport: recorded, atr: atr, reader: reader)
             let elapsed = clock.now - start
             if i >= options.warmup { times.append(elapsed) }
             if identity.contentSHA256 != reference.contentSHA256 {

@@ -83,12 +83,14 @@ public final class SIMChannel {
         return nil
     }
 
-    /// One command, one answer: guard, transmit, parse, log.
-    private func exchange(_ command: CommandAPDU) throws(SIMChannelError) -> ResponseAPDU {
+    /// One command, one answer: guard, transmit, parse, log. `redacting` is only for the
+    /// examiner's PIN: the guard is bypassed and the command's data is left out of the log.
+    fileprivate func exchange(_ command: CommandAPDU, redacting redaction: String? = nil) throws(SIMChannelError) -> ResponseAPDU {
         let started = Date()
-        var entry = TranscriptEntry(time: Timestamp.rfc3339(started), command: Hex.string(command.bytes),
-                                    response: "", sw: nil, microseconds: 0)
-        if let reason = ReadOnlyPolicy.refusal(for: command) {
+        let logged = redaction == nil ? command.bytes : [command.cla, command.ins, command.p1, command.p2]
+        var entry = TranscriptEntry(time: Timestamp.rfc3339(started), command: Hex.string(logged),
+                                    response: "", sw: nil, microseconds: 0, redacted: redaction)
+        if redaction == nil, let reason = ReadOnlyPolicy.refusal(for: command) {
             entry.refused = reason
             transcript.append(entry)
             throw .refused(command: command, reason: reason)
@@ -120,4 +122,28 @@ public final class SIMChannel {
     }
 
     private static func micros(since start: Date) -> Int { Int(Date().timeIntervalSince(start) * 1_000_000) }
+}
+
+/// A PIN the examiner supplied for one card (printed on its packaging, say). Only digits, 4 to
+/// 8 of them (TS 102 221 §9.5.1, TS 51.011 §9.3); it never appears in a transcript or record.
+public struct ExaminerPIN: Sendable {
+    fileprivate let digits: [UInt8]
+
+    public init?(_ text: String) {
+        guard (4...8).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        digits = Array(text.utf8)
+    }
+
+    /// The 8-byte PIN block: ASCII digits padded with FF.
+    fileprivate var block: [UInt8] { digits + Array(repeating: 0xFF, count: 8 - digits.count) }
+}
+
+extension SIMChannel {
+    /// The one exception to the read-only rule (DESIGN.md rule 2): VERIFY PIN1 with the PIN the
+    /// examiner supplied. Callers decide whether it may be presented (tries left); this sends it
+    /// once, never retries, and logs it with the PIN bytes redacted.
+    public func presentExaminerPIN(_ pin: ExaminerPIN) throws(SIMChannelError) -> StatusWord {
+        let command = CommandAPDU(cla: dialect.classByte, ins: Instruction.verify.rawValue, p1: 0x00, p2: 0x01, data: pin.block)
+        return try exchange(command, redacting: "PIN block (8 bytes) not recorded").status
+    }
 }

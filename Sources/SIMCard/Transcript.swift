@@ -17,6 +17,8 @@ public struct TranscriptEntry: Codable, Sendable, Hashable {
     public var refused: String?
     /// Why the exchange failed in the transport (card removed, reader gone, garbage answer).
     public var error: String?
+    /// What was left out of `command` (the examiner's PIN block); nil for every other command.
+    public var redacted: String?
 }
 
 /// The APDU transcript of one session with a card. Every command is logged, including those
@@ -32,11 +34,11 @@ public struct Transcript: Codable, Sendable, Hashable {
     public var sentCount: Int { entries.lazy.filter { $0.refused == nil }.count }
 
     /// SHA-256 (hex) over the canonical transcript serialisation of docs/ACQUISITION.md:
-    /// one line per entry, `time|command|response|sw|microseconds|refused|error` + LF.
+    /// one line per entry, `time|command|response|sw|microseconds|refused|error|redacted` + LF.
     public var sha256: String {
         var hasher = SHA256()
         for e in entries {
-            let line = [e.time, e.command, e.response, e.sw ?? "", String(e.microseconds), e.refused ?? "", e.error ?? ""]
+            let line = [e.time, e.command, e.response, e.sw ?? "", String(e.microseconds), e.refused ?? "", e.error ?? "", e.redacted ?? ""]
                 .joined(separator: "|") + "\n"
             hasher.update(data: Array(line.utf8))
         }

@@ -12,7 +12,7 @@ struct SIMRead: AsyncParsableCommand {
     @Option(help: "Reader name as `custody readers` shows it. Default: the only reader holding a card.")
     var reader: String?
 
-    @Flag(help: "Print JSON (schema custody.sim.identity/1, see docs/ACQUISITION.md).")
+    @Flag(help: "Print JSON (schema custody.sim.acquisition/1, see docs/ACQUISITION.md).")
     var json = false
 
     @Option(help: "Seconds to wait for the card's answer to one command before calling it mute.")
@@ -34,13 +34,13 @@ struct SIMRead: AsyncParsableCommand {
                 throw CustodyFailure(connectFailure: error, reader: chosen)
             }
             let atr = try card.atr()
-            var identity = IdentityReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))), atr: atr, reader: chosen)
+            var identity = SIMReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))), atr: atr, reader: chosen)
             try? card.disconnect()
             // A wedged card's transmit still holds the context's lock: ask nothing more of it.
             if !identity.complete, !card.isWedged, Self.cardLeft(chosen, context: context) {
                 identity.incompleteReason = "card removed during the read (\(identity.incompleteReason ?? ""))"
             }
-            if json { try printJSON(identity) } else { IdentityText.print(identity) }
+            if json { try printJSON(identity) } else { AcquisitionText.print(identity) }
             if !identity.complete {
                 throw CustodyFailure("read of the card in \"\(chosen)\" is INCOMPLETE after \(identity.apduCount) APDUs: \(identity.incompleteReason ?? "unknown cause"); reinsert the card and read it again",
                                      exitCode: ExitStatus.incompleteRead)

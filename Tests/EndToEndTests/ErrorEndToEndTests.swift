@@ -42,7 +42,7 @@ extension EndToEnd {
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(output.status == 2)
         expectOneLine(output, containing: "did not answer within 1.0 seconds")
-        let identity = try JSONDecoder().decode(SIMIdentity.self, from: Data(output.stdout.utf8))
+        let identity = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
         #expect(!identity.complete)
         let interrupted = identity.files.last
         #expect(interrupted?.status == .interrupted)
@@ -83,7 +83,7 @@ extension EndToEnd {
         let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--json"])
         #expect(output.status == 2)
         expectOneLine(output, containing: "INCOMPLETE")
-        let identity = try JSONDecoder().decode(SIMIdentity.self, from: Data(output.stdout.utf8))
+        let identity = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
         #expect(!identity.complete)
         #expect(identity.incompleteReason?.hasPrefix("card removed during the read") == true, "\(identity.incompleteReason ?? "")")
         #expect(identity.apduCount == 6, "5 APDUs answered, the 6th reached the card and got no answer")

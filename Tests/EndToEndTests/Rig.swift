@@ -132,9 +132,9 @@ struct Rig {
     }
 
     /// `custody sim read --json` on a reader, decoded.
-    func readIdentity(_ reader: Reader) throws -> (Output, SIMIdentity) {
+    func readIdentity(_ reader: Reader) throws -> (Output, SIMAcquisition) {
         let output = try run("custody", ["sim", "read", "--reader", reader.name, "--json"])
-        let identity = try JSONDecoder().decode(SIMIdentity.self, from: Data(output.stdout.utf8))
+        let identity = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
         return (output, identity)
     }
 

@@ -25,7 +25,7 @@ extension EndToEnd {
         let (output, identity) = try rig.readIdentity(reader)
         #expect(output.status == 0, "\(output.stderr)")
         let expect = reader.expect
-        #expect(identity.schema == SIMIdentity.schema)
+        #expect(identity.schema == SIMAcquisition.schema)
         #expect(identity.reader == reader.name)
         #expect(identity.complete)
         #expect(identity.iccid?.digits == expect.iccid)
@@ -98,8 +98,8 @@ extension EndToEnd {
         let runningB = try rig.start("custody", ["sim", "read", "--reader", b.name, "--json"])
         let outA = runningA.wait(), outB = runningB.wait()
         #expect(outA.status == 0 && outB.status == 0, "\(outA.stderr) \(outB.stderr)")
-        let idA = try JSONDecoder().decode(SIMIdentity.self, from: Data(outA.stdout.utf8))
-        let idB = try JSONDecoder().decode(SIMIdentity.self, from: Data(outB.stdout.utf8))
+        let idA = try JSONDecoder().decode(SIMAcquisition.self, from: Data(outA.stdout.utf8))
+        let idB = try JSONDecoder().decode(SIMAcquisition.self, from: Data(outB.stdout.utf8))
         #expect(idA.iccid?.digits == a.expect.iccid)
         #expect(idB.iccid?.digits == b.expect.iccid)
     }

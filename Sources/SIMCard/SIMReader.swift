@@ -2,9 +2,9 @@ import Crypto
 
 /// The first thing a technician reads off a seized SIM: who issued it, which network it
 /// belongs to, whether it is PIN-locked. JSON schema: docs/ACQUISITION.md ("ID read").
-public struct SIMIdentity: Codable, Sendable {
-    public static let schema = "custody.sim.identity/1"
-    public var schema: String = SIMIdentity.schema
+public struct SIMAcquisition: Codable, Sendable {
+    public static let schema = "custody.sim.acquisition/1"
+    public var schema: String = SIMAcquisition.schema
     public var reader: String?
     public var atr: String
     public var atrProtocols: [String]
@@ -60,7 +60,7 @@ public struct SIMIdentity: Codable, Sendable {
 
 /// Reads a card's identity: type, applications, ICCID, IMSI with operator, PIN/PUK states.
 /// Never presents a PIN; a transport failure ends the read and marks it incomplete.
-public struct IdentityReader {
+public struct SIMReader {
     public var operators: OperatorDirectory
     public var issuers: IssuerDirectory
 
@@ -69,9 +69,9 @@ public struct IdentityReader {
         self.issuers = issuers
     }
 
-    public func read(transport: any CardTransport, atr: [UInt8], reader: String? = nil) -> SIMIdentity {
+    public func read(transport: any CardTransport, atr: [UInt8], reader: String? = nil) -> SIMAcquisition {
         let channel = SIMChannel(transport: transport)
-        var identity = SIMIdentity(reader: reader, atr: Hex.string(atr),
+        var identity = SIMAcquisition(reader: reader, atr: Hex.string(atr),
                                    atrProtocols: ATRInfo(atr).protocols.map { "T=\($0)" })
         let files = FileAccess(channel: channel)
         do {
@@ -88,7 +88,7 @@ public struct IdentityReader {
         return identity
     }
 
-    private func walk(_ files: FileAccess, into identity: inout SIMIdentity) throws(SIMChannelError) {
+    private func walk(_ files: FileAccess, into identity: inout SIMAcquisition) throws(SIMChannelError) {
         let mf = try detectDialect(files)
         identity.cardType = files.dialect
         let mfHeader = try? FileHeader(decoding: mf.data[...], dialect: files.dialect)
@@ -115,7 +115,7 @@ public struct IdentityReader {
         return try files.select(0x3F00)
     }
 
-    private func walkUICC(_ files: FileAccess, mfHeader: FileHeader?, into identity: inout SIMIdentity) throws(SIMChannelError) {
+    private func walkUICC(_ files: FileAccess, mfHeader: FileHeader?, into identity: inout SIMAcquisition) throws(SIMChannelError) {
         let dir = try files.readElementaryFile(0x2F00, name: "EF.DIR", path: "3F00/2F00")
         identity.files.append(dir)
         let apps = (dir.records ?? []).compactMap { Hex.bytes($0) }.compactMap { try? ApplicationTemplate.decode(record: $0[...]) }
@@ -140,7 +140,7 @@ public struct IdentityReader {
         identity.pins = try queryUICCPINs(files.channel, template: pinTemplate)
     }
 
-    private func walkClassic(_ files: FileAccess, mfHeader: FileHeader?, into identity: inout SIMIdentity) throws(SIMChannelError) {
+    private func walkClassic(_ files: FileAccess, mfHeader: FileHeader?, into identity: inout SIMAcquisition) throws(SIMChannelError) {
         _ = try files.select(0x3F00)
         let gsm = try files.select(0x7F20)
         var pinHeader = mfHeader
@@ -152,11 +152,11 @@ public struct IdentityReader {
     }
 
     /// Reads EF.IMSI and EF.AD in the selected DF/ADF and splits the IMSI into MCC and MNC.
-    private func readIMSI(_ files: FileAccess, prefix: String, into identity: inout SIMIdentity) throws(SIMChannelError) {
+    private func readIMSI(_ files: FileAccess, prefix: String, into identity: inout SIMAcquisition) throws(SIMChannelError) {
         let imsiFile = try files.readElementaryFile(0x6F07, name: "EF.IMSI", path: "\(prefix)/6F07")
         let adFile = try files.readElementaryFile(0x6FAD, name: "EF.AD", path: "\(prefix)/6FAD")
         identity.files += [imsiFile, adFile]
-        var view = SIMIdentity.IMSIView(state: .failed, path: imsiFile.path)
+        var view = SIMAcquisition.IMSIView(state: .failed, path: imsiFile.path)
         switch imsiFile.status {
         case .protected: view.state = .pinRequired
         case .notFound: view.state = .notFound

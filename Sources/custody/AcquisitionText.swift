@@ -1,8 +1,8 @@
 import SIMCard
 
 /// The human view of an ID read: what a technician reads first, in a fixed layout.
-enum IdentityText {
-    static func print(_ id: SIMIdentity) {
+enum AcquisitionText {
+    static func print(_ id: SIMAcquisition) {
         func line(_ label: String, _ value: String) { Swift.print(label.padding(toLength: 17, withPad: " ", startingAt: 0) + value) }
         if let reader = id.reader { line("Reader", reader) }
         line("ATR", "\(id.atr) (\(id.atrProtocols.joined(separator: ", ")))")
