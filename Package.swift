@@ -27,6 +27,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/mcc-mnc.csv"), .copy("Resources/e118-iin.csv")]
         ),
+        // Append-only, hash-chained, Ed25519-signed custody ledger; RFC 6962 Merkle tree,
+        // C2SP checkpoints and proofs; verification. Pure: no storage (docs/LEDGER.md).
+        .target(
+            name: "Ledger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "custody",
             dependencies: [
@@ -48,6 +54,7 @@ let package = Package(
             path: "Benchmarks/IDRead"
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard"]),
     ],
     swiftLanguageModes: [.v6]

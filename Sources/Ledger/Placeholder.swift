@@ -1,0 +1,2 @@
+/// Placeholder until the ledger core lands.
+enum LedgerPlaceholder {}
