@@ -1,7 +1,7 @@
 /// What happened to one elementary file during an acquisition, with every byte the card gave.
 /// Decoded views live elsewhere; these raw bytes are what the content hash covers.
 public struct FileReading: Codable, Sendable, Hashable {
-    public enum Status: String, Codable, Sendable {
+    public enum Status: String, Codable, Sendable, CaseIterable {
         /// Selected and read in full.
         case read
         /// The card says the file does not exist (6A82 / 9404).
@@ -29,6 +29,12 @@ public struct FileReading: Codable, Sendable, Hashable {
     public var content: String?
     /// Records of a linear fixed or cyclic file, hex, record 1 first.
     public var records: [String]?
+
+    /// The decoded view (docs/ACQUISITION.md): an object for a transparent file, an array of
+    /// `{record, value | empty | decodeError}` for a record file. Never part of the content hash.
+    public var decoded: JSONValue?
+    /// Why the file or some of its records did not decode; the raw bytes are kept regardless.
+    public var decodeErrors: [String]?
 
     /// The raw bytes of a transparent file, or nil when it was not read.
     public var contentBytes: [UInt8]? { content.flatMap(Hex.bytes) }

@@ -96,4 +96,12 @@ public enum ReadOnlyPolicy {
     }
 
     public static func isAllowed(_ command: CommandAPDU) -> Bool { refusal(for: command) == nil }
+
+    /// VERIFY with data: presenting a PIN. Never sent on Custody's own account; only the
+    /// examiner's PIN goes this way (`SIMChannel.presentExaminerPIN`). It changes no file, so the
+    /// simulator counts it apart from write-class commands (as a presentation, and as a try
+    /// consumed when wrong). UNBLOCK PIN with data is not one: it sets a new PIN.
+    public static func isPINPresentation(_ command: CommandAPDU) -> Bool {
+        command.instruction == .verify && !command.data.isEmpty
+    }
 }

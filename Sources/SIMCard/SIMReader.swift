@@ -1,7 +1,8 @@
 import Crypto
 
-/// The first thing a technician reads off a seized SIM: who issued it, which network it
-/// belongs to, whether it is PIN-locked. JSON schema: docs/ACQUISITION.md ("ID read").
+/// One read of one SIM: who issued it, which network it belongs to, whether it is PIN-locked,
+/// and (full scope) everything on it, with every raw byte and the transcript.
+/// JSON schema: docs/ACQUISITION.md.
 public struct SIMAcquisition: Codable, Sendable {
     public static let schema = "custody.sim.acquisition/1"
     public var schema: String = SIMAcquisition.schema
@@ -13,7 +14,12 @@ public struct SIMAcquisition: Codable, Sendable {
     public var iccid: ICCIDView?
     public var imsi: IMSIView?
     public var pins: [PINState] = []
+    /// Set when the examiner supplied a PIN (`--pin-env`): whether it was presented and how it went.
+    public var pinPresentation: PINPresentation?
+    public var scope: AcquisitionScope = .identity
     public var files: [FileReading] = []
+    /// Full reads: what investigators look for first (SMS, contacts, location), from `files`.
+    public var summary: AcquisitionSummary?
     /// Every exchange; `apduCount` counts those that reached the card.
     public var transcript: Transcript = Transcript()
     public var apduCount: Int = 0
@@ -23,6 +29,11 @@ public struct SIMAcquisition: Codable, Sendable {
     /// False when the read stopped early (card pulled, reader gone, card answered garbage).
     public var complete: Bool = true
     public var incompleteReason: String?
+
+    public struct PINPresentation: Codable, Sendable, Hashable {
+        public var presented: Bool
+        public var outcome: String
+    }
 
     public struct Application: Codable, Sendable, Hashable {
         public var aid: String
@@ -58,8 +69,17 @@ public struct SIMAcquisition: Codable, Sendable {
     }
 }
 
-/// Reads a card's identity: type, applications, ICCID, IMSI with operator, PIN/PUK states.
-/// Never presents a PIN; a transport failure ends the read and marks it incomplete.
+/// How much of the card to read.
+public enum AcquisitionScope: String, Codable, Sendable {
+    /// ATR, card type, applications, ICCID, IMSI with operator, PIN/PUK states.
+    case identity
+    /// Everything in `SIMFileTree`: SMS, phonebooks, location, network lists, service tables.
+    case full
+}
+
+/// Reads a SIM: the identity walk, optionally the examiner's PIN, then (full scope) the whole
+/// file tree. Never presents a PIN on its own; a transport failure ends the read and marks it
+/// incomplete, keeping everything read before.
 public struct SIMReader {
     public var operators: OperatorDirectory
     public var issuers: IssuerDirectory
@@ -69,93 +89,222 @@ public struct SIMReader {
         self.issuers = issuers
     }
 
-    public func read(transport: any CardTransport, atr: [UInt8], reader: String? = nil) -> SIMAcquisition {
+    public func read(transport: any CardTransport, atr: [UInt8], reader: String? = nil,
+                     scope: AcquisitionScope = .identity, examinerPIN: ExaminerPIN? = nil) -> SIMAcquisition {
         let channel = SIMChannel(transport: transport)
-        var identity = SIMAcquisition(reader: reader, atr: Hex.string(atr),
-                                   atrProtocols: ATRInfo(atr).protocols.map { "T=\($0)" })
+        var acquisition = SIMAcquisition(reader: reader, atr: Hex.string(atr),
+                                         atrProtocols: ATRInfo(atr).protocols.map { "T=\($0)" })
+        acquisition.scope = scope
         let files = FileAccess(channel: channel)
+        var walk = Walk(files: files, reader: self, examinerPIN: examinerPIN)
         do {
-            try walk(files, into: &identity)
+            try walk.identity()
+            if scope == .full { try walk.fullTree() }
         } catch {
-            identity.complete = false
-            identity.incompleteReason = String(describing: error)
-            if let partial = files.fileInProgress { identity.files.append(partial) }
+            acquisition.complete = false
+            acquisition.incompleteReason = String(describing: error)
+            if let partial = files.fileInProgress { walk.record(partial) }
         }
-        identity.transcript = channel.transcript
-        identity.apduCount = channel.transcript.sentCount
-        identity.transcriptSHA256 = channel.transcript.sha256
-        identity.contentSHA256 = Self.contentHash(files: identity.files, pins: identity.pins)
-        return identity
+        acquisition.cardType = walk.cardType
+        acquisition.pins = walk.pins
+        acquisition.pinPresentation = walk.pinPresentation
+        acquisition.files = walk.files.map { FileDecoding.decoded($0, content: walk.contents[$0.path]) }
+        acquisition.applications = walk.applications.map { .init(aid: Hex.string($0.aid), label: $0.label, kind: $0.kind) }
+        acquisition.iccid = iccidView(acquisition.files)
+        acquisition.imsi = imsiView(acquisition.files)
+        if scope == .full { acquisition.summary = AcquisitionSummary(files: acquisition.files) }
+        acquisition.transcript = channel.transcript
+        acquisition.apduCount = channel.transcript.sentCount
+        acquisition.transcriptSHA256 = channel.transcript.sha256
+        acquisition.contentSHA256 = Self.contentHash(files: acquisition.files, pins: acquisition.pins)
+        return acquisition
     }
 
-    private func walk(_ files: FileAccess, into identity: inout SIMAcquisition) throws(SIMChannelError) {
-        let mf = try detectDialect(files)
-        identity.cardType = files.dialect
-        let mfHeader = try? FileHeader(decoding: mf.data[...], dialect: files.dialect)
+    /// The state of one read in progress.
+    struct Walk {
+        let reader: SIMReader
+        let examinerPIN: ExaminerPIN?
+        var cardType: CardDialect?
+        var applications: [ApplicationTemplate] = []
+        var pins: [PINState] = []
+        var pinPresentation: SIMAcquisition.PINPresentation?
+        /// Files in the order first met; a file read again (after the examiner's PIN) replaces its entry.
+        private(set) var files: [FileReading] = []
+        var contents: [String: FileContent] = [:]
+        private var mfHeader: FileHeader?
+        private var usimAID: [UInt8]?
 
-        let iccidFile = try files.readElementaryFile(0x2FE2, name: "EF.ICCID", path: "3F00/2FE2")
-        identity.files.append(iccidFile)
-        if let bytes = iccidFile.contentBytes, let iccid = try? ICCID(decoding: bytes[...]) {
-            identity.iccid = .init(digits: iccid.digits, luhnValid: iccid.luhnValid, issuer: issuers.issuer(for: iccid))
+        init(files: FileAccess, reader: SIMReader, examinerPIN: ExaminerPIN?) {
+            self.reader = reader
+            self.examinerPIN = examinerPIN
+            self.accessor = files
         }
 
-        switch files.dialect {
-        case .uicc: try walkUICC(files, mfHeader: mfHeader, into: &identity)
-        case .classicSIM: try walkClassic(files, mfHeader: mfHeader, into: &identity)
+        private let accessor: FileAccess
+
+        mutating func record(_ reading: FileReading, content: FileContent? = nil) {
+            if let content { contents[reading.path] = content }
+            if let index = files.firstIndex(where: { $0.path == reading.path }) { files[index] = reading } else { files.append(reading) }
         }
-    }
 
-    /// `00 A4 00 04 3F00`: a UICC answers with an FCP; a classic SIM rejects class 00 (6E00 or
-    /// 6D00), and then `A0 A4 00 00 3F00` selects its MF.
-    private func detectDialect(_ files: FileAccess) throws(SIMChannelError) -> ResponseAPDU {
-        files.channel.dialect = .uicc
-        let uiccAnswer = try files.select(0x3F00)
-        if uiccAnswer.status.isSuccess { return uiccAnswer }
-        files.channel.dialect = .classicSIM
-        return try files.select(0x3F00)
-    }
+        @discardableResult
+        mutating func read(_ spec: ElementaryFileSpec, in directory: String) throws(SIMChannelError) -> FileReading {
+            let path = "\(directory)/\(Hex.string([UInt8(spec.fid >> 8), UInt8(spec.fid & 0xFF)]))"
+            if let done = files.first(where: { $0.path == path && $0.status == .read }) { return done }
+            let reading = try accessor.readElementaryFile(spec.fid, name: spec.name, path: path)
+            record(reading, content: spec.content)
+            return reading
+        }
 
-    private func walkUICC(_ files: FileAccess, mfHeader: FileHeader?, into identity: inout SIMAcquisition) throws(SIMChannelError) {
-        let dir = try files.readElementaryFile(0x2F00, name: "EF.DIR", path: "3F00/2F00")
-        identity.files.append(dir)
-        let apps = (dir.records ?? []).compactMap { Hex.bytes($0) }.compactMap { try? ApplicationTemplate.decode(record: $0[...]) }
-        identity.applications = apps.map { .init(aid: Hex.string($0.aid), label: $0.label, kind: $0.kind) }
+        // MARK: identity
 
-        var pinTemplate = mfHeader.flatMap(Self.pinTemplate)
-        if let usim = apps.first(where: { $0.kind == .usim }) {
-            let adf = try files.selectApplication(usim.aid)
-            if adf.status.isSuccess {
-                if let template = (try? FileHeader(decoding: adf.data[...], dialect: .uicc)).flatMap(Self.pinTemplate) {
-                    pinTemplate = template
+        mutating func identity() throws(SIMChannelError) {
+            let mf = try detectDialect()
+            cardType = accessor.dialect
+            mfHeader = try? FileHeader(decoding: mf.data[...], dialect: accessor.dialect)
+            try read(.init("EF.ICCID", 0x2FE2, .iccid), in: "3F00")
+            switch accessor.dialect {
+            case .uicc: try identityUICC()
+            case .classicSIM: try identityClassic()
+            }
+        }
+
+        /// `00 A4 00 04 3F00`: a UICC answers with an FCP; a classic SIM rejects class 00 (6E00
+        /// or 6D00), and then `A0 A4 00 00 3F00` selects its MF.
+        private func detectDialect() throws(SIMChannelError) -> ResponseAPDU {
+            accessor.channel.dialect = .uicc
+            let uiccAnswer = try accessor.select(0x3F00)
+            if uiccAnswer.status.isSuccess { return uiccAnswer }
+            accessor.channel.dialect = .classicSIM
+            return try accessor.select(0x3F00)
+        }
+
+        private mutating func identityUICC() throws(SIMChannelError) {
+            let dir = try read(.init("EF.DIR", 0x2F00, .applicationDirectory), in: "3F00")
+            applications = (dir.records ?? []).compactMap { Hex.bytes($0) }.compactMap { try? ApplicationTemplate.decode(record: $0[...]) }
+            var pinTemplate = mfHeader.flatMap(SIMReader.pinTemplate)
+            var imsiDirectory: String?
+            if let usim = applications.first(where: { $0.kind == .usim }) {
+                let adf = try accessor.selectApplication(usim.aid)
+                if adf.status.isSuccess {
+                    usimAID = usim.aid
+                    imsiDirectory = "ADF.USIM"
+                    if let template = (try? FileHeader(decoding: adf.data[...], dialect: .uicc)).flatMap(SIMReader.pinTemplate) {
+                        pinTemplate = template
+                    }
                 }
-                try readIMSI(files, prefix: "ADF.USIM", into: &identity)
+            }
+            pins = try SIMReader.queryUICCPINs(accessor.channel, template: pinTemplate)
+            try presentExaminerPINIfAllowed()
+            if imsiDirectory == nil {
+                _ = try accessor.select(0x3F00)
+                if try accessor.select(0x7F20).status.isSuccess { imsiDirectory = "3F00/7F20" }
+            }
+            if let imsiDirectory {
+                try read(.init("EF.IMSI", 0x6F07, .imsi), in: imsiDirectory)
+                try read(.init("EF.AD", 0x6FAD, .administrativeData), in: imsiDirectory)
             }
         }
-        if identity.imsi == nil {
-            _ = try files.select(0x3F00)
-            if try files.select(0x7F20).status.isSuccess {
-                try readIMSI(files, prefix: "3F00/7F20", into: &identity)
+
+        private mutating func identityClassic() throws(SIMChannelError) {
+            _ = try accessor.select(0x3F00)
+            let gsm = try accessor.select(0x7F20)
+            var pinHeader = mfHeader
+            if gsm.status.isSuccess, let header = try? FileHeader(decoding: gsm.data[...], dialect: .classicSIM) {
+                pinHeader = header
+            }
+            if case .classic(let header)? = pinHeader { pins = SIMReader.classicPINs(header) }
+            try presentExaminerPINIfAllowed()
+            if gsm.status.isSuccess {
+                try read(.init("EF.IMSI", 0x6F07, .imsi), in: "3F00/7F20")
+                try read(.init("EF.AD", 0x6FAD, .administrativeData), in: "3F00/7F20")
             }
         }
-        identity.pins = try queryUICCPINs(files.channel, template: pinTemplate)
-    }
 
-    private func walkClassic(_ files: FileAccess, mfHeader: FileHeader?, into identity: inout SIMAcquisition) throws(SIMChannelError) {
-        _ = try files.select(0x3F00)
-        let gsm = try files.select(0x7F20)
-        var pinHeader = mfHeader
-        if gsm.status.isSuccess {
-            if let header = try? FileHeader(decoding: gsm.data[...], dialect: .classicSIM) { pinHeader = header }
-            try readIMSI(files, prefix: "3F00/7F20", into: &identity)
+        /// DESIGN.md rule 2: a PIN only when the examiner supplied it, once, and only while at
+        /// least 2 tries remain; a wrong PIN is never retried.
+        private mutating func presentExaminerPINIfAllowed() throws(SIMChannelError) {
+            guard let pin = examinerPIN else { return }
+            let pin1 = pins.first { $0.name == "PIN1" }
+            guard pin1?.enabled != false else {
+                pinPresentation = .init(presented: false, outcome: "not presented: PIN1 is disabled, nothing is protected by it")
+                return
+            }
+            guard let tries = pin1?.remainingTries, tries >= 2 else {
+                let left = pin1?.remainingTries.map { "\($0) tries left" } ?? "tries left unknown"
+                pinPresentation = .init(presented: false, outcome: "not presented: \(left); Custody presents a PIN only while at least 2 tries remain")
+                return
+            }
+            let status = try accessor.channel.presentExaminerPIN(pin)
+            if status.isSuccess {
+                pinPresentation = .init(presented: true, outcome: "accepted")
+            } else {
+                let left = status.remainingTries.map { "\($0) tries left" } ?? "status \(status.hex)"
+                pinPresentation = .init(presented: true, outcome: "rejected (\(left)); not retried")
+            }
+            if let index = pins.firstIndex(where: { $0.name == "PIN1" }) {
+                let after: Int? = status.isSuccess ? tries : (status.remainingTries ?? (status == .authenticationMethodBlocked || status == .simCHVBlocked ? 0 : nil))
+                pins[index] = PINState(name: "PIN1", enabled: pins[index].enabled, remainingTries: after,
+                                       source: pins[index].source + "; after the examiner's PIN: \(status.hex)")
+            }
         }
-        if case .classic(let header)? = pinHeader { identity.pins = Self.classicPINs(header) }
+
+        // MARK: full tree
+
+        mutating func fullTree() throws(SIMChannelError) {
+            try walk(SIMFileTree.masterFile, path: [0x3F00], label: "3F00", viaApplication: nil)
+            if let aid = usimAID {
+                try walk(SIMFileTree.usim, path: [], label: "ADF.USIM", viaApplication: aid)
+            }
+        }
+
+        /// Selects `path` from the MF (or the application), absolutely, so a failure deeper in
+        /// the tree can never leave the walker in the wrong directory.
+        private func select(path: [UInt16], viaApplication aid: [UInt8]?) throws(SIMChannelError) -> ResponseAPDU {
+            if let aid {
+                let adf = try accessor.selectApplication(aid)
+                guard adf.status.isSuccess else { return adf }
+                return path.isEmpty ? adf : try accessor.select(path: path)
+            }
+            return try accessor.select(path: [0x3F00] + path.drop { $0 == 0x3F00 })
+        }
+
+        private mutating func walk(_ directory: DirectorySpec, path: [UInt16], label: String, viaApplication aid: [UInt8]?) throws(SIMChannelError) {
+            let selected = try select(path: path, viaApplication: aid)
+            guard selected.status.isSuccess else {
+                record(FileReading(path: label, name: directory.name, status: FileAccess.status(for: selected.status), sw: selected.status.hex))
+                return
+            }
+            for file in directory.files { try read(file, in: label) }
+            if directory.fid == 0x5F3A { try followPhonebookReference(in: label) }
+            for child in directory.directories {
+                guard let fid = child.fid else { continue }
+                try walk(child, path: path + [fid], label: "\(label)/\(child.label)", viaApplication: aid)
+            }
+        }
+
+        /// EF.PBR lists the phonebook's files (TS 31.102 §4.4.2.1); read each in DF.PHONEBOOK.
+        private mutating func followPhonebookReference(in label: String) throws(SIMChannelError) {
+            guard let pbr = files.first(where: { $0.path == "\(label)/4F30" }), pbr.status == .read else { return }
+            let references = (pbr.records ?? []).compactMap(Hex.bytes).compactMap { try? PhonebookReference(decoding: $0[...]) }
+            var seen = Set<UInt16>()
+            for entry in references.flatMap(\.files) where seen.insert(entry.fid).inserted {
+                try read(.init("EF.\(entry.name) (phonebook)", entry.fid, FileDecoding.content(forPhonebookTag: entry.tag)), in: label)
+            }
+        }
     }
 
-    /// Reads EF.IMSI and EF.AD in the selected DF/ADF and splits the IMSI into MCC and MNC.
-    private func readIMSI(_ files: FileAccess, prefix: String, into identity: inout SIMAcquisition) throws(SIMChannelError) {
-        let imsiFile = try files.readElementaryFile(0x6F07, name: "EF.IMSI", path: "\(prefix)/6F07")
-        let adFile = try files.readElementaryFile(0x6FAD, name: "EF.AD", path: "\(prefix)/6FAD")
-        identity.files += [imsiFile, adFile]
+    func iccidView(_ files: [FileReading]) -> SIMAcquisition.ICCIDView? {
+        guard let bytes = files.first(where: { $0.path == "3F00/2FE2" })?.contentBytes,
+              let iccid = try? ICCID(decoding: bytes[...]) else { return nil }
+        return .init(digits: iccid.digits, luhnValid: iccid.luhnValid, issuer: issuers.issuer(for: iccid))
+    }
+
+    /// The IMSI from ADF.USIM if read there, else DF.GSM, split with EF.AD of the same directory.
+    func imsiView(_ files: [FileReading]) -> SIMAcquisition.IMSIView? {
+        let candidates = ["ADF.USIM", "3F00/7F20"].compactMap { dir in files.first { $0.path == "\(dir)/6F07" }.map { (dir, $0) } }
+        guard let (directory, imsiFile) = candidates.first(where: { $0.1.status == .read }) ?? candidates.first else { return nil }
+        let adFile = files.first { $0.path == "\(directory)/6FAD" }
         var view = SIMAcquisition.IMSIView(state: .failed, path: imsiFile.path)
         switch imsiFile.status {
         case .protected: view.state = .pinRequired
@@ -164,7 +313,7 @@ public struct SIMReader {
         case .read:
             do throws(DecodeError) {
                 let imsi = try IMSI(decoding: (imsiFile.contentBytes ?? [])[...])
-                let ad = adFile.contentBytes.flatMap { try? AdministrativeData(decoding: $0[...]) }
+                let ad = adFile?.contentBytes.flatMap { try? AdministrativeData(decoding: $0[...]) }
                 let (length, source): (Int, String) =
                     if let fromAD = ad?.mncLength { (fromAD, "EF.AD") }
                     else if let fromTable = operators.mncLength(forIMSI: imsi) { (fromTable, "operator table") }
@@ -179,7 +328,7 @@ public struct SIMReader {
                 view.decodeError = error.description
             }
         }
-        identity.imsi = view
+        return view
     }
 
     static func pinTemplate(_ header: FileHeader) -> PINStatusTemplate? {
@@ -189,7 +338,7 @@ public struct SIMReader {
 
     /// VERIFY and UNBLOCK PIN without data (TS 102 221 §11.1.9, §11.1.13) answer 63Cx or
     /// 6983 without using a try; the FCP PIN status template says enabled or disabled.
-    private func queryUICCPINs(_ channel: SIMChannel, template: PINStatusTemplate?) throws(SIMChannelError) -> [PINState] {
+    static func queryUICCPINs(_ channel: SIMChannel, template: PINStatusTemplate?) throws(SIMChannelError) -> [PINState] {
         let queries: [(name: String, ins: Instruction, keyReference: UInt8)] = [
             ("PIN1", .verify, 0x01), ("PIN2", .verify, 0x81), ("PUK1", .unblockPIN, 0x01), ("PUK2", .unblockPIN, 0x81),
         ]

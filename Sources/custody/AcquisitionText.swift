@@ -34,8 +34,61 @@ enum AcquisitionText {
             line("IMSI", "not read")
         }
         for pin in id.pins { line(pin.name, pin.summary) }
+        if let presentation = id.pinPresentation { line("Examiner's PIN", presentation.outcome) }
+        if let summary = id.summary { printSummary(summary, files: id.files, line: line) }
         line("APDUs", "\(id.apduCount)")
         line("Content SHA-256", id.contentSHA256)
         if !id.complete { line("Read", "INCOMPLETE: \(id.incompleteReason ?? "")") }
+    }
+
+    /// Counts first (what a technician checks at a glance), then the tables.
+    static func printSummary(_ summary: AcquisitionSummary, files: [FileReading], line: (String, String) -> Void) {
+        if let spn = summary.serviceProviderName { line("Provider name", spn) }
+        if !summary.ownNumbers.isEmpty { line("Own number", summary.ownNumbers.joined(separator: ", ")) }
+        line("SMS", "\(summary.smsUsed) used, \(summary.smsDeletedResidue) deleted (residue recovered), \(summary.smsRecords) records")
+        line("Contacts", "\(summary.contacts.count)")
+        for location in summary.locations {
+            var text = "\(location.kind) \(location.plmn ?? "none") area \(location.area)"
+            if let rac = location.routingAreaCode { text += " RAC \(rac)" }
+            if let id = location.temporaryIdentity { text += ", temporary id \(id)" }
+            line("Location", "\(text) (\(location.updateStatus); \(location.file))")
+        }
+        if !summary.forbiddenNetworks.isEmpty { line("Forbidden PLMNs", summary.forbiddenNetworks.joined(separator: ", ")) }
+        let counts = Dictionary(grouping: files, by: \.status).mapValues(\.count)
+        line("Files", FileReading.Status.allCases.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }.joined(separator: ", "))
+        let undecodable = files.filter { $0.decodeErrors != nil }
+        if !undecodable.isEmpty { line("Decode errors", undecodable.map { "\($0.name) (\($0.path))" }.joined(separator: ", ")) }
+
+        if !summary.messages.isEmpty {
+            Swift.print("\nSMS")
+            Table.print(header: ["rec", "status", "dir", "party", "time", "text"], rows: summary.messages.map { m in
+                [String(m.record), m.deletedResidue ? "DELETED" : m.status.rawValue, m.direction, m.party ?? "",
+                 m.time ?? "", (m.part.map { "[\($0)] " } ?? "") + (m.text ?? m.decodeError ?? "")]
+            })
+        }
+        for concat in summary.concatenatedMessages {
+            let missing = concat.missingSequences.isEmpty ? "" : " (parts missing: \(concat.missingSequences.map(String.init).joined(separator: ", ")))"
+            Swift.print("Joined \(concat.parts.count)/\(concat.total) parts from \(concat.originatorOrDestination), records \(concat.parts.map { String($0.recordNumber) }.joined(separator: "+"))\(missing): \(concat.text)")
+        }
+        if !summary.contacts.isEmpty {
+            Swift.print("\nContacts")
+            Table.print(header: ["file", "rec", "name", "number"], rows: summary.contacts.map { c in
+                [c.file, String(c.record), c.name ?? "", c.number]
+            })
+        }
+        Swift.print()
+    }
+}
+
+/// Plain-text columns, widths from the content (counted in characters, so Vietnamese aligns).
+enum Table {
+    static func print(header: [String], rows: [[String]]) {
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            let cells = row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }
+            Swift.print(cells.joined(separator: "  "))
+        }
     }
 }

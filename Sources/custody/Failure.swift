@@ -52,8 +52,12 @@ func printError(_ line: String) {
 }
 
 /// JSON as Custody writes it: sorted keys so identical data gives identical bytes.
-func printJSON<T: Encodable>(_ value: T) throws {
+func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return try encoder.encode(value)
+}
+
+func printJSON<T: Encodable>(_ value: T) throws {
+    print(String(decoding: try encodeJSON(value), as: UTF8.self))
 }

@@ -1,12 +1,17 @@
 import ArgumentParser
+import Foundation
 import PCSC
 import SIMCard
 
 struct SIMRead: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "read",
-        abstract: "Read a SIM's identity (ICCID, IMSI, operator, PIN state) without changing it.",
-        discussion: "Never writes and never presents a PIN. Exit status 2 means the read is incomplete (card removed or faulty)."
+        abstract: "Read a SIM without changing it: its identity, or with --full everything on it.",
+        discussion: """
+            Never writes. Presents a PIN only when the examiner supplies one with --pin-env, once, and \
+            only while at least 2 tries remain. Exit status 2 means the read is incomplete (card \
+            removed, mute or faulty); what was read is still printed and saved.
+            """
     )
 
     @Option(help: "Reader name as `custody readers` shows it. Default: the only reader holding a card.")
@@ -15,11 +20,33 @@ struct SIMRead: AsyncParsableCommand {
     @Flag(help: "Print JSON (schema custody.sim.acquisition/1, see docs/ACQUISITION.md).")
     var json = false
 
+    @Flag(help: "Read every standard file: SMS (with deleted residue), phonebooks, location, network lists.")
+    var full = false
+
+    @Option(help: ArgumentHelp("Write the acquisition record (JSON, every raw byte and the transcript) into this folder.", valueName: "DIR"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Name of an environment variable holding PIN1 (from the SIM's packaging). Never pass a PIN as an argument.", valueName: "VAR"))
+    var pinEnv: String?
+
     @Option(help: "Seconds to wait for the card's answer to one command before calling it mute.")
     var apduTimeout: Double = 5
 
     func validate() throws {
         guard apduTimeout > 0 else { throw ValidationError("--apdu-timeout must be more than 0 seconds") }
+        _ = try examinerPIN()
+    }
+
+    /// The PIN the examiner put in the environment variable named by --pin-env, if any.
+    func examinerPIN() throws -> ExaminerPIN? {
+        guard let pinEnv else { return nil }
+        guard let text = ProcessInfo.processInfo.environment[pinEnv], !text.isEmpty else {
+            throw ValidationError("--pin-env \(pinEnv): the environment variable \(pinEnv) is not set; export it (e.g. `read -s \(pinEnv); export \(pinEnv)`) and retry")
+        }
+        guard let pin = ExaminerPIN(text) else {
+            throw ValidationError("--pin-env \(pinEnv): a PIN is 4 to 8 digits; the variable holds something else")
+        }
+        return pin
     }
 
     func run() async throws {
@@ -34,13 +61,16 @@ struct SIMRead: AsyncParsableCommand {
                 throw CustodyFailure(connectFailure: error, reader: chosen)
             }
             let atr = try card.atr()
-            var identity = SIMReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))), atr: atr, reader: chosen)
+            var identity = SIMReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))),
+                                            atr: atr, reader: chosen, scope: full ? .full : .identity, examinerPIN: try examinerPIN())
             try? card.disconnect()
             // A wedged card's transmit still holds the context's lock: ask nothing more of it.
             if !identity.complete, !card.isWedged, Self.cardLeft(chosen, context: context) {
                 identity.incompleteReason = "card removed during the read (\(identity.incompleteReason ?? ""))"
             }
+            let saved = try out.map { try AcquisitionFile.write(identity, into: $0) }
             if json { try printJSON(identity) } else { AcquisitionText.print(identity) }
+            if let saved { printError("acquisition record written to \(saved)") }
             if !identity.complete {
                 throw CustodyFailure("read of the card in \"\(chosen)\" is INCOMPLETE after \(identity.apduCount) APDUs: \(identity.incompleteReason ?? "unknown cause"); reinsert the card and read it again",
                                      exitCode: ExitStatus.incompleteRead)
@@ -60,6 +90,30 @@ extension SIMRead {
             states = next
         }
         return states.first?.cardPresent == false
+    }
+}
+
+/// Saves acquisition records: one JSON file per read, never overwriting another.
+enum AcquisitionFile {
+    /// Writes `acquisition` as `DIR/<ICCID>-<UTC time>.json` (atomically) and returns the path.
+    static func write(_ acquisition: SIMAcquisition, into directory: String) throws -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CustodyFailure("cannot create the output folder \(directory): \(error.localizedDescription); choose another --out")
+        }
+        let stamp = acquisition.transcript.entries.first?.time.filter { $0.isNumber || $0 == "T" } ?? "unread"
+        let name = "\(acquisition.iccid?.digits ?? "no-iccid")-\(stamp)Z.json"
+        let path = (directory as NSString).appendingPathComponent(name)
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw CustodyFailure("\(path) already exists: Custody never overwrites an acquisition record; choose another --out")
+        }
+        do {
+            try encodeJSON(acquisition).write(to: URL(fileURLWithPath: path), options: [.atomic])
+        } catch {
+            throw CustodyFailure("cannot write \(path): \(error.localizedDescription); check free space and permissions")
+        }
+        return path
     }
 }
 

@@ -124,7 +124,7 @@ final class VPCDLink {
                 continue
             }
             let parsed = try? CommandAPDU(parsing: frame[...])
-            let writeClass = parsed.map { !ReadOnlyPolicy.isAllowed($0) } ?? true
+            let writeClass = parsed.map { !ReadOnlyPolicy.isAllowed($0) && !ReadOnlyPolicy.isPINPresentation($0) } ?? true
             switch state.receivedAPDU(writeClass: writeClass) {
             case .removeNow:
                 log?.write(command: frame, response: nil, writeClass: writeClass, fault: "remove")

@@ -1,0 +1,135 @@
+/// What investigators look for first on a SIM, drawn from the raw files of a full read:
+/// the spam texts (deleted residue included), the numbers, where the card last attached.
+public struct AcquisitionSummary: Codable, Sendable, Hashable {
+    public struct Message: Codable, Sendable, Hashable {
+        /// Path of the EF.SMS the record is in, e.g. `3F00/7F10/6F3C`.
+        public var file: String
+        public var record: Int
+        public var status: SMSRecordStatus
+        /// A free record whose bytes still hold a message: deleted on the handset, not erased.
+        public var deletedResidue: Bool
+        /// `received`, `sent` or `status report`.
+        public var direction: String
+        /// Sender (received) or recipient (sent).
+        public var party: String?
+        /// Service centre time stamp with its time zone (received messages).
+        public var time: String?
+        public var text: String?
+        public var encoding: SMSEncoding?
+        /// "part 1 of 2, reference 90" for parts of a concatenated message.
+        public var part: String?
+        public var decodeError: String?
+    }
+
+    public struct Contact: Codable, Sendable, Hashable {
+        /// EF name, e.g. `EF.ADN`, `EF.LND`, `EF.MSISDN`.
+        public var file: String
+        public var path: String
+        public var record: Int
+        public var name: String?
+        public var number: String
+    }
+
+    public struct Location: Codable, Sendable, Hashable {
+        /// The file it came from, e.g. `ADF.USIM/6F7E`.
+        public var file: String
+        /// `LAI` (circuit switched), `RAI` (packet switched) or `TAI` (LTE).
+        public var kind: String
+        public var plmn: String?
+        /// LAC or TAC, hex.
+        public var area: String
+        public var routingAreaCode: String?
+        /// TMSI, P-TMSI or M-TMSI, hex.
+        public var temporaryIdentity: String?
+        public var updateStatus: String
+    }
+
+    public var messages: [Message] = []
+    public var concatenatedMessages: [ConcatenatedSMS] = []
+    public var contacts: [Contact] = []
+    public var ownNumbers: [String] = []
+    public var locations: [Location] = []
+    public var serviceProviderName: String?
+    public var forbiddenNetworks: [String] = []
+    public var smsRecords = 0
+    public var smsUsed = 0
+    public var smsDeletedResidue = 0
+
+    public init(files: [FileReading]) {
+        for file in files where file.status == .read {
+            let records = (file.records ?? []).compactMap(Hex.bytes)
+            let content = file.contentBytes ?? []
+            switch file.name {
+            case "EF.SMS": addMessages(records, file: file.path)
+            case "EF.MSISDN":
+                ownNumbers += records.compactMap { try? DiallingNumber.decode(record: $0[...]) }.filter { !$0.isEmpty }.map(\.number)
+            case "EF.ADN", "EF.FDN", "EF.SDN", "EF.LND", "EF.ADN (phonebook)":
+                for (index, bytes) in records.enumerated() {
+                    guard let entry = try? DiallingNumber.decode(record: bytes[...]), !entry.isEmpty else { continue }
+                    contacts.append(Contact(file: file.name, path: file.path, record: index + 1, name: entry.alpha, number: entry.number))
+                }
+            case "EF.LOCI":
+                if let loci = try? LocationInformation(decoding: content[...]) {
+                    locations.append(Location(file: file.path, kind: "LAI", plmn: loci.locationArea.plmn?.description,
+                                              area: loci.locationArea.lacHex, temporaryIdentity: loci.tmsi, updateStatus: loci.updateStatusName))
+                }
+            case "EF.PSLOCI", "EF.LOCIGPRS":
+                if let ps = try? PacketLocationInformation(decoding: content[...]) {
+                    let lai = ps.routingArea.locationArea
+                    locations.append(Location(file: file.path, kind: "RAI", plmn: lai.plmn?.description, area: lai.lacHex,
+                                              routingAreaCode: Hex.string([ps.routingArea.rac]), temporaryIdentity: ps.ptmsi,
+                                              updateStatus: ps.updateStatusName))
+                }
+            case "EF.EPSLOCI":
+                if let eps = try? EPSLocationInformation(decoding: content[...]) {
+                    locations.append(Location(file: file.path, kind: "TAI", plmn: eps.lastVisitedTAI.plmn?.description,
+                                              area: eps.lastVisitedTAI.tacHex, temporaryIdentity: eps.guti?.mTMSI,
+                                              updateStatus: eps.updateStatusName))
+                }
+            case "EF.SPN":
+                if serviceProviderName == nil, let spn = try? ServiceProviderName(decoding: content[...]), !spn.isEmpty {
+                    serviceProviderName = spn.name
+                }
+            case "EF.FPLMN":
+                if let list = try? PLMNSelectorList(decoding: content[...], entrySize: 3) {
+                    forbiddenNetworks += list.entries.map(\.plmn.description).filter { !forbiddenNetworks.contains($0) }
+                }
+            default: break
+            }
+        }
+    }
+
+    private mutating func addMessages(_ records: [[UInt8]], file: String) {
+        var decoded: [(recordNumber: Int, record: SMSRecord)] = []
+        for (index, bytes) in records.enumerated() {
+            smsRecords += 1
+            let sms = SMSRecord.decode(record: bytes[...])
+            decoded.append((index + 1, sms))
+            guard !sms.isEmpty, sms.status != .free || sms.isDeletedResidue else { continue }
+            if sms.status != .free { smsUsed += 1 }
+            if sms.isDeletedResidue { smsDeletedResidue += 1 }
+            var message = Message(file: file, record: index + 1, status: sms.status, deletedResidue: sms.isDeletedResidue,
+                                  direction: "received", text: sms.text, decodeError: sms.decodeError)
+            switch sms.tpdu {
+            case .deliver(let deliver)?:
+                message.party = deliver.originator.value
+                message.time = deliver.timestamp.iso8601
+            case .submit(let submit)?:
+                message.direction = "sent"
+                message.party = submit.destination.value
+            case .statusReport(let report)?:
+                message.direction = "status report"
+                message.party = report.recipient.value
+                message.time = report.serviceCentreTimestamp.iso8601
+            case nil:
+                message.direction = sms.status == .sent || sms.status == .toBeSent ? "sent" : "received"
+            }
+            message.encoding = sms.tpdu?.userData?.encoding
+            if let concat = sms.tpdu?.userData?.concatenation {
+                message.part = "part \(concat.sequence) of \(concat.total), reference \(concat.reference)"
+            }
+            messages.append(message)
+        }
+        concatenatedMessages += ConcatenatedSMS.reassemble(decoded)
+    }
+}

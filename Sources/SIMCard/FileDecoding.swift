@@ -1,0 +1,83 @@
+/// Decoded views of acquired files. Decoding never replaces the raw bytes: each view sits
+/// beside them, and a file or record that does not decode keeps its bytes and gets an error.
+enum FileDecoding {
+    /// Decodes one whole transparent file, or one record of a record file.
+    private typealias Decoder = (ArraySlice<UInt8>) throws -> (any Encodable)?
+
+    /// How EF.PBR's file tags map to content (TS 31.102 §4.4.2.1).
+    static func content(forPhonebookTag tag: UInt8) -> FileContent {
+        switch tag {
+        case 0xC0: .diallingNumbers
+        case 0xC2: .extensionRecords
+        default: .raw
+        }
+    }
+
+    /// `reading` with `decoded` (and `decodeErrors`) filled in from its raw bytes.
+    static func decoded(_ reading: FileReading, content: FileContent?) -> FileReading {
+        guard let content, let decoder = decoder(for: content) else { return reading }
+        var reading = reading
+        var errors: [String] = []
+        if let hex = reading.content, let bytes = Hex.bytes(hex) {
+            do {
+                if let value = try decoder(bytes[...]) { reading.decoded = try JSONValue(encoding: value) }
+            } catch {
+                errors.append(String(describing: error))
+            }
+        } else if let records = reading.records {
+            var views: [JSONValue] = []
+            for (index, hex) in records.enumerated() {
+                let number = index + 1
+                do {
+                    guard let bytes = Hex.bytes(hex) else { throw DecodeError.invalid(what: "record", why: "not hex") }
+                    if let value = try decoder(bytes[...]) {
+                        views.append(.object(["record": .number(Double(number)), "value": try JSONValue(encoding: value)]))
+                    } else {
+                        views.append(.object(["record": .number(Double(number)), "empty": .bool(true)]))
+                    }
+                } catch {
+                    errors.append("record \(number): \(error)")
+                    views.append(.object(["record": .number(Double(number)), "decodeError": .string(String(describing: error))]))
+                }
+            }
+            reading.decoded = .array(views)
+        }
+        reading.decodeErrors = errors.isEmpty ? nil : errors
+        return reading
+    }
+
+    private static func decoder(for content: FileContent) -> Decoder? {
+        switch content {
+        case .iccid: { try ICCID(decoding: $0) }
+        case .applicationDirectory: { try ApplicationTemplate.decode(record: $0) }
+        case .preferredLanguages: { try LanguagePreference(decoding: $0, kind: .iso639) }
+        case .languagePreference: { try LanguagePreference(decoding: $0, kind: .cbs) }
+        case .imsi: { try IMSI(decoding: $0) }
+        case .administrativeData: { try AdministrativeData(decoding: $0) }
+        case .serviceProviderName: { try ServiceProviderName(decoding: $0) }
+        case .plmnList(let size): { try PLMNSelectorList(decoding: $0, entrySize: size) }
+        case .serviceTable(let kind): { try ServiceTable(decoding: $0, kind: kind) }
+        case .locationInformation: { try LocationInformation(decoding: $0) }
+        case .packetLocationInformation: { try PacketLocationInformation(decoding: $0) }
+        case .epsLocationInformation: { try EPSLocationInformation(decoding: $0) }
+        case .diallingNumbers: { record in
+            let number = try DiallingNumber.decode(record: record)
+            return number.isEmpty ? nil : number
+        }
+        case .extensionRecords: { record in
+            record.allSatisfy { $0 == 0xFF } ? nil : try ExtensionRecord(decoding: record)
+        }
+        case .shortMessages: { record in
+            let sms = SMSRecord.decode(record: record)
+            if let error = sms.decodeError, !sms.isDeletedResidue, sms.status != .free { throw DecodeError.invalid(what: "SMS", why: error) }
+            return sms.isEmpty ? nil : sms
+        }
+        case .smsParameters: { record in record.allSatisfy { $0 == 0xFF } ? nil : try SMSParameters(decoding: record) }
+        case .smsStatus: { try SMSStatusInfo(decoding: $0) }
+        case .phase: { try PhaseIndicator(decoding: $0) }
+        case .accessControlClasses: { try AccessControlClasses(decoding: $0) }
+        case .phonebookReference: { record in record.allSatisfy { $0 == 0xFF } ? nil : try PhonebookReference(decoding: record) }
+        case .raw: nil
+        }
+    }
+}
