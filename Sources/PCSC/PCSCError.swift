@@ -24,6 +24,7 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let protocolMismatch = Code(rawValue: 0x8010_000F)
         public static let notReady = Code(rawValue: 0x8010_0010)
         public static let commError = Code(rawValue: 0x8010_0013)
+        public static let notTransacted = Code(rawValue: 0x8010_0016)
         public static let readerUnavailable = Code(rawValue: 0x8010_0017)
         public static let noService = Code(rawValue: 0x8010_001D)
         public static let serviceStopped = Code(rawValue: 0x8010_001E)
@@ -47,6 +48,7 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
             case .protocolMismatch: "SCARD_E_PROTO_MISMATCH"
             case .notReady: "SCARD_E_NOT_READY"
             case .commError: "SCARD_F_COMM_ERROR"
+            case .notTransacted: "SCARD_E_NOT_TRANSACTED"
             case .readerUnavailable: "SCARD_E_READER_UNAVAILABLE"
             case .noService: "SCARD_E_NO_SERVICE"
             case .serviceStopped: "SCARD_E_SERVICE_STOPPED"
@@ -61,14 +63,14 @@ public struct PCSCError: Error, Hashable, Sendable, CustomStringConvertible {
         }
 
         /// pcsc-lite's own text for the code (`pcsc_stringify_error`).
-        public var text: String { String(cString: pcsc_stringify_error(LONG(Int32(bitPattern: rawValue)))) }
+        public var text: String { String(cString: pcsc_stringify_error(LONG(rawValue))) }
 
         public var description: String { "\(name) (0x\(String(rawValue, radix: 16, uppercase: true))): \(text)" }
     }
 
     /// True when the card left the reader (or lost power) during the operation.
     public var isCardGone: Bool {
-        [.removedCard, .noSmartcard, .unpoweredCard, .resetCard, .readerUnavailable].contains(code)
+        [.removedCard, .noSmartcard, .unpoweredCard, .resetCard, .readerUnavailable, .notTransacted].contains(code)
     }
 
     public var description: String { "\(function) failed: \(code)" }

@@ -56,7 +56,8 @@ public struct AcquisitionSummary: Codable, Sendable, Hashable {
     public var smsDeletedResidue = 0
 
     public init(files: [FileReading]) {
-        for file in files where file.status == .read {
+        // Partly read files count too: records read before the card said "no more" are evidence.
+        for file in files where file.content != nil || file.records != nil {
             let records = (file.records ?? []).compactMap(Hex.bytes)
             let content = file.contentBytes ?? []
             switch file.name {

@@ -36,7 +36,7 @@ extension EndToEnd {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "usim-iccid20")
         try rig.control(reader, "mute-after", "4")
-        defer { _ = try? rig.control(reader, "remove"); _ = try? rig.control(reader, "insert"); try? rig.waitForCard(reader, present: true) }
+        defer { try? rig.swapCard(reader, profile: reader.profilePath) }
         let started = ContinuousClock.now
         let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--apdu-timeout", "1", "--json"])
         #expect(ContinuousClock.now - started < .seconds(10))
@@ -98,7 +98,7 @@ extension EndToEnd {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "usim-t1")
         try rig.control(reader, "garbage-after", "3")
-        defer { _ = try? rig.control(reader, "remove"); _ = try? rig.control(reader, "insert"); try? rig.waitForCard(reader, present: true) }
+        defer { try? rig.swapCard(reader, profile: reader.profilePath) }
         let output = try rig.run("custody", ["sim", "read", "--reader", reader.name])
         #expect(output.status == 2)
         expectOneLine(output, containing: "not a response")

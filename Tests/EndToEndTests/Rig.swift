@@ -138,6 +138,15 @@ struct Rig {
         return (output, identity)
     }
 
+    /// Puts another card (profile) in the reader, the way a technician swaps SIMs: out, wait
+    /// until pcscd saw it go, in, wait until pcscd saw it come.
+    func swapCard(_ reader: Reader, profile: String) throws {
+        try control(reader, "remove")
+        try waitForCard(reader, present: false)
+        try control(reader, "insert", profile)
+        try waitForCard(reader, present: true)
+    }
+
     /// Waits until pcscd reports the reader's card present (after an insert) or absent.
     func waitForCard(_ reader: Reader, present: Bool) throws {
         for _ in 0..<50 {
