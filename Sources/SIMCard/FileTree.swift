@@ -69,11 +69,10 @@ public enum SIMFileTree {
         .init("EF.PBR", 0x4F30, .phonebookReference),
     ], directories: [])
 
-    static let gsm = DirectorySpec(name: "DF.GSM", label: "7F20", fid: 0x7F20, files: [
-        .init("EF.LP", 0x6F05, .languagePreference),
+    /// Subscriber and network files that DF.GSM (TS 51.011) and ADF.USIM (TS 31.102) share,
+    /// with the same file ids and codings.
+    static let subscriberFiles: [ElementaryFileSpec] = [
         .init("EF.IMSI", 0x6F07, .imsi),
-        .init("EF.PLMNsel", 0x6F30, .plmnList(entrySize: 3)),
-        .init("EF.SST", 0x6F38, .serviceTable(.sst)),
         .init("EF.GID1", 0x6F3E, .raw),
         .init("EF.GID2", 0x6F3F, .raw),
         .init("EF.SPN", 0x6F46, .serviceProviderName),
@@ -81,12 +80,18 @@ public enum SIMFileTree {
         .init("EF.FPLMN", 0x6F7B, .plmnList(entrySize: 3)),
         .init("EF.LOCI", 0x6F7E, .locationInformation),
         .init("EF.AD", 0x6FAD, .administrativeData),
-        .init("EF.PHASE", 0x6FAE, .phase),
-        .init("EF.LOCIGPRS", 0x6F53, .packetLocationInformation),
         .init("EF.PLMNwAcT", 0x6F60, .plmnList(entrySize: 5)),
         .init("EF.OPLMNwAcT", 0x6F61, .plmnList(entrySize: 5)),
         .init("EF.HPLMNwAcT", 0x6F62, .plmnList(entrySize: 5)),
-    ], directories: [])
+    ]
+
+    static let gsm = DirectorySpec(name: "DF.GSM", label: "7F20", fid: 0x7F20, files: [
+        .init("EF.LP", 0x6F05, .languagePreference),
+        .init("EF.PLMNsel", 0x6F30, .plmnList(entrySize: 3)),
+        .init("EF.SST", 0x6F38, .serviceTable(.sst)),
+        .init("EF.PHASE", 0x6FAE, .phase),
+        .init("EF.LOCIGPRS", 0x6F53, .packetLocationInformation),
+    ] + subscriberFiles, directories: [])
 
     /// MF: what every card has, then DF.TELECOM and DF.GSM (present on most UICCs too).
     public static let masterFile = DirectorySpec(name: "MF", label: "3F00", fid: 0x3F00, files: [
@@ -99,20 +104,10 @@ public enum SIMFileTree {
     /// ADF.USIM, selected by the AID EF.DIR lists (TS 31.102 §4.2).
     public static let usim = DirectorySpec(name: "ADF.USIM", label: "ADF.USIM", fid: nil, files: [
         .init("EF.LI", 0x6F05, .preferredLanguages),
-        .init("EF.IMSI", 0x6F07, .imsi),
         .init("EF.UST", 0x6F38, .serviceTable(.ust)),
-        .init("EF.GID1", 0x6F3E, .raw),
-        .init("EF.GID2", 0x6F3F, .raw),
-        .init("EF.SPN", 0x6F46, .serviceProviderName),
-        .init("EF.ACC", 0x6F78, .accessControlClasses),
-        .init("EF.FPLMN", 0x6F7B, .plmnList(entrySize: 3)),
-        .init("EF.LOCI", 0x6F7E, .locationInformation),
-        .init("EF.AD", 0x6FAD, .administrativeData),
+    ] + subscriberFiles + [
         .init("EF.PSLOCI", 0x6F73, .packetLocationInformation),
         .init("EF.EPSLOCI", 0x6FE3, .epsLocationInformation),
-        .init("EF.PLMNwAcT", 0x6F60, .plmnList(entrySize: 5)),
-        .init("EF.OPLMNwAcT", 0x6F61, .plmnList(entrySize: 5)),
-        .init("EF.HPLMNwAcT", 0x6F62, .plmnList(entrySize: 5)),
         .init("EF.MSISDN", 0x6F40, .diallingNumbers),
         .init("EF.FDN", 0x6F3B, .diallingNumbers),
         .init("EF.SMS", 0x6F3C, .shortMessages),
