@@ -1,0 +1,238 @@
+/// Who may sign and act, as established by the entries read so far.
+struct LedgerState: Sendable {
+    var caseID: String?
+    /// Active station keys by key ID.
+    var stations: [KeyID: VerifierKey] = [:]
+    /// Every key ever bound (checkpoints may be signed by any of them).
+    var everBound: [VerifierKey] = []
+    var examiners: Set<String> = []
+
+    static func stationKey(_ v: CanonicalJSON?) -> VerifierKey? {
+        guard let s = v?.stringValue else { return nil }
+        return try? VerifierKey(parsing: s)
+    }
+
+    /// Form problems of the payloads the ledger gives meaning to (nil when fine).
+    static func payloadProblem(_ e: LedgerEntry) -> String? {
+        switch e.action {
+        case .stationAdd:
+            return stationKey(e.payload["key"]) == nil ? "station.add: payload \"key\" must be a verifier key string" : nil
+        case .stationRevoke:
+            guard let s = e.payload["station"]?.stringValue, KeyID(hex: s) != nil else {
+                return "station.revoke: payload \"station\" must be an 8-hex key ID"
+            }
+            return nil
+        case .examinerAdd:
+            guard let id = e.payload["id"]?.stringValue, !id.isEmpty else { return "examiner.add: payload \"id\" must be a non-empty string" }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// Binds the genesis entry's case, stations and roster; nil when acceptable.
+    mutating func admitGenesis(_ e: LedgerEntry) -> VerificationFailure? {
+        func bad(_ r: String) -> VerificationFailure { .invalidGenesis(r) }
+        guard e.action == .caseInit else { return bad("first entry is \(e.action), not case.init") }
+        guard e.previousHash == .zero else { return bad("previous hash must be 32 zero bytes") }
+        guard let c = e.payload["case"]?.objectValue, let id = c["id"]?.stringValue, !id.isEmpty else {
+            return bad("payload lacks case.id")
+        }
+        guard let list = e.payload["stations"]?.arrayValue, !list.isEmpty else { return bad("payload lacks stations") }
+        var stations = [KeyID: VerifierKey]()
+        for s in list {
+            guard let k = LedgerState.stationKey(s) else { return bad("stations holds something that is not a verifier key") }
+            guard stations.updateValue(k, forKey: k.keyID) == nil else { return bad("two stations share key ID \(k.keyID)") }
+        }
+        guard let roster = e.payload["examiners"]?.arrayValue else { return bad("payload lacks examiners") }
+        var examiners = Set<String>()
+        for x in roster {
+            guard let xid = x["id"]?.stringValue, !xid.isEmpty else { return bad("examiners entry without an id") }
+            examiners.insert(xid)
+        }
+        guard examiners.contains(e.examiner) else { return bad("examiner \(e.examiner) is not in the roster it declares") }
+        caseID = id
+        self.stations = stations
+        everBound = list.compactMap(LedgerState.stationKey)
+        self.examiners = examiners
+        return nil
+    }
+
+    /// Applies an entry after its signature checked; nil when acceptable.
+    mutating func apply(_ e: LedgerEntry) -> VerificationFailure? {
+        let seq = e.sequence
+        if e.action == .caseInit { return .invalidAction(seq, "case.init is only allowed as entry 0") }
+        guard examiners.contains(e.examiner) else { return .unknownExaminer(seq, e.examiner) }
+        if let p = LedgerState.payloadProblem(e) { return .invalidAction(seq, p) }
+        switch e.action {
+        case .stationAdd:
+            let k = LedgerState.stationKey(e.payload["key"])!
+            if let old = stations[k.keyID], old != k { return .invalidAction(seq, "station.add: key ID \(k.keyID) already used by another key") }
+            if everBound.contains(where: { $0.keyID == k.keyID && $0 != k }) {
+                return .invalidAction(seq, "station.add: key ID \(k.keyID) already used by another key")
+            }
+            stations[k.keyID] = k
+            if !everBound.contains(k) { everBound.append(k) }
+        case .stationRevoke:
+            let id = KeyID(hex: e.payload["station"]!.stringValue!)!
+            guard stations.removeValue(forKey: id) != nil else { return .invalidAction(seq, "station.revoke: \(id) is not an active station") }
+        case .examinerAdd:
+            examiners.insert(e.payload["id"]!.stringValue!)
+        default:
+            break
+        }
+        return nil
+    }
+}
+
+/// Checks a whole ledger offline.
+public enum LedgerVerifier {
+    /// What verification found. `failure` is the first problem, nil when everything holds.
+    public struct Report: Sendable {
+        public let failure: VerificationFailure?
+        /// Entries that passed every check, from entry 0 (all of them when valid).
+        public let verifiedCount: Int
+        public let caseID: String?
+        /// Merkle tree over the verified entries.
+        public let tree: MerkleTree
+        /// Hash of the last verified entry.
+        public let lastHash: SHA256Hash?
+        /// Station keys active after the last verified entry.
+        public let activeStations: [VerifierKey]
+        public let examiners: Set<String>
+        /// The earlier checkpoint, once it has been verified against the ledger.
+        public let checkpoint: Checkpoint?
+
+        public var isValid: Bool { failure == nil }
+        /// Merkle root over the verified entries.
+        public var root: SHA256Hash { (try? tree.root()) ?? MerkleTree.emptyRoot }
+    }
+
+    /// Verifies a `ledger.jsonl` file: every line ends with a newline.
+    public static func verify(jsonl: some Collection<UInt8>, trustedKeys: [VerifierKey],
+                              checkpoint: String? = nil, origin: String? = nil) -> Report {
+        let u = Array(jsonl)
+        var lines = u.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        var trailing: VerificationFailure? = nil
+        if lines.last?.isEmpty == true {
+            lines.removeLast()
+        } else if !u.isEmpty {
+            trailing = .malformedEntry(line: lines.count, .malformedLine("last line has no newline (incomplete write?)"))
+        }
+        return verify(lineBytes: lines, trustedKeys: trustedKeys, checkpoint: checkpoint, origin: origin, trailingProblem: trailing)
+    }
+
+    /// Verifies stored lines (without newlines).
+    public static func verify(lines: [String], trustedKeys: [VerifierKey],
+                              checkpoint: String? = nil, origin: String? = nil) -> Report {
+        verify(lineBytes: lines.map { Array($0.utf8) }, trustedKeys: trustedKeys, checkpoint: checkpoint, origin: origin)
+    }
+
+    /// Verifies stored lines given as bytes (without newlines).
+    public static func verify(lineBytes: [[UInt8]], trustedKeys: [VerifierKey],
+                              checkpoint: String? = nil, origin: String? = nil) -> Report {
+        verify(lineBytes: lineBytes, trustedKeys: trustedKeys, checkpoint: checkpoint, origin: origin, trailingProblem: nil)
+    }
+
+    static func verify(lineBytes: [[UInt8]], trustedKeys: [VerifierKey], checkpoint: String?, origin: String?,
+                       trailingProblem: VerificationFailure?) -> Report {
+        var state = LedgerState()
+        var tree = MerkleTree()
+        var previous: SignedEntry? = nil
+        var verifiedCP: Checkpoint? = nil
+
+        func report(_ f: VerificationFailure?) -> Report {
+            Report(failure: f, verifiedCount: tree.size, caseID: state.caseID, tree: tree, lastHash: previous?.hash,
+                   activeStations: state.stations.values.sorted { $0.description < $1.description },
+                   examiners: state.examiners, checkpoint: verifiedCP)
+        }
+
+        if lineBytes.isEmpty && trailingProblem == nil { return report(.emptyLedger) }
+
+        for (i, line) in lineBytes.enumerated() {
+            let se: SignedEntry
+            do { se = try SignedEntry(line: line) } catch { return report(.malformedEntry(line: i + 1, error)) }
+            let e = se.entry
+            if e.sequence != Int64(i) {
+                return report(.sequenceGap(found: e.sequence, after: previous?.entry.sequence))
+            }
+            let computed = se.computedHash
+            guard computed == se.hash else { return report(.hashMismatch(e.sequence, stored: se.hash, computed: computed)) }
+            if let previous {
+                guard e.previousHash == previous.hash else {
+                    return report(.brokenLink(e.sequence, found: e.previousHash, expected: previous.hash))
+                }
+                guard let key = state.stations[e.station] else { return report(.unknownStation(e.sequence, e.station)) }
+                guard key.isValidSignature(se.signature, for: se.signedMessage) else {
+                    return report(.badSignature(e.sequence, key.description))
+                }
+                if let f = state.apply(e) { return report(f) }
+            } else {
+                var genesis = LedgerState()
+                if let f = genesis.admitGenesis(e) { return report(f) }
+                guard let key = genesis.stations[e.station] else { return report(.invalidGenesis("signed by \(e.station), not one of its stations")) }
+                guard trustedKeys.contains(key) else { return report(.untrustedGenesis(key.description)) }
+                guard key.isValidSignature(se.signature, for: se.signedMessage) else {
+                    return report(.badSignature(e.sequence, key.description))
+                }
+                state = genesis
+            }
+            tree.append(leafHash: se.leafHash)
+            previous = se
+        }
+        if let trailingProblem { return report(trailingProblem) }
+
+        if let checkpoint {
+            let cp: Checkpoint
+            do {
+                var keys = trustedKeys
+                for k in state.everBound where !keys.contains(k) { keys.append(k) }
+                cp = try Checkpoint.open(checkpoint, trustedKeys: keys, origin: origin)
+            } catch { return report(.checkpoint(error)) }
+            guard cp.size <= tree.size else { return report(.truncated(entries: tree.size, checkpointSize: cp.size)) }
+            let root = try! tree.root(size: cp.size)
+            guard root == cp.root else { return report(.checkpointRootMismatch(size: cp.size, checkpoint: cp.root, ledger: root)) }
+            verifiedCP = cp
+        }
+        return report(nil)
+    }
+}
+
+/// The first thing wrong with a ledger.
+public enum VerificationFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    case emptyLedger
+    /// A line (1-based) that is not a well-formed entry.
+    case malformedEntry(line: Int, EntryError)
+    case sequenceGap(found: Int64, after: Int64?)
+    case hashMismatch(Int64, stored: SHA256Hash, computed: SHA256Hash)
+    case brokenLink(Int64, found: SHA256Hash, expected: SHA256Hash)
+    case unknownStation(Int64, KeyID)
+    case badSignature(Int64, String)
+    case invalidGenesis(String)
+    case untrustedGenesis(String)
+    case unknownExaminer(Int64, String)
+    case invalidAction(Int64, String)
+    case checkpoint(CheckpointError)
+    case truncated(entries: Int, checkpointSize: Int)
+    case checkpointRootMismatch(size: Int, checkpoint: SHA256Hash, ledger: SHA256Hash)
+
+    public var description: String {
+        switch self {
+        case .emptyLedger: "ledger is empty"
+        case .malformedEntry(let l, let e): "line \(l): \(e)"
+        case .sequenceGap(let f, let a):
+            if let a { "sequence gap: \(f) follows \(a)" } else { "sequence gap: ledger starts at \(f), not 0" }
+        case .hashMismatch(let s, let st, let c): "entry \(s): hash mismatch (stored \(st.hex), computed \(c.hex))"
+        case .brokenLink(let s, let f, let e): "entry \(s): previous-hash link broken (prev \(f.hex), entry \(s - 1) is \(e.hex))"
+        case .unknownStation(let s, let k): "entry \(s): station key \(k.hex) is not an active station key"
+        case .badSignature(let s, let k): "entry \(s): signature does not verify with station key \(k)"
+        case .invalidGenesis(let r): "entry 0: \(r)"
+        case .untrustedGenesis(let k): "entry 0: signed by station key \(k), which is not a trusted key"
+        case .unknownExaminer(let s, let x): "entry \(s): examiner \(x) is not in the roster"
+        case .invalidAction(let s, let r): "entry \(s): \(r)"
+        case .checkpoint(let e): "\(e)"
+        case .truncated(let n, let c): "ledger has \(n) entries but checkpoint says \(c): truncated"
+        case .checkpointRootMismatch(let s, let c, let l): "checkpoint root mismatch at size \(s) (checkpoint \(c.base64), ledger \(l.base64))"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the ledger core lands.
-enum LedgerPlaceholder {}
