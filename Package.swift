@@ -55,7 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SIMCard"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SIMCard"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

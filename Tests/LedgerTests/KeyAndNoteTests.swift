@@ -76,7 +76,7 @@ enum GoNoteVector {
         }
         #expect(throws: KeyError.unsupportedAlgorithm(2)) {
             let pub = try VerifierKey(parsing: GoNoteVector.verifierKey).publicKey
-            try VerifierKey(parsing: "PeterNeumann+c74f20a3+" + Base64.encode([0x02] + pub))
+            _ = try VerifierKey(parsing: "PeterNeumann+c74f20a3+" + Base64.encode([0x02] + pub))
         }
     }
 
