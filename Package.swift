@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libpcsclite's C API, nothing else; only the PCSC target imports it.
@@ -33,10 +34,16 @@ let package = Package(
             name: "Ledger",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // One SQLite case store per case (GRDB, WAL): case, examiners, items, acquisitions,
+        // custody events; every change and its ledger entry in one transaction.
+        .target(
+            name: "CaseStore",
+            dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "PCSC", "SIMCard",
+                "PCSC", "SIMCard", "Ledger", "CaseStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,7 +62,8 @@ let package = Package(
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SIMCard"], exclude: ["Fixtures"]),
+        .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,2 @@
+/// Placeholder until the case store lands.
+enum CaseStorePlaceholder {}
