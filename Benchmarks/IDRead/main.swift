@@ -1,15 +1,18 @@
-// id-read-bench: how fast Custody's ID read is on a reader, against the same APDUs sent raw.
+// id-read-bench: how fast Custody's ID read (or, with --scope full, its full acquisition) is
+// on a reader, against the same APDUs sent raw.
 //
-//   id-read-bench [--reads N] [--warmup N] [--library-reads N] [--labels readers.tsv] [--json] [READER...]
+//   id-read-bench [--scope identity|full] [--reads N] [--warmup N] [--library-reads N]
+//                 [--labels readers.tsv] [--json] [READER...]
 //
 // For each reader (default: every reader holding a card), connect once (exclusive), then
-// interleave full ID reads (`SIMReader().read`) with raw replays of that card's ID-read
+// interleave reads (`SIMReader().read(…, scope:)`) with raw replays of that card's reference
 // command bytes through `PCSCCard.transmit`. See docs/BENCHMARKS.md.
 import Foundation
 import PCSC
 import SIMCard
 
 struct Options {
+    var scope: AcquisitionScope = .identity
     var reads = 60
     var warmup = 5
     var libraryReads = 300
@@ -18,10 +21,12 @@ struct Options {
     var readers: [String] = []
 
     static let usage = """
-        usage: id-read-bench [--reads N] [--warmup N] [--library-reads N] [--labels readers.tsv] [--json] [READER...]
-          --reads N          measured ID reads and raw replays per reader (default 60)
-          --warmup N         unmeasured ID reads and replays first (default 5)
-          --library-reads N  ID reads over the recorded answers, no I/O (default 300; 0 = skip)
+        usage: id-read-bench [--scope identity|full] [--reads N] [--warmup N] [--library-reads N]
+                             [--labels readers.tsv] [--json] [READER...]
+          --scope S          identity (default): the ID read; full: the full acquisition
+          --reads N          measured reads and raw replays per reader (default 60)
+          --warmup N         unmeasured reads and replays first (default 5)
+          --library-reads N  reads over the recorded answers, no I/O (default 300; 0 = skip)
           --labels FILE      rig readers.tsv: name each reader by its profile
           --json             print JSON instead of the table
           READER             reader names (default: all readers with a card)
@@ -42,6 +47,10 @@ struct Options {
         }
         while i < args.count {
             switch args[i] {
+            case "--scope":
+                let text = value("--scope")
+                guard let scope = AcquisitionScope(rawValue: text) else { fail("--scope must be identity or full, not \"\(text)\"") }
+                o.scope = scope
             case "--reads": o.reads = count("--reads", minimum: 1)
             case "--warmup": o.warmup = count("--warmup", minimum: 1)
             case "--library-reads": o.libraryReads = count("--library-reads", minimum: 0)
@@ -74,8 +83,17 @@ struct CardResult: Encodable {
     var cardProtocol: String
     var atrProtocols: [String]
     var apdusPerRead: Int
-    var minimum: MinimumAPDUs
+    /// APDUs per read by instruction (SELECT, GET RESPONSE, READ BINARY/RECORD, PIN queries).
+    var apdusByKind: APDUBreakdown
+    /// Identity scope: `MinimumAPDUs`; full scope: `FullMinimum`.
+    var minimum: Minimum
     var apduRatio: Double
+    /// Full scope: directory SELECTs (+ GET RESPONSEs) and how many of them a walker that
+    /// tracked the current DF would not send.
+    var reselection: Reselection?
+    /// Full scope: files in the reference acquisition by status, records and bytes read.
+    var cardContent: CardContent?
+    /// The library read (ID read, or full acquisition with --scope full).
     var idRead: Timing
     var rawReplay: Timing
     var timeRatio: Double
@@ -93,8 +111,45 @@ struct CardResult: Encodable {
     var warnings: [String]
 }
 
+/// The minimum of either scope, encoded as itself.
+enum Minimum: Encodable {
+    case identity(MinimumAPDUs)
+    case full(FullMinimum)
+    var total: Int {
+        switch self {
+        case .identity(let m): m.total
+        case .full(let m): m.total
+        }
+    }
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .identity(let m): try m.encode(to: encoder)
+        case .full(let m): try m.encode(to: encoder)
+        }
+    }
+}
+
+struct CardContent: Encodable {
+    var files: Int
+    var filesByStatus: [String: Int]
+    var records: Int
+    var smsRecords: Int
+    var adnRecords: Int
+    var binaryBytes: Int
+
+    init(_ a: SIMAcquisition) {
+        files = a.files.count
+        filesByStatus = Dictionary(grouping: a.files, by: \.status.rawValue).mapValues(\.count)
+        records = a.files.reduce(0) { $0 + ($1.records?.count ?? 0) }
+        smsRecords = a.files.filter { $0.path.hasSuffix("/6F3C") }.reduce(0) { $0 + ($1.records?.count ?? 0) }
+        adnRecords = a.files.filter { $0.path.hasSuffix("/6F3A") }.reduce(0) { $0 + ($1.records?.count ?? 0) }
+        binaryBytes = a.files.reduce(0) { $0 + ($1.contentBytes?.count ?? 0) }
+    }
+}
+
 struct Report: Encodable {
-    var schema = "custody.bench.id-read/1"
+    var schema: String
+    var scope: String
     var startup: Startup
     var reads: Int
     var warmup: Int
@@ -137,13 +192,13 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
     defer { try? card.disconnect() }
     let atr = try card.atr()
     let link = CardLink(card: card)
-    let reader0 = SIMReader()
+    let scope = options.scope
     var warnings: [String] = []
 
     // Warm-up: loads the operator and issuer tables (once per process), warms caches; the last
     // warm-up read is the reference whose commands are replayed.
-    var reference = reader0.read(transport: link, atr: atr, reader: reader)
-    for _ in 1..<options.warmup { reference = SIMReader().read(transport: link, atr: atr, reader: reader) }
+    var reference = SIMReader().read(transport: link, atr: atr, reader: reader, scope: scope)
+    for _ in 1..<options.warmup { reference = SIMReader().read(transport: link, atr: atr, reader: reader, scope: scope) }
     guard reference.complete else { throw BenchError.incomplete(reader, reference.incompleteReason ?? "?") }
     let sent = reference.transcript.entries.filter { $0.sw != nil }
     let commands = sent.map { Hex.bytes($0.command)! }
@@ -162,7 +217,7 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
     var sequenceChanges = 0, mismatches = 0
     func measureID() {
         let start = clock.now
-        let identity = SIMReader().read(transport: link, atr: atr, reader: reader)
+        let identity = SIMReader().read(transport: link, atr: atr, reader: reader, scope: scope)
         idTimes.append(clock.now - start)
         if !identity.complete || identity.transcript.entries.map(\.command) != referenceCommands { sequenceChanges += 1 }
         exchangeMs.append(Double(identity.transcript.entries.reduce(0) { $0 + $1.microseconds }) / 1000)
@@ -186,7 +241,7 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
         for i in 0..<(options.libraryReads + options.warmup) {
             recorded.rewind()
             let start = clock.now
-            let identity = SIMReader().read(transport: recorded, atr: atr, reader: reader)
+            let identity = SIMReader().read(transport: recorded, atr: atr, reader: reader, scope: scope)
             let elapsed = clock.now - start
             if i >= options.warmup { times.append(elapsed) }
             if identity.contentSHA256 != reference.contentSHA256 {
@@ -197,10 +252,17 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
     }
 
     let proto = card.activeProtocol.rawValue
-    let minimum = MinimumAPDUs(.init(identity: reference, protocolName: proto))
     let usesGetResponse = commands.contains { $0.count >= 2 && $0[1] == 0xC0 }
-    if usesGetResponse != (minimum.style == .getResponse) {
-        warnings.append("protocol \(proto) but the card \(usesGetResponse ? "needed" : "did not need") GET RESPONSE: minimum assumes \(minimum.style.rawValue)")
+    let minimum: Minimum
+    switch scope {
+    case .identity:
+        let m = MinimumAPDUs(.init(identity: reference, protocolName: proto))
+        if usesGetResponse != (m.style == .getResponse) {
+            warnings.append("protocol \(proto) but the card \(usesGetResponse ? "needed" : "did not need") GET RESPONSE: minimum assumes \(m.style.rawValue)")
+        }
+        minimum = .identity(m)
+    case .full:
+        minimum = .full(FullMinimum(acquisition: reference, getResponse: usesGetResponse))
     }
     if sequenceChanges > 0 { warnings.append("\(sequenceChanges) measured read(s) sent a different command sequence") }
     if mismatches > 0 { warnings.append("\(mismatches) raw replay(s) got different status words from the reference read") }
@@ -209,8 +271,10 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
     let apdus = reference.apduCount
     return CardResult(
         reader: reader, label: label, cardType: reference.cardType?.rawValue ?? "?", cardProtocol: proto,
-        atrProtocols: reference.atrProtocols, apdusPerRead: apdus, minimum: minimum,
-        apduRatio: Double(apdus) / Double(max(1, minimum.total)),
+        atrProtocols: reference.atrProtocols, apdusPerRead: apdus, apdusByKind: APDUBreakdown(reference.transcript),
+        minimum: minimum, apduRatio: Double(apdus) / Double(max(1, minimum.total)),
+        reselection: scope == .full ? Reselection(reference.transcript) : nil,
+        cardContent: scope == .full ? CardContent(reference) : nil,
         idRead: id, rawReplay: raw, timeRatio: id.medianMs / max(raw.medianMs, 1e-9),
         usPerAPDUIdRead: id.medianMs * 1000 / Double(apdus), usPerAPDURaw: raw.medianMs * 1000 / Double(commands.count),
         transcriptExchangeMsMedian: Timing.percentile(exchangeMs.sorted(), 0.5),
@@ -222,7 +286,7 @@ enum BenchError: Error, CustomStringConvertible {
     case incomplete(String, String)
     var description: String {
         switch self {
-        case .incomplete(let r, let why): "ID read on \"\(r)\" is incomplete: \(why)"
+        case .incomplete(let r, let why): "\(options.scope == .full ? "full" : "ID") read on \"\(r)\" is incomplete: \(why)"
         }
     }
 }
@@ -243,7 +307,7 @@ var results: [CardResult] = []
 var failed = false
 for reader in readers {
     let label = nameOf[reader] ?? reader
-    if !options.json { note("\(label): \(options.warmup) warm-up + \(options.reads) measured reads on \"\(reader)\"") }
+    if !options.json { note("\(label): \(options.warmup) warm-up + \(options.reads) measured \(options.scope == .full ? "full" : "ID") reads on \"\(reader)\"") }
     do {
         results.append(try bench(reader: reader, label: label, context: context))
     } catch {
@@ -255,9 +319,12 @@ for reader in readers {
 if options.json {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let data = try encoder.encode(Report(startup: startup, reads: options.reads, warmup: options.warmup,
+    let data = try encoder.encode(Report(schema: options.scope == .full ? "custody.bench.full-read/1" : "custody.bench.id-read/1",
+                                         scope: options.scope.rawValue, startup: startup, reads: options.reads, warmup: options.warmup,
                                          libraryReads: options.libraryReads, cards: results))
     print(String(decoding: data, as: UTF8.self))
+} else if options.scope == .full {
+    printFullTable(results)
 } else {
     let header = ["card", "type", "proto", "APDUs", "min", "APDU/min", "ID ms", "ID p90", "raw ms", "ID/raw",
                   "µs/APDU ID", "µs/APDU raw", "lib ms", "reads/min"]

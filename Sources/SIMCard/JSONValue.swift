@@ -10,10 +10,24 @@ public enum JSONValue: Codable, Hashable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// The JSON form of any encodable value.
+    /// The JSON form of any encodable value. Parsed with JSONSerialization rather than
+    /// `init(from:)`: probing each JSON type through a Decoder throws on every miss, which made
+    /// building the views of a full read (hundreds of records) cost more than reading the card.
     public init(encoding value: some Encodable) throws {
         let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = JSONValue(foundation: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    /// Converts JSONSerialization's output; its booleans are NSNumbers of ObjC type "c".
+    private init(foundation object: Any) {
+        switch object {
+        case let dictionary as [String: Any]: self = .object(dictionary.mapValues(JSONValue.init(foundation:)))
+        case let array as [Any]: self = .array(array.map(JSONValue.init(foundation:)))
+        case let string as String: self = .string(string)
+        case let number as NSNumber:
+            self = String(cString: number.objCType) == "c" ? .bool(number.boolValue) : .number(number.doubleValue)
+        default: self = .null
+        }
     }
 
     public init(from decoder: any Decoder) throws {
