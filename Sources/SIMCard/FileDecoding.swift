@@ -2,7 +2,7 @@
 /// beside them, and a file or record that does not decode keeps its bytes and gets an error.
 enum FileDecoding {
     /// Decodes one whole transparent file, or one record of a record file.
-    private typealias Decoder = (ArraySlice<UInt8>) throws -> (any Encodable)?
+    private typealias Decoder = (ArraySlice<UInt8>) throws -> (any Encodable & Sendable)?
 
     /// How EF.PBR's file tags map to content (TS 31.102 §4.4.2.1).
     static func content(forPhonebookTag tag: UInt8) -> FileContent {
@@ -20,27 +20,23 @@ enum FileDecoding {
         var errors: [String] = []
         if let hex = reading.content, let bytes = Hex.bytes(hex) {
             do {
-                if let value = try decoder(bytes[...]) { reading.decoded = try JSONValue(encoding: value) }
+                if let value = try decoder(bytes[...]) { reading.decoded = DecodedView(value) }
             } catch {
                 errors.append(String(describing: error))
             }
         } else if let records = reading.records {
-            var views: [JSONValue] = []
+            var views: [DecodedView.RecordView] = []
             for (index, hex) in records.enumerated() {
                 let number = index + 1
                 do {
                     guard let bytes = Hex.bytes(hex) else { throw DecodeError.invalid(what: "record", why: "not hex") }
-                    if let value = try decoder(bytes[...]) {
-                        views.append(.object(["record": .number(Double(number)), "value": try JSONValue(encoding: value)]))
-                    } else {
-                        views.append(.object(["record": .number(Double(number)), "empty": .bool(true)]))
-                    }
+                    views.append(.init(record: number, value: try decoder(bytes[...])))
                 } catch {
                     errors.append("record \(number): \(error)")
-                    views.append(.object(["record": .number(Double(number)), "decodeError": .string(String(describing: error))]))
+                    views.append(.init(record: number, decodeError: String(describing: error)))
                 }
             }
-            reading.decoded = .array(views)
+            reading.decoded = DecodedView(records: views)
         }
         reading.decodeErrors = errors.isEmpty ? nil : errors
         return reading

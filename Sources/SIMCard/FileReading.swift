@@ -32,7 +32,7 @@ public struct FileReading: Codable, Sendable, Hashable {
 
     /// The decoded view (docs/ACQUISITION.md): an object for a transparent file, an array of
     /// `{record, value | empty | decodeError}` for a record file. Never part of the content hash.
-    public var decoded: JSONValue?
+    public var decoded: DecodedView?
     /// Why the file or some of its records did not decode; the raw bytes are kept regardless.
     public var decodeErrors: [String]?
 

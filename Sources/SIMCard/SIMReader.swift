@@ -271,10 +271,15 @@ public struct SIMReader {
 
         private mutating func walk(_ directory: DirectorySpec, path: [UInt16], label: String, viaApplication aid: [UInt8]?) throws(SIMChannelError) {
             let selected = try select(path: path, viaApplication: aid)
-            guard selected.status.isSuccess else {
-                record(FileReading(path: label, name: directory.name, status: FileAccess.status(for: selected.status), sw: selected.status.hex))
-                return
+            // The directory's own header is kept like any file's (its FCP holds the PIN status
+            // template, sizes, life cycle): the GET RESPONSE that fetched it is not wasted.
+            var entry = FileReading(path: label, name: directory.name, status: FileAccess.status(for: selected.status), sw: selected.status.hex)
+            if selected.status.isSuccess {
+                entry.header = Hex.string(selected.data)
+                entry.structure = .dedicatedFile
             }
+            record(entry)
+            guard selected.status.isSuccess else { return }
             for file in directory.files { try read(file, in: label) }
             if directory.fid == 0x5F3A { try followPhonebookReference(in: label) }
             for child in directory.directories {

@@ -56,8 +56,12 @@ extension EndToEnd {
         }
         for file in acquisition.files where file.status == .read {
             #expect(file.header != nil, "\(file.path): the raw header is kept")
-            #expect(file.content != nil || file.records != nil, "\(file.path): the raw bytes are kept")
+            if file.structure != .dedicatedFile {
+                #expect(file.content != nil || file.records != nil, "\(file.path): the raw bytes are kept")
+            }
         }
+        #expect(acquisition.files.contains { $0.path == "3F00/7F10" && $0.structure == .dedicatedFile && $0.header != nil },
+                "directory headers are kept too")
         let stats = try rig.stats(reader)
         #expect(stats.writeClassAPDUs == 0, "write-class APDUs reached \(profile)")
         #expect(stats.pinTriesConsumed == 0, "PIN tries consumed on \(profile)")
