@@ -10,7 +10,7 @@ struct ATRList {
 
     /// The system's list, or nil when pcsc-tools is not installed.
     static var system: ATRList? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) ?? String(contentsOfFile: path, encoding: .isoLatin1) else { return nil }
+        guard let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? (try? String(contentsOfFile: path, encoding: .isoLatin1)) else { return nil }
         return ATRList(text: text)
     }
 
