@@ -8,7 +8,7 @@ struct Custody: AsyncParsableCommand {
         commandName: "custody",
         abstract: "Forensic SIM acquisition and chain of custody for seized SIM cards.",
         version: version,
-        subcommands: [Readers.self, SIM.self]
+        subcommands: [Readers.self, SIM.self, CaseCommand.self, ExaminerCommand.self, EventCommand.self, History.self, LedgerCommand.self]
     )
 }
 

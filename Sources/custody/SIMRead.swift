@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CaseStore
 import PCSC
 import SIMCard
 
@@ -32,6 +33,12 @@ struct SIMRead: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the card's answer to one command before calling it mute.")
     var apduTimeout: Double = 5
 
+    @Option(name: .customLong("case"), help: ArgumentHelp("Record the acquisition into this case (default: $CUSTODY_CASE): raw record, SIM item, signed ledger entry.", valueName: "DIR"))
+    var caseDirectory: String?
+
+    @Option(help: ArgumentHelp("Examiner recording into the case (default: $CUSTODY_EXAMINER).", valueName: "ID"))
+    var examiner: String?
+
     func validate() throws {
         guard apduTimeout > 0 else { throw ValidationError("--apdu-timeout must be more than 0 seconds") }
         _ = try examinerPIN()
@@ -51,6 +58,11 @@ struct SIMRead: AsyncParsableCommand {
 
     func run() async throws {
         try reportingFailures {
+            // The case and examiner are checked before the card is touched.
+            let caseTarget = try CaseSelection.chosen(caseDirectory).map { _ in
+                let store = try CaseSelection.open(caseDirectory)
+                return (store, try ExaminerSelection.id(examiner, in: store))
+            }
             let context = try PCSCContext()
             let chosen = try ReaderChoice.choose(reader, in: context)
             if !json, reader == nil { printError("using reader \"\(chosen)\", the only one with a card") }
@@ -71,6 +83,7 @@ struct SIMRead: AsyncParsableCommand {
             let saved = try out.map { try AcquisitionFile.write(identity, into: $0) }
             if json { try printJSON(identity) } else { AcquisitionText.print(identity) }
             if let saved { printError("acquisition record written to \(saved)") }
+            if let (store, examinerID) = caseTarget { try Self.record(identity, into: store, by: examinerID) }
             if !identity.complete {
                 throw CustodyFailure("read of the card in \"\(chosen)\" is INCOMPLETE after \(identity.apduCount) APDUs: \(identity.incompleteReason ?? "unknown cause"); reinsert the card and read it again",
                                      exitCode: ExitStatus.incompleteRead)
@@ -80,6 +93,22 @@ struct SIMRead: AsyncParsableCommand {
 }
 
 extension SIMRead {
+    /// Stores the read in the case (record, SIM item, sim.acquire / sim.reread) and says what it did.
+    static func record(_ identity: SIMAcquisition, into store: CaseStore, by examiner: String) throws {
+        let record = try encodeJSON(identity)
+        let outcome = try inCase { () throws(CaseStoreError) in try store.recordAcquisition(identity, record: record, by: examiner) }
+        let seq = outcome.entry.entry.sequence
+        let flag = identity.complete ? "" : " (INCOMPLETE)"
+        if outcome.reread, let label = outcome.label {
+            let same = outcome.sameContentAsFirst.map { $0 ? ", same content hash as the first \(identity.scope.rawValue) read" : ", content hash DIFFERS from the first \(identity.scope.rawValue) read" } ?? ""
+            printError("SIM \(identity.iccid?.digits ?? "") is already in the case as \(label); recorded as a re-read\(flag) (entry \(seq) sim.reread\(same))")
+        } else if let label = outcome.label {
+            printError("recorded in case \(store.caseID) as \(label)\(flag) (entry \(seq) sim.acquire, record SHA-256 \(outcome.recordSHA256))")
+        } else {
+            printError("recorded in case \(store.caseID) without an item: no ICCID was read\(flag) (entry \(seq) sim.acquire)")
+        }
+    }
+
     /// After a read broke off: whether the card left the reader. pcscd polls readers every
     /// few hundred milliseconds, so its state may lag the failed command; wait up to 1.5 s.
     static func cardLeft(_ reader: String, context: PCSCContext) -> Bool {

@@ -1,0 +1,313 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// One case: `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the station's Ed25519
+/// signing key, 0600) and `DIR/station.pub` (its verifier key, the trust anchor for
+/// `ledger verify`). Every change and its signed ledger entry commit in one SQLite
+/// transaction (docs/CASE-STORE.md).
+public final class CaseStore: Sendable {
+    public static let databaseName = "case.sqlite"
+    public static let keyName = "station.key"
+    public static let publicKeyName = "station.pub"
+    public static let photosName = "photos"
+    /// Seconds a command waits for another process's write before reporting the store locked.
+    /// `CUSTODY_BUSY_TIMEOUT` overrides it (tests).
+    public static let busyTimeout: Double = ProcessInfo.processInfo.environment["CUSTODY_BUSY_TIMEOUT"].flatMap(Double.init) ?? 5
+    /// Schema version this build writes.
+    public static var schemaVersion: Int { Schema.version }
+
+    public let directory: String
+    public let databasePath: String
+    public let caseRecord: CaseRecord
+    let pool: DatabasePool
+    /// The station signing key, nil when `station.key` is absent or unreadable (read-only use).
+    let key: StationKey?
+    let keyProblem: String?
+
+    /// Checkpoint origin: `custody.case/<case id>`.
+    public var origin: String { "custody.case/\(caseRecord.id)" }
+    public var caseID: String { caseRecord.id }
+
+    init(directory: String, pool: DatabasePool, caseRecord: CaseRecord, key: StationKey?, keyProblem: String?) {
+        self.directory = directory
+        self.databasePath = CaseStore.path(directory, CaseStore.databaseName)
+        self.pool = pool
+        self.caseRecord = caseRecord
+        self.key = key
+        self.keyProblem = keyProblem
+    }
+
+    static func path(_ dir: String, _ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+
+    public func path(_ relative: String) -> String { CaseStore.path(directory, relative) }
+
+    // MARK: Opening
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(busyTimeout)
+        config.label = "custody.case"
+        return config
+    }
+
+    static func openPool(_ dbPath: String) throws(CaseStoreError) -> DatabasePool {
+        do {
+            return try DatabasePool(path: dbPath, configuration: configuration())
+        } catch {
+            throw CaseStore.map(error, dbPath)
+        }
+    }
+
+    /// Refuses a store written by a newer schema; migrates an older one.
+    static func checkAndMigrate(_ pool: DatabasePool, _ dbPath: String) throws(CaseStoreError) {
+        let migrator = Schema.migrator
+        do {
+            let (userVersion, superseded, applied) = try pool.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0, try migrator.hasBeenSuperseded(db),
+                 try migrator.appliedIdentifiers(db).count)
+            }
+            if userVersion > Schema.version || superseded {
+                let found = max(userVersion, superseded ? max(applied, Schema.version) + 1 : 0)
+                throw CaseStoreError.newerSchema(path: dbPath, found: found, supported: Schema.version)
+            }
+            try migrator.migrate(pool)
+        } catch let e as CaseStoreError {
+            throw e
+        } catch {
+            throw CaseStore.map(error, dbPath)
+        }
+    }
+
+    /// Opens the case in `directory`.
+    public static func open(directory: String) throws(CaseStoreError) -> CaseStore {
+        let dbPath = path(directory, databaseName)
+        guard FileManager.default.fileExists(atPath: dbPath) else { throw .missingCase(directory) }
+        let pool = try openPool(dbPath)
+        try checkAndMigrate(pool, dbPath)
+        let record: CaseRecord?
+        do { record = try pool.read { db in try CaseRecord.fetchOne(db) } } catch { throw map(error, dbPath) }
+        guard let record else {
+            throw .interruptedInit("case store \(dbPath) holds no case (an interrupted `custody case init`?): remove \(directory) and run `custody case init` again")
+        }
+        var key: StationKey? = nil
+        var problem: String? = nil
+        let keyPath = path(directory, keyName)
+        if let text = try? String(contentsOfFile: keyPath, encoding: .utf8) {
+            do {
+                let k = try StationKey(parsing: text)
+                if k.verifierKey.description == record.stationKey { key = k } else {
+                    problem = "\(keyPath) is not the station key bound in this case's ledger (key \(k.keyID), ledger \(record.stationKey)): restore the case's own station.key"
+                }
+            } catch {
+                problem = "\(keyPath) is not a station key (\(error)): restore the case's own station.key"
+            }
+        } else {
+            problem = "cannot read the station key \(keyPath): restore it (it signs every entry) or run on the station that holds it"
+        }
+        return CaseStore(directory: directory, pool: pool, caseRecord: record, key: key, keyProblem: problem)
+    }
+
+    /// The examiner who opens a case (becomes its first supervisor).
+    public struct FirstExaminer: Sendable {
+        public var id: String
+        public var name: String
+        public init(id: String, name: String) { self.id = id; self.name = name }
+    }
+
+    /// Creates a case in `directory` (created if needed): station key, database, entry 0.
+    public static func create(directory: String, name: String, agency: String, authority: String, timeZone: String,
+                              examiner: FirstExaminer, time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> CaseStore {
+        for (field, value) in [("--name", name), ("--agency", agency), ("--authority", authority), ("--examiner", examiner.id), ("--examiner-name", examiner.name)]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .invalidInput("\(field) must not be empty")
+        }
+        guard TimeZone(identifier: timeZone) != nil else {
+            throw .invalidInput("--time-zone \(timeZone) is not an IANA time zone: use a name such as Asia/Ho_Chi_Minh")
+        }
+        try validateID(examiner.id, what: "examiner id")
+        let fm = FileManager.default
+        let dbPath = path(directory, databaseName), keyPath = path(directory, keyName), pubPath = path(directory, publicKeyName)
+        if fm.fileExists(atPath: dbPath) { throw .alreadyACase(directory) }
+        if fm.fileExists(atPath: keyPath) {
+            throw .interruptedInit("\(directory) holds a station.key but no case.sqlite (an interrupted `custody case init`?): choose another folder or remove \(keyPath) if it signs nothing")
+        }
+        do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw .io("cannot create the case folder \(directory): \(error.localizedDescription); choose another folder")
+        }
+        let caseID = UUID().uuidString.lowercased()
+        let key: StationKey
+        do { key = try StationKey.generate(name: "custody.case/\(caseID)") } catch { throw .keyProblem("cannot make a station key: \(error)") }
+        var created: [String] = []
+        func cleanUp() { for p in created { try? fm.removeItem(atPath: p) } }
+        do {
+            try writeExclusive(keyPath, Array(key.privateKeyFile.utf8), mode: 0o600)
+            created.append(keyPath)
+            try writeExclusive(pubPath, Array((key.verifierKey.description + "\n").utf8), mode: 0o644)
+            created.append(pubPath)
+            let pool = try openPool(dbPath)
+            created += [dbPath, dbPath + "-wal", dbPath + "-shm"]
+            try checkAndMigrate(pool, dbPath)
+            let record = CaseRecord(id: caseID, name: name, agency: agency, authority: authority, timeZone: timeZone,
+                                    stationKey: key.verifierKey.description, createdAt: time.description)
+            let genesis: SignedEntry
+            do {
+                genesis = try LedgerWriter.genesis(
+                    caseID: caseID,
+                    caseFields: ["name": .string(name), "agency": .string(agency), "authority": .string(authority),
+                                 "timeZone": .string(timeZone)],
+                    examiners: [["id": .string(examiner.id), "name": .string(examiner.name), "role": .string(ExaminerRole.supervisor.rawValue)]],
+                    stations: [key.verifierKey], examiner: examiner.id, time: time, key: key)
+            } catch { throw CaseStoreError.ledger("\(error)") }
+            do {
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.immediate) {
+                        try record.insert(db)
+                        try ExaminerRecord(id: examiner.id, name: examiner.name, role: ExaminerRole.supervisor.rawValue, seq: 0).insert(db)
+                        try LedgerEntryRecord(seq: 0, line: Data(genesis.lineBytes)).insert(db)
+                        return .commit
+                    }
+                }
+            } catch { throw map(error, dbPath) }
+            return CaseStore(directory: directory, pool: pool, caseRecord: record, key: key, keyProblem: nil)
+        } catch {
+            cleanUp()
+            throw map(error, dbPath)
+        }
+    }
+
+    static func writeExclusive(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(CaseStoreError) {
+        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard fd >= 0 else { throw .io("cannot create \(path): \(String(cString: strerror(errno))); check the folder's permissions") }
+        defer { close(fd) }
+        _ = fchmod(fd, mode)
+        var off = 0
+        while off < bytes.count {
+            let n = bytes[off...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw .io("cannot write \(path): \(String(cString: strerror(errno))); check free space") }
+            off += n
+        }
+        guard fsync(fd) == 0 else { throw .io("cannot write \(path): \(String(cString: strerror(errno))); check free space") }
+    }
+
+    static func validateID(_ id: String, what: String) throws(CaseStoreError) {
+        let ok = !id.isEmpty && id.utf8.count <= 64 && id.unicodeScalars.allSatisfy {
+            $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.@".unicodeScalars.contains($0)
+        }
+        guard ok else { throw .invalidInput("\(what) \"\(id)\" must be 1–64 letters, digits, '-', '_', '.', '@'") }
+    }
+
+    /// Turns a GRDB/SQLite error into one user line.
+    static func map(_ error: any Error, _ dbPath: String) -> CaseStoreError {
+        if let e = error as? CaseStoreError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(dbPath)
+            case .SQLITE_FULL: return .diskFull(dbPath)
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .database("\(dbPath) is not a readable case store (\(e.resultCode)): restore it from a copy; `custody ledger verify` shows what is wrong")
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+                return .database("cannot open \(dbPath) for writing (\(e.resultCode)): check the folder's permissions")
+            default: return .database("case store \(dbPath): \(e.message ?? "\(e.resultCode)"); nothing was written")
+            }
+        }
+        return .database("case store \(dbPath): \(error)")
+    }
+
+    func map(_ error: any Error) -> CaseStoreError { CaseStore.map(error, databasePath) }
+
+    // MARK: Appending
+
+    /// Resolves the examiner from an option or CUSTODY_EXAMINER; nil/empty → `.noExaminer`.
+    public static func examinerID(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaseStoreError) -> String {
+        if let option, !option.isEmpty { return option }
+        if let env = environment["CUSTODY_EXAMINER"], !env.isEmpty { return env }
+        throw .noExaminer
+    }
+
+    func signingKey() throws(CaseStoreError) -> StationKey {
+        guard let key else { throw .keyProblem(keyProblem ?? "no station key") }
+        return key
+    }
+
+    /// Appends one entry and applies `change` in the same immediate transaction. `change`
+    /// gets the database and the new entry's sequence number; it runs before the entry is
+    /// inserted, so a throw leaves neither. The examiner must be in the roster.
+    @discardableResult
+    public func append(examiner: String, action: LedgerAction, subjects: [String] = [],
+                       payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil,
+                       change: (Database, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
+        let key = try signingKey()
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: SignedEntry?
+                try db.inTransaction(.immediate) {
+                    guard try ExaminerRecord.fetchOne(db, key: examiner) != nil else { throw CaseStoreError.unknownExaminer(examiner) }
+                    let head = try CaseStore.head(db)
+                    let entry: SignedEntry
+                    do {
+                        entry = try LedgerWriter.next(after: head, time: time ?? LedgerTime(Date()), examiner: examiner, action: action,
+                                                      subjects: subjects, payload: payload, key: key)
+                    } catch { throw CaseStoreError.ledger("\(error)") }
+                    try change(db, entry.entry.sequence)
+                    try LedgerEntryRecord(seq: entry.entry.sequence, line: Data(entry.lineBytes)).insert(db)
+                    result = entry
+                    return .commit
+                }
+                return result!
+            }
+        } catch { throw map(error) }
+    }
+
+    /// The last entry, read inside the caller's transaction.
+    static func head(_ db: Database) throws -> SignedEntry {
+        guard let row = try LedgerEntryRecord.order(Column("seq").desc).fetchOne(db) else {
+            throw CaseStoreError.ledger("the case's ledger is empty: the store is damaged; run `custody ledger verify`")
+        }
+        do { return try SignedEntry(line: Array(row.line)) } catch {
+            throw CaseStoreError.ledger("the last ledger entry (\(row.seq)) is unreadable (\(error)): run `custody ledger verify`")
+        }
+    }
+
+    // MARK: Reading
+
+    /// Every stored line, in sequence order.
+    public func lineRecords() throws(CaseStoreError) -> [LedgerEntryRecord] {
+        do { return try pool.read { db in try LedgerEntryRecord.order(Column("seq")).fetchAll(db) } } catch { throw map(error) }
+    }
+
+    /// Every entry, parsed (fails on an unreadable line: use `verify` to diagnose).
+    public func entries() throws(CaseStoreError) -> [SignedEntry] {
+        var out = [SignedEntry]()
+        for r in try lineRecords() {
+            do { out.append(try SignedEntry(line: Array(r.line))) } catch {
+                throw .ledger("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`")
+            }
+        }
+        return out
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws(CaseStoreError) -> T {
+        do { return try pool.read(body) } catch { throw map(error) }
+    }
+
+    public func examiners() throws(CaseStoreError) -> [ExaminerRecord] {
+        try read { db in try ExaminerRecord.order(Column("seq")).fetchAll(db) }
+    }
+
+    public func items() throws(CaseStoreError) -> [ItemRecord] {
+        try read { db in try ItemRecord.order(Column("seq")).fetchAll(db) }
+    }
+
+    public func acquisitions() throws(CaseStoreError) -> [AcquisitionRecord] {
+        try read { db in try AcquisitionRecord.order(Column("seq")).fetchAll(db) }
+    }
+
+    public func item(_ label: String) throws(CaseStoreError) -> ItemRecord? {
+        try read { db in try ItemRecord.fetchOne(db, key: label) }
+    }
+}
+
+/// What an examiner may do.
+public enum ExaminerRole: String, Codable, Sendable, CaseIterable {
+    case technician, clerk, supervisor
+}

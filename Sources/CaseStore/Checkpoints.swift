@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import Ledger
+
+extension CaseStore {
+    /// The Merkle tree over the stored entries (leaf = SHA-256(0x00 || body)).
+    public func tree() throws(CaseStoreError) -> (MerkleTree, [SignedEntry]) {
+        let all = try entries()
+        return (MerkleTree(leafHashes: all.map(\.leafHash)), all)
+    }
+
+    /// Issues a signed checkpoint for the whole ledger and stores it in `checkpoint`.
+    /// A checkpoint changes nothing in the case; it is not itself a ledger entry.
+    public func checkpoint(time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> (Checkpoint, SignedNote, MerkleTree, [SignedEntry]) {
+        let key = try signingKey()
+        let (tree, all) = try tree()
+        let cp: Checkpoint, note: SignedNote
+        do { (cp, note) = try LedgerWriter.checkpoint(origin: origin, tree: tree, keys: [key]) } catch {
+            throw .ledger("cannot sign a checkpoint: \(error)")
+        }
+        let record = CheckpointRecord(id: nil, size: Int64(cp.size), root: cp.root.base64, note: note.serialized, createdAt: time.description)
+        do { try pool.write { db in try record.insert(db) } } catch { throw map(error) }
+        return (cp, note, tree, all)
+    }
+
+    public func checkpoints() throws(CaseStoreError) -> [CheckpointRecord] {
+        try read { db in try CheckpointRecord.order(Column("id")).fetchAll(db) }
+    }
+
+    /// A C2SP tlog-proof for entry `seq` against a fresh checkpoint of the whole ledger.
+    public func prove(seq: Int64) throws(CaseStoreError) -> TlogProof {
+        let (cp, note, tree, all) = try checkpoint()
+        guard seq >= 0, seq < Int64(all.count) else { throw .unknownEntry(seq, count: all.count) }
+        do { return try TlogProof(entry: all[Int(seq)], tree: tree, checkpoint: cp, checkpointNote: note) } catch {
+            throw .ledger("cannot build the proof for entry \(seq): \(error)")
+        }
+    }
+
+    /// The trusted keys for this case: the verifier key in `station.pub` beside the store.
+    public func trustedKeys() throws(CaseStoreError) -> [VerifierKey] {
+        let p = path(CaseStore.publicKeyName)
+        guard let text = try? String(contentsOfFile: p, encoding: .utf8) else {
+            throw .keyProblem("cannot read \(p), the case's trusted station key: restore it, or pass the key with --trusted-key")
+        }
+        return try CaseStore.parseKeys(text, source: p)
+    }
+
+    public static func parseKeys(_ text: String, source: String) throws(CaseStoreError) -> [VerifierKey] {
+        var keys = [VerifierKey]()
+        for line in text.split(whereSeparator: \.isNewline) where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            do { keys.append(try VerifierKey(parsing: line.trimmingCharacters(in: .whitespaces))) } catch {
+                throw .keyProblem("\(source) holds something that is not a verifier key (\(error)): restore the case's station.pub")
+            }
+        }
+        guard !keys.isEmpty else { throw .keyProblem("\(source) holds no verifier key: restore the case's station.pub") }
+        return keys
+    }
+
+    /// Result of checking an old checkpoint against the current ledger.
+    public struct Consistency: Sendable {
+        public var old: Checkpoint
+        public var size: Int
+        public var root: SHA256Hash
+        public var proof: ConsistencyProof
+    }
+
+    /// Checks a signed checkpoint (note text) against the current ledger: signature by a
+    /// trusted key, same origin, not larger than the ledger, and a verified consistency proof.
+    public func consistency(oldNote: String, trustedKeys: [VerifierKey]? = nil) throws(CaseStoreError) -> Consistency {
+        let keys: [VerifierKey]
+        if let trustedKeys { keys = trustedKeys } else { keys = try self.trustedKeys() }
+        let old: Checkpoint
+        do { old = try Checkpoint.open(oldNote, trustedKeys: keys, origin: origin) } catch {
+            throw .ledger("the old checkpoint does not verify: \(error)")
+        }
+        let (tree, _) = try tree()
+        guard old.size <= tree.size else {
+            throw .ledger("the old checkpoint covers \(old.size) entries but the ledger holds \(tree.size): the ledger was truncated")
+        }
+        do {
+            let root = try tree.root()
+            let proof = try tree.consistencyProof(from: old.size, to: tree.size)
+            let oldRoot = try tree.root(size: old.size)
+            guard oldRoot == old.root else {
+                throw CaseStoreError.ledger("the ledger's first \(old.size) entries have root \(oldRoot.base64), the old checkpoint says \(old.root.base64): the ledger was rewritten")
+            }
+            if old.size > 0 { try proof.verify(oldRoot: old.root, newRoot: root) }
+            return Consistency(old: old, size: tree.size, root: root, proof: proof)
+        } catch {
+            if let e = error as? CaseStoreError { throw e }
+            throw .ledger("consistency proof from \(old.size) to \(tree.size) does not verify: \(error)")
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+import GRDB
+import Ledger
+import SIMCard
+
+extension CaseStore {
+    // MARK: Examiners
+
+    /// Adds an examiner (`examiner.add`). Only a supervisor may add examiners.
+    @discardableResult
+    public func addExaminer(id: String, name: String, role: ExaminerRole, by examiner: String) throws(CaseStoreError) -> SignedEntry {
+        try CaseStore.validateID(id, what: "examiner id")
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("--name must not be empty") }
+        if let who = try read({ db in try ExaminerRecord.fetchOne(db, key: examiner) }), who.role != ExaminerRole.supervisor.rawValue {
+            throw .notPermitted("examiner \(examiner) is a \(who.role): only a supervisor may add examiners; nothing was written")
+        }
+        return try append(examiner: examiner, action: .examinerAdd,
+                          payload: ["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]) { db, seq in
+            guard try ExaminerRecord.fetchOne(db, key: id) == nil else {
+                throw CaseStoreError.invalidInput("examiner \(id) is already in the roster; nothing was written")
+            }
+            try ExaminerRecord(id: id, name: name, role: role.rawValue, seq: seq).insert(db)
+        }
+    }
+
+    // MARK: Custody events
+
+    /// A custody event on an item. `details` become the payload (string values; empty ones
+    /// are left out). Seize creates the item when it is new; every other action needs it.
+    @discardableResult
+    public func recordEvent(_ action: LedgerAction, label: String, details: [String: String], by examiner: String,
+                            newItemType: String = "exhibit", parent: String? = nil,
+                            identifiers: [String: String] = [:]) throws(CaseStoreError) -> SignedEntry {
+        try CaseStore.validateLabel(label)
+        var payload = [String: CanonicalJSON]()
+        for (k, v) in details where !v.isEmpty { payload[k] = .string(v) }
+        let creates = action == .custodySeize
+        return try append(examiner: examiner, action: action, subjects: [label], payload: payload) { db, seq in
+            let existing = try ItemRecord.fetchOne(db, key: label)
+            if existing == nil {
+                guard creates else { throw CaseStoreError.unknownItem(label) }
+                if let parent, try ItemRecord.fetchOne(db, key: parent) == nil { throw CaseStoreError.unknownItem(parent) }
+                try ItemRecord(label: label, type: newItemType, parent: parent,
+                               identifiers: CaseStore.identifiersJSON(identifiers), seq: seq).insert(db)
+            }
+        }
+    }
+
+    /// A correction of entry `seq`: same subjects, payload `corrects`, `correctsHash`, `text`.
+    @discardableResult
+    public func correct(seq: Int64, text: String, by examiner: String) throws(CaseStoreError) -> SignedEntry {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("--text must not be empty") }
+        let target: SignedEntry
+        do {
+            let row = try pool.read { db in try LedgerEntryRecord.fetchOne(db, key: seq) }
+            guard let row else {
+                let count = try pool.read { db in try LedgerEntryRecord.fetchCount(db) }
+                throw CaseStoreError.unknownEntry(seq, count: count)
+            }
+            target = try SignedEntry(line: Array(row.line))
+        } catch { throw map(error) }
+        return try append(examiner: examiner, action: .custodyCorrection, subjects: target.entry.subjects,
+                          payload: ["corrects": .integer(seq), "correctsHash": .string(target.hash.hex), "text": .string(text)])
+    }
+
+    /// Photographs an item: the file's SHA-256, the file copied to `photos/<sha256>.<ext>`.
+    @discardableResult
+    public func photograph(label: String, file: String, by examiner: String) throws(CaseStoreError) -> (SignedEntry, PhotoRecord) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw .io("cannot read the photo \(file): check the path and its permissions; nothing was written")
+        }
+        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let ext = (file as NSString).pathExtension.lowercased().filter { $0.isLetter || $0.isNumber }
+        let relative = "\(CaseStore.photosName)/\(sha)\(ext.isEmpty ? "" : "." + ext)"
+        let target = path(relative)
+        // Content-addressed: copying first is harmless if the transaction never commits.
+        if !FileManager.default.fileExists(atPath: target) {
+            do {
+                try FileManager.default.createDirectory(atPath: path(CaseStore.photosName), withIntermediateDirectories: true)
+                try data.write(to: URL(fileURLWithPath: target), options: [.atomic])
+            } catch { throw .io("cannot copy the photo into \(target): \(error.localizedDescription); check free space; nothing was written") }
+        }
+        let name = (file as NSString).lastPathComponent
+        var record = PhotoRecord(seq: 0, item: label, sha256: sha, path: relative, originalName: name, bytes: Int64(data.count))
+        let entry = try append(examiner: examiner, action: .custodyPhotograph, subjects: [label],
+                               payload: ["sha256": .string(sha), "file": .string(relative), "originalName": .string(name),
+                                         "bytes": .integer(Int64(data.count))]) { db, seq in
+            guard try ItemRecord.fetchOne(db, key: label) != nil else { throw CaseStoreError.unknownItem(label) }
+            record.seq = seq
+            try record.insert(db)
+        }
+        return (entry, record)
+    }
+
+    static func validateLabel(_ label: String) throws(CaseStoreError) {
+        guard !label.isEmpty, label.utf8.count <= 128, !label.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalidInput("item label \"\(label)\" must be 1–128 characters without control characters")
+        }
+    }
+
+    static func identifiersJSON(_ ids: [String: String]) -> String {
+        String(decoding: CanonicalJSON.object(ids.mapValues { .string($0) }).canonicalBytes, as: UTF8.self)
+    }
+
+    // MARK: Acquisitions
+
+    /// What recording an acquisition did.
+    public struct AcquisitionOutcome: Sendable {
+        public var entry: SignedEntry
+        /// The SIM item (`SIM-<ICCID>`), nil when no ICCID was read.
+        public var label: String?
+        /// The card was already in the case: recorded as `sim.reread`.
+        public var reread: Bool
+        /// For a complete re-read: whether the content hash equals the first complete read of the same scope (nil: nothing to compare).
+        public var sameContentAsFirst: Bool?
+        public var recordSHA256: String
+    }
+
+    /// Stores a SIM read (its record JSON as written) with its item and `sim.acquire` /
+    /// `sim.reread` entry, in one transaction.
+    public func recordAcquisition(_ a: SIMAcquisition, record: Data, by examiner: String) throws(CaseStoreError) -> AcquisitionOutcome {
+        let recordSHA = SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined()
+        let iccid = a.iccid?.digits
+        let label = iccid.map { "SIM-\($0)" }
+        let imsi = a.imsi?.digits
+        let existing: ItemRecord?
+        let first: AcquisitionRecord?
+        var firstSameScope: AcquisitionRecord? = nil
+        if let label {
+            existing = try item(label)
+            first = try read { db in try AcquisitionRecord.filter(Column("item") == label).order(Column("seq")).fetchOne(db) }
+            firstSameScope = try read { db in
+                try AcquisitionRecord.filter(Column("item") == label && Column("scope") == a.scope.rawValue && Column("complete") == true)
+                    .order(Column("seq")).fetchOne(db)
+            }
+        } else {
+            existing = nil
+            first = nil
+        }
+        let reread = existing != nil
+        var payload: [String: CanonicalJSON] = [
+            "contentSHA256": .string(a.contentSHA256), "transcriptSHA256": .string(a.transcriptSHA256),
+            "recordSHA256": .string(recordSHA), "complete": .bool(a.complete), "scope": .string(a.scope.rawValue),
+            "apduCount": .integer(Int64(a.apduCount)), "atr": .string(a.atr),
+        ]
+        if let iccid { payload["iccid"] = .string(iccid) }
+        if let imsi { payload["imsi"] = .string(imsi) }
+        if let r = a.reader { payload["reader"] = .string(r) }
+        if let why = a.incompleteReason, !a.complete { payload["incompleteReason"] = .string(why) }
+        var same: Bool? = nil
+        if let first {
+            payload["firstAcquisition"] = .integer(first.seq)
+        }
+        // Content hashes are comparable between complete reads of the same scope only.
+        if let firstSameScope, a.complete {
+            payload["comparedWith"] = .integer(firstSameScope.seq)
+            same = firstSameScope.contentSHA256 == a.contentSHA256
+            payload["sameContent"] = .bool(same!)
+        }
+        let entry = try append(examiner: examiner, action: reread ? .simReread : .simAcquire, subjects: label.map { [$0] } ?? [],
+                               payload: payload) { db, seq in
+            if let label, try ItemRecord.fetchOne(db, key: label) == nil {
+                if reread { throw CaseStoreError.ledger("item \(label) vanished during the read; retry") }
+                var ids = ["ICCID": iccid!]
+                if let imsi { ids["IMSI"] = imsi }
+                try ItemRecord(label: label, type: "sim", parent: nil, identifiers: CaseStore.identifiersJSON(ids), seq: seq).insert(db)
+            } else if let label, !reread {
+                throw CaseStoreError.itemExists(label)
+            }
+            try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope.rawValue, complete: a.complete,
+                                  contentSHA256: a.contentSHA256, transcriptSHA256: a.transcriptSHA256,
+                                  recordSHA256: recordSHA, record: record).insert(db)
+        }
+        return AcquisitionOutcome(entry: entry, label: label, reread: reread, sameContentAsFirst: same, recordSHA256: recordSHA)
+    }
+
+    // MARK: History
+
+    /// The entries about `label` (its subjects contain it), in ledger order.
+    public func history(_ label: String) throws(CaseStoreError) -> [SignedEntry] {
+        guard try item(label) != nil else { throw .unknownItem(label) }
+        return try entries().filter { $0.entry.subjects.contains(label) }
+    }
+}

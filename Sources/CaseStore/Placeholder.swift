@@ -1,2 +1,0 @@
-/// Placeholder until the case store lands.
-enum CaseStorePlaceholder {}

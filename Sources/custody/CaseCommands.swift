@@ -1,0 +1,218 @@
+import ArgumentParser
+import CaseStore
+import Foundation
+import Ledger
+
+extension CustodyFailure {
+    init(_ error: CaseStoreError) { self.init(error.description) }
+}
+
+/// Runs case-store calls, turning `CaseStoreError` into a one-line `CustodyFailure`.
+func inCase<T>(_ body: () throws(CaseStoreError) -> T) throws -> T {
+    do { return try body() } catch { throw CustodyFailure(error) }
+}
+
+/// `--case DIR` (or CUSTODY_CASE): the case a command works on.
+struct CaseSelection: ParsableArguments {
+    @Option(name: .customLong("case"), help: ArgumentHelp("The case folder (default: $CUSTODY_CASE).", valueName: "DIR"))
+    var directory: String?
+
+    /// The chosen folder, or nil when neither --case nor CUSTODY_CASE is given.
+    var chosen: String? { Self.chosen(directory) }
+
+    func open() throws -> CaseStore { try Self.open(directory) }
+
+    static func chosen(_ directory: String?) -> String? {
+        if let directory, !directory.isEmpty { return directory }
+        if let env = ProcessInfo.processInfo.environment["CUSTODY_CASE"], !env.isEmpty { return env }
+        return nil
+    }
+
+    static func open(_ directory: String?) throws -> CaseStore {
+        guard let dir = chosen(directory) else { throw CustodyFailure(CaseStoreError.noCaseSelected) }
+        return try inCase { () throws(CaseStoreError) in try CaseStore.open(directory: dir) }
+    }
+}
+
+/// `--examiner ID` (or CUSTODY_EXAMINER): who runs a command that changes the case.
+struct ExaminerSelection: ParsableArguments {
+    @Option(help: ArgumentHelp("Examiner id of whoever runs this (default: $CUSTODY_EXAMINER).", valueName: "ID"))
+    var examiner: String?
+
+    /// The examiner, checked against the case's roster (nothing is written when refused).
+    func id(in store: CaseStore) throws -> String { try Self.id(examiner, in: store) }
+
+    static func id(_ examiner: String?, in store: CaseStore) throws -> String {
+        try inCase { () throws(CaseStoreError) in
+            let id = try CaseStore.examinerID(examiner)
+            guard try store.read({ db in try ExaminerRecord.fetchOne(db, key: id) }) != nil else { throw CaseStoreError.unknownExaminer(id) }
+            return id
+        }
+    }
+}
+
+/// What a changing command prints: the entry it wrote.
+struct EntryOutput: Encodable {
+    static let schema = "custody.ledger.entry/1"
+    var schema = EntryOutput.schema
+    var seq: Int64
+    var time: String
+    var examiner: String
+    var action: String
+    var subjects: [String]
+    var hash: String
+    var payload: JSONPayload
+
+    init(_ e: SignedEntry) {
+        seq = e.entry.sequence
+        time = e.entry.time.description
+        examiner = e.entry.examiner
+        action = e.entry.action.rawValue
+        subjects = e.entry.subjects
+        hash = e.hash.hex
+        payload = JSONPayload(.object(e.entry.payload))
+    }
+}
+
+func printEntry(_ e: SignedEntry, json: Bool, what: String) throws {
+    if json { try printJSON(EntryOutput(e)) } else { print("recorded entry \(e.entry.sequence) \(e.entry.action): \(what)") }
+}
+
+/// A ledger payload value as JSON output.
+struct JSONPayload: Encodable {
+    let value: CanonicalJSON
+    init(_ value: CanonicalJSON) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch value {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .integer(let i): try c.encode(i)
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a.map(JSONPayload.init))
+        case .object(let o): try c.encode(o.mapValues(JSONPayload.init))
+        }
+    }
+
+    /// `key=value` pairs for one-line human output.
+    static func text(_ payload: [String: CanonicalJSON]) -> String {
+        payload.keys.sorted().map { k in "\(k)=\(text(payload[k]!))" }.joined(separator: " ")
+    }
+
+    static func text(_ v: CanonicalJSON) -> String {
+        switch v {
+        case .null: "null"
+        case .bool(let b): "\(b)"
+        case .integer(let i): "\(i)"
+        case .string(let s): s.contains(" ") ? "\"\(s)\"" : s
+        case .array(let a): "[" + a.map(text).joined(separator: ",") + "]"
+        case .object(let o): "{" + text(o) + "}"
+        }
+    }
+}
+
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case",
+        abstract: "Create and inspect a case store (one SQLite database per case, docs/CASE-STORE.md).",
+        subcommands: [CaseInit.self, CaseShow.self]
+    )
+}
+
+struct CaseInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create a case: DIR/case.sqlite, a station signing key (DIR/station.key, 0600) and ledger entry 0.",
+        discussion: "The first examiner becomes the case's supervisor. Refuses a folder that already holds a case."
+    )
+
+    @Argument(help: "Folder for the case (created if needed).")
+    var directory: String
+    @Option(help: "Case name (e.g. the investigation's reference).")
+    var name: String
+    @Option(help: "Agency responsible for the case.")
+    var agency: String
+    @Option(help: "Legal authority for the examination (warrant or order number).")
+    var authority: String
+    @Option(help: "IANA time zone of the lab, for display (the ledger is UTC).")
+    var timeZone: String = "Asia/Ho_Chi_Minh"
+    @Option(help: ArgumentHelp("Id of the examiner opening the case (becomes supervisor; default: $CUSTODY_EXAMINER).", valueName: "ID"))
+    var examiner: String?
+    @Option(help: "Full name of that examiner.")
+    var examinerName: String
+    @Flag(help: "Print JSON (schema custody.case/1).")
+    var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let store = try inCase { () throws(CaseStoreError) in
+                let id = try CaseStore.examinerID(examiner)
+                return try CaseStore.create(directory: directory, name: name, agency: agency, authority: authority, timeZone: timeZone,
+                                            examiner: .init(id: id, name: examinerName))
+            }
+            if json { try printJSON(CaseOutput(store)) } else {
+                print("case \(store.caseID) created in \(directory)")
+                print("station key \(store.caseRecord.stationKey)")
+                print("ledger entry 0 (case.init) signed; verify with `custody ledger verify --case \(directory)`")
+            }
+        }
+    }
+}
+
+struct CaseOutput: Encodable {
+    static let schema = "custody.case/1"
+    var schema = CaseOutput.schema
+    var id: String
+    var name: String
+    var agency: String
+    var authority: String
+    var timeZone: String
+    var stationKey: String
+    var createdAt: String
+    var directory: String
+    var entries: Int?
+    var examiners: [ExaminerOutput]?
+    var items: Int?
+    var acquisitions: Int?
+
+    init(_ s: CaseStore) {
+        let c = s.caseRecord
+        id = c.id; name = c.name; agency = c.agency; authority = c.authority; timeZone = c.timeZone
+        stationKey = c.stationKey; createdAt = c.createdAt; directory = s.directory
+    }
+}
+
+struct ExaminerOutput: Encodable {
+    var id: String
+    var name: String
+    var role: String
+    var addedBy: Int64
+}
+
+struct CaseShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the case, its roster and counts.")
+    @OptionGroup var selection: CaseSelection
+    @Flag(help: "Print JSON (schema custody.case/1).")
+    var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let store = try selection.open()
+            var out = CaseOutput(store)
+            let (rows, examiners, items, acqs) = try inCase { () throws(CaseStoreError) in
+                (try store.lineRecords().count, try store.examiners(), try store.items().count, try store.acquisitions().count)
+            }
+            out.entries = rows
+            out.examiners = examiners.map { ExaminerOutput(id: $0.id, name: $0.name, role: $0.role, addedBy: $0.seq) }
+            out.items = items
+            out.acquisitions = acqs
+            if json { try printJSON(out); return }
+            print("case \(out.id): \(out.name)")
+            print("agency \(out.agency), authority \(out.authority), time zone \(out.timeZone)")
+            print("station key \(out.stationKey)")
+            print("\(rows) ledger entries, \(items) items, \(acqs) acquisitions")
+            for x in examiners { print("examiner \(x.id) (\(x.role)): \(x.name)") }
+        }
+    }
+}

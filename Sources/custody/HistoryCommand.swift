@@ -1,0 +1,55 @@
+import ArgumentParser
+import CaseStore
+import Foundation
+import Ledger
+
+struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "An item's custody chain: every ledger entry about it, in order."
+    )
+    @Argument(help: "Item label.") var label: String
+    @OptionGroup var selection: CaseSelection
+    @Flag(help: "Print JSON (schema custody.history/1).") var json = false
+
+    struct Output: Encodable {
+        var schema = "custody.history/1"
+        var caseID: String
+        var item: Item
+        var entries: [EntryOutput]
+        struct Item: Encodable {
+            var label: String
+            var type: String
+            var parent: String?
+            var identifiers: JSONPayload
+            var createdBy: Int64
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let store = try selection.open()
+            let (item, entries) = try inCase { () throws(CaseStoreError) in
+                let entries = try store.history(label)
+                return (try store.item(label)!, entries)
+            }
+            if json {
+                let ids = (try? CanonicalJSON(parsing: Array(item.identifiers.utf8))) ?? .object([:])
+                try printJSON(Output(caseID: store.caseID,
+                                     item: .init(label: item.label, type: item.type, parent: item.parent, identifiers: JSONPayload(ids), createdBy: item.seq),
+                                     entries: entries.map(EntryOutput.init)))
+                return
+            }
+            let tz = TimeZone(identifier: store.caseRecord.timeZone) ?? .gmt
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = tz
+            f.dateFormat = "yyyy-MM-dd HH:mm:ss xxx"
+            print("\(item.label) (\(item.type)\(item.parent.map { ", in \($0)" } ?? "")) identifiers \(item.identifiers); times in \(tz.identifier)")
+            for e in entries {
+                let x = e.entry
+                print("\(x.sequence)\t\(f.string(from: x.time.date))\t\(x.examiner)\t\(x.action)\t\(JSONPayload.text(x.payload))")
+            }
+        }
+    }
+}

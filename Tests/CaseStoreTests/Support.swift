@@ -1,0 +1,75 @@
+import CaseStore
+import Foundation
+import GRDB
+import Ledger
+import Testing
+
+/// A fresh case in a temporary folder.
+struct TempCase {
+    let directory: String
+    let store: CaseStore
+
+    init(_ name: String = #function) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casestore-\(UUID().uuidString)").path
+        directory = dir
+        store = try CaseStore.create(directory: dir, name: "Op Lotus", agency: "C03", authority: "W-2026-17",
+                                     timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: "sup1", name: "Nguyen Van A"))
+    }
+
+    var databasePath: String { directory + "/" + CaseStore.databaseName }
+
+    /// Opens the database directly, the way someone editing it outside the tool would.
+    func raw() throws -> DatabaseQueue { try DatabaseQueue(path: databasePath) }
+
+    /// A small case: examiner, a seized item with a transfer and a seal, two notes.
+    func populate() throws {
+        try store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
+        try store.recordEvent(.custodySeize, label: "EX-1", details: ["where": "Hanoi", "when": "2026-11-01", "from": "suspect"], by: "tech1")
+        try store.recordEvent(.custodyTransfer, label: "EX-1", details: ["releasedBy": "tech1", "receivedBy": "sup1", "purpose": "lab"], by: "tech1")
+        try store.recordEvent(.custodySeal, label: "EX-1", details: ["seal": "S-001"], by: "tech1")
+        try store.recordEvent(.custodyNote, label: "EX-1", details: ["text": "first"], by: "tech1")
+        try store.recordEvent(.custodyNote, label: "EX-1", details: ["text": "second"], by: "tech1")
+    }
+
+    func entryCount() throws -> Int { try store.lineRecords().count }
+
+    func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+/// Runs the built `custody` binary (CUSTODY_BIN_DIR, as the end-to-end tests do).
+enum Binary {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let directory = ProcessInfo.processInfo.environment["CUSTODY_BIN_DIR"] ?? packageRoot + "/.build/debug"
+    static var custody: String { directory + "/custody" }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var killed: Bool
+    }
+
+    /// Runs custody; when `killAfter` is given, sends SIGKILL after that many seconds if still running.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:], killAfter: Double? = nil) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: custody)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        var killed = false
+        if let killAfter {
+            Thread.sleep(forTimeInterval: killAfter)
+            if p.isRunning { kill(p.processIdentifier, SIGKILL); killed = true }
+        }
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        if p.terminationReason == .uncaughtSignal { killed = true }
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: e, as: UTF8.self), killed: killed)
+    }
+}
