@@ -60,6 +60,12 @@ let package = Package(
             dependencies: ["PCSC", "SIMCard"],
             path: "Benchmarks/IDRead"
         ),
+        // Scripts/bench-ledger: append and verify throughput against raw Ed25519 and SHA-256 rates.
+        .executableTarget(
+            name: "ledger-bench",
+            dependencies: ["Ledger", "CaseStore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/Ledger"
+        ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
