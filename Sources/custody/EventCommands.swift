@@ -12,23 +12,30 @@ struct EventCommand: ParsableCommand {
     )
 }
 
-/// The common shape of an event on an existing item.
+/// What every event on an existing item takes: the item, the case, the examiner, --json.
+struct ItemEventOptions: ParsableArguments {
+    @Argument(help: "Item label.") var label: String
+    @OptionGroup var selection: CaseSelection
+    @OptionGroup var by: ExaminerSelection
+    @Flag(help: "Print the entry as JSON.") var json = false
+}
+
+/// The common shape of an event on an existing item: its options plus the event's details.
 protocol ItemEvent: ParsableCommand {
     static var action: LedgerAction { get }
-    var label: String { get }
-    var selection: CaseSelection { get }
-    var by: ExaminerSelection { get }
-    var json: Bool { get }
+    var item: ItemEventOptions { get }
     var details: [String: String] { get }
 }
 
 extension ItemEvent {
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
-            let examiner = try by.id(in: store)
-            let entry = try inCase { () throws(CaseStoreError) in try store.recordEvent(Self.action, label: label, details: details, by: examiner) }
-            try printEntry(entry, json: json, what: "\(label) by \(examiner)")
+            let store = try item.selection.open()
+            let examiner = try item.by.id(in: store)
+            let entry = try inCase { () throws(CaseStoreError) in
+                try store.recordEvent(Self.action, label: item.label, details: details, by: examiner)
+            }
+            try printEntry(entry, json: item.json, what: "\(item.label) by \(examiner)")
         }
     }
 }
@@ -73,91 +80,67 @@ struct EventSeize: ParsableCommand {
 struct EventReceive: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "receive", abstract: "Receipt of an item at the lab.")
     static let action = LedgerAction.custodyReceive
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: "Who delivered it.") var from: String
     @Option(help: "Where it was received.") var at: String?
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["from": from, "at": at ?? ""] }
 }
 
 struct EventTransfer: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "transfer", abstract: "Hand-over of an item from one person to another.")
     static let action = LedgerAction.custodyTransfer
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: ArgumentHelp("Who released it.", valueName: "ID")) var releasedBy: String
     @Option(help: ArgumentHelp("Who received it.", valueName: "ID")) var receivedBy: String
     @Option(help: "Why.") var purpose: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["releasedBy": releasedBy, "receivedBy": receivedBy, "purpose": purpose] }
 }
 
 struct EventCheckOut: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "checkout", abstract: "Check an item out of the evidence store.")
     static let action = LedgerAction.custodyCheckOut
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: "Why.") var reason: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["reason": reason] }
 }
 
 struct EventCheckIn: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "checkin", abstract: "Check an item back into the evidence store.")
     static let action = LedgerAction.custodyCheckIn
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: "Why / in what state.") var reason: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["reason": reason] }
 }
 
 struct EventSeal: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "seal", abstract: "Seal an item (tamper-evident bag or tape).")
     static let action = LedgerAction.custodySeal
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: ArgumentHelp("Seal number.", valueName: "NUMBER")) var seal: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["seal": seal] }
 }
 
 struct EventUnseal: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "unseal", abstract: "Break an item's seal.")
     static let action = LedgerAction.custodyUnseal
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: ArgumentHelp("Number of the seal found and broken.", valueName: "NUMBER")) var seal: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["seal": seal] }
 }
 
 struct EventNote: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "note", abstract: "A note about an item.")
     static let action = LedgerAction.custodyNote
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: "The note.") var text: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["text": text] }
 }
 
 struct EventDispose: ItemEvent {
     static let configuration = CommandConfiguration(commandName: "dispose", abstract: "Disposal or return of an item.")
     static let action = LedgerAction.custodyDispose
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: "How (returned to owner, destroyed, …).") var method: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
     var details: [String: String] { ["method": method] }
 }
 
@@ -166,18 +149,17 @@ struct EventPhotograph: ParsableCommand {
         commandName: "photograph",
         abstract: "Attach a photograph: its SHA-256 goes into the ledger, the file is copied to DIR/photos/<sha256>.<ext>."
     )
-    @Argument(help: "Item label.") var label: String
+    @OptionGroup var item: ItemEventOptions
     @Option(help: "The photo file.") var file: String
-    @OptionGroup var selection: CaseSelection
-    @OptionGroup var by: ExaminerSelection
-    @Flag(help: "Print the entry as JSON.") var json = false
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
-            let examiner = try by.id(in: store)
-            let (entry, photo) = try inCase { () throws(CaseStoreError) in try store.photograph(label: label, file: file, by: examiner) }
-            try printEntry(entry, json: json, what: "\(label) photo \(photo.path)")
+            let store = try item.selection.open()
+            let examiner = try item.by.id(in: store)
+            let (entry, photo) = try inCase { () throws(CaseStoreError) in
+                try store.photograph(label: item.label, file: file, by: examiner)
+            }
+            try printEntry(entry, json: item.json, what: "\(item.label) photo \(photo.path)")
         }
     }
 }
