@@ -63,7 +63,7 @@ let package = Package(
         // Scripts/bench-ledger: append and verify throughput against raw Ed25519 and SHA-256 rates.
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["Ledger", "CaseStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Ledger", "CaseStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/Ledger"
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Seconds in a `Duration`.
+func seconds(_ d: Duration) -> Double {
+    let (s, atto) = d.components
+    return Double(s) + Double(atto) / 1e18
+}
+
+/// Runs `body` and returns the seconds it took (`ContinuousClock`).
+@inline(never)
+func timed(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    return seconds(clock.now - start)
+}
+
+/// Linear interpolation between closest ranks (median of an even count = mean of the middle two).
+func percentile(_ values: [Double], _ q: Double) -> Double {
+    let s = values.sorted()
+    guard !s.isEmpty else { return 0 }
+    let position = q * Double(s.count - 1)
+    let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
+    return s[low] + (s[high] - s[low]) * (position - Double(low))
+}
+
+func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
+
+/// A rate measured several times (one value per batch or round).
+struct Rate: Encodable {
+    /// Operations per second: the median of `samples`.
+    var perSecond: Double
+    var min: Double
+    var max: Double
+    var samples: [Double]
+
+    init(_ samples: [Double]) {
+        self.samples = samples
+        perSecond = median(samples)
+        min = samples.min() ?? 0
+        max = samples.max() ?? 0
+    }
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8))
+}
+
+/// Deterministic filler bytes (xorshift), so runs hash and sign the same inputs.
+struct Filler {
+    var state: UInt64
+    init(seed: UInt64) { state = seed | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
+}
+
+func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
+
+/// Thousands-grouped integer rate.
+func fmtRate(_ v: Double) -> String {
+    let n = Int(v.rounded())
+    let s = String(n)
+    var out = ""
+    for (i, c) in s.reversed().enumerated() {
+        if i > 0 && i % 3 == 0 { out.append(" ") }
+        out.append(c)
+    }
+    return String(out.reversed())
+}
