@@ -80,10 +80,15 @@ struct SIMRead: AsyncParsableCommand {
             if !identity.complete, !card.isWedged, Self.cardLeft(chosen, context: context) {
                 identity.incompleteReason = "card removed during the read (\(identity.incompleteReason ?? ""))"
             }
-            let saved = try out.map { try AcquisitionFile.write(identity, into: $0) }
+            // Output first: whatever fails after this, the read itself is on stdout. Then the
+            // record file and the case, each attempted even if the other fails.
             if json { try printJSON(identity) } else { AcquisitionText.print(identity) }
-            if let saved { printError("acquisition record written to \(saved)") }
+            var saveFailure: (any Error)?
+            if let out {
+                do { printError("acquisition record written to \(try AcquisitionFile.write(identity, into: out))") } catch { saveFailure = error }
+            }
             if let (store, examinerID) = caseTarget { try Self.record(identity, into: store, by: examinerID) }
+            if let saveFailure { throw saveFailure }
             if !identity.complete {
                 throw CustodyFailure("read of the card in \"\(chosen)\" is INCOMPLETE after \(identity.apduCount) APDUs: \(identity.incompleteReason ?? "unknown cause"); reinsert the card and read it again",
                                      exitCode: ExitStatus.incompleteRead)
