@@ -44,16 +44,33 @@ public final class CaseStore: Sendable {
 
     // MARK: Opening
 
+    /// `synchronous = FULL` on every connection: in WAL mode SQLite then syncs the WAL at every
+    /// commit, so an entry that was committed (and printed) survives a power cut or kernel
+    /// crash, not only `kill -9`. GRDB's default for a WAL pool is NORMAL (no sync per commit).
+    static let synchronousPragma = "PRAGMA synchronous = FULL"
+
     static func configuration() -> Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "custody.case"
+        config.prepareDatabase { db in try db.execute(sql: CaseStore.synchronousPragma) }
         return config
     }
 
     static func openPool(_ dbPath: String) throws(CaseStoreError) -> DatabasePool {
         do {
-            return try DatabasePool(path: dbPath, configuration: configuration())
+            let pool = try DatabasePool(path: dbPath, configuration: configuration())
+            // `DatabasePool` switches its writer to WAL after `prepareDatabase` ran and sets
+            // `synchronous = NORMAL` while doing so: set FULL again on the writer (it is the
+            // pool's only writing connection for its whole life) and make sure it holds.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: CaseStore.synchronousPragma)
+                let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                guard level.map({ $0 >= 2 }) == true else {
+                    throw CaseStoreError.database("case store \(dbPath): SQLite refused synchronous = FULL (got \(level.map(String.init) ?? "nothing")); nothing was written")
+                }
+            }
+            return pool
         } catch {
             throw CaseStore.map(error, dbPath)
         }
@@ -241,15 +258,16 @@ public final class CaseStore: Sendable {
             return try pool.writeWithoutTransaction { db in
                 var result: SignedEntry?
                 try db.inTransaction(.immediate) {
-                    guard try ExaminerRecord.fetchOne(db, key: examiner) != nil else { throw CaseStoreError.unknownExaminer(examiner) }
+                    guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     let head = try CaseStore.head(db)
                     let entry: SignedEntry
                     do {
-                        entry = try LedgerWriter.next(after: head, time: time ?? LedgerTime(Date()), examiner: examiner, action: action,
-                                                      subjects: subjects, payload: payload, key: key)
-                    } catch { throw CaseStoreError.ledger("\(error)") }
+                        entry = try CaseStore.nextEntry(after: head, time: time ?? LedgerTime(Date()), examiner: examiner,
+                                                        action: action, subjects: subjects, payload: payload, key: key)
+                    } catch let e as CaseStoreError { throw e } catch { throw CaseStoreError.ledger("\(error)") }
                     try change(db, entry.entry.sequence)
-                    try LedgerEntryRecord(seq: entry.entry.sequence, line: Data(entry.lineBytes)).insert(db)
+                    try db.cachedStatement(sql: "INSERT INTO ledger_entry (seq, line) VALUES (?, ?)")
+                        .execute(arguments: [entry.entry.sequence, Data(entry.lineBytes)])
                     result = entry
                     return .commit
                 }
@@ -258,14 +276,46 @@ public final class CaseStore: Sendable {
         } catch { throw map(error) }
     }
 
-    /// The last entry, read inside the caller's transaction.
-    static func head(_ db: Database) throws -> SignedEntry {
-        guard let row = try LedgerEntryRecord.order(Column("seq").desc).fetchOne(db) else {
+    static func nextEntry(after head: Head, time: LedgerTime, examiner: String, action: LedgerAction,
+                          subjects: [String], payload: [String: CanonicalJSON], key: StationKey) throws -> SignedEntry {
+        try LedgerWriter.next(afterSequence: head.seq, hash: head.hash, time: time, examiner: examiner,
+                              action: action, subjects: subjects, payload: payload, key: key)
+    }
+
+    /// What appending needs of the last entry: its sequence number and hash.
+    struct Head {
+        var seq: Int64
+        var hash: SHA256Hash
+    }
+
+    /// The last entry, read inside the caller's transaction. Not a re-verification (that is
+    /// `ledger verify`), but enough to chain from: the line has the stored-line frame
+    /// (LEDGER.md §4), its stored hash is the SHA-256 of its body, and its body's `seq` is the
+    /// row's `seq`.
+    static func head(_ db: Database) throws -> Head {
+        let statement = try db.cachedStatement(sql: "SELECT seq, line FROM ledger_entry ORDER BY seq DESC LIMIT 1")
+        guard let row = try Row.fetchOne(statement) else {
             throw CaseStoreError.ledger("the case's ledger is empty: the store is damaged; run `custody ledger verify`")
         }
-        do { return try SignedEntry(line: Array(row.line)) } catch {
-            throw CaseStoreError.ledger("the last ledger entry (\(row.seq)) is unreadable (\(error)): run `custody ledger verify`")
+        let seq: Int64 = row[0]
+        let line: [UInt8] = try row.withUnsafeData(atIndex: 1) { $0.map { Array($0) } ?? [] }
+        func unreadable(_ why: String) -> CaseStoreError {
+            .ledger("the last ledger entry (\(seq)) is unreadable (\(why)): run `custody ledger verify`")
         }
+        guard let frame = StoredLine(line) else { throw unreadable("not a stored ledger line") }
+        guard frame.bodySequence == seq else { throw unreadable("its body is not entry \(seq)") }
+        guard SHA256Hash.of(LedgerEntry.domainPrefix, Array(frame.body)) == frame.hash else { throw unreadable("hash mismatch") }
+        return Head(seq: seq, hash: frame.hash)
+    }
+
+    /// Whether `id` is in the roster (cached statement: runs on every append).
+    static func examinerExists(_ db: Database, _ id: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM examiner WHERE id = ?)"), arguments: [id]) ?? false
+    }
+
+    /// Whether item `label` exists (cached statement: runs on every event).
+    static func itemExists(_ db: Database, _ label: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE label = ?)"), arguments: [label]) ?? false
     }
 
     // MARK: Reading

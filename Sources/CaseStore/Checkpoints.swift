@@ -3,24 +3,36 @@ import GRDB
 import Ledger
 
 extension CaseStore {
-    /// The Merkle tree over the stored entries (leaf = SHA-256(0x00 || body)).
-    public func tree() throws(CaseStoreError) -> (MerkleTree, [SignedEntry]) {
-        let all = try entries()
-        return (MerkleTree(leafHashes: all.map(\.leafHash)), all)
+    /// The Merkle tree over the stored entries (leaf = SHA-256(0x00 || body)), and the stored
+    /// lines. A leaf needs only the body bytes, taken from the stored line's fixed frame
+    /// (LEDGER.md §4) without parsing the body; `ledger verify` is the full check.
+    public func tree() throws(CaseStoreError) -> (MerkleTree, [LedgerEntryRecord]) {
+        let rows = try lineRecords()
+        var leaves = [SHA256Hash]()
+        leaves.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() {
+            guard r.seq == Int64(i) else {
+                throw .ledger("ledger entry \(i) is missing (the next stored entry is \(r.seq)): run `custody ledger verify`")
+            }
+            let leaf = StoredLine(Array(r.line))?.leafHash
+            guard let leaf else { throw .ledger("ledger entry \(r.seq) is unreadable (not a stored ledger line): run `custody ledger verify`") }
+            leaves.append(leaf)
+        }
+        return (MerkleTree(leafHashes: leaves), rows)
     }
 
     /// Issues a signed checkpoint for the whole ledger and stores it in `checkpoint`.
     /// A checkpoint changes nothing in the case; it is not itself a ledger entry.
-    public func checkpoint(time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> (Checkpoint, SignedNote, MerkleTree, [SignedEntry]) {
+    public func checkpoint(time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> (Checkpoint, SignedNote, MerkleTree, [LedgerEntryRecord]) {
         let key = try signingKey()
-        let (tree, all) = try tree()
+        let (tree, rows) = try tree()
         let cp: Checkpoint, note: SignedNote
         do { (cp, note) = try LedgerWriter.checkpoint(origin: origin, tree: tree, keys: [key]) } catch {
             throw .ledger("cannot sign a checkpoint: \(error)")
         }
         let record = CheckpointRecord(id: nil, size: Int64(cp.size), root: cp.root.base64, note: note.serialized, createdAt: time.description)
         do { try pool.write { db in try record.insert(db) } } catch { throw map(error) }
-        return (cp, note, tree, all)
+        return (cp, note, tree, rows)
     }
 
     public func checkpoints() throws(CaseStoreError) -> [CheckpointRecord] {
@@ -29,9 +41,13 @@ extension CaseStore {
 
     /// A C2SP tlog-proof for entry `seq` against a fresh checkpoint of the whole ledger.
     public func prove(seq: Int64) throws(CaseStoreError) -> TlogProof {
-        let (cp, note, tree, all) = try checkpoint()
-        guard seq >= 0, seq < Int64(all.count) else { throw .unknownEntry(seq, count: all.count) }
-        do { return try TlogProof(entry: all[Int(seq)], tree: tree, checkpoint: cp, checkpointNote: note) } catch {
+        let (cp, note, tree, rows) = try checkpoint()
+        guard seq >= 0, seq < Int64(rows.count) else { throw .unknownEntry(seq, count: rows.count) }
+        let entry: SignedEntry
+        do { entry = try SignedEntry(line: Array(rows[Int(seq)].line)) } catch {
+            throw .ledger("ledger entry \(seq) is unreadable (\(error)): run `custody ledger verify`")
+        }
+        do { return try TlogProof(entry: entry, tree: tree, checkpoint: cp, checkpointNote: note) } catch {
             throw .ledger("cannot build the proof for entry \(seq): \(error)")
         }
     }

@@ -17,7 +17,7 @@ extension CaseStore {
         }
         return try append(examiner: examiner, action: .examinerAdd,
                           payload: ["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]) { db, seq in
-            guard try ExaminerRecord.fetchOne(db, key: id) == nil else {
+            guard try !CaseStore.examinerExists(db, id) else {
                 throw CaseStoreError.invalidInput("examiner \(id) is already in the roster; nothing was written")
             }
             try ExaminerRecord(id: id, name: name, role: role.rawValue, seq: seq).insert(db)
@@ -37,10 +37,9 @@ extension CaseStore {
         for (k, v) in details where !v.isEmpty { payload[k] = .string(v) }
         let creates = action == .custodySeize
         return try append(examiner: examiner, action: action, subjects: [label], payload: payload) { db, seq in
-            let existing = try ItemRecord.fetchOne(db, key: label)
-            if existing == nil {
+            if try !CaseStore.itemExists(db, label) {
                 guard creates else { throw CaseStoreError.unknownItem(label) }
-                if let parent, try ItemRecord.fetchOne(db, key: parent) == nil { throw CaseStoreError.unknownItem(parent) }
+                if let parent, try !CaseStore.itemExists(db, parent) { throw CaseStoreError.unknownItem(parent) }
                 try ItemRecord(label: label, type: newItemType, parent: parent,
                                identifiers: CaseStore.identifiersJSON(identifiers), seq: seq).insert(db)
             }
@@ -86,7 +85,7 @@ extension CaseStore {
         let entry = try append(examiner: examiner, action: .custodyPhotograph, subjects: [label],
                                payload: ["sha256": .string(sha), "file": .string(relative), "originalName": .string(name),
                                          "bytes": .integer(Int64(data.count))]) { db, seq in
-            guard try ItemRecord.fetchOne(db, key: label) != nil else { throw CaseStoreError.unknownItem(label) }
+            guard try CaseStore.itemExists(db, label) else { throw CaseStoreError.unknownItem(label) }
             record.seq = seq
             try record.insert(db)
         }
@@ -160,7 +159,7 @@ extension CaseStore {
         }
         let entry = try append(examiner: examiner, action: reread ? .simReread : .simAcquire, subjects: label.map { [$0] } ?? [],
                                payload: payload) { db, seq in
-            if let label, try ItemRecord.fetchOne(db, key: label) == nil {
+            if let label, try !CaseStore.itemExists(db, label) {
                 if reread { throw CaseStoreError.ledger("item \(label) vanished during the read; retry") }
                 var ids = ["ICCID": iccid!]
                 if let imsi { ids["IMSI"] = imsi }

@@ -44,16 +44,59 @@ extension CaseStore {
             result.ledgerFailure = f
             return result
         }
-        // Every line is now known good: decode once.
-        var entries = [SignedEntry]()
-        for r in rows { entries.append(try! SignedEntry(line: Array(r.line))) }
+        // Every line is now known good (parsed, canonical, hashed, signed, seq = row index):
+        // the registry checks read what they need of each without a second full parse.
+        var entries = [RegistryEntry]()
+        entries.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() {
+            guard let e = RegistryEntry(sequence: Int64(i), line: Array(r.line)) else {
+                result.failure = "ledger entry \(i) is unreadable after verification: run `custody ledger verify` again"
+                return result
+            }
+            entries.append(e)
+        }
         if let problem = registryProblem(entries: entries, report: report, keys: keys, result: &result) {
             result.failure = problem
         }
         return result
     }
 
-    private func registryProblem(entries: [SignedEntry], report: LedgerVerifier.Report, keys: [VerifierKey],
+    /// What the registry checks read of an entry `LedgerVerifier` accepted: its action and
+    /// subjects, taken from the canonical body by position (`StoredLine`), and the full parse
+    /// only for the actions whose payload the registry compares with its rows.
+    struct RegistryEntry {
+        let sequence: Int64
+        let action: LedgerAction
+        let subjects: [String]
+        let line: [UInt8]
+        /// The parsed entry, for `payloadActions` (and any line not laid out as expected).
+        let full: LedgerEntry?
+
+        static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .simAcquire, .simReread, .custodyPhotograph]
+
+        init?(sequence: Int64, line: [UInt8]) {
+            self.sequence = sequence
+            self.line = line
+            if let frame = StoredLine(line), let action = frame.action, !RegistryEntry.payloadActions.contains(action),
+               let subjects = frame.subjects {
+                self.action = action
+                self.subjects = subjects
+                self.full = nil
+            } else {
+                guard let se = try? SignedEntry(line: line), se.entry.sequence == sequence else { return nil }
+                self.action = se.entry.action
+                self.subjects = se.entry.subjects
+                self.full = se.entry
+            }
+        }
+
+        var payload: [String: CanonicalJSON] {
+            if let full { return full.payload }
+            return (try? SignedEntry(line: line))?.entry.payload ?? [:]
+        }
+    }
+
+    private func registryProblem(entries: [RegistryEntry], report: LedgerVerifier.Report, keys: [VerifierKey],
                                  result: inout CaseVerification) -> String? {
         let tables: ([CaseRecord], [ExaminerRecord], [ItemRecord], [AcquisitionRecord], [PhotoRecord], [CheckpointRecord])
         do {
@@ -63,8 +106,8 @@ extension CaseStore {
             }
         } catch { return "cannot read the registry tables: \(map(error))" }
         let (cases, examiners, items, acquisitions, photos, checkpoints) = tables
-        func entry(_ seq: Int64) -> SignedEntry? { seq >= 0 && seq < Int64(entries.count) ? entries[Int(seq)] : nil }
-        let genesis = entries[0].entry
+        func entry(_ seq: Int64) -> RegistryEntry? { seq >= 0 && seq < Int64(entries.count) ? entries[Int(seq)] : nil }
+        let genesis = entries[0]
 
         // The case row and the keys beside it agree with entry 0.
         guard cases.count == 1, let c = cases.first else { return "table case_info holds \(cases.count) rows, expected 1" }
@@ -85,30 +128,30 @@ extension CaseStore {
             if x.seq == 0 {
                 guard roster.contains(x.id) else { return "examiner \(x.id) claims entry 0, which does not list it" }
             } else {
-                guard let e = entry(x.seq), e.entry.action == .examinerAdd, e.entry.payload["id"]?.stringValue == x.id,
-                      e.entry.payload["role"]?.stringValue == x.role else {
+                guard let e = entry(x.seq), e.action == .examinerAdd, e.payload["id"]?.stringValue == x.id,
+                      e.payload["role"]?.stringValue == x.role else {
                     return "examiner \(x.id) (role \(x.role)) has no matching examiner.add entry at \(x.seq)"
                 }
             }
         }
         for id in roster where byID[id] == nil { return "entry 0 lists examiner \(id) but table examiner lacks it" }
-        for e in entries where e.entry.action == .examinerAdd {
-            let id = e.entry.payload["id"]?.stringValue ?? ""
-            guard byID[id]?.seq == e.entry.sequence else { return "entry \(e.entry.sequence) adds examiner \(id) but table examiner lacks that row" }
+        for e in entries where e.action == .examinerAdd {
+            let id = e.payload["id"]?.stringValue ?? ""
+            guard byID[id]?.seq == e.sequence else { return "entry \(e.sequence) adds examiner \(id) but table examiner lacks that row" }
         }
         result.examiners = examiners.count
 
         // Items: each row created by an entry naming it; every subject is an item.
         let itemLabels = Set(items.map(\.label))
         for i in items {
-            guard let e = entry(i.seq), e.entry.subjects.contains(i.label),
-                  [LedgerAction.custodySeize, .simAcquire].contains(e.entry.action) else {
+            guard let e = entry(i.seq), e.subjects.contains(i.label),
+                  [LedgerAction.custodySeize, .simAcquire].contains(e.action) else {
                 return "item \(i.label) has no creating entry at \(i.seq) (custody.seize or sim.acquire naming it)"
             }
         }
         for e in entries {
-            for s in e.entry.subjects where !itemLabels.contains(s) {
-                return "entry \(e.entry.sequence) (\(e.entry.action)) is about item \(s), which table item lacks"
+            for s in e.subjects where !itemLabels.contains(s) {
+                return "entry \(e.sequence) (\(e.action)) is about item \(s), which table item lacks"
             }
         }
         result.items = items.count
@@ -118,46 +161,58 @@ extension CaseStore {
         for a in acquisitions {
             let recordSHA = SHA256.hash(data: a.record).map { String(format: "%02x", $0) }.joined()
             guard recordSHA == a.recordSHA256 else { return "acquisition \(a.seq): stored record's SHA-256 is \(recordSHA), the row says \(a.recordSHA256)" }
-            guard let e = entry(a.seq), [LedgerAction.simAcquire, .simReread].contains(e.entry.action) else {
+            guard let e = entry(a.seq), [LedgerAction.simAcquire, .simReread].contains(e.action) else {
                 return "acquisition row \(a.seq) has no sim.acquire/sim.reread entry"
             }
-            let p = e.entry.payload
+            let p = e.payload
             guard p["recordSHA256"]?.stringValue == a.recordSHA256, p["contentSHA256"]?.stringValue == a.contentSHA256,
                   p["transcriptSHA256"]?.stringValue == a.transcriptSHA256, p["complete"] == .bool(a.complete),
-                  e.entry.subjects == (a.item.map { [$0] } ?? []) else {
+                  e.subjects == (a.item.map { [$0] } ?? []) else {
                 return "acquisition \(a.seq) differs from its ledger entry (hashes, completeness or item)"
             }
         }
-        for e in entries where [LedgerAction.simAcquire, .simReread].contains(e.entry.action) && acqBySeq[e.entry.sequence] == nil {
-            return "entry \(e.entry.sequence) (\(e.entry.action)) has no row in table acquisition"
+        for e in entries where [LedgerAction.simAcquire, .simReread].contains(e.action) && acqBySeq[e.sequence] == nil {
+            return "entry \(e.sequence) (\(e.action)) has no row in table acquisition"
         }
         result.acquisitions = acquisitions.count
 
         // Photos: row ⇔ custody.photograph entry; the file's bytes still hash the same.
         let photoBySeq = Dictionary(photos.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
         for ph in photos {
-            guard let e = entry(ph.seq), e.entry.action == .custodyPhotograph, e.entry.payload["sha256"]?.stringValue == ph.sha256,
-                  e.entry.subjects == [ph.item] else {
+            guard let e = entry(ph.seq), e.action == .custodyPhotograph, e.payload["sha256"]?.stringValue == ph.sha256,
+                  e.subjects == [ph.item] else {
                 return "photo \(ph.path) has no matching custody.photograph entry at \(ph.seq)"
             }
             guard let data = FileManager.default.contents(atPath: path(ph.path)) else { return "photo file \(ph.path) (entry \(ph.seq)) is missing" }
             let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             guard sha == ph.sha256 else { return "photo file \(ph.path) (entry \(ph.seq)) has SHA-256 \(sha), not \(ph.sha256)" }
         }
-        for e in entries where e.entry.action == .custodyPhotograph && photoBySeq[e.entry.sequence] == nil {
-            return "entry \(e.entry.sequence) (custody.photograph) has no row in table photo"
+        for e in entries where e.action == .custodyPhotograph && photoBySeq[e.sequence] == nil {
+            return "entry \(e.sequence) (custody.photograph) has no row in table photo"
         }
         result.photos = photos.count
 
         // Stored checkpoints: each signed by a trusted/bound key and consistent with the ledger.
         let bound = stations.compactMap { try? VerifierKey(parsing: $0) }
+        // Open every note first, then compute the roots of all their sizes in one pass over
+        // the tree (`MerkleTree.roots`), so many stored checkpoints do not each cost a full
+        // root; the checks below still run per checkpoint, in order.
+        var opened = [Result<Checkpoint, any Error>]()
         for cpr in checkpoints {
+            do { opened.append(.success(try Checkpoint.open(cpr.note, trustedKeys: keys + bound, origin: origin))) } catch {
+                opened.append(.failure(error))
+            }
+        }
+        let sizes = opened.compactMap { try? $0.get().size }.filter { $0 >= 0 && $0 <= report.tree.size }
+        let roots = (try? report.tree.roots(sizes: sizes)) ?? [:]
+        for (cpr, o) in zip(checkpoints, opened) {
             do {
-                let cp = try Checkpoint.open(cpr.note, trustedKeys: keys + bound, origin: origin)
+                let cp = try o.get()
                 guard cp.size <= report.tree.size else {
                     return "stored checkpoint \(cpr.id ?? 0) covers \(cp.size) entries but the ledger holds \(report.tree.size): the ledger was truncated"
                 }
-                let root = try report.tree.root(size: cp.size)
+                let root: SHA256Hash
+                if let r = roots[cp.size] { root = r } else { root = try report.tree.root(size: cp.size) }
                 guard root == cp.root else {
                     return "stored checkpoint \(cpr.id ?? 0) (size \(cp.size)) has root \(cp.root.base64), the ledger's is \(root.base64): entries were rewritten"
                 }

@@ -44,9 +44,25 @@ public enum LedgerWriter {
         payload: [String: CanonicalJSON] = [:],
         key: StationKey
     ) throws(LedgerWriteError) -> SignedEntry {
+        try next(afterSequence: previous.entry.sequence, hash: previous.hash, time: time, examiner: examiner,
+                 action: action, subjects: subjects, payload: payload, key: key)
+    }
+
+    /// `next(after:…)` for a caller that knows only the previous entry's sequence number and
+    /// hash (a store reading its chain head without parsing the whole line).
+    public static func next(
+        afterSequence previousSequence: Int64,
+        hash previousHash: SHA256Hash,
+        time: LedgerTime,
+        examiner: String,
+        action: LedgerAction,
+        subjects: [String] = [],
+        payload: [String: CanonicalJSON] = [:],
+        key: StationKey
+    ) throws(LedgerWriteError) -> SignedEntry {
         guard action != .caseInit else { throw .invalidPayload("case.init is only the first entry") }
-        let entry = LedgerEntry(sequence: previous.entry.sequence + 1, time: time, examiner: examiner, station: key.keyID,
-                                action: action, subjects: subjects, payload: payload, previousHash: previous.hash)
+        let entry = LedgerEntry(sequence: previousSequence + 1, time: time, examiner: examiner, station: key.keyID,
+                                action: action, subjects: subjects, payload: payload, previousHash: previousHash)
         if let reason = LedgerState.payloadProblem(entry) { throw .invalidPayload(reason) }
         return try sign(entry, key: key)
     }

@@ -31,6 +31,46 @@ public struct MerkleTree: Sendable {
         return n == 0 ? MerkleTree.emptyRoot : subtreeRoot(0, n)
     }
 
+    /// Roots of the trees made of the first `size` leaves, for every size in `sizes`, in one
+    /// pass: every perfect subtree (2^j leaves at a multiple of 2^j) within the largest size is
+    /// hashed once, and each root is folded from the O(log n) perfect subtrees its size splits
+    /// into (RFC 6962 §2.1: MTH(D[n]) = node(MTH(D[0:k]), MTH(D[k:n])), k the largest power of
+    /// two below n). Same values as `root(size:)` for each size, at the cost of about one root.
+    public func roots(sizes: some Sequence<Int>) throws(MerkleProofError) -> [Int: SHA256Hash] {
+        let wanted = Set(sizes)
+        for n in wanted where n < 0 || n > leafHashes.count { throw .sizeOutOfRange(size: n, treeSize: leafHashes.count) }
+        var out = [Int: SHA256Hash]()
+        guard let largest = wanted.max(), largest > 0 else {
+            if wanted.contains(0) { out[0] = MerkleTree.emptyRoot }
+            return out
+        }
+        // levels[j][i]: root of leaves i·2^j ..< (i+1)·2^j, for the first `largest` leaves.
+        var levels: [[SHA256Hash]] = [Array(leafHashes[0..<largest])]
+        while let below = levels.last, below.count >= 2 {
+            var level = [SHA256Hash]()
+            level.reserveCapacity(below.count / 2)
+            var i = 0
+            while i + 1 < below.count {
+                level.append(MerkleTree.nodeHash(below[i], below[i + 1]))
+                i += 2
+            }
+            levels.append(level)
+        }
+        for n in wanted {
+            if n == 0 { out[0] = MerkleTree.emptyRoot; continue }
+            var parts = [SHA256Hash]()
+            var start = 0
+            for j in stride(from: levels.count - 1, through: 0, by: -1) where n & (1 << j) != 0 {
+                parts.append(levels[j][start >> j])
+                start += 1 << j
+            }
+            var r = parts.removeLast()
+            for p in parts.reversed() { r = MerkleTree.nodeHash(p, r) }
+            out[n] = r
+        }
+        return out
+    }
+
     /// Inclusion proof (RFC 6962 §2.1.1 PATH) for leaf `index` in the tree of the first `size` leaves.
     public func inclusionProof(index: Int, size: Int? = nil) throws(MerkleProofError) -> InclusionProof {
         let n = size ?? leafHashes.count
