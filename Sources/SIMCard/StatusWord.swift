@@ -53,3 +53,25 @@ public struct StatusWord: Hashable, Sendable, Codable, CustomStringConvertible {
     public var hex: String { Hex.string([sw1, sw2]) }
     public var description: String { hex }
 }
+
+/// Status words a card sends that Custody only needs to recognise; the simulator sends them,
+/// and the constructors below are the encoding side of the predicates above.
+extension StatusWord {
+    public static let logicalChannelNotSupported = StatusWord(0x6881)
+    public static let commandIncompatibleWithFileStructure = StatusWord(0x6981)
+    public static let referencedDataNotFound = StatusWord(0x6A88)
+    public static let technicalProblem = StatusWord(0x6F00)
+    /// Classic SIM: in contradiction with CHV status (VERIFY of a disabled CHV).
+    public static let simCHVStatusContradiction = StatusWord(0x9808)
+
+    /// 61xx (UICC) / 9Fxx (classic SIM): xx bytes wait for GET RESPONSE (00 = 256).
+    public static func responseBytesAvailable(_ count: Int, classic: Bool) -> StatusWord {
+        StatusWord(sw1: classic ? 0x9F : 0x61, sw2: UInt8(truncatingIfNeeded: count))
+    }
+    /// 6Cxx: wrong Le, xx is the right one.
+    public static func correctLength(_ count: Int) -> StatusWord { StatusWord(sw1: 0x6C, sw2: UInt8(truncatingIfNeeded: count)) }
+    /// Classic SIM 67xx (TS 51.011 §9.4.4): incorrect P3, xx is the right one.
+    public static func incorrectP3(_ count: Int) -> StatusWord { StatusWord(sw1: 0x67, sw2: UInt8(truncatingIfNeeded: count)) }
+    /// 63Cx: verification failed or queried, x tries left.
+    public static func triesLeft(_ tries: Int) -> StatusWord { StatusWord(sw1: 0x63, sw2: 0xC0 | UInt8(tries & 0x0F)) }
+}

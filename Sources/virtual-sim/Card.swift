@@ -51,26 +51,6 @@ struct Outcome {
 
 /// Status words SIMCard has no name or constructor for (it only reads the counted families:
 /// `responseBytesAvailable`, `correctLength`, `remainingTries`).
-extension StatusWord {
-    static let logicalChannelNotSupported = StatusWord(0x6881)
-    static let commandIncompatibleWithFileStructure = StatusWord(0x6981)
-    static let referencedDataNotFound = StatusWord(0x6A88)
-    static let technicalProblem = StatusWord(0x6F00)
-    /// Classic SIM: in contradiction with CHV status (VERIFY of a disabled CHV).
-    static let simCHVStatusContradiction = StatusWord(0x9808)
-
-    /// 61xx (UICC) / 9Fxx (classic SIM): xx bytes wait for GET RESPONSE (00 = 256).
-    static func responseBytesAvailable(_ count: Int, classic: Bool) -> StatusWord {
-        StatusWord(sw1: classic ? 0x9F : 0x61, sw2: UInt8(truncatingIfNeeded: count))
-    }
-    /// 6Cxx: wrong Le, xx is the right one.
-    static func correctLength(_ count: Int) -> StatusWord { StatusWord(sw1: 0x6C, sw2: UInt8(truncatingIfNeeded: count)) }
-    /// Classic SIM 67xx (TS 51.011 §9.4.4): incorrect P3, xx is the right one.
-    static func incorrectP3(_ count: Int) -> StatusWord { StatusWord(sw1: 0x67, sw2: UInt8(truncatingIfNeeded: count)) }
-    /// 63Cx: verification failed or queried, x tries left.
-    static func triesLeft(_ tries: Int) -> StatusWord { StatusWord(sw1: 0x63, sw2: 0xC0 | UInt8(tries & 0x0F)) }
-}
-
 /// The simulated card: a file tree plus selection, pending-response and PIN state.
 /// Owned and used by the vpcd loop thread only.
 final class Card {
