@@ -42,6 +42,7 @@ extension CaseStore {
                 if let parent, try !CaseStore.itemExists(db, parent) { throw CaseStoreError.unknownItem(parent) }
                 try ItemRecord(label: label, type: newItemType, parent: parent,
                                identifiers: CaseStore.identifiersJSON(identifiers), seq: seq).insert(db)
+                try CaseStore.indexIdentifiers(db, label: label, identifiers)
             }
         }
     }
@@ -121,7 +122,10 @@ extension CaseStore {
     public func recordAcquisition(_ a: SIMAcquisition, record: Data, by examiner: String) throws(CaseStoreError) -> AcquisitionOutcome {
         let recordSHA = SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined()
         let iccid = a.iccid?.digits
-        let label = iccid.map { "SIM-\($0)" }
+        // A SIM registered with its ICCID (device add/import) is read into that item.
+        var registered: String? = nil
+        if let iccid { registered = try read { db in try CaseStore.itemHolding(iccid: iccid, db) } }
+        let label = registered ?? iccid.map { "SIM-\($0)" }
         let imsi = a.imsi?.digits
         let existing: ItemRecord?
         let first: AcquisitionRecord?
@@ -137,7 +141,7 @@ extension CaseStore {
             existing = nil
             first = nil
         }
-        let reread = existing != nil
+        let reread = existing != nil && first != nil
         var payload: [String: CanonicalJSON] = [
             "contentSHA256": .string(a.contentSHA256), "transcriptSHA256": .string(a.transcriptSHA256),
             "recordSHA256": .string(recordSHA), "complete": .bool(a.complete), "scope": .string(a.scope.rawValue),
@@ -165,7 +169,17 @@ extension CaseStore {
                 if let imsi { ids["IMSI"] = imsi }
                 try ItemRecord(label: label, type: "sim", parent: nil, identifiers: CaseStore.identifiersJSON(ids), seq: seq).insert(db)
             } else if let label, !reread {
-                throw CaseStoreError.itemExists(label)
+                // A registered SIM read for the first time: the read names it; a SIM item
+                // that already has a read (a concurrent first read) is refused.
+                guard try AcquisitionRecord.filter(Column("item") == label).fetchCount(db) == 0 else {
+                    throw CaseStoreError.itemExists(label)
+                }
+            }
+            if let label {
+                var ids = [String: String]()
+                if let iccid { ids["ICCID"] = iccid }
+                if let imsi { ids["IMSI"] = imsi }
+                try CaseStore.indexIdentifiers(db, label: label, ids)
             }
             try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope.rawValue, complete: a.complete,
                                   contentSHA256: a.contentSHA256, transcriptSHA256: a.transcriptSHA256,
@@ -179,6 +193,7 @@ extension CaseStore {
     /// The entries about `label` (its subjects contain it), in ledger order.
     public func history(_ label: String) throws(CaseStoreError) -> [SignedEntry] {
         guard try item(label) != nil else { throw .unknownItem(label) }
-        return try entries().filter { $0.entry.subjects.contains(label) }
+        let created = try item(label)?.seq
+        return try entries().filter { $0.entry.subjects.contains(label) || $0.entry.sequence == created }
     }
 }

@@ -41,9 +41,13 @@ public struct ItemRecord: Codable, Sendable, Hashable, FetchableRecord, Persista
     /// JSON object of identifiers (ICCID, IMSI, IMEI, serial, …), sorted keys.
     public var identifiers: String
     public var seq: Int64
+    /// JSON object of descriptive fields (make, model, condition, location, seal, note, count,
+    /// ports, slotsPerPort, port/slot index, …), sorted keys (schema 2).
+    public var attributes: String
 
-    public init(label: String, type: String, parent: String?, identifiers: String, seq: Int64) {
+    public init(label: String, type: String, parent: String?, identifiers: String, seq: Int64, attributes: String = "{}") {
         self.label = label; self.type = type; self.parent = parent; self.identifiers = identifiers; self.seq = seq
+        self.attributes = attributes
     }
 }
 

@@ -1,10 +1,11 @@
+import Foundation
 import GRDB
 
 /// The store's schema: GRDB migrations, never edited once shipped (add a new one instead).
 /// `PRAGMA user_version` mirrors the number of migrations applied.
 enum Schema {
     /// Schema version this Custody writes (the number of migrations it knows).
-    static let version = 1
+    static let version = 2
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -62,6 +63,35 @@ enum Schema {
                 t.column("createdAt", .text).notNull()
             }
             try db.execute(sql: "PRAGMA user_version = 1")
+        }
+        // v2: the device registry (docs/CASE-STORE.md, "Device registry"): item attributes and
+        // an index of item identifiers (ICCID, IMSI, IMEI, serial, …) for look-ups and the
+        // uniqueness checks. Existing items' identifiers are indexed as they are.
+        m.registerMigration("v2-device-registry") { db in
+            try db.alter(table: "item") { t in
+                t.add(column: "attributes", .text).notNull().defaults(to: "{}")
+            }
+            try db.create(index: "item_parent", on: "item", columns: ["parent"])
+            try db.create(index: "item_type", on: "item", columns: ["type"])
+            try db.create(table: "item_identifier") { t in
+                t.column("label", .text).notNull().references("item", column: "label")
+                t.column("kind", .text).notNull()
+                t.column("value", .text).notNull()
+                t.primaryKey(["label", "kind", "value"])
+            }
+            try db.create(index: "item_identifier_value", on: "item_identifier", columns: ["value"])
+            try db.create(index: "item_identifier_kind_value", on: "item_identifier", columns: ["kind", "value"])
+            for row in try Row.fetchAll(db, sql: "SELECT label, identifiers FROM item") {
+                let label: String = row[0]
+                let json: String = row[1]
+                guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { continue }
+                for (kind, value) in object {
+                    guard let text = value as? String, !text.isEmpty else { continue }
+                    try db.execute(sql: "INSERT OR IGNORE INTO item_identifier (label, kind, value) VALUES (?, ?, ?)",
+                                   arguments: [label, kind, text])
+                }
+            }
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return m
     }

@@ -72,7 +72,7 @@ extension CaseStore {
         /// The parsed entry, for `payloadActions` (and any line not laid out as expected).
         let full: LedgerEntry?
 
-        static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .simAcquire, .simReread, .custodyPhotograph]
+        static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .simAcquire, .simReread, .custodyPhotograph, .deviceAdd, .deviceImport]
 
         init?(sequence: Int64, line: [UInt8]) {
             self.sequence = sequence
@@ -143,12 +143,40 @@ extension CaseStore {
 
         // Items: each row created by an entry naming it; every subject is an item.
         let itemLabels = Set(items.map(\.label))
+        // device.add names the device and creates it (a box also its `<box>/P…` ports and
+        // slots); device.import names none and creates its rows: each entry's payload
+        // `items` must equal the rows it created.
+        var createdBy = [Int64: Int]()
         for i in items {
-            guard let e = entry(i.seq), e.subjects.contains(i.label),
-                  [LedgerAction.custodySeize, .simAcquire].contains(e.action) else {
-                return "item \(i.label) has no creating entry at \(i.seq) (custody.seize or sim.acquire naming it)"
+            guard let e = entry(i.seq) else { return "item \(i.label) has no creating entry at \(i.seq)" }
+            switch e.action {
+            case .custodySeize, .simAcquire:
+                guard e.subjects.contains(i.label) else {
+                    return "item \(i.label) has no creating entry at \(i.seq) (custody.seize or sim.acquire naming it)"
+                }
+            case .deviceAdd:
+                guard let device = e.subjects.first, i.label == device || i.label.hasPrefix(device + "/P") else {
+                    return "item \(i.label) has no creating entry at \(i.seq) (device.add naming it or its box)"
+                }
+                createdBy[i.seq, default: 0] += 1
+            case .deviceImport:
+                createdBy[i.seq, default: 0] += 1
+            default:
+                return "item \(i.label) has no creating entry at \(i.seq) (custody.seize, sim.acquire, device.add or device.import)"
             }
         }
+        for e in entries where e.action == .deviceAdd || e.action == .deviceImport {
+            let expected = e.payload["items"]?.integerValue ?? -1
+            guard Int64(createdBy[e.sequence] ?? 0) == expected else {
+                return "entry \(e.sequence) (\(e.action)) created \(expected) items but table item holds \(createdBy[e.sequence] ?? 0) from it"
+            }
+        }
+        do {
+            let orphan = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT x.label FROM item_identifier x LEFT JOIN item i ON i.label = x.label WHERE i.label IS NULL LIMIT 1")
+            }
+            if let orphan { return "table item_identifier indexes item \(orphan), which table item lacks" }
+        } catch { return "cannot read table item_identifier: \(map(error))" }
         for e in entries {
             for s in e.subjects where !itemLabels.contains(s) {
                 return "entry \(e.sequence) (\(e.action)) is about item \(s), which table item lacks"

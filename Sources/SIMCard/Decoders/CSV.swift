@@ -1,66 +1,14 @@
 import Foundation
 
-/// A small RFC 4180 reader for the bundled directories: comma-separated fields, fields in
-/// double quotes may hold commas, line breaks and doubled quotes (`""`); records end in CRLF
-/// or LF. A final line break is optional; blank lines are skipped.
+/// The bundled directories read as CSV tables (RFC 4180, through `CSVText`).
 enum CSV {
     /// The records of `text`, the header first.
     static func records(_ text: String, file: String) throws(DecodeError) -> [[String]] {
-        var records: [[String]] = []
-        var record: [String] = []
-        var field = String.UnicodeScalarView()
-        var inQuotes = false
-        var fieldWasQuoted = false
-        var line = 1
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending = scalars.next()
-
-        func endField() {
-            record.append(String(field))
-            field = String.UnicodeScalarView()
-            fieldWasQuoted = false
+        do {
+            return try CSVText.records(Data(text.utf8)).map(\.fields)
+        } catch {
+            throw .invalid(what: file, why: error.message)
         }
-        func endRecord() {
-            endField()
-            if record != [""] { records.append(record) }
-            record = []
-        }
-
-        while let scalar = pending {
-            pending = scalars.next()
-            if inQuotes {
-                if scalar == "\"" {
-                    if pending == "\"" { field.append("\""); pending = scalars.next() } else { inQuotes = false }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    field.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case ",":
-                endField()
-            case "\r" where pending == "\n":
-                continue
-            case "\n":
-                endRecord()
-                line += 1
-            case "\"":
-                guard field.isEmpty, !fieldWasQuoted else {
-                    throw .invalid(what: file, why: "stray double quote on line \(line)")
-                }
-                inQuotes = true
-                fieldWasQuoted = true
-            default:
-                guard !fieldWasQuoted else {
-                    throw .invalid(what: file, why: "text after a closing quote on line \(line)")
-                }
-                field.append(scalar)
-            }
-        }
-        guard !inQuotes else { throw .invalid(what: file, why: "unterminated quoted field at end of file") }
-        endRecord()
-        return records
     }
 
     /// Records as dictionaries keyed by the header, requiring `columns` in the header and the

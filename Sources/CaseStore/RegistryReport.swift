@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import SIMCard
+
+/// A SIM item as the registry reports it: its reads, its state and its operator.
+public struct SIMStatus: Sendable, Hashable {
+    public enum State: String, Sendable, Codable, CaseIterable {
+        /// A complete read with the IMSI (or at least the identity) readable.
+        case read
+        /// A complete read, but the IMSI is behind PIN1 (`imsi.state == pinRequired`).
+        case pinLocked
+        /// Only incomplete reads.
+        case unreadable
+        /// Registered, never read.
+        case notRead
+    }
+    public var label: String
+    public var parent: String?
+    public var iccid: String?
+    public var imsi: String?
+    /// Own numbers (EF.MSISDN) from a full read.
+    public var msisdn: [String]
+    public var state: State
+    /// Operator (from the IMSI's MCC/MNC), else the ICCID's issuer, else "unknown".
+    public var operatorName: String
+    /// `MCC/MNC`, `ICCID issuer` or `none`.
+    public var operatorSource: String
+    public var reads: Int
+}
+
+/// `custody summary`: counts per type, SIM states, SIMs per operator.
+public struct RegistrySummary: Sendable {
+    public var items: Int
+    public var types: [String: Int]
+    public var sims: [SIMStatus.State: Int]
+    public var simItems: Int
+    /// Reads stored without an item (no ICCID could be read).
+    public var readsWithoutICCID: Int
+    public var operators: [String: Int]
+}
+
+extension CaseStore {
+    /// The parts of a stored acquisition record the registry reports on.
+    struct StoredRead: Decodable {
+        struct ICCIDPart: Decodable { var digits: String }
+        struct IMSIPart: Decodable { var state: String; var digits: String?; var mcc: String?; var mnc: String? }
+        struct SummaryPart: Decodable { var ownNumbers: [String]? }
+        var iccid: ICCIDPart?
+        var imsi: IMSIPart?
+        var complete: Bool
+        var scope: String?
+        var summary: SummaryPart?
+    }
+
+    /// Every `sim` item with what its reads say, in label order.
+    public func simStatuses(operators: OperatorDirectory = .shared, issuers: IssuerDirectory = .shared) throws(CaseStoreError) -> [SIMStatus] {
+        let (sims, reads) = try read { db in
+            (try ItemRecord.filter(Column("type") == "sim").order(Column("label")).fetchAll(db),
+             try Row.fetchAll(db, sql: "SELECT item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq"))
+        }
+        var byItem = [String: [StoredRead]]()
+        let decoder = JSONDecoder()
+        for r in reads {
+            let item: String = r[0]
+            let data: Data = r[1]
+            guard let stored = try? decoder.decode(StoredRead.self, from: data) else { continue }
+            byItem[item, default: []].append(stored)
+        }
+        return sims.map { item in
+            let ids = (try? JSONSerialization.jsonObject(with: Data(item.identifiers.utf8))) as? [String: Any] ?? [:]
+            let list = byItem[item.label] ?? []
+            let latest = list.last { $0.complete } ?? list.last
+            let iccid = latest?.iccid?.digits ?? ids["ICCID"] as? String
+            let imsi = list.reversed().lazy.compactMap { $0.imsi?.digits }.first ?? ids["IMSI"] as? String
+            var numbers = [String]()
+            for r in list where r.scope == "full" { for n in r.summary?.ownNumbers ?? [] where !numbers.contains(n) { numbers.append(n) } }
+            let state: SIMStatus.State
+            if list.isEmpty { state = .notRead } else if let c = list.last(where: { $0.complete }) {
+                state = c.imsi?.state == "pinRequired" ? .pinLocked : .read
+            } else { state = .unreadable }
+            var name = "unknown", source = "none"
+            if let plmn = list.reversed().first(where: { $0.imsi?.mcc != nil && $0.imsi?.mnc != nil })?.imsi, let mcc = plmn.mcc, let mnc = plmn.mnc {
+                name = operators.lookup(mcc: mcc, mnc: mnc)?.displayName ?? "MCC \(mcc) MNC \(mnc)"
+                source = "MCC/MNC"
+            } else if let iccid, let parsed = try? ICCID(digits: iccid), let issuer = issuers.issuer(for: parsed), !issuer.issuer.isEmpty {
+                name = issuer.issuer
+                source = "ICCID issuer"
+            }
+            return SIMStatus(label: item.label, parent: item.parent, iccid: iccid, imsi: imsi, msisdn: numbers, state: state,
+                             operatorName: name, operatorSource: source, reads: list.count)
+        }
+    }
+
+    public func summary() throws(CaseStoreError) -> RegistrySummary {
+        let (types, orphanReads) = try read { db in
+            (try Row.fetchAll(db, sql: "SELECT type, COUNT(*) FROM item GROUP BY type"),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM acquisition WHERE item IS NULL") ?? 0)
+        }
+        var counts = [String: Int]()
+        for r in types { counts[r[0]] = r[1] }
+        let sims = try simStatuses()
+        var states = [SIMStatus.State: Int]()
+        for s in SIMStatus.State.allCases { states[s] = 0 }
+        var operators = [String: Int]()
+        for s in sims {
+            states[s.state, default: 0] += 1
+            operators[s.operatorName, default: 0] += 1
+        }
+        return RegistrySummary(items: counts.values.reduce(0, +), types: counts, sims: states, simItems: sims.count,
+                               readsWithoutICCID: orphanReads, operators: operators)
+    }
+
+    /// Items whose label contains `text`, or with an identifier (ICCID, IMSI, IMEI, serial, …) containing it.
+    public func findItems(_ text: String) throws(CaseStoreError) -> [(item: ItemRecord, matched: [String])] {
+        let needle = text.trimmingCharacters(in: .whitespaces)
+        guard !needle.isEmpty else { throw .invalidInput("give the text to look for (a label, ICCID, IMSI, IMEI or serial)") }
+        let pattern = "%" + needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        return try read { db in
+            var matched = [String: [String]]()
+            for label in try String.fetchAll(db, sql: "SELECT label FROM item WHERE label LIKE ? ESCAPE '\\'", arguments: [pattern]) {
+                matched[label, default: []].append("label")
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT label, kind, value FROM item_identifier WHERE value LIKE ? ESCAPE '\\'", arguments: [pattern]) {
+                let label: String = r[0], kind: String = r[1], value: String = r[2]
+                matched[label, default: []].append("\(kind) \(value)")
+            }
+            let items = try ItemRecord.filter(keys: Array(matched.keys)).order(Column("label")).fetchAll(db)
+            return items.map { ($0, matched[$0.label] ?? []) }
+        }
+    }
+
+    /// Reads stored for item `label`.
+    public func acquisitionCount(item label: String) throws(CaseStoreError) -> Int {
+        try read { db in try AcquisitionRecord.filter(Column("item") == label).fetchCount(db) }
+    }
+
+    /// The items directly inside `label`, in label order.
+    public func children(of label: String) throws(CaseStoreError) -> [ItemRecord] {
+        try read { db in try ItemRecord.filter(Column("parent") == label).order(Column("label")).fetchAll(db) }
+    }
+
+    /// Items, optionally of one type, in creation then label order.
+    public func items(type: String?) throws(CaseStoreError) -> [ItemRecord] {
+        try read { db in
+            var q = ItemRecord.order(Column("seq"), Column("label"))
+            if let type { q = q.filter(Column("type") == type) }
+            return try q.fetchAll(db)
+        }
+    }
+}
