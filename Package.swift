@@ -54,16 +54,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Percentiles, durations and number formatting shared by the two benchmarks.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
         .executableTarget(
             name: "id-read-bench",
-            dependencies: ["PCSC", "SIMCard"],
+            dependencies: ["PCSC", "SIMCard", "BenchmarkSupport"],
             path: "Benchmarks/IDRead"
         ),
         // Scripts/bench-ledger: append and verify throughput against raw Ed25519 and SHA-256 rates.
         .executableTarget(
             name: "ledger-bench",
-            dependencies: ["Ledger", "CaseStore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "CaseStore", "BenchmarkSupport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/Ledger"
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),

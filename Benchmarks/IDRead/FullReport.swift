@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 
 /// The text report of `--scope full`: one table row per card, then per card where the APDUs go.

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import Foundation
 import PCSC
 import SIMCard
@@ -37,30 +38,16 @@ struct Timing: Encodable {
     var maxMs: Double
 
     init(_ durations: [Duration]) {
-        let ms = durations.map(Self.ms).sorted()
+        let ms = durations.map(milliseconds).sorted()
         samples = ms.count
-        medianMs = Self.percentile(ms, 0.5)
-        p90Ms = Self.percentile(ms, 0.9)
+        medianMs = percentile(ms, 0.5)
+        p90Ms = percentile(ms, 0.9)
         minMs = ms.first ?? 0
         maxMs = ms.last ?? 0
     }
 
-    static func ms(_ d: Duration) -> Double {
-        let (s, atto) = d.components
-        return Double(s) * 1000 + Double(atto) / 1e15
-    }
 
-    /// Linear interpolation between closest ranks (the median of an even count is the mean
-    /// of the two middle values).
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let position = q * Double(sorted.count - 1)
-        let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
-        return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
-    }
 }
-
-func fmt(_ value: Double, _ decimals: Int = 2) -> String { String(format: "%.\(decimals)f", value) }
 
 /// Left-aligned plain-text table.
 func table(_ header: [String], _ rows: [[String]]) -> String {

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 // id-read-bench: how fast Custody's ID read (or, with --scope full, its full acquisition) is
 // on a reader, against the same APDUs sent raw.
 //
@@ -172,7 +173,7 @@ let startup: Startup = {
     let t1 = clock.now
     _ = IssuerDirectory.shared
     let t2 = clock.now
-    return Startup(operatorTableMs: Timing.ms(t1 - t0), issuerTableMs: Timing.ms(t2 - t1))
+    return Startup(operatorTableMs: milliseconds(t1 - t0), issuerTableMs: milliseconds(t2 - t1))
 }()
 
 func labels(from path: String?) -> [String: String] {
@@ -277,7 +278,7 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
         cardContent: scope == .full ? CardContent(reference) : nil,
         idRead: id, rawReplay: raw, timeRatio: id.medianMs / max(raw.medianMs, 1e-9),
         usPerAPDUIdRead: id.medianMs * 1000 / Double(apdus), usPerAPDURaw: raw.medianMs * 1000 / Double(commands.count),
-        transcriptExchangeMsMedian: Timing.percentile(exchangeMs.sorted(), 0.5),
+        transcriptExchangeMsMedian: percentile(exchangeMs.sorted(), 0.5),
         libraryOnly: library, readsPerMinute: 60_000 / id.medianMs,
         sequenceChanges: sequenceChanges, replayStatusMismatches: mismatches, warnings: warnings)
 }
@@ -339,8 +340,8 @@ if options.json {
     if !results.isEmpty {
         let idRatios = results.map(\.timeRatio).sorted(), apduRatios = results.map(\.apduRatio).sorted()
         print("")
-        print("ID/raw time ratio: median \(fmt(Timing.percentile(idRatios, 0.5))), range \(fmt(idRatios.first!))–\(fmt(idRatios.last!))")
-        print("APDUs/minimum:     median \(fmt(Timing.percentile(apduRatios, 0.5))), range \(fmt(apduRatios.first!))–\(fmt(apduRatios.last!))")
+        print("ID/raw time ratio: median \(fmt(percentile(idRatios, 0.5))), range \(fmt(idRatios.first!))–\(fmt(idRatios.last!))")
+        print("APDUs/minimum:     median \(fmt(percentile(apduRatios, 0.5))), range \(fmt(apduRatios.first!))–\(fmt(apduRatios.last!))")
         print("lib ms = the same ID read over recorded answers (no card, no PC/SC): the library's own CPU time per read")
         print("reads/min = 60000 / ID median: sustained ID reads per minute on one reader")
         print("once per process (every `custody sim read`): operator table \(fmt(startup.operatorTableMs)) ms + issuer table \(fmt(startup.issuerTableMs)) ms to load")

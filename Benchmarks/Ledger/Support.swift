@@ -1,10 +1,5 @@
+import BenchmarkSupport
 import Foundation
-
-/// Seconds in a `Duration`.
-func seconds(_ d: Duration) -> Double {
-    let (s, atto) = d.components
-    return Double(s) + Double(atto) / 1e18
-}
 
 /// Runs `body` and returns the seconds it took (`ContinuousClock`).
 @inline(never)
@@ -15,16 +10,6 @@ func timed(_ body: () throws -> Void) rethrows -> Double {
     return seconds(clock.now - start)
 }
 
-/// Linear interpolation between closest ranks (median of an even count = mean of the middle two).
-func percentile(_ values: [Double], _ q: Double) -> Double {
-    let s = values.sorted()
-    guard !s.isEmpty else { return 0 }
-    let position = q * Double(s.count - 1)
-    let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
-    return s[low] + (s[high] - s[low]) * (position - Double(low))
-}
-
-func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
 
 /// A rate measured several times (one value per batch or round).
 struct Rate: Encodable {
@@ -64,7 +49,6 @@ struct Filler {
     mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(truncatingIfNeeded: next()) } }
 }
 
-func fmt(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
 
 /// Thousands-grouped integer rate.
 func fmtRate(_ v: Double) -> String {

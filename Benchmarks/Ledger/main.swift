@@ -1,3 +1,4 @@
+import BenchmarkSupport
 // ledger-bench: append and verify throughput of the custody ledger, alone and through the
 // case store, each as a ratio to swift-crypto's raw Ed25519 and SHA-256 rates measured in the
 // same run (docs/BENCHMARKS.md, "Ledger"). Scripts/bench-ledger runs it in a temporary folder.
