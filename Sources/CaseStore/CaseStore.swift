@@ -252,20 +252,37 @@ public final class CaseStore: Sendable {
     @discardableResult
     public func append(examiner: String, action: LedgerAction, subjects: [String] = [],
                        payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil,
-                       change: (Database, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
+                       change: @escaping (Database, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
+        try append(examiner: examiner, subjects: subjects, time: time) { _ in EntryDraft(action: action, payload: payload, change: change) }
+    }
+
+    /// What an entry will say and do, decided inside the append's transaction.
+    struct EntryDraft {
+        var action: LedgerAction
+        var payload: [String: CanonicalJSON]
+        /// Applied with the new entry's sequence number, before the entry is inserted.
+        var change: (Database, Int64) throws -> Void
+    }
+
+    /// Appends one entry whose action and payload depend on the database: `decide` runs first
+    /// inside the immediate transaction, so what it reads cannot change before the entry is
+    /// written.
+    func append(examiner: String, subjects: [String], time: LedgerTime? = nil,
+                decide: (Database) throws -> EntryDraft) throws(CaseStoreError) -> SignedEntry {
         let key = try signingKey()
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: SignedEntry?
                 try db.inTransaction(.immediate) {
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
+                    let draft = try decide(db)
                     let head = try CaseStore.head(db)
                     let entry: SignedEntry
                     do {
                         entry = try CaseStore.nextEntry(after: head, time: time ?? LedgerTime(Date()), examiner: examiner,
-                                                        action: action, subjects: subjects, payload: payload, key: key)
+                                                        action: draft.action, subjects: subjects, payload: draft.payload, key: key)
                     } catch let e as CaseStoreError { throw e } catch { throw CaseStoreError.ledger("\(error)") }
-                    try change(db, entry.entry.sequence)
+                    try draft.change(db, entry.entry.sequence)
                     try db.cachedStatement(sql: "INSERT INTO ledger_entry (seq, line) VALUES (?, ?)")
                         .execute(arguments: [entry.entry.sequence, Data(entry.lineBytes)])
                     result = entry

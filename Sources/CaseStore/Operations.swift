@@ -122,68 +122,64 @@ extension CaseStore {
     public func recordAcquisition(_ a: SIMAcquisition, record: Data, by examiner: String) throws(CaseStoreError) -> AcquisitionOutcome {
         let recordSHA = SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined()
         let iccid = a.iccid?.digits
-        // A SIM registered with its ICCID (device add/import) is read into that item.
-        var registered: String? = nil
-        if let iccid { registered = try read { db in try CaseStore.itemHolding(iccid: iccid, db) } }
-        let label = registered ?? iccid.map { "SIM-\($0)" }
         let imsi = a.imsi?.digits
-        let existing: ItemRecord?
-        let first: AcquisitionRecord?
-        var firstSameScope: AcquisitionRecord? = nil
-        if let label {
-            existing = try item(label)
-            first = try read { db in try AcquisitionRecord.filter(Column("item") == label).order(Column("seq")).fetchOne(db) }
-            firstSameScope = try read { db in
-                try AcquisitionRecord.filter(Column("item") == label && Column("scope") == a.scope.rawValue && Column("complete") == true)
-                    .order(Column("seq")).fetchOne(db)
-            }
-        } else {
-            existing = nil
-            first = nil
-        }
-        let reread = existing != nil && first != nil
-        var payload: [String: CanonicalJSON] = [
-            "contentSHA256": .string(a.contentSHA256), "transcriptSHA256": .string(a.transcriptSHA256),
-            "recordSHA256": .string(recordSHA), "complete": .bool(a.complete), "scope": .string(a.scope.rawValue),
-            "apduCount": .integer(Int64(a.apduCount)), "atr": .string(a.atr),
-        ]
-        if let iccid { payload["iccid"] = .string(iccid) }
-        if let imsi { payload["imsi"] = .string(imsi) }
-        if let r = a.reader { payload["reader"] = .string(r) }
-        if let why = a.incompleteReason, !a.complete { payload["incompleteReason"] = .string(why) }
+        // Whether this is a first read or a re-read is decided inside the append's transaction,
+        // so two stations reading the same SIM at once get one acquire and one re-read.
+        var label: String? = nil
+        var reread = false
         var same: Bool? = nil
-        if let first {
-            payload["firstAcquisition"] = .integer(first.seq)
+        let subjects: [String]
+        do {
+            // The subject is known before the transaction: the registered item or SIM-<ICCID>.
+            var registered: String? = nil
+            if let iccid { registered = try read { db in try CaseStore.itemHolding(iccid: iccid, db) } }
+            label = registered ?? iccid.map { "SIM-\($0)" }
+            subjects = label.map { [$0] } ?? []
         }
-        // Content hashes are comparable between complete reads of the same scope only.
-        if let firstSameScope, a.complete {
-            payload["comparedWith"] = .integer(firstSameScope.seq)
-            same = firstSameScope.contentSHA256 == a.contentSHA256
-            payload["sameContent"] = .bool(same!)
-        }
-        let entry = try append(examiner: examiner, action: reread ? .simReread : .simAcquire, subjects: label.map { [$0] } ?? [],
-                               payload: payload) { db, seq in
-            if let label, try !CaseStore.itemExists(db, label) {
-                if reread { throw CaseStoreError.ledger("item \(label) vanished during the read; retry") }
-                var ids = ["ICCID": iccid!]
-                if let imsi { ids["IMSI"] = imsi }
-                try ItemRecord(label: label, type: "sim", parent: nil, identifiers: CaseStore.identifiersJSON(ids), seq: seq).insert(db)
-            } else if let label, !reread {
-                // A registered SIM read for the first time: the read names it; a SIM item
-                // that already has a read (a concurrent first read) is refused.
-                guard try AcquisitionRecord.filter(Column("item") == label).fetchCount(db) == 0 else {
-                    throw CaseStoreError.itemExists(label)
+        let entry = try append(examiner: examiner, subjects: subjects) { db in
+            if let iccid, let holder = try CaseStore.itemHolding(iccid: iccid, db), holder != label {
+                throw CaseStoreError.ledger("SIM \(iccid) was registered as \(holder) during the read; read it again")
+            }
+            var payload: [String: CanonicalJSON] = [
+                "contentSHA256": .string(a.contentSHA256), "transcriptSHA256": .string(a.transcriptSHA256),
+                "recordSHA256": .string(recordSHA), "complete": .bool(a.complete), "scope": .string(a.scope.rawValue),
+                "apduCount": .integer(Int64(a.apduCount)), "atr": .string(a.atr),
+            ]
+            if let iccid { payload["iccid"] = .string(iccid) }
+            if let imsi { payload["imsi"] = .string(imsi) }
+            if let r = a.reader { payload["reader"] = .string(r) }
+            if let why = a.incompleteReason, !a.complete { payload["incompleteReason"] = .string(why) }
+            var exists = false
+            if let label {
+                exists = try CaseStore.itemExists(db, label)
+                let first = try AcquisitionRecord.filter(Column("item") == label).order(Column("seq")).fetchOne(db)
+                reread = exists && first != nil
+                if let first { payload["firstAcquisition"] = .integer(first.seq) }
+                // Content hashes are comparable between complete reads of the same scope only.
+                if a.complete, let firstSameScope = try AcquisitionRecord
+                    .filter(Column("item") == label && Column("scope") == a.scope.rawValue && Column("complete") == true)
+                    .order(Column("seq")).fetchOne(db) {
+                    payload["comparedWith"] = .integer(firstSameScope.seq)
+                    same = firstSameScope.contentSHA256 == a.contentSHA256
+                    payload["sameContent"] = .bool(same!)
                 }
             }
-            if let label {
-                var ids = [String: String]()
-                if let iccid { ids["ICCID"] = iccid }
-                if let imsi { ids["IMSI"] = imsi }
-                try CaseStore.indexIdentifiers(db, label: label, ids)
+            return EntryDraft(action: reread ? .simReread : .simAcquire, payload: payload) { db, seq in
+                if let label, !exists {
+                    var ids = ["ICCID": iccid!]
+                    if let imsi { ids["IMSI"] = imsi }
+                    try ItemRecord(label: label, type: "sim", parent: nil, identifiers: CaseStore.identifiersJSON(ids), seq: seq).insert(db)
+                }
+                if let label {
+                    var ids = [String: String]()
+                    if let iccid { ids["ICCID"] = iccid }
+                    if let imsi { ids["IMSI"] = imsi }
+                    try CaseStore.indexIdentifiers(db, label: label, ids)
+                }
+                try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope.rawValue, complete: a.complete,
+                                      contentSHA256: a.contentSHA256, transcriptSHA256: a.transcriptSHA256,
+                                      recordSHA256: recordSHA, record: record).insert(db)
             }
-            try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope.rawValue, complete: a.complete,
-                                  contentSHA256: a.contentSHA256, transcriptSHA256: a.transcriptSHA256,
-                                  recordSHA256: recordSHA, record: record).insert(db)
         }
         return AcquisitionOutcome(entry: entry, label: label, reread: reread, sameContentAsFirst: same, recordSHA256: recordSHA)
     }

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import Ledger
+
+extension LedgerAction {
+    /// Puts an item (a SIM read in batch, say) into a container — a slot, a SIM lot, a phone —
+    /// or moves it from one to another. Subjects: the item, then the container.
+    public static let devicePlace: LedgerAction = "device.place"
+}
+
+/// Where a batch of SIM reads stands: what the registry expects and what is done.
+public struct BatchProgress: Sendable, Hashable, Codable {
+    /// SIMs the registry says exist: registered SIM items, plus for each SIM lot the part of its
+    /// stated count that no registered SIM in it accounts for.
+    public var expected: Int
+    /// SIM items with at least one complete read.
+    public var read: Int
+    /// SIM items whose reads are all incomplete, plus reads that could not name their card.
+    public var pending: Int
+}
+
+/// A read that has to be done again (`custody sim pending`).
+public struct PendingRead: Sendable, Hashable, Codable {
+    /// The SIM item, nil when the read did not get as far as the ICCID.
+    public var label: String?
+    public var iccid: String?
+    /// The latest incomplete read's entry.
+    public var seq: Int64
+    public var reader: String?
+    public var reason: String
+    /// Incomplete reads of this SIM so far.
+    public var attempts: Int
+    public var time: String
+}
+
+extension CaseStore {
+    /// The registry's expected SIM count against the reads done, for a batch's progress line.
+    public func batchProgress() throws(CaseStoreError) -> BatchProgress {
+        try read { db in
+            let registered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM item WHERE type = 'sim'") ?? 0
+            var unregisteredInLots = 0
+            let lots = try Row.fetchAll(db, sql: """
+                SELECT lot.attributes, (SELECT COUNT(*) FROM item s WHERE s.parent = lot.label AND s.type = 'sim')
+                FROM item lot WHERE lot.type = 'simlot'
+                """)
+            for lot in lots {
+                let attributes: String = lot[0], inside: Int = lot[1]
+                unregisteredInLots += max(0, (CaseStore.attributeInt(attributes, "count") ?? 0) - inside)
+            }
+            let done = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT item) FROM acquisition WHERE item IS NOT NULL AND complete = 1") ?? 0
+            return BatchProgress(expected: registered + unregisteredInLots, read: done, pending: try CaseStore.pendingRows(db).count)
+        }
+    }
+
+    /// Reads to do again: SIM items that have reads but none complete (latest attempt first in
+    /// time order), and reads stored without an item because the ICCID was not reached — those
+    /// stay listed, since nothing ties a later read to them.
+    public func pendingReads() throws(CaseStoreError) -> [PendingRead] {
+        try read { db in try CaseStore.pendingRows(db) }
+    }
+
+    static func pendingRows(_ db: Database) throws -> [PendingRead] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT a.item, a.iccid, a.seq, a.record,
+                   (SELECT COUNT(*) FROM acquisition b WHERE b.item = a.item) AS attempts, l.line
+            FROM acquisition a JOIN ledger_entry l ON l.seq = a.seq
+            WHERE a.complete = 0 AND (a.item IS NULL OR (
+                NOT EXISTS (SELECT 1 FROM acquisition c WHERE c.item = a.item AND c.complete = 1)
+                AND a.seq = (SELECT MAX(d.seq) FROM acquisition d WHERE d.item = a.item)))
+            ORDER BY a.seq
+            """)
+        struct Reason: Decodable { var reader: String?; var incompleteReason: String? }
+        return try rows.map { r in
+            let record: Data = r["record"]
+            let reason = try? JSONDecoder().decode(Reason.self, from: record)
+            let line: Data = r["line"]
+            let time = (try? SignedEntry(line: Array(line)))?.entry.time.description ?? ""
+            let label: String? = r["item"]
+            return PendingRead(label: label, iccid: r["iccid"], seq: r["seq"], reader: reason?.reader,
+                               reason: reason?.incompleteReason ?? "incomplete", attempts: label == nil ? 1 : r["attempts"], time: time)
+        }
+    }
+
+    /// What placing an item did.
+    public struct Placement: Sendable {
+        public var entry: SignedEntry
+        /// The container the item was in before, if any.
+        public var from: String?
+    }
+
+    /// `device place`: puts `label` into `container` with a `device.place` entry. An item that is
+    /// already somewhere else moves only with `move` (a SIM found in the wrong slot is a
+    /// finding, not a typo to fix silently); a slot holds one SIM.
+    @discardableResult
+    public func place(_ label: String, in container: String, move: Bool = false, by examiner: String) throws(CaseStoreError) -> Placement {
+        var from: String? = nil
+        let entry = try append(examiner: examiner, subjects: [label, container]) { db in
+            guard let item = try ItemRecord.fetchOne(db, key: label) else { throw CaseStoreError.unknownItem(label) }
+            guard let target = try ItemRecord.fetchOne(db, key: container) else { throw CaseStoreError.unknownItem(container) }
+            try CaseStore.checkPlacement(item, in: target, move: move, db)
+            from = item.parent
+            var payload: [String: CanonicalJSON] = ["to": .string(container)]
+            if let from { payload["from"] = .string(from) }
+            return EntryDraft(action: .devicePlace, payload: payload) { db, _ in
+                try db.execute(sql: "UPDATE item SET parent = ? WHERE label = ?", arguments: [container, label])
+            }
+        }
+        return Placement(entry: entry, from: from)
+    }
+}
+
+extension CaseStore {
+    /// The rules `place` enforces: a container type the item may be in, no silent move, one SIM
+    /// per slot, no item inside itself.
+    static func checkPlacement(_ item: ItemRecord, in target: ItemRecord, move: Bool, _ db: Database) throws {
+        let label = item.label, container = target.label
+        if let type = DeviceType(rawValue: item.type) {
+            guard !type.needsParent else {
+                throw CaseStoreError.invalidInput("\(label) is a \(type.rawValue) of its box and cannot move; nothing was written")
+            }
+            guard type.parentTypes.contains(target.type) || DeviceType.legacyContainers.contains(target.type) else {
+                throw CaseStoreError.invalidInput("a \(type.rawValue) cannot be inside a \(target.type) (\(container)): put it in a \(type.parentTypes.sorted().joined(separator: ", ")); nothing was written")
+            }
+        }
+        guard item.parent != container else {
+            throw CaseStoreError.invalidInput("\(label) is already in \(container); nothing was written")
+        }
+        if let current = item.parent, !move {
+            throw CaseStoreError.invalidInput("\(label) is recorded in \(current), not \(container): check the exhibit, then give --move if \(container) is right; nothing was written")
+        }
+        if target.type == DeviceType.slot.rawValue, item.type == DeviceType.sim.rawValue,
+           let other = try String.fetchOne(db, sql: "SELECT label FROM item WHERE parent = ? AND type = 'sim' LIMIT 1", arguments: [container]) {
+            throw CaseStoreError.invalidInput("slot \(container) already holds SIM \(other): one SIM per slot; nothing was written")
+        }
+        var ancestor: String? = container
+        while let a = ancestor {
+            guard a != label else { throw CaseStoreError.invalidInput("\(container) is inside \(label): an item cannot contain itself; nothing was written") }
+            ancestor = try String.fetchOne(db, sql: "SELECT parent FROM item WHERE label = ?", arguments: [a])
+        }
+    }
+}
