@@ -118,7 +118,7 @@ extension CaseStore {
             guard !type.needsParent else {
                 throw CaseStoreError.invalidInput("\(label) is a \(type.rawValue) of its box and cannot move; nothing was written")
             }
-            guard type.parentTypes.contains(target.type) || DeviceType.legacyContainers.contains(target.type) else {
+            guard DeviceType.canHold(type, itemType: target.type) else {
                 throw CaseStoreError.invalidInput("a \(type.rawValue) cannot be inside a \(target.type) (\(container)): put it in a \(type.parentTypes.sorted().joined(separator: ", ")); nothing was written")
             }
         }
@@ -137,5 +137,20 @@ extension CaseStore {
             guard a != label else { throw CaseStoreError.invalidInput("\(container) is inside \(label): an item cannot contain itself; nothing was written") }
             ancestor = try String.fetchOne(db, sql: "SELECT parent FROM item WHERE label = ?", arguments: [a])
         }
+    }
+}
+
+extension DeviceType {
+    /// Whether an item of type `child` may be placed in an item of `itemType` (a registry type,
+    /// or an `exhibit`/`bag` from before the registry).
+    public static func canHold(_ child: DeviceType, itemType: String) -> Bool {
+        child.parentTypes.contains(itemType) || (!child.needsParent && legacyContainers.contains(itemType))
+    }
+}
+
+extension CaseStore {
+    /// The item an ICCID was registered on or read into, if any.
+    public func simLabel(iccid: String) throws(CaseStoreError) -> String? {
+        try read { db in try CaseStore.itemHolding(iccid: iccid, db) }
     }
 }

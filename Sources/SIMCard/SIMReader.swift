@@ -386,3 +386,17 @@ public struct SIMReader {
         return Hex.string(Array(SHA256.hash(data: Array(text.utf8)))).lowercased()
     }
 }
+
+extension SIMAcquisition {
+    /// A read that never reached the card: the reader saw it (ATR) but could not connect.
+    /// Batch reading stores it so the attempt is on record and the card is on the retry list.
+    public static func notConnected(reader: String, atr: [UInt8], scope: AcquisitionScope, reason: String) -> SIMAcquisition {
+        var acquisition = SIMAcquisition(reader: reader, atr: Hex.string(atr), atrProtocols: ATRInfo(atr).protocols.map { "T=\($0)" })
+        acquisition.scope = scope
+        acquisition.complete = false
+        acquisition.incompleteReason = reason
+        acquisition.transcriptSHA256 = acquisition.transcript.sha256
+        acquisition.contentSHA256 = SIMReader.contentHash(files: [], pins: [])
+        return acquisition
+    }
+}

@@ -17,6 +17,6 @@ struct SIM: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Read SIM cards without changing them.",
-        subcommands: [SIMRead.self]
+        subcommands: [SIMRead.self, SIMWatch.self, SIMPending.self]
     )
 }

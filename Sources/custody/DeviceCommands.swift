@@ -8,7 +8,7 @@ struct DeviceCommand: ParsableCommand {
         commandName: "device",
         abstract: "The device registry: seized systems, SIM boxes and banks, ports, slots, phones, computers, SIM lots, SIMs.",
         discussion: "Every change is a signed ledger entry (docs/CASE-STORE.md, \"Device registry\").",
-        subcommands: [DeviceAdd.self, DeviceImport.self, DeviceList.self, DeviceShow.self, DeviceFind.self]
+        subcommands: [DeviceAdd.self, DeviceImport.self, DevicePlace.self, DeviceList.self, DeviceShow.self, DeviceFind.self]
     )
 }
 

@@ -66,19 +66,13 @@ struct SIMRead: AsyncParsableCommand {
             let context = try PCSCContext()
             let chosen = try ReaderChoice.choose(reader, in: context)
             if !json, reader == nil { printError("using reader \"\(chosen)\", the only one with a card") }
-            let card: PCSCCard
+            let pin = try examinerPIN()
+            var identity: SIMAcquisition
             do throws(PCSCError) {
-                card = try context.connect(reader: chosen)
+                identity = try CardSession.read(reader: chosen, context: context, scope: full ? .full : .identity,
+                                                examinerPIN: pin, apduTimeout: apduTimeout).acquisition
             } catch {
                 throw CustodyFailure(connectFailure: error, reader: chosen)
-            }
-            let atr = try card.atr()
-            var identity = SIMReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))),
-                                            atr: atr, reader: chosen, scope: full ? .full : .identity, examinerPIN: try examinerPIN())
-            try? card.disconnect()
-            // A wedged card's transmit still holds the context's lock: ask nothing more of it.
-            if !identity.complete, !card.isWedged, Self.cardLeft(chosen, context: context) {
-                identity.incompleteReason = "card removed during the read (\(identity.incompleteReason ?? ""))"
             }
             // Output first: whatever fails after this, the read itself is on stdout. Then the
             // record file and the case, each attempted even if the other fails.
@@ -112,6 +106,26 @@ extension SIMRead {
         } else {
             printError("recorded in case \(store.caseID) without an item: no ICCID was read\(flag) (entry \(seq) sim.acquire)")
         }
+    }
+}
+
+/// One read of the card in one reader, as `sim read` and `sim watch` do it.
+enum CardSession {
+    /// Connects exclusively (`SCardConnect`), reads, disconnects, and when the read broke off
+    /// tells a pulled card from a faulty one. `wedged`: a transmit never returned, so the
+    /// context must not be used again.
+    static func read(reader: String, context: PCSCContext, scope: AcquisitionScope, examinerPIN: ExaminerPIN?,
+                     apduTimeout: Double) throws(PCSCError) -> (acquisition: SIMAcquisition, wedged: Bool) {
+        let card = try context.connect(reader: reader)
+        let atr = try card.atr()
+        var acquisition = SIMReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))),
+                                           atr: atr, reader: reader, scope: scope, examinerPIN: examinerPIN)
+        try? card.disconnect()
+        // A wedged card's transmit still holds the context's lock: ask nothing more of it.
+        if !acquisition.complete, !card.isWedged, cardLeft(reader, context: context) {
+            acquisition.incompleteReason = "card removed during the read (\(acquisition.incompleteReason ?? ""))"
+        }
+        return (acquisition, card.isWedged)
     }
 
     /// After a read broke off: whether the card left the reader. pcscd polls readers every
