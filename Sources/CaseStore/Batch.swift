@@ -17,6 +17,10 @@ public struct BatchProgress: Sendable, Hashable, Codable {
     public var read: Int
     /// SIM items whose reads are all incomplete, plus reads that could not name their card.
     public var pending: Int
+
+    public init(expected: Int, read: Int, pending: Int) {
+        self.expected = expected; self.read = read; self.pending = pending
+    }
 }
 
 /// A read that has to be done again (`custody sim pending`).

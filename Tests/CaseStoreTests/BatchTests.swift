@@ -1,0 +1,112 @@
+import CaseStore
+import Foundation
+import Ledger
+import SIMCard
+import Synchronization
+import Testing
+
+/// What batch reading relies on in the store: one item per SIM however many stations read it at
+/// once, the retry list, the progress counts and the placement rules.
+@Suite struct BatchTests {
+    /// A stored read of `iccid` (nil: the read stopped before the ICCID).
+    func acquisition(_ iccid: String?, complete: Bool) throws -> SIMAcquisition {
+        var a = SIMAcquisition.notConnected(reader: "Bench 1", atr: [0x3B, 0x00], scope: .identity, reason: "card removed during the read")
+        if let iccid {
+            a.iccid = try JSONDecoder().decode(SIMAcquisition.ICCIDView.self, from: Data(#"{"digits":"\#(iccid)","luhnValid":true}"#.utf8))
+        }
+        a.complete = complete
+        if complete { a.incompleteReason = nil }
+        return a
+    }
+
+    func record(_ c: TempCase, _ a: SIMAcquisition) throws -> CaseStore.AcquisitionOutcome {
+        try c.store.recordAcquisition(a, record: try JSONEncoder().encode(a), by: "tech1")
+    }
+
+    @Test func simultaneousReadsOfOneSIMMakeOneItemAndOneFirstAcquisition() throws {
+        let c = try TempCase()
+        defer { c.remove() }
+        try c.store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
+        let read = try acquisition("8984012204000123456", complete: true)
+        let outcomes = Mutex<[Bool]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            if let o = try? record(c, read) { outcomes.withLock { $0.append(o.reread) } }
+        }
+        let rereads = outcomes.withLock { $0 }
+        #expect(rereads.count == 8, "every read is stored")
+        #expect(rereads.filter { !$0 }.count == 1, "exactly one first acquisition")
+        let actions = try c.store.entries().map(\.entry.action)
+        #expect(actions.filter { $0 == .simAcquire }.count == 1)
+        #expect(actions.filter { $0 == .simReread }.count == 7)
+        #expect(try c.store.items(type: "sim").count == 1)
+        #expect(try c.store.verify().failure == nil)
+    }
+
+    @Test func theRetryListHoldsSIMsWithoutACompleteReadAndUnidentifiedReads() throws {
+        let c = try TempCase()
+        defer { c.remove() }
+        try c.store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
+        var lot = DeviceSpec(label: "LOT-1", type: "simlot")
+        lot.count = 5
+        try c.store.addDevice(lot, by: "tech1")
+        var registered = DeviceSpec(label: "SIM-A", type: "sim", parent: "LOT-1")
+        registered.iccid = "8984012204000123456"
+        try c.store.addDevice(registered, by: "tech1")
+        #expect(try c.store.batchProgress() == BatchProgress(expected: 5, read: 0, pending: 0))
+
+        let first = try record(c, acquisition("8984012204000123456", complete: false))
+        #expect(first.label == "SIM-A")
+        _ = try record(c, acquisition("8984012204000123456", complete: false))
+        _ = try record(c, acquisition(nil, complete: false))
+        let pending = try c.store.pendingReads()
+        #expect(pending.map(\.label) == ["SIM-A", nil])
+        #expect(pending.first?.attempts == 2)
+        #expect(pending.first?.reason == "card removed during the read")
+        #expect(pending.first?.reader == "Bench 1")
+        #expect(try c.store.batchProgress() == BatchProgress(expected: 5, read: 0, pending: 2))
+
+        _ = try record(c, acquisition("8984012204000123456", complete: true))
+        _ = try record(c, acquisition("89840523010000012344", complete: true))
+        #expect(try c.store.pendingReads().map(\.label) == [nil], "a complete read takes the SIM off the list")
+        // SIM-A in the lot counts once; the unregistered SIM read is one more expected SIM.
+        #expect(try c.store.batchProgress() == BatchProgress(expected: 6, read: 2, pending: 1))
+    }
+
+    @Test func placementRefusesLoopsAndSilentMoves() throws {
+        let c = try TempCase()
+        defer { c.remove() }
+        try c.populate()
+        try c.store.recordEvent(.custodySeize, label: "BAG-1", details: ["where": "Hanoi", "when": "2026-11-01", "from": "suspect"], by: "tech1")
+        let first = try c.store.place("BAG-1", in: "EX-1", by: "tech1")
+        #expect(first.from == nil)
+        #expect(first.entry.entry.payload == ["to": .string("EX-1")])
+        #expect(try c.store.item("BAG-1")?.parent == "EX-1")
+        let before = try c.entryCount()
+        do {
+            try c.store.place("EX-1", in: "BAG-1", by: "tech1")
+            Issue.record("an item was placed inside its own content")
+        } catch {
+            #expect("\(error)".contains("BAG-1 is inside EX-1: an item cannot contain itself"), "\(error)")
+        }
+        do {
+            try c.store.place("BAG-1", in: "EX-1", by: "tech1")
+            Issue.record("placing an item where it already is wrote an entry")
+        } catch {
+            #expect("\(error)".contains("already in EX-1"))
+        }
+        #expect(try c.entryCount() == before, "refusals write nothing")
+        try c.store.recordEvent(.custodySeize, label: "EX-2", details: ["where": "Hanoi", "when": "2026-11-01", "from": "suspect"], by: "tech1")
+        do {
+            try c.store.place("BAG-1", in: "EX-2", by: "tech1")
+            Issue.record("an item recorded elsewhere moved without --move")
+        } catch {
+            #expect("\(error)".contains("BAG-1 is recorded in EX-1, not EX-2"), "\(error)")
+        }
+        let moved = try c.store.place("BAG-1", in: "EX-2", move: true, by: "tech1")
+        #expect(moved.from == "EX-1")
+        #expect(moved.entry.entry.payload == ["from": .string("EX-1"), "to": .string("EX-2")])
+        #expect(moved.entry.entry.subjects == ["BAG-1", "EX-2"])
+        #expect(try c.store.item("BAG-1")?.parent == "EX-2")
+        #expect(try c.store.verify().failure == nil)
+    }
+}
