@@ -181,11 +181,7 @@ enum ReaderChoice {
         guard !names.isEmpty else { throw CustodyFailure(PCSCError(function: "SCardListReaders", code: .noReadersAvailable)) }
         let states = try context.states(of: names)
         if let requested {
-            let matches = names.contains(requested) ? [requested] : names.filter { $0.localizedCaseInsensitiveContains(requested) }
-            guard matches.count == 1, let name = matches.first else {
-                let why = matches.isEmpty ? "not found" : "matches \(matches.count) readers"
-                throw CustodyFailure("reader \"\(requested)\" \(why): readers are \(names.map { "\"\($0)\"" }.joined(separator: ", ")) (see `custody readers`)")
-            }
+            let name = try match(requested, among: names)
             let state = states.first { $0.reader == name }
             if state?.isMute == true {
                 throw CustodyFailure("the card in reader \"\(name)\" does not answer (mute): reseat it, clean its contacts, or try another reader")
@@ -205,6 +201,18 @@ enum ReaderChoice {
         default:
             throw CustodyFailure("cards are present in \(withCard.count) readers (\(withCard.map { "\"\($0)\"" }.joined(separator: ", "))): choose one with --reader")
         }
+    }
+}
+
+extension ReaderChoice {
+    /// The reader `requested` names: its exact name, or a unique case-insensitive part of one.
+    static func match(_ requested: String, among names: [String]) throws -> String {
+        let matches = names.contains(requested) ? [requested] : names.filter { $0.localizedCaseInsensitiveContains(requested) }
+        guard matches.count == 1, let name = matches.first else {
+            let why = matches.isEmpty ? "not found" : "matches \(matches.count) readers"
+            throw CustodyFailure("reader \"\(requested)\" \(why): readers are \(names.map { "\"\($0)\"" }.joined(separator: ", ")) (see `custody readers`)")
+        }
+        return name
     }
 }
 

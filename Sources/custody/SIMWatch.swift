@@ -76,11 +76,7 @@ struct SIMWatch: ParsableCommand {
         if readers == ["all"] { return names }
         var chosen = [String]()
         for requested in readers {
-            let matches = names.contains(requested) ? [requested] : names.filter { $0.localizedCaseInsensitiveContains(requested) }
-            guard matches.count == 1, let name = matches.first else {
-                let why = matches.isEmpty ? "not found" : "matches \(matches.count) readers"
-                throw CustodyFailure("reader \"\(requested)\" \(why): readers are \(names.map { "\"\($0)\"" }.joined(separator: ", ")) (see `custody readers`)")
-            }
+            let name = try ReaderChoice.match(requested, among: names)
             if !chosen.contains(name) { chosen.append(name) }
         }
         return chosen

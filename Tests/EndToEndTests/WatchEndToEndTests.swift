@@ -257,6 +257,24 @@ extension EndToEnd {
         }
     }
 
+    @Test func watchRefusalsAreOneLine() throws {
+        let rig = try Rig.running()
+        func expectOneLine(_ out: Rig.Output, _ text: String) {
+            #expect(out.status == 1, "\(out.stderr)")
+            #expect(out.stderr.split(separator: "\n").count == 1, "\(out.stderr)")
+            #expect(out.stderr.contains(text), "\(out.stderr)")
+        }
+        expectOneLine(try rig.run("custody", ["sim", "watch"], environment: ["CUSTODY_CASE": ""]),
+                      "watch stores every read in a case: give --case DIR or set CUSTODY_CASE")
+        let c = try Case(rig: rig, catalog: "label,type\nSYS-1,system\n")
+        defer { c.remove() }
+        expectOneLine(try c.custody(["sim", "watch", "--readers", "No Such Reader"], status: 1), "reader \"No Such Reader\" not found: readers are")
+        expectOneLine(try rig.run("custody", ["sim", "watch"], environment: c.environment.merging(try Rig.readerlessEnvironment()) { $1 }),
+                      "no smart-card reader found")
+        expectOneLine(try c.custody(["sim", "watch", "--examiner", "nobody"], status: 1), "nobody")
+        try c.expectLedger(entries: 3, "refusals write nothing")
+    }
+
     @Test func placingAndMovingSIMsFollowsTheRegistryRules() throws {
         let rig = try Rig.running()
         let catalog = """
