@@ -46,6 +46,11 @@ struct LabelsCommand: ParsableCommand {
             if !force, FileManager.default.fileExists(atPath: out) {
                 throw CustodyFailure("\(out) already exists: choose another --out, or pass --force to replace it; nothing was written")
             }
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw CustodyFailure("cannot write \(out): there is no folder \(folder); create it or choose another --out")
+            }
             let store = try selection.open()
             let chosen = try inCase { () throws(CaseStoreError) in try choose(from: store.items()) }
             let labels = chosen.map { exhibitLabel($0, caseID: store.caseID) }
@@ -59,7 +64,8 @@ struct LabelsCommand: ParsableCommand {
             let output = Output(caseID: store.caseID, path: out, format: format.rawValue, count: labels.count, pages: document.pages,
                                 sha256: SHA256Hash.of(document.bytes).hex, labels: chosen.map(\.label))
             if json { try printJSON(output); return }
-            print("wrote \(output.count) labels on \(output.pages) \(output.pages == 1 ? "sheet" : "sheets") to \(out) (SHA-256 \(output.sha256))")
+            let labelsWord = output.count == 1 ? "label" : "labels", sheetsWord = output.pages == 1 ? "sheet" : "sheets"
+            print("wrote \(output.count) \(labelsWord) on \(output.pages) \(sheetsWord) to \(out) (SHA-256 \(output.sha256))")
         }
     }
 
