@@ -20,6 +20,12 @@ let package = Package(
             pkgConfig: "libpcsclite",
             providers: [.apt(["libpcsclite-dev"])]
         ),
+        // libqrencode's C API, nothing else; only the Labels target imports it.
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         // Typed Swift wrapper over PC/SC: contexts, readers, cards, status changes, PCSCError.
         .target(name: "PCSC", dependencies: ["CPCSCLite"]),
         // APDUs, status words, the read-only guard, transcripts, SIM file decoders, the ID read.
@@ -40,10 +46,12 @@ let package = Package(
             name: "CaseStore",
             dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
+        .target(name: "Labels", dependencies: ["CQRencode"]),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "PCSC", "SIMCard", "Ledger", "CaseStore",
+                "PCSC", "SIMCard", "Ledger", "CaseStore", "Labels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +79,7 @@ let package = Package(
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],

@@ -32,6 +32,8 @@ enum ExitStatus {
     static let failure: Int32 = 1
     /// The card was read only in part (removed, mute, faulty); what was read is still printed.
     static let incompleteRead: Int32 = 2
+    /// The command line asks for something that cannot be done as written (as ArgumentParser's own usage errors).
+    static let usage: Int32 = ExitCode.validationFailure.rawValue
 }
 
 /// Runs a command body, turning failures into one line on stderr and an exit status.

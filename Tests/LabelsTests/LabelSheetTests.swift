@@ -1,0 +1,189 @@
+import Foundation
+import FoundationXML
+@testable import Labels
+import Testing
+
+@Suite struct LabelSheetTests {
+    static let caseID = "3f2a9c4e-1b7d-4e8a-9c01-5d6e7f8a9b0c"
+
+    static func label(_ text: String, type: String = "slot", ids: [String: String] = [:], attributes: [String: String] = [:]) -> ExhibitLabel {
+        ExhibitLabel(label: text, type: type, identifiers: ids, attributes: attributes, caseID: caseID)
+    }
+
+    /// 26 labels: two pages, the second with two labels; a mix of short, long and odd labels.
+    static let sheetOf26: [ExhibitLabel] = {
+        var labels = [
+            label("SB-03", type: "simbox", ids: ["serial": "GW8-00417"], attributes: ["make": "Hybertone", "model": "GoIP-8", "seal": "S-0041"]),
+            label("SIM-8984012204000123456", type: "sim", ids: ["ICCID": "8984012204000123456", "IMSI": "452010123456789"]),
+            label("PH-1", type: "phone", ids: ["IMEI": "356938035643809", "IMEI2": "490154203237518"], attributes: ["make": "Samsung", "model": "SM-A105F"]),
+            label("EX-(1)\\bag", type: "exhibit"),
+            label(String(repeating: "LONG-LABEL/", count: 11), type: "bag"),
+        ]
+        for p in 1...7 { for s in 1...3 { labels.append(label("SB-03/P\(p)/S\(s)")) } }
+        return labels
+    }()
+
+    @Test func fourLabelsFitBesideEachOtherAndTheSheetIsCentred() {
+        let mm = LabelSheet.millimetre
+        let first = LabelSheet.origin(of: 0), third = LabelSheet.origin(of: 2), last = LabelSheet.origin(of: 23)
+        #expect(abs(first.x - 7.25 * mm) < 1e-9 && abs(first.y - 12.9 * mm) < 1e-9)
+        #expect(abs(third.x - (7.25 + 2 * 66) * mm) < 1e-9 && third.y == first.y)
+        #expect(abs(LabelSheet.pageWidth - (last.x + LabelSheet.labelWidth) - 7.25 * mm) < 1e-9, "same margin right as left")
+        #expect(abs(LabelSheet.pageHeight - (last.y + LabelSheet.labelHeight) - 12.9 * mm) < 1e-9, "same margin bottom as top")
+        #expect(LabelSheet.origin(of: 24) == first, "label 25 starts the next page")
+    }
+
+    /// Every shape of every label stays inside that label's rectangle (text measured with the
+    /// Helvetica widths), so nothing is printed across a cut.
+    @Test func everythingDrawnStaysInsideItsLabel() throws {
+        let pages = try LabelSheet.pages(Self.sheetOf26)
+        #expect(pages.count == 2)
+        let labels = Self.sheetOf26
+        for (index, label) in labels.enumerated() {
+            let (x, y) = LabelSheet.origin(of: index)
+            let shapes = LabelSheet.draw(label, code: try QRCode(encoding: label.label), x: x, y: y)
+            for shape in shapes {
+                let (left, top, right, bottom): (Double, Double, Double, Double) = switch shape {
+                case .rectangle(let x, let y, let w, let h): (x, y, x + w, y + h)
+                case .text(let x, let baseline, let size, let font, let text):
+                    (x, baseline - Helvetica.capHeight * size, x + font.width(text, size: size), baseline + 0.21 * size)
+                }
+                #expect(left >= x && top >= y && right <= x + LabelSheet.labelWidth && bottom <= y + LabelSheet.labelHeight,
+                        "\(label.label): \(shape)")
+            }
+            let texts = shapes.compactMap { if case .text(_, _, _, _, let t) = $0 { t } else { nil } }
+            #expect(texts.last == "Case \(Self.caseID)")
+        }
+    }
+
+    @Test func labelTextIsAsLargeAsFitsOnTwoLines() {
+        let width = LabelSheet.textRight - LabelSheet.textLeft
+        #expect(LabelSheet.fitTitle("SB-03/P17/S2", width: width) == (14, ["SB-03/P17/S2"]))
+        #expect(LabelSheet.fitTitle("SIM-8984012204000123456", width: width) == (8.5, ["SIM-", "8984012204000123456"]))
+        let long = LabelSheet.fitTitle(String(repeating: "LONG-LABEL/", count: 11), width: width)
+        #expect(long.size == 7 && long.lines.count == 4 && long.lines[3].hasSuffix("..."))
+    }
+
+    @Test func keyIdentifiersAreTheFirstTwoInOrderOfPreference() {
+        let phone = Self.label("PH-1", type: "phone", ids: ["IMEI": "356938035643809", "IMEI2": "490154203237518", "serial": "R58M1234"],
+                               attributes: ["seal": "S-0041", "make": "Samsung"])
+        #expect(phone.keyIdentifiers.map(\.name) == ["IMEI", "IMEI2"])
+        #expect(phone.kind == "phone, Samsung")
+        let box = Self.label("SB-03", type: "simbox", ids: ["serial": "GW8-00417"], attributes: ["seal": "S-0041", "make": "Hybertone", "model": "GoIP-8"])
+        #expect(box.keyIdentifiers == [.init(name: "S/N", value: "GW8-00417"), .init(name: "Seal", value: "S-0041")])
+        #expect(box.kind == "simbox, Hybertone GoIP-8")
+        #expect(Self.label("SB-03/P1/S1").keyIdentifiers.isEmpty)
+        #expect(Self.label("SB-03/P1/S1").kind == "slot")
+    }
+
+    @Test func printedTextIsPrintableASCII() {
+        #expect(LabelText.printable("Nguyễn Văn Đức") == "Nguyen Van Duc")
+        #expect(LabelText.printable("túi\tsố 3") == "tui so 3")
+        #expect(LabelText.printable("封条-Ø") == "??-?")
+        #expect(Helvetica.bold.width("SB-03", size: 10) == 28.34)
+        #expect(Helvetica.regular.width("'^`~", size: 1000) == 191 + 469 + 333 + 584)
+    }
+
+    @Test func decimalsAreLocaleFree() {
+        #expect(decimal(1) == "1")
+        #expect(decimal(0.5) == "0.5")
+        #expect(decimal(-0.25) == "-0.25")
+        #expect(decimal(595.27559) == "595.276")
+        #expect(decimal(0.0004) == "0")
+        #expect(decimal(12.05) == "12.05")
+    }
+
+    @Test func formatComesFromTheExtension() {
+        #expect(LabelFormat(path: "x.pdf") == .pdf)
+        #expect(LabelFormat(path: "/tmp/Labels.SVG") == .svg)
+        #expect(LabelFormat(path: "x.png") == nil)
+        #expect(LabelFormat(path: "pdf") == nil)
+        #expect(LabelFormat(path: "dir.pdf/labels") == nil)
+    }
+
+    // MARK: Files checked by other programs
+
+    @Test func pdfRendersAndEveryQRCodeDecodesToItsLabel() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let document = try LabelDocument(Self.sheetOf26, format: .pdf, title: "Exhibit labels, case \(Self.caseID)")
+        #expect(document.pages == 2)
+        let pdf = try folder.file("labels.pdf", document.bytes)
+        let checked = try Tool.run("qpdf", ["--check", pdf])
+        #expect(checked.status == 0, "qpdf --check: \(String(decoding: checked.stdout, as: UTF8.self)) \(checked.stderr)")
+        #expect(try Tool.renderPDF(pdf).count == 2)
+        // Each label on its own, as a hand-held scanner sees it: zbarimg misses some of 24
+        // anti-aliased symbols in one page image, though each decodes alone.
+        for (index, label) in Self.sheetOf26.enumerated() {
+            let (x, y) = LabelSheet.origin(of: index)
+            let png = try Tool.renderPDF(pdf, page: index / LabelSheet.labelsPerPage + 1,
+                                         region: (x, y, LabelSheet.labelWidth, LabelSheet.labelHeight), name: "label\(index)")
+            #expect(try Tool.qrCodes(in: png) == [label.label], "label \(index)")
+        }
+    }
+
+    @Test func pdfCrossReferenceTablePointsAtEveryObject() throws {
+        let bytes = try LabelDocument(Array(Self.sheetOf26.prefix(3)), format: .pdf, title: "t").bytes
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("%PDF-1.4\n"))
+        #expect(text.hasSuffix("%%EOF\n"))
+        let tail = try #require(text.range(of: "startxref\n", options: .backwards))
+        let xrefOffset = try #require(Int(text[tail.upperBound...].prefix { $0.isNumber }))
+        let table = Array(bytes[xrefOffset...])
+        let lines = String(decoding: table, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "xref" && lines[1] == "0 8")
+        #expect(lines[2] == "0000000000 65535 f ")
+        for object in 1...7 {
+            let entry = lines[2 + object]
+            #expect(entry.utf8.count == 19 && entry.hasSuffix(" 00000 n "), "entry \(object): \(entry)")
+            let offset = try #require(Int(entry.prefix(10)))
+            #expect(bytes[offset...].starts(with: Array("\(object) 0 obj\n".utf8)), "object \(object) at \(offset)")
+        }
+        #expect(text.contains("trailer\n<< /Size 8 /Root 1 0 R /Info 5 0 R >>"))
+        // A stream's Length is the number of bytes between "stream\n" and "\nendstream".
+        let stream = try #require(text.range(of: "stream\n"))
+        let end = try #require(text.range(of: "\nendstream"))
+        let length = try #require(text.range(of: "/Length "))
+        #expect(Int(text[length.upperBound...].prefix { $0.isNumber }) == text.utf8.distance(from: stream.upperBound, to: end.lowerBound))
+    }
+
+    @Test func svgIsXMLAndEveryQRCodeDecodesToItsLabel() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let labels = Array(Self.sheetOf26.prefix(24))
+        let document = try LabelDocument(labels, format: .svg, title: "Exhibit labels & <more>")
+        let xml = try XMLDocument(data: Data(document.bytes))
+        #expect(xml.rootElement()?.name == "svg")
+        #expect(xml.rootElement()?.attributes?.first { $0.name == "width" }?.stringValue == "210mm")
+        let texts = try xml.nodes(forXPath: "//*[local-name()='text']").compactMap(\.stringValue)
+        #expect(texts.contains("EX-(1)\\bag"))
+        #expect(texts.filter { $0.hasPrefix("Case ") }.count == 24)
+        let png = try Tool.renderSVG(try folder.file("labels.svg", document.bytes))
+        #expect(Set(try Tool.qrCodes(in: png)) == Set(labels.map(\.label)))
+    }
+
+    @Test func aQRCodeCarriesTheExactUTF8LabelWhileTheTextIsTransliterated() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let label = Self.label("TÚI-Đức/01", type: "bag")
+        let document = try LabelDocument([label], format: .pdf, title: "t")
+        #expect(String(decoding: document.bytes, as: UTF8.self).contains("(TUI-Duc/01) Tj"))
+        let pngs = try Tool.renderPDF(try folder.file("utf8.pdf", document.bytes))
+        #expect(pngs.count == 1)
+        #expect(try Tool.qrCodes(in: pngs[0], binary: true) == ["TÚI-Đức/01"])
+    }
+
+    @Test func sameLabelsGiveTheSameBytes() throws {
+        for format in LabelFormat.allCases {
+            let a = try LabelDocument(Self.sheetOf26.prefix(5).map { $0 }, format: format, title: "t")
+            let b = try LabelDocument(Self.sheetOf26.prefix(5).map { $0 }, format: format, title: "t")
+            #expect(a.bytes == b.bytes)
+        }
+    }
+
+    @Test func anSVGHoldsOneSheet() {
+        #expect(throws: LabelError.svgHoldsOneSheet(labels: 26)) {
+            try LabelDocument(Self.sheetOf26, format: .svg, title: "t")
+        }
+    }
+}
