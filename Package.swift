@@ -40,10 +40,16 @@ let package = Package(
             name: "CaseStore",
             dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Evidence bundles for prosecutors and the defense: writer and offline verifier
+        // (docs/VERIFYING.md).
+        .target(
+            name: "Export",
+            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "PCSC", "SIMCard", "Ledger", "CaseStore",
+                "PCSC", "SIMCard", "Ledger", "CaseStore", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +78,7 @@ let package = Package(
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -248,10 +248,12 @@ public final class CaseStore: Sendable {
 
     /// Appends one entry and applies `change` in the same immediate transaction. `change`
     /// gets the database and the new entry's sequence number; it runs before the entry is
-    /// inserted, so a throw leaves neither. The examiner must be in the roster.
+    /// inserted, so a throw leaves neither. The examiner must be in the roster. With
+    /// `expectedSequence`, the entry is written only if it gets that sequence number (nothing
+    /// was appended since the caller read the ledger), else `.caseChanged`.
     @discardableResult
     public func append(examiner: String, action: LedgerAction, subjects: [String] = [],
-                       payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil,
+                       payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
                        change: (Database, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
         let key = try signingKey()
         do {
@@ -260,6 +262,9 @@ public final class CaseStore: Sendable {
                 try db.inTransaction(.immediate) {
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     let head = try CaseStore.head(db)
+                    if let expectedSequence, head.seq + 1 != expectedSequence {
+                        throw CaseStoreError.caseChanged(expected: expectedSequence, found: head.seq + 1)
+                    }
                     let entry: SignedEntry
                     do {
                         entry = try CaseStore.nextEntry(after: head, time: time ?? LedgerTime(Date()), examiner: examiner,
