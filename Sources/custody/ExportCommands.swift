@@ -54,7 +54,7 @@ struct ExportBundle: ParsableCommand {
                                      items: r.items, entries: r.entries, acquisitions: r.acquisitions, proofs: r.proofs,
                                      redacted: redact.map(\.rawValue)))
             } else {
-                print("bundle \(r.out): \(r.items) items, \(r.entries) entries, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.manifest.lines.count + 1) files")
+                print("bundle \(r.out): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.manifest.lines.count + 1) files")
                 print("recorded entry \(r.exportEntry.entry.sequence) export.bundle (sealed files' manifest SHA-256 \(manifestSHA)); checkpoint size \(r.checkpoint.size), root \(r.checkpoint.root.base64)")
             }
         }
@@ -94,45 +94,36 @@ struct VerifyBundle: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let pinned = try key.map { path in
-                try inCase { () throws(CaseStoreError) in try CaseStore.parseKeys(try readKeyFile(path), source: path) }
+                let text = try readTextFile(path, what: "--key")
+                return try inCase { () throws(CaseStoreError) in try CaseStore.parseKeys(text, source: path) }
             }
             let trust = pinned == nil ? "bundle" : "pinned"
-            let verified: BundleVerification
-            do throws(BundleProblem) { verified = try BundleVerifier.verify(bundle: bundle, pinnedKeys: pinned) } catch {
+            let v: BundleVerification
+            do throws(BundleProblem) { v = try BundleVerifier.verify(bundle: bundle, pinnedKeys: pinned) } catch {
                 if json { try printJSON(Output(valid: false, bundle: bundle, trustedKey: trust, failure: error.description)) }
                 throw CustodyFailure("bundle verification FAILED: \(error.description)")
             }
-            do {
-                let v = verified
-                if json {
-                    try printJSON(Output(valid: true, bundle: bundle, trustedKey: trust, files: v.files + 1, entries: v.entries,
-                                         wholeLedger: v.wholeLedger, checkpointSize: v.checkpoint.size, checkpointRoot: v.checkpoint.root.base64,
-                                         proofs: v.proofs, exportEntry: v.exportSequence, sealedFiles: v.sealedFiles, scope: v.scope,
-                                         selected: v.selected, redacted: v.redacted,
-                                         checked: Dictionary(v.checked.map { ($0.name, $0.count) }, uniquingKeysWith: { a, _ in a })))
-                    return
-                }
-                print("bundle OK: \(bundle) (exported by \(v.tool.isEmpty ? "an unknown tool" : v.tool), \(v.scope == "all" ? "the whole case" : "items " + v.selected.joined(separator: ", ")))")
-                print("  MANIFEST.sha256: \(v.files + 1) files; every listed file present with its SHA-256, none missing, none added")
-                print("  ledger.jsonl: \(v.entries) entries (\(v.wholeLedger ? "the whole ledger: every hash, link, signature and roster rule" : "an excerpt: every hash, signature and roster rule; links between consecutive entries"))")
-                print("  checkpoint: size \(v.checkpoint.size), root \(v.checkpoint.root.base64), signed by \(v.checkpointSigners.map(\.description).joined(separator: ", "))")
-                print("  proofs/: \(v.proofs) inclusion proofs, one per entry, against the checkpoint")
-                print("  export entry \(v.exportSequence): the \(v.sealedFiles) files written before it hash to the manifest hash it records")
-                print("  agree with the ledger: " + v.checked.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
-                      + (v.redacted.isEmpty ? "" : "; acquisition records REDACTED (\(v.redacted.joined(separator: ", "))): checked by the original record hash they name, not by their own bytes"))
-                if pinned == nil {
-                    print("  trusted key: only the bundle's own keys/ — anyone can re-sign a bundle with a new key; pin the station key you received out of band with --key FILE")
-                } else {
-                    print("  trusted key: \(key!) (pinned): entry 0 and the checkpoint are signed by it")
-                }
+            if json {
+                try printJSON(Output(valid: true, bundle: bundle, trustedKey: trust, files: v.files + 1, entries: v.entries,
+                                     wholeLedger: v.wholeLedger, checkpointSize: v.checkpoint.size, checkpointRoot: v.checkpoint.root.base64,
+                                     proofs: v.proofs, exportEntry: v.exportSequence, sealedFiles: v.sealedFiles, scope: v.scope,
+                                     selected: v.selected, redacted: v.redacted,
+                                     checked: Dictionary(v.checked.map { ($0.name, $0.count) }, uniquingKeysWith: { a, _ in a })))
+                return
+            }
+            print("bundle OK: \(bundle) (exported by \(v.tool.isEmpty ? "an unknown tool" : v.tool), \(v.scope == "all" ? "the whole case" : "items " + v.selected.joined(separator: ", ")))")
+            print("  MANIFEST.sha256: \(v.files + 1) files; every listed file present with its SHA-256, none missing, none added")
+            print("  ledger.jsonl: \(v.entries) entries (\(v.wholeLedger ? "the whole ledger: every hash, link, signature and roster rule" : "an excerpt: every hash, signature and roster rule; links between consecutive entries"))")
+            print("  checkpoint: size \(v.checkpoint.size), root \(v.checkpoint.root.base64), signed by \(v.checkpointSigners.map(\.description).joined(separator: ", "))")
+            print("  proofs/: \(v.proofs) inclusion proofs, one per entry, against the checkpoint")
+            print("  export entry \(v.exportSequence): the \(v.sealedFiles) files written before it hash to the manifest hash it records")
+            print("  agree with the ledger: " + v.checked.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+                  + (v.redacted.isEmpty ? "" : "; acquisition records REDACTED (\(v.redacted.joined(separator: ", "))): checked by the original record hash they name, not by their own bytes"))
+            if pinned == nil {
+                print("  trusted key: only the bundle's own keys/ — anyone can re-sign a bundle with a new key; pin the station key you received out of band with --key FILE")
+            } else {
+                print("  trusted key: \(key!) (pinned): entry 0 is signed by it and the checkpoint by a key the ledger binds from it")
             }
         }
     }
-}
-
-private func readKeyFile(_ path: String) throws(CaseStoreError) -> String {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw .keyProblem("cannot read --key \(path): check the path")
-    }
-    return text
 }
