@@ -109,7 +109,9 @@ public enum Exporter {
     public static func export(store: CaseStore, options: Options,
                               producers: [FileProducer] = sealedProducers) throws(ExportError) -> Result {
         let fm = FileManager.default
-        let out = (options.out as NSString).standardizingPath
+        // Absolute: Foundation's path helpers trap on some relative one-component paths.
+        let outURL = URL(fileURLWithPath: options.out).standardizedFileURL
+        let out = outURL.path
         guard !fm.fileExists(atPath: out) else { throw .outExists(out) }
         let verification: CaseVerification
         do { verification = try store.verify() } catch { throw .caseStore(error) }
@@ -120,9 +122,8 @@ public enum Exporter {
         do { snapshot = try store.snapshot() } catch { throw .caseStore(error) }
         let plan = try ExportPlan(snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
 
-        let parent = (out as NSString).deletingLastPathComponent
-        let temp = ((parent.isEmpty ? "." : parent) as NSString)
-            .appendingPathComponent(".\((out as NSString).lastPathComponent).partial-\(UUID().uuidString.prefix(8).lowercased())")
+        let temp = outURL.deletingLastPathComponent()
+            .appendingPathComponent(".\(outURL.lastPathComponent).partial-\(UUID().uuidString.prefix(8).lowercased())").path
         var writer = BundleWriter(root: temp)
         do throws(ExportError) {
             try writer.createRoot()
