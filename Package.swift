@@ -48,10 +48,16 @@ let package = Package(
         ),
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
         .target(name: "Labels", dependencies: ["CQRencode"]),
+        // Evidence bundles for prosecutors and the defense: writer and offline verifier
+        // (docs/VERIFYING.md).
+        .target(
+            name: "Export",
+            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "PCSC", "SIMCard", "Ledger", "CaseStore", "Labels",
+                "PCSC", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +87,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

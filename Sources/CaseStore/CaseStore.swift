@@ -248,12 +248,14 @@ public final class CaseStore: Sendable {
 
     /// Appends one entry and applies `change` in the same immediate transaction. `change`
     /// gets the database and the new entry's sequence number; it runs before the entry is
-    /// inserted, so a throw leaves neither. The examiner must be in the roster.
+    /// inserted, so a throw leaves neither. The examiner must be in the roster. With
+    /// `expectedSequence`, the entry is written only if it gets that sequence number (nothing
+    /// was appended since the caller read the ledger), else `.caseChanged`.
     @discardableResult
     public func append(examiner: String, action: LedgerAction, subjects: [String] = [],
-                       payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil,
+                       payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
                        change: @escaping (Database, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
-        try append(examiner: examiner, subjects: subjects, time: time) { _ in EntryDraft(action: action, payload: payload, change: change) }
+        try append(examiner: examiner, subjects: subjects, time: time, expectedSequence: expectedSequence) { _ in EntryDraft(action: action, payload: payload, change: change) }
     }
 
     /// What an entry will say and do, decided inside the append's transaction.
@@ -267,7 +269,7 @@ public final class CaseStore: Sendable {
     /// Appends one entry whose action and payload depend on the database: `decide` runs first
     /// inside the immediate transaction, so what it reads cannot change before the entry is
     /// written.
-    func append(examiner: String, subjects: [String], time: LedgerTime? = nil,
+    func append(examiner: String, subjects: [String], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
                 decide: (Database) throws -> EntryDraft) throws(CaseStoreError) -> SignedEntry {
         let key = try signingKey()
         do {
@@ -277,6 +279,9 @@ public final class CaseStore: Sendable {
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     let draft = try decide(db)
                     let head = try CaseStore.head(db)
+                    if let expectedSequence, head.seq + 1 != expectedSequence {
+                        throw CaseStoreError.caseChanged(expected: expectedSequence, found: head.seq + 1)
+                    }
                     let entry: SignedEntry
                     do {
                         entry = try CaseStore.nextEntry(after: head, time: time ?? LedgerTime(Date()), examiner: examiner,

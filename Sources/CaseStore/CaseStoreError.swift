@@ -14,6 +14,7 @@ public enum CaseStoreError: Error, Sendable, Equatable, CustomStringConvertible 
     case unknownItem(String)
     case itemExists(String)
     case unknownEntry(Int64, count: Int)
+    case caseChanged(expected: Int64, found: Int64)
     case invalidInput(String)
     case keyProblem(String)
     case io(String)
@@ -48,6 +49,8 @@ public enum CaseStoreError: Error, Sendable, Equatable, CustomStringConvertible 
             "an item \"\(label)\" already exists in this case: choose another label; nothing was written"
         case .unknownEntry(let seq, let count):
             "no ledger entry \(seq): this case's ledger has entries 0…\(count - 1)"
+        case .caseChanged(let expected, let found):
+            "the case changed while this command read it (another process appended entries: the next entry would be \(found), not \(expected)); nothing was written: run it again"
         case .invalidInput(let r):
             r
         case .keyProblem(let r):

@@ -6,8 +6,13 @@ extension CaseStore {
     /// The Merkle tree over the stored entries (leaf = SHA-256(0x00 || body)), and the stored
     /// lines. A leaf needs only the body bytes, taken from the stored line's fixed frame
     /// (LEDGER.md §4) without parsing the body; `ledger verify` is the full check.
-    public func tree() throws(CaseStoreError) -> (MerkleTree, [LedgerEntryRecord]) {
-        let rows = try lineRecords()
+    /// With `size`, only the first `size` entries.
+    public func tree(size: Int? = nil) throws(CaseStoreError) -> (MerkleTree, [LedgerEntryRecord]) {
+        var rows = try lineRecords()
+        if let size {
+            guard size >= 1, size <= rows.count else { throw .unknownEntry(Int64(size) - 1, count: rows.count) }
+            rows.removeLast(rows.count - size)
+        }
         var leaves = [SHA256Hash]()
         leaves.reserveCapacity(rows.count)
         for (i, r) in rows.enumerated() {
@@ -21,11 +26,11 @@ extension CaseStore {
         return (MerkleTree(leafHashes: leaves), rows)
     }
 
-    /// Issues a signed checkpoint for the whole ledger and stores it in `checkpoint`.
-    /// A checkpoint changes nothing in the case; it is not itself a ledger entry.
-    public func checkpoint(time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> (Checkpoint, SignedNote, MerkleTree, [LedgerEntryRecord]) {
+    /// Issues a signed checkpoint for the whole ledger (or its first `size` entries) and stores
+    /// it in `checkpoint`. A checkpoint changes nothing in the case; it is not itself a ledger entry.
+    public func checkpoint(size: Int? = nil, time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> (Checkpoint, SignedNote, MerkleTree, [LedgerEntryRecord]) {
         let key = try signingKey()
-        let (tree, rows) = try tree()
+        let (tree, rows) = try tree(size: size)
         let cp: Checkpoint, note: SignedNote
         do { (cp, note) = try LedgerWriter.checkpoint(origin: origin, tree: tree, keys: [key]) } catch {
             throw .ledger("cannot sign a checkpoint: \(error)")

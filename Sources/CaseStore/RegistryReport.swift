@@ -54,10 +54,13 @@ extension CaseStore {
 
     /// Every `sim` item with what its reads say, in label order.
     public func simStatuses(operators: OperatorDirectory = .shared, issuers: IssuerDirectory = .shared) throws(CaseStoreError) -> [SIMStatus] {
-        let (sims, reads) = try read { db in
-            (try ItemRecord.filter(Column("type") == "sim").order(Column("label")).fetchAll(db),
-             try Row.fetchAll(db, sql: "SELECT item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq"))
-        }
+        try read { db in try CaseStore.simStatuses(db, operators: operators, issuers: issuers) }
+    }
+
+    /// `simStatuses()` inside the caller's read (one consistent snapshot).
+    static func simStatuses(_ db: Database, operators: OperatorDirectory = .shared, issuers: IssuerDirectory = .shared) throws -> [SIMStatus] {
+        let sims = try ItemRecord.filter(Column("type") == "sim").order(Column("label")).fetchAll(db)
+        let reads = try Row.fetchAll(db, sql: "SELECT item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq")
         var byItem = [String: [StoredRead]]()
         let decoder = JSONDecoder()
         for r in reads {

@@ -198,6 +198,66 @@ public enum LedgerVerifier {
     }
 }
 
+extension LedgerVerifier {
+    /// What `verify(excerpt:trustedKeys:)` found.
+    public struct ExcerptReport: Sendable {
+        public let failure: VerificationFailure?
+        /// The entries that passed, in order.
+        public let entries: [SignedEntry]
+        public let caseID: String?
+        /// Every station key the excerpt binds (entry 0's and each `station.add`), in order.
+        public let boundKeys: [VerifierKey]
+
+        public var isValid: Bool { failure == nil }
+    }
+
+    /// Verifies an excerpt of a ledger: entry 0 and some later entries in increasing sequence
+    /// order, with gaps (an export of some items). Each line is checked as in `verify` (form,
+    /// hash, signature by an active station, roster, `case.init`/`station.*`/`examiner.add`
+    /// rules) except that the previous-hash link is checked only between consecutive sequence
+    /// numbers: an entry after a gap is tied to the ledger by its inclusion proof instead. The
+    /// key and roster state is built from the entries present, so an excerpt must hold every
+    /// `station.add`, `station.revoke` and `examiner.add` before its last entry.
+    public static func verify(excerpt lineBytes: [[UInt8]], trustedKeys: [VerifierKey]) -> ExcerptReport {
+        var state = LedgerState()
+        var entries = [SignedEntry]()
+        func report(_ f: VerificationFailure?) -> ExcerptReport {
+            ExcerptReport(failure: f, entries: entries, caseID: state.caseID, boundKeys: state.everBound)
+        }
+        if lineBytes.isEmpty { return report(.emptyLedger) }
+        for (i, line) in lineBytes.enumerated() {
+            let se: SignedEntry
+            do { se = try SignedEntry(line: line) } catch { return report(.malformedEntry(line: i + 1, error)) }
+            let e = se.entry
+            let previous = entries.last
+            if let previous {
+                guard e.sequence > previous.entry.sequence else { return report(.sequenceGap(found: e.sequence, after: previous.entry.sequence)) }
+            } else if e.sequence != 0 {
+                return report(.sequenceGap(found: e.sequence, after: nil))
+            }
+            let computed = se.computedHash
+            guard computed == se.hash else { return report(.hashMismatch(e.sequence, stored: se.hash, computed: computed)) }
+            if let previous {
+                if e.sequence == previous.entry.sequence + 1, e.previousHash != previous.hash {
+                    return report(.brokenLink(e.sequence, found: e.previousHash, expected: previous.hash))
+                }
+                guard let key = state.stations[e.station] else { return report(.unknownStation(e.sequence, e.station)) }
+                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return report(.badSignature(e.sequence, key.description)) }
+                if let f = state.apply(e) { return report(f) }
+            } else {
+                var genesis = LedgerState()
+                if let f = genesis.admitGenesis(e) { return report(f) }
+                guard let key = genesis.stations[e.station] else { return report(.invalidGenesis("signed by \(e.station), not one of its stations")) }
+                guard trustedKeys.contains(key) else { return report(.untrustedGenesis(key.description)) }
+                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return report(.badSignature(e.sequence, key.description)) }
+                state = genesis
+            }
+            entries.append(se)
+        }
+        return report(nil)
+    }
+}
+
 /// The first thing wrong with a ledger.
 public enum VerificationFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case emptyLedger

@@ -82,6 +82,14 @@ public struct MerkleTree: Sendable {
         return InclusionProof(index: index, treeSize: n, hashes: path)
     }
 
+    /// Inclusion proofs for every leaf of the tree of the first `size` leaves, at the cost of
+    /// one root plus O(log n) per proof (`inclusionProof(index:size:)` costs O(n) each).
+    public func prover(size: Int? = nil) throws(MerkleProofError) -> InclusionProver {
+        let n = size ?? leafHashes.count
+        guard n >= 1, n <= leafHashes.count else { throw .sizeOutOfRange(size: n, treeSize: leafHashes.count) }
+        return InclusionProver(tree: self, size: n)
+    }
+
     /// Consistency proof (RFC 6962 §2.1.2 PROOF) from the tree of `oldSize` leaves to that of `newSize`.
     public func consistencyProof(from oldSize: Int, to newSize: Int? = nil) throws(MerkleProofError) -> ConsistencyProof {
         let n = newSize ?? leafHashes.count
@@ -133,6 +141,54 @@ public struct MerkleTree: Sendable {
             buildSubproof(m - k, lo + k, hi, false, &out)
             out.append(subtreeRoot(lo, lo + k))
         }
+    }
+}
+
+/// Every node root of one RFC 6962 tree, kept so that each leaf's inclusion proof is a walk
+/// down the tree (`MerkleTree.prover(size:)`). Same proofs as `MerkleTree.inclusionProof`.
+public struct InclusionProver: Sendable {
+    public let size: Int
+    public let root: SHA256Hash
+    private let tree: MerkleTree
+    /// Root of each inner node, keyed by `lo * (size + 1) + hi` of its leaf range.
+    private var nodes: [Int: SHA256Hash] = [:]
+
+    init(tree: MerkleTree, size: Int) {
+        self.tree = tree
+        self.size = size
+        var nodes = [Int: SHA256Hash]()
+        nodes.reserveCapacity(size)
+        func fill(_ lo: Int, _ hi: Int) -> SHA256Hash {
+            if hi - lo == 1 { return tree.leafHashes[lo] }
+            let k = MerkleTree.split(hi - lo)
+            let r = MerkleTree.nodeHash(fill(lo, lo + k), fill(lo + k, hi))
+            nodes[lo * (size + 1) + hi] = r
+            return r
+        }
+        root = fill(0, size)
+        self.nodes = nodes
+    }
+
+    private func node(_ lo: Int, _ hi: Int) -> SHA256Hash {
+        hi - lo == 1 ? tree.leafHashes[lo] : nodes[lo * (size + 1) + hi]!
+    }
+
+    /// The RFC 6962 §2.1.1 PATH for leaf `index`, from the leaf's sibling up.
+    public func proof(index: Int) throws(MerkleProofError) -> InclusionProof {
+        guard index >= 0, index < size else { throw .indexOutOfRange(index: index, size: size) }
+        var path = [SHA256Hash]()
+        var lo = 0, hi = size
+        while hi - lo > 1 {
+            let k = MerkleTree.split(hi - lo)
+            if index < lo + k {
+                path.append(node(lo + k, hi))
+                hi = lo + k
+            } else {
+                path.append(node(lo, lo + k))
+                lo += k
+            }
+        }
+        return InclusionProof(index: index, treeSize: size, hashes: path.reversed())
     }
 }
 

@@ -9,7 +9,7 @@ struct Custody: AsyncParsableCommand {
         abstract: "Forensic SIM acquisition and chain of custody for seized SIM cards.",
         version: version,
         subcommands: [Readers.self, SIM.self, CaseCommand.self, ExaminerCommand.self, EventCommand.self, History.self, LedgerCommand.self,
-                      DeviceCommand.self, Summary.self, ExportOperators.self, LabelsCommand.self]
+                      DeviceCommand.self, Summary.self, ExportOperators.self, LabelsCommand.self, ExportBundle.self, VerifyBundle.self]
     )
 }
 

@@ -264,4 +264,26 @@ import Testing
             _ = LedgerVerifier.verify(lineBytes: [b], trustedKeys: trusted)
         }
     }
+
+    @Test func excerptsVerifyWithGapsButNotOutOfOrderOrTampered() {
+        func excerpt(_ seqs: [Int]) -> LedgerVerifier.ExcerptReport {
+            LedgerVerifier.verify(excerpt: seqs.map { entries[$0].lineBytes }, trustedKeys: trusted)
+        }
+        let ok = excerpt([0, 1, 4, 5, 9, 19])
+        #expect(ok.isValid, "\(String(describing: ok.failure))")
+        #expect(ok.entries.map(\.entry.sequence) == [0, 1, 4, 5, 9, 19])
+        #expect(ok.caseID == "2026-0042")
+        #expect(ok.boundKeys == [Fixture.station1.verifierKey])
+        #expect(excerpt([1, 4]).failure == .sequenceGap(found: 1, after: nil))
+        #expect(excerpt([0, 1, 5, 4]).failure == .sequenceGap(found: 4, after: 5))
+        #expect(excerpt([0, 4, 4]).failure == .sequenceGap(found: 4, after: 4))
+        // Entry 2 is by examiner E2, whom entry 1 adds: without entry 1 the roster lacks E2.
+        #expect(excerpt([0, 3]).failure == .unknownExaminer(3, "E2"))
+        #expect(LedgerVerifier.verify(excerpt: [entries[0].lineBytes], trustedKeys: [Fixture.station2.verifierKey]).failure
+                == .untrustedGenesis(Fixture.station1.verifierKey.description))
+        let forged = Array(entries[4].line.replacingOccurrences(of: "analysis", with: "analysiz").utf8)
+        #expect(LedgerVerifier.verify(excerpt: [entries[0].lineBytes, entries[1].lineBytes, forged], trustedKeys: trusted).failure?
+                    .description.contains("entry 4: hash mismatch") == true)
+        #expect(excerpt([]).failure == .emptyLedger)
+    }
 }

@@ -137,6 +137,18 @@ enum RFC6962Vectors {
         }
     }
 
+    @Test func proverGivesTheSameProofsAsInclusionProof() throws {
+        let big = MerkleTree(leaves: (0..<33).map { [UInt8(truncatingIfNeeded: $0), 0x5C] })
+        for n in 1...33 {
+            let prover = try big.prover(size: n)
+            #expect(prover.root == (try big.root(size: n)))
+            for i in 0..<n { #expect(try prover.proof(index: i) == big.inclusionProof(index: i, size: n)) }
+            #expect(throws: MerkleProofError.self) { try prover.proof(index: n) }
+        }
+        #expect(throws: MerkleProofError.self) { try big.prover(size: 0) }
+        #expect(throws: MerkleProofError.self) { try big.prover(size: 34) }
+    }
+
     @Test func rejectsOutOfRange() {
         #expect(throws: MerkleProofError.self) { try tree.root(size: 9) }
         #expect(throws: MerkleProofError.self) { try tree.inclusionProof(index: 8, size: 8) }

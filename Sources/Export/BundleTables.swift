@@ -1,0 +1,93 @@
+import CaseStore
+import Foundation
+import Ledger
+import SIMCard
+
+/// `inventory.csv`: one row per exported item (docs/VERIFYING.md §inventory.csv).
+public enum InventoryTable {
+    public static let header = ["label", "type", "parent", "identifiers", "operator", "state", "reads", "lastAcquisition",
+                                "contentSHA256", "created", "entries"]
+
+    /// Per item label, the sequence numbers of the entries about it: its creating entry and
+    /// every entry naming it as a subject, ascending. `entries` excludes the export entry.
+    static func entriesByItem(items: [ItemRecord], entries: [SignedEntry]) -> [String: [Int64]] {
+        var out = [String: [Int64]]()
+        let labels = Set(items.map(\.label))
+        for i in items { out[i.label] = [i.seq] }
+        for e in entries {
+            for s in e.entry.subjects where labels.contains(s) {
+                out[s, default: []].append(e.entry.sequence)
+            }
+        }
+        return out.mapValues { Array(Set($0)).sorted() }
+    }
+
+    /// The read an inventory row reports: the last complete one, else the last one.
+    static func reportedRead<T>(_ reads: [T], complete: (T) -> Bool) -> T? { reads.last(where: complete) ?? reads.last }
+
+    /// Identifiers as `KIND=value` lines (sorted by kind), from the item's canonical JSON object.
+    static func identifiersText(_ json: String) -> String {
+        guard let object = (try? CanonicalJSON(parsing: Array(json.utf8)))?.objectValue else { return json }
+        return object.keys.sorted().map { k in "\(k)=\(object[k]?.stringValue ?? String(decoding: object[k]!.canonicalBytes, as: UTF8.self))" }
+            .joined(separator: "\n")
+    }
+
+    static func csv(plan: ExportPlan) -> Data {
+        let byItem = entriesByItem(items: plan.items, entries: plan.entries)
+        var readsByItem = [String: [AcquisitionRecord]]()
+        for a in plan.acquisitions { if let item = a.item { readsByItem[item, default: []].append(a) } }
+        let sims = Dictionary(plan.snapshot.simStatuses.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
+        var text = "\u{FEFF}" + CSVText.record(header)
+        for item in plan.items {
+            let reads = readsByItem[item.label] ?? []
+            let shown = reportedRead(reads) { $0.complete }
+            let sim = sims[item.label]
+            text += CSVText.record([
+                item.label, item.type, item.parent ?? "", identifiersText(item.identifiers), sim?.operatorName ?? "",
+                sim?.state.rawValue ?? "", item.type == "sim" || !reads.isEmpty ? String(reads.count) : "",
+                shown.map { String($0.seq) } ?? "", shown?.contentSHA256 ?? "", String(item.seq),
+                (byItem[item.label] ?? []).map(String.init).joined(separator: " "),
+            ])
+        }
+        return Data(text.utf8)
+    }
+}
+
+/// `custody.csv`: one row per exported ledger entry before the export entry, in ledger order.
+public enum CustodyTable {
+    public static let header = ["seq", "time", "action", "examiner", "subjects", "payload", "station", "entrySHA256"]
+
+    /// The row for an entry: every field taken from the entry itself.
+    static func row(_ e: SignedEntry) -> [String] {
+        [String(e.entry.sequence), e.entry.time.description, e.entry.action.rawValue, e.entry.examiner,
+         e.entry.subjects.joined(separator: "\n"), String(decoding: CanonicalJSON.object(e.entry.payload).canonicalBytes, as: UTF8.self),
+         e.entry.station.hex, e.hash.hex]
+    }
+
+    static func csv(entries: [SignedEntry]) -> Data {
+        var text = "\u{FEFF}" + CSVText.record(header)
+        for e in entries { text += CSVText.record(row(e)) }
+        return Data(text.utf8)
+    }
+}
+
+/// `examiners.json`: the roster (schema `custody.examiners/1`, as `custody examiner list --json`).
+public struct RosterDocument: Codable, Sendable, Equatable {
+    public struct Examiner: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var role: String
+        /// The entry that added the examiner: 0 (the case's first examiner) or its `examiner.add`.
+        public var addedBy: Int64
+    }
+    public var schema = "custody.examiners/1"
+    public var examiners: [Examiner]
+
+    static func json(_ roster: [ExaminerRecord]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(RosterDocument(examiners: roster.map { Examiner(id: $0.id, name: $0.name, role: $0.role, addedBy: $0.seq) }))
+        data.append(0x0A)
+        return data
+    }
+}

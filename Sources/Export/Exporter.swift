@@ -1,0 +1,209 @@
+import CaseStore
+import Foundation
+import Ledger
+
+/// One file of a bundle: its path inside the bundle and its bytes.
+public struct BundleFile: Sendable {
+    public var path: String
+    public var data: Data
+    public init(path: String, data: Data) { self.path = path; self.data = data }
+}
+
+/// What a file producer gets: the open case, the plan (a consistent snapshot and what it
+/// selects) and the tool's name and version.
+public struct ExportContext: Sendable {
+    public let store: CaseStore
+    public let plan: ExportPlan
+    /// e.g. `custody 0.1.0`.
+    public let tool: String
+}
+
+/// Makes one kind of sealed file (written before the export entry, covered by its manifest
+/// hash). Adding a file to bundles is one more producer in `Exporter.sealedProducers`, and one
+/// more checker in `BundleVerifier.fileCheckers`.
+public struct FileProducer: Sendable {
+    public var name: String
+    public var produce: @Sendable (ExportContext) throws -> [BundleFile]
+    public init(name: String, produce: @escaping @Sendable (ExportContext) throws -> [BundleFile]) {
+        self.name = name
+        self.produce = produce
+    }
+}
+
+extension FileProducer {
+    /// `keys/<key ID>.pub`: every station key the exported ledger binds, in verifier-key form.
+    public static let keys = FileProducer(name: "keys") { ctx in
+        boundKeys(ctx.plan.entries).map { BundleFile(path: BundleLayout.keyPath($0), data: Data(($0.description + "\n").utf8)) }
+    }
+    public static let examiners = FileProducer(name: "examiners") { ctx in
+        [BundleFile(path: BundleLayout.examiners, data: try RosterDocument.json(ctx.plan.snapshot.examiners))]
+    }
+    /// `acquisitions/<seq>.json`, byte for byte as stored (or `<seq>.redacted.json`).
+    public static let acquisitions = FileProducer(name: "acquisitions") { ctx in
+        try ctx.plan.acquisitions.map { a in
+            ctx.plan.redactPins
+                ? BundleFile(path: BundleLayout.acquisitionPath(a.seq, redacted: true),
+                             data: try Redaction.redactPINs(a.record, recordSHA256: a.recordSHA256))
+                : BundleFile(path: BundleLayout.acquisitionPath(a.seq, redacted: false), data: a.record)
+        }
+    }
+    public static let inventory = FileProducer(name: "inventory") { ctx in
+        [BundleFile(path: BundleLayout.inventory, data: InventoryTable.csv(plan: ctx.plan))]
+    }
+    public static let custodyEvents = FileProducer(name: "custody events") { ctx in
+        [BundleFile(path: BundleLayout.custody, data: CustodyTable.csv(entries: ctx.plan.entries))]
+    }
+}
+
+/// The station keys bound by `entries`: entry 0's `stations`, then each `station.add` key.
+func boundKeys(_ entries: [SignedEntry]) -> [VerifierKey] {
+    var keys = [VerifierKey]()
+    for e in entries {
+        let values: [CanonicalJSON] = switch e.entry.action {
+        case .caseInit: e.entry.payload["stations"]?.arrayValue ?? []
+        case .stationAdd: [e.entry.payload["key"]].compactMap { $0 }
+        default: []
+        }
+        for v in values { if let k = v.stringValue.flatMap({ try? VerifierKey(parsing: $0) }), !keys.contains(k) { keys.append(k) } }
+    }
+    return keys
+}
+
+/// Writes evidence bundles (docs/VERIFYING.md).
+///
+/// Order, so that nothing is circular:
+/// 1. check the case (`CaseStore.verify`), take one snapshot, plan the export;
+/// 2. write the sealed files (`sealedProducers`) into a temporary folder beside `--out`;
+/// 3. append the `export.bundle` entry carrying the SHA-256 of their manifest lines — only if
+///    the ledger has not grown since the snapshot;
+/// 4. sign a checkpoint of the ledger up to and including that entry (kept in the case too);
+/// 5. write `ledger.jsonl` (the exported lines and the export entry, byte for byte),
+///    `checkpoint`, and one `proofs/<seq>.tlog-proof` per line of `ledger.jsonl`;
+/// 6. write `MANIFEST.sha256` over every file, then rename the folder to `--out`.
+public enum Exporter {
+    public struct Options: Sendable {
+        public var out: String
+        public var items: [String]
+        public var redactPins: Bool
+        public var examiner: String
+        public var tool: String
+        public init(out: String, items: [String] = [], redactPins: Bool = false, examiner: String, tool: String) {
+            self.out = out; self.items = items; self.redactPins = redactPins; self.examiner = examiner; self.tool = tool
+        }
+    }
+
+    public struct Result: Sendable {
+        public var out: String
+        public var exportEntry: SignedEntry
+        public var checkpoint: Checkpoint
+        public var manifest: Manifest
+        public var items: Int
+        public var entries: Int
+        public var acquisitions: Int
+        public var proofs: Int
+    }
+
+    /// The sealed files every bundle holds, in writing order.
+    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents]
+
+    public static func export(store: CaseStore, options: Options,
+                              producers: [FileProducer] = sealedProducers) throws(ExportError) -> Result {
+        let fm = FileManager.default
+        // Absolute: Foundation's path helpers trap on some relative one-component paths.
+        let outURL = URL(fileURLWithPath: options.out).standardizedFileURL
+        let out = outURL.path
+        guard !fm.fileExists(atPath: out) else { throw .outExists(out) }
+        let verification: CaseVerification
+        do { verification = try store.verify() } catch { throw .caseStore(error) }
+        if let failure = verification.failure {
+            throw .caseUnreadable("case \(store.directory) does not verify (\(failure)): run `custody ledger verify`; no bundle written")
+        }
+        let snapshot: CaseSnapshot
+        do { snapshot = try store.snapshot() } catch { throw .caseStore(error) }
+        let plan = try ExportPlan(snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
+
+        let temp = outURL.deletingLastPathComponent()
+            .appendingPathComponent(".\(outURL.lastPathComponent).partial-\(UUID().uuidString.prefix(8).lowercased())").path
+        var writer = BundleWriter(root: temp)
+        do throws(ExportError) {
+            try writer.createRoot()
+            let context = ExportContext(store: store, plan: plan, tool: options.tool)
+            for p in producers {
+                let files: [BundleFile]
+                do { files = try p.produce(context) } catch { throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written") }
+                for f in files { try writer.write(f) }
+            }
+            let sealed = Manifest(writer.written)
+            let payload: [String: CanonicalJSON] = [
+                "manifestSHA256": .string(sealed.sealedSHA256), "files": .integer(Int64(sealed.lines.count)),
+                "scope": .string(plan.isSubset ? "items" : "all"), "selected": .array(plan.selected.map { .string($0) }),
+                "items": .integer(Int64(plan.items.count)), "entries": .integer(Int64(plan.entries.count)),
+                "redacted": .array(plan.redactPins ? [.string(Redaction.pins)] : []), "tool": .string(options.tool),
+            ]
+            let entry: SignedEntry
+            let note: SignedNote, checkpoint: Checkpoint, tree: MerkleTree
+            do {
+                entry = try store.append(examiner: options.examiner, action: BundleLayout.exportAction, subjects: plan.selected,
+                                         payload: payload, expectedSequence: Int64(snapshot.lines.count))
+                (checkpoint, note, tree, _) = try store.checkpoint(size: snapshot.lines.count + 1)
+            } catch { throw ExportError.caseStore(error) }
+
+            let lines = plan.entries + [entry]
+            var jsonl = Data()
+            for e in lines { jsonl.append(contentsOf: e.lineBytes); jsonl.append(0x0A) }
+            try writer.write(BundleFile(path: BundleLayout.ledger, data: jsonl))
+            try writer.write(BundleFile(path: BundleLayout.checkpoint, data: Data(note.serialized.utf8)))
+            let prover: InclusionProver
+            do { prover = try tree.prover(size: checkpoint.size) } catch { throw ExportError.io("cannot build the inclusion proofs: \(error); no bundle written") }
+            for e in lines {
+                let seq = e.entry.sequence
+                let path: InclusionProof
+                do { path = try prover.proof(index: Int(seq)) } catch { throw ExportError.io("cannot prove entry \(seq): \(error); no bundle written") }
+                let proof = TlogProof(index: Int(seq), extra: e.lineBytes, hashes: path.hashes, checkpointNote: note.serialized)
+                try writer.write(BundleFile(path: BundleLayout.proofPath(seq), data: Data(proof.serialized.utf8)))
+            }
+            let manifest = Manifest(writer.written)
+            try writer.write(BundleFile(path: BundleLayout.manifest, data: Data(manifest.text.utf8)))
+            try writer.finish(renamingTo: out)
+            return Result(out: out, exportEntry: entry, checkpoint: checkpoint, manifest: manifest, items: plan.items.count,
+                          entries: plan.entries.count, acquisitions: plan.acquisitions.count, proofs: lines.count)
+        } catch {
+            try? fm.removeItem(atPath: temp)
+            throw error
+        }
+    }
+}
+
+/// Writes files under a temporary root, remembering each one's SHA-256, then renames the root.
+struct BundleWriter {
+    let root: String
+    /// Path → SHA-256 of every file written.
+    private(set) var written = [String: String]()
+
+    init(root: String) { self.root = root }
+
+    func createRoot() throws(ExportError) {
+        do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false) } catch {
+            throw .io("cannot create \(root): \(error.localizedDescription); check the folder of --out and its permissions; no bundle written")
+        }
+    }
+
+    mutating func write(_ file: BundleFile) throws(ExportError) {
+        let path = (root as NSString).appendingPathComponent(file.path)
+        do {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try file.data.write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw .io("cannot write \(path): \(error.localizedDescription); check free space; no bundle written")
+        }
+        written[file.path] = BundleLayout.sha256(file.data)
+    }
+
+    /// Renames the finished folder to `out`, which must still not exist.
+    func finish(renamingTo out: String) throws(ExportError) {
+        guard !FileManager.default.fileExists(atPath: out) else { throw .outExists(out) }
+        guard rename(root, out) == 0 else {
+            throw .io("cannot rename \(root) to \(out): \(String(cString: strerror(errno))); no bundle written")
+        }
+    }
+}

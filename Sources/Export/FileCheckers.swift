@@ -1,0 +1,194 @@
+import CaseStore
+import Foundation
+import Ledger
+import SIMCard
+
+extension FileChecker {
+    /// keys/: exactly the station keys the ledger binds, one file each, in verifier-key form.
+    public static let keys = FileChecker(name: "keys", owns: { $0.hasPrefix(BundleLayout.keys + "/") }) { ctx throws(BundleProblem) in
+        let bound = boundKeys(Array(ctx.entries))
+        let expected = Set(bound.map(BundleLayout.keyPath))
+        for path in ctx.files.keys.sorted() where path.hasPrefix(BundleLayout.keys + "/") && !expected.contains(path) {
+            throw BundleProblem(path, "is not a station key the ledger binds")
+        }
+        for key in bound {
+            let path = BundleLayout.keyPath(key)
+            guard ctx.files[path] != nil else { throw BundleProblem(path, "is missing: the ledger binds station key \(key)") }
+            guard try ctx.data(path) == Data((key.description + "\n").utf8) else {
+                throw BundleProblem(path, "is not the key the ledger binds (\(key))")
+            }
+        }
+        return bound.count
+    }
+
+    /// examiners.json: the roster the ledger builds (entry 0's examiners, then each examiner.add).
+    public static let examiners = FileChecker(name: "examiners", owns: { $0 == BundleLayout.examiners }) { ctx throws(BundleProblem) in
+        let file = BundleLayout.examiners
+        guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
+        let document: RosterDocument
+        do { document = try JSONDecoder().decode(RosterDocument.self, from: try ctx.data(file)) } catch {
+            throw BundleProblem(file, "is not a custody.examiners/1 document (\(error))")
+        }
+        var expected = [RosterDocument.Examiner]()
+        for e in ctx.exported {
+            func examiner(_ o: CanonicalJSON?) -> RosterDocument.Examiner {
+                .init(id: o?["id"]?.stringValue ?? "", name: o?["name"]?.stringValue ?? "", role: o?["role"]?.stringValue ?? "", addedBy: e.entry.sequence)
+            }
+            if e.entry.action == .caseInit { expected += (e.entry.payload["examiners"]?.arrayValue ?? []).map(examiner) }
+            if e.entry.action == .examinerAdd { expected.append(examiner(.object(e.entry.payload))) }
+        }
+        guard document.schema == "custody.examiners/1" else { throw BundleProblem(file, "schema is \(document.schema), not custody.examiners/1") }
+        for (i, x) in document.examiners.enumerated() where i >= expected.count || expected[i] != x {
+            throw BundleProblem(file, "examiner \(i + 1) (\(x.id)) differs from the roster in the ledger (\(i < expected.count ? "\(expected[i].id), \(expected[i].name), \(expected[i].role), entry \(expected[i].addedBy)" : "none"))")
+        }
+        guard document.examiners.count == expected.count else {
+            throw BundleProblem(file, "lists \(document.examiners.count) examiners, the ledger \(expected.count)")
+        }
+        return expected.count
+    }
+
+    /// acquisitions/: one record per sim.acquire/sim.reread entry, hashing to its recordSHA256
+    /// (or, redacted, naming it as originalRecordSHA256).
+    public static let acquisitions = FileChecker(name: "acquisitions", owns: { $0.hasPrefix(BundleLayout.acquisitions + "/") }) { ctx throws(BundleProblem) in
+        let redacted = ctx.redacted.contains(Redaction.pins)
+        let reads = ctx.exported.filter { [.simAcquire, .simReread].contains($0.entry.action) }
+        let expected = Set(reads.map { BundleLayout.acquisitionPath($0.entry.sequence, redacted: redacted) })
+        for path in ctx.files.keys.sorted() where path.hasPrefix(BundleLayout.acquisitions + "/") && !expected.contains(path) {
+            throw BundleProblem(path, "is not the record of a sim.acquire or sim.reread entry in ledger.jsonl\(redacted ? " (this export redacted PINs: records are <seq>.redacted.json)" : "")")
+        }
+        for e in reads {
+            let path = BundleLayout.acquisitionPath(e.entry.sequence, redacted: redacted)
+            guard let sha = ctx.files[path] else { throw BundleProblem(path, "is missing: entry \(e.entry.sequence) (\(e.entry.action)) recorded a read") }
+            let p = e.entry.payload
+            if !redacted {
+                guard sha == p["recordSHA256"]?.stringValue else {
+                    throw BundleProblem(path, "SHA-256 is \(sha) but entry \(e.entry.sequence) recorded \(p["recordSHA256"]?.stringValue ?? "none")")
+                }
+                continue
+            }
+            let object = (try? JSONSerialization.jsonObject(with: try ctx.data(path))) as? [String: Any]
+            guard let object, let mark = object["redaction"] as? [String: Any] else { throw BundleProblem(path, "is not a redacted acquisition record") }
+            for (field, value) in [("originalRecordSHA256", mark["originalRecordSHA256"]), ("contentSHA256", object["contentSHA256"]),
+                                   ("transcriptSHA256", object["transcriptSHA256"])] {
+                let want = p[field == "originalRecordSHA256" ? "recordSHA256" : field]?.stringValue
+                guard value as? String == want else {
+                    throw BundleProblem(path, "\(field) is \(value as? String ?? "absent") but entry \(e.entry.sequence) recorded \(want ?? "none")")
+                }
+            }
+            guard mark["redacted"] as? String == Redaction.pins, object["pins"] == nil, object["pinPresentation"] == nil else {
+                throw BundleProblem(path, "is marked redacted but still holds PIN data")
+            }
+        }
+        return reads.count
+    }
+
+    /// inventory.csv: the exported items, in order, with the entries, reads and content hashes
+    /// the ledger records for them.
+    public static let inventory = FileChecker(name: "inventory", owns: { $0 == BundleLayout.inventory }) { ctx throws(BundleProblem) in
+        let file = BundleLayout.inventory
+        let records = try csvRecords(ctx, file, header: InventoryTable.header)
+        let exported = Array(ctx.exported)
+        let bySeq = Dictionary(exported.map { ($0.entry.sequence, $0) }, uniquingKeysWith: { a, _ in a })
+        var aboutItem = [String: [Int64]]()
+        var readsOf = [String: [SignedEntry]]()
+        for e in exported {
+            for s in Set(e.entry.subjects) {
+                aboutItem[s, default: []].append(e.entry.sequence)
+                if [.simAcquire, .simReread].contains(e.entry.action) { readsOf[s, default: []].append(e) }
+            }
+        }
+        var labels = Set<String>()
+        var createdCount = [Int64: Int64]()
+        var previous: (Int64, [UInt8])? = nil
+        for r in records.dropFirst() {
+            func fail(_ why: String) -> BundleProblem { BundleProblem(file, line: r.line, why) }
+            let f = Dictionary(uniqueKeysWithValues: zip(InventoryTable.header, r.fields))
+            let label = f["label"]!
+            guard !label.isEmpty, labels.insert(label).inserted else { throw fail("label \"\(label)\" is empty or listed twice") }
+            guard let created = Int64(f["created"]!), let creator = bySeq[created] else {
+                throw fail("item \(label): created \(f["created"]!) is not an entry in ledger.jsonl")
+            }
+            if let (seq, bytes) = previous, !(seq < created || (seq == created && bytes.lexicographicallyPrecedes(Array(label.utf8)))) {
+                throw fail("item \(label) is out of order (rows are sorted by creating entry, then label)")
+            }
+            previous = (created, Array(label.utf8))
+            let subjects = creator.entry.subjects
+            switch creator.entry.action {
+            case .custodySeize, .simAcquire:
+                guard subjects.contains(label) else { throw fail("item \(label): entry \(created) (\(creator.entry.action)) does not name it") }
+            case .deviceAdd:
+                guard let device = subjects.first, label == device || label.hasPrefix(device + "/P") else {
+                    throw fail("item \(label): entry \(created) (device.add) adds \(subjects.first ?? "nothing"), not this item")
+                }
+            case .deviceImport: break
+            default: throw fail("item \(label): entry \(created) is \(creator.entry.action), which creates no item")
+            }
+            createdCount[created, default: 0] += 1
+            let entries = Array(Set([created] + (aboutItem[label] ?? []))).sorted().map(String.init).joined(separator: " ")
+            guard f["entries"] == entries else { throw fail("item \(label): entries \"\(f["entries"]!)\" but the ledger has \"\(entries)\"") }
+            let reads = readsOf[label] ?? []
+            let readCount = f["type"] == "sim" || !reads.isEmpty ? String(reads.count) : ""
+            guard f["reads"] == readCount else { throw fail("item \(label): reads \"\(f["reads"]!)\" but the ledger records \(reads.count)") }
+            let shown = InventoryTable.reportedRead(reads) { $0.entry.payload["complete"] == .bool(true) }
+            let seqText = shown.map { String($0.entry.sequence) } ?? ""
+            let content = shown?.entry.payload["contentSHA256"]?.stringValue ?? ""
+            guard f["lastAcquisition"] == seqText, f["contentSHA256"] == content else {
+                throw fail("item \(label): read \(f["lastAcquisition"]!) with content SHA-256 \"\(f["contentSHA256"]!)\" but the ledger's is \(seqText.isEmpty ? "none" : "\(seqText) with \(content)")")
+            }
+            if let iccid = shown?.entry.payload["iccid"]?.stringValue,
+               let listed = f["identifiers"]!.split(separator: "\n").first(where: { $0.hasPrefix("ICCID=") }), listed != "ICCID=\(iccid)" {
+                throw fail("item \(label): \(listed) but entry \(seqText) read ICCID \(iccid)")
+            }
+        }
+        if ctx.scope == "all" {
+            for e in exported {
+                for s in e.entry.subjects where !labels.contains(s) {
+                    throw BundleProblem(file, "lacks item \(s), which entry \(e.entry.sequence) (\(e.entry.action)) names")
+                }
+                if [LedgerAction.deviceAdd, .deviceImport].contains(e.entry.action),
+                   let n = e.entry.payload["items"]?.integerValue, createdCount[e.entry.sequence, default: 0] != n {
+                    throw BundleProblem(file, "lists \(createdCount[e.entry.sequence, default: 0]) items created by entry \(e.entry.sequence) (\(e.entry.action)), which created \(n)")
+                }
+            }
+        }
+        for s in ctx.selected where !labels.contains(s) { throw BundleProblem(file, "lacks item \(s), which this export selected") }
+        let rows = records.count - 1
+        guard ctx.exportEntry.entry.payload["items"]?.integerValue == Int64(rows) else {
+            throw BundleProblem(file, "lists \(rows) items, the export entry recorded \(ctx.exportEntry.entry.payload["items"]?.integerValue ?? 0)")
+        }
+        return rows
+    }
+
+    /// custody.csv: one row per entry before the export entry, in ledger order, each field as
+    /// the entry has it.
+    public static let custodyEvents = FileChecker(name: "custody events", owns: { $0 == BundleLayout.custody }) { ctx throws(BundleProblem) in
+        let file = BundleLayout.custody
+        let records = try csvRecords(ctx, file, header: CustodyTable.header)
+        let exported = Array(ctx.exported)
+        for (i, r) in records.dropFirst().enumerated() {
+            guard i < exported.count else { throw BundleProblem(file, line: r.line, "has more rows than ledger.jsonl has entries before the export entry") }
+            let want = CustodyTable.row(exported[i])
+            if let k = want.indices.first(where: { want[$0] != r.fields[$0] }) {
+                throw BundleProblem(file, line: r.line, "row for entry \(r.fields[0]): \(CustodyTable.header[k]) is \"\(r.fields[k])\" but ledger.jsonl line \(i + 1) (entry \(exported[i].entry.sequence)) has \"\(want[k])\"")
+            }
+        }
+        guard records.count - 1 == exported.count else {
+            throw BundleProblem(file, "has \(records.count - 1) rows but ledger.jsonl has \(exported.count) entries before the export entry")
+        }
+        return exported.count
+    }
+
+    /// The records of a bundle CSV: UTF-8 with BOM, RFC 4180, the given header, full rows.
+    static func csvRecords(_ ctx: BundleContext, _ file: String, header: [String]) throws(BundleProblem) -> [(line: Int, fields: [String])] {
+        guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
+        let data = try ctx.data(file)
+        guard data.starts(with: [0xEF, 0xBB, 0xBF]) else { throw BundleProblem(file, "does not start with the UTF-8 byte order mark") }
+        let records: [(line: Int, fields: [String])]
+        do { records = try CSVText.records(data) } catch { throw BundleProblem(file, error.message) }
+        guard records.first?.fields == header else { throw BundleProblem(file, line: 1, "header is not \(header.joined(separator: ","))") }
+        for r in records where r.fields.count != header.count {
+            throw BundleProblem(file, line: r.line, "has \(r.fields.count) fields, the header \(header.count)")
+        }
+        return records
+    }
+}

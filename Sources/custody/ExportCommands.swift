@@ -1,0 +1,129 @@
+import ArgumentParser
+import CaseStore
+import Export
+import Foundation
+import Ledger
+
+/// What `--redact` may take out of a bundle.
+enum RedactedData: String, ExpressibleByArgument, CaseIterable {
+    case pins
+}
+
+struct ExportBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write an evidence bundle: ledger, signed checkpoint, keys, roster, proofs, acquisition records, CSV inventory and custody events, SHA-256 manifest.",
+        discussion: "Records an export.bundle entry carrying the manifest hash of the files written before it, then signs a checkpoint over the ledger up to that entry. Writes to a temporary folder beside --out and renames it at the end; never overwrites --out. Format and checks: docs/VERIFYING.md."
+    )
+    @OptionGroup var selection: CaseSelection
+    @Option(help: ArgumentHelp("The bundle folder to create (must not exist).", valueName: "BUNDLE")) var out: String
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Export only these items and everything inside them (default: the whole case).", valueName: "LABEL"))
+    var items: [String] = []
+    @Option(help: ArgumentHelp("Take data out of the acquisition records: pins (PIN states, tries, PIN presentation).", valueName: "pins"))
+    var redact: [RedactedData] = []
+    @OptionGroup var by: ExaminerSelection
+    @Flag(help: "Print JSON (schema custody.export/1).") var json = false
+
+    struct Output: Encodable {
+        var schema = "custody.export/1"
+        var bundle: String
+        var exportEntry: Int64
+        var manifestSHA256: String
+        var checkpointSize: Int
+        var checkpointRoot: String
+        var files: Int
+        var items: Int
+        var entries: Int
+        var acquisitions: Int
+        var proofs: Int
+        var redacted: [String]
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let store = try selection.open()
+            let examiner = try by.id(in: store)
+            let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), examiner: examiner,
+                                           tool: "custody \(Custody.version)")
+            let r: Exporter.Result
+            do { r = try Exporter.export(store: store, options: options) } catch { throw CustodyFailure("export failed: \(error)") }
+            let manifestSHA = r.exportEntry.entry.payload["manifestSHA256"]?.stringValue ?? ""
+            if json {
+                try printJSON(Output(bundle: r.out, exportEntry: r.exportEntry.entry.sequence, manifestSHA256: manifestSHA,
+                                     checkpointSize: r.checkpoint.size, checkpointRoot: r.checkpoint.root.base64, files: r.manifest.lines.count + 1,
+                                     items: r.items, entries: r.entries, acquisitions: r.acquisitions, proofs: r.proofs,
+                                     redacted: redact.map(\.rawValue)))
+            } else {
+                print("bundle \(r.out): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.manifest.lines.count + 1) files")
+                print("recorded entry \(r.exportEntry.entry.sequence) export.bundle (sealed files' manifest SHA-256 \(manifestSHA)); checkpoint size \(r.checkpoint.size), root \(r.checkpoint.root.base64)")
+            }
+        }
+    }
+}
+
+struct VerifyBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify an evidence bundle offline: manifest, every signature and hash, the checkpoint, every proof, and that each file agrees with the ledger.",
+        discussion: "Needs no case store. Exit 0 when everything holds; otherwise prints the first failure (file and line) and exits 1. Pin the station key you received out of band with --key: without it the bundle's own keys/ are trusted."
+    )
+    @Argument(help: ArgumentHelp("The bundle folder.", valueName: "BUNDLE")) var bundle: String
+    @Option(help: ArgumentHelp("File with the station verifier key(s) to trust, obtained out of band.", valueName: "FILE")) var key: String?
+    @Flag(help: "Print JSON (schema custody.verify/1).") var json = false
+
+    struct Output: Encodable {
+        var schema = "custody.verify/1"
+        var valid: Bool
+        var bundle: String
+        var trustedKey: String
+        var failure: String?
+        var files: Int?
+        var entries: Int?
+        var wholeLedger: Bool?
+        var checkpointSize: Int?
+        var checkpointRoot: String?
+        var proofs: Int?
+        var exportEntry: Int64?
+        var sealedFiles: Int?
+        var scope: String?
+        var selected: [String]?
+        var redacted: [String]?
+        var checked: [String: Int]?
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let pinned = try key.map { path in
+                let text = try readTextFile(path, what: "--key")
+                return try inCase { () throws(CaseStoreError) in try CaseStore.parseKeys(text, source: path) }
+            }
+            let trust = pinned == nil ? "bundle" : "pinned"
+            let v: BundleVerification
+            do throws(BundleProblem) { v = try BundleVerifier.verify(bundle: bundle, pinnedKeys: pinned) } catch {
+                if json { try printJSON(Output(valid: false, bundle: bundle, trustedKey: trust, failure: error.description)) }
+                throw CustodyFailure("bundle verification FAILED: \(error.description)")
+            }
+            if json {
+                try printJSON(Output(valid: true, bundle: bundle, trustedKey: trust, files: v.files + 1, entries: v.entries,
+                                     wholeLedger: v.wholeLedger, checkpointSize: v.checkpoint.size, checkpointRoot: v.checkpoint.root.base64,
+                                     proofs: v.proofs, exportEntry: v.exportSequence, sealedFiles: v.sealedFiles, scope: v.scope,
+                                     selected: v.selected, redacted: v.redacted,
+                                     checked: Dictionary(v.checked.map { ($0.name, $0.count) }, uniquingKeysWith: { a, _ in a })))
+                return
+            }
+            print("bundle OK: \(bundle) (exported by \(v.tool.isEmpty ? "an unknown tool" : v.tool), \(v.scope == "all" ? "the whole case" : "items " + v.selected.joined(separator: ", ")))")
+            print("  MANIFEST.sha256: \(v.files + 1) files; every listed file present with its SHA-256, none missing, none added")
+            print("  ledger.jsonl: \(v.entries) entries (\(v.wholeLedger ? "the whole ledger: every hash, link, signature and roster rule" : "an excerpt: every hash, signature and roster rule; links between consecutive entries"))")
+            print("  checkpoint: size \(v.checkpoint.size), root \(v.checkpoint.root.base64), signed by \(v.checkpointSigners.map(\.description).joined(separator: ", "))")
+            print("  proofs/: \(v.proofs) inclusion proofs, one per entry, against the checkpoint")
+            print("  export entry \(v.exportSequence): the \(v.sealedFiles) files written before it hash to the manifest hash it records")
+            print("  agree with the ledger: " + v.checked.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
+                  + (v.redacted.isEmpty ? "" : "; acquisition records REDACTED (\(v.redacted.joined(separator: ", "))): checked by the original record hash they name, not by their own bytes"))
+            if pinned == nil {
+                print("  trusted key: only the bundle's own keys/ — anyone can re-sign a bundle with a new key; pin the station key you received out of band with --key FILE")
+            } else {
+                print("  trusted key: \(key!) (pinned): entry 0 is signed by it and the checkpoint by a key the ledger binds from it")
+            }
+        }
+    }
+}

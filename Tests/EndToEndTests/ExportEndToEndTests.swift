@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+extension EndToEnd {
+/// `custody export` and `custody verify` through the real binary, on a case with a SIM read
+/// from the rig; and the independent Python verifier (Scripts/verify-bundle.py) on the result.
+@Suite struct ExportEndToEndTests {
+    struct Verify: Decodable {
+        var schema: String
+        var valid: Bool
+        var trustedKey: String
+        var entries: Int?
+        var wholeLedger: Bool?
+        var checked: [String: Int]?
+        var failure: String?
+    }
+
+    @Test func exportVerifyAndTamperThroughTheBinary() throws {
+        let rig = try Rig.running()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("custody-export-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let dir = root + "/case"
+        let env = ["CUSTODY_CASE": dir, "CUSTODY_EXAMINER": "sup1"]
+        func custody(_ args: [String], status: Int32 = 0) throws -> Rig.Output {
+            let out = try rig.run("custody", args, environment: env)
+            #expect(out.status == status, "custody \(args.joined(separator: " ")): \(out.stderr)")
+            return out
+        }
+        func python(_ args: [String]) throws -> Rig.Output {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            p.arguments = [Rig.packageRoot + "/Scripts/verify-bundle.py"] + args
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return Rig.Output(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+        }
+
+        _ = try custody(["case", "init", dir, "--name", "Op Lotus", "--agency", "C03", "--authority", "W-2026-17", "--examiner-name", "Nguyễn Văn A"])
+        _ = try custody(["examiner", "add", "tech1", "--name", "Trần B", "--role", "technician"])
+        _ = try custody(["device", "add", "SB-1", "--type", "simbox", "--make", "GoIP", "--ports", "2", "--slots-per-port", "1"])
+        _ = try custody(["event", "seize", "PHONE-1", "--where", "Hà Nội", "--when", "2026-11-01T08:30+07:00", "--from", "Nghi phạm A",
+                         "--type", "phone", "--examiner", "tech1"])
+        _ = try custody(["event", "seal", "PHONE-1", "--seal", "S-0042"])
+        let reader = try rig.reader(profile: "usim-mobifone")
+        try rig.control(reader, "reset-stats")
+        _ = try custody(["sim", "read", "--reader", reader.name, "--examiner", "tech1"])
+        let stats = try rig.stats(reader)
+        #expect(stats.writeClassAPDUs == 0)
+        #expect(stats.pinTriesConsumed == 0)
+
+        // The whole case, verified by the binary and by the independent script.
+        let out = try custody(["export", "--out", root + "/full"])
+        #expect(out.stdout.contains("recorded entry 6 export.bundle"), "\(out.stdout)")
+        let verified = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/full", "--json"]).stdout.utf8))
+        #expect(verified.valid && verified.schema == "custody.verify/1" && verified.trustedKey == "bundle")
+        #expect(verified.entries == 7 && verified.wholeLedger == true)
+        #expect(verified.checked?["acquisitions"] == 1 && verified.checked?["inventory"] == 7)
+        let text = try custody(["verify", root + "/full", "--key", dir + "/station.pub"]).stdout
+        #expect(text.contains("bundle OK") && text.contains("(pinned)"))
+        #expect(try custody(["verify", root + "/full"]).stdout.contains("only the bundle's own keys/"))
+        let script = try python([root + "/full", dir + "/station.pub"])
+        #expect(script.status == 0 && script.stdout.hasPrefix("OK: 7 entries (whole ledger)"), "\(script.stdout)")
+        #expect(try custody(["ledger", "verify"]).status == 0)
+
+        // One exhibit alone, by proofs.
+        _ = try custody(["export", "--out", root + "/phone", "--items", "PHONE-1", "--redact", "pins"])
+        let subset = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/phone", "--json"]).stdout.utf8))
+        #expect(subset.valid && subset.wholeLedger == false)
+        #expect(try python([root + "/phone"]).stdout.hasPrefix("OK: 5 entries (excerpt)"))
+
+        // Tampered: a changed CSV row, the manifest rewritten to match. Both verifiers refuse it.
+        let inventory = root + "/full/inventory.csv"
+        let original = try String(contentsOfFile: inventory, encoding: .utf8)
+        try original.replacingOccurrences(of: "PHONE-1,phone", with: "PHONE-2,phone").write(toFile: inventory, atomically: true, encoding: .utf8)
+        let refused = try custody(["verify", root + "/full"], status: 1)
+        #expect(refused.stderr.hasPrefix("custody: bundle verification FAILED: inventory.csv: SHA-256 is "), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        let failed = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/full", "--json"], status: 1).stdout.utf8))
+        #expect(!failed.valid && failed.failure?.hasPrefix("inventory.csv") == true)
+        let scriptRefused = try python([root + "/full"])
+        #expect(scriptRefused.status == 1 && scriptRefused.stdout.hasPrefix("FAILED: inventory.csv"), "\(scriptRefused.stdout)")
+        // And the python verifier on a tampered ledger line, with the manifest rewritten.
+        let ledgerPath = root + "/phone/ledger.jsonl"
+        let ledger = try String(contentsOfFile: ledgerPath, encoding: .utf8)
+        try ledger.replacingOccurrences(of: "S-0042", with: "S-0043").write(toFile: ledgerPath, atomically: true, encoding: .utf8)
+        let manifest = try String(contentsOfFile: root + "/phone/MANIFEST.sha256", encoding: .utf8)
+        let newHash = try #require(try sha256sum(ledgerPath))
+        let fixed = manifest.split(separator: "\n").map { $0.hasSuffix("  ledger.jsonl") ? "\(newHash)  ledger.jsonl" : String($0) }.joined(separator: "\n") + "\n"
+        try fixed.write(toFile: root + "/phone/MANIFEST.sha256", atomically: true, encoding: .utf8)
+        #expect(try python([root + "/phone"]).stdout.contains("hash mismatch"))
+        #expect(try custody(["verify", root + "/phone"], status: 1).stderr.contains("ledger.jsonl line 4: entry 4: hash mismatch"))
+
+        // Refusals: an existing --out, an unknown item, a missing case: one line, no bundle.
+        let exists = try custody(["export", "--out", root + "/full"], status: 1)
+        #expect(exists.stderr.contains("already exists") && exists.stderr.split(separator: "\n").count == 1)
+        _ = try custody(["export", "--out", root + "/nope", "--items", "NOPE"], status: 1)
+        _ = try rig.run("custody", ["export", "--out", root + "/none", "--case", root + "/missing"], environment: ["CUSTODY_EXAMINER": "sup1"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["case", "full", "phone"])
+    }
+
+    /// `sha256sum FILE`, the standard tool docs/VERIFYING.md tells the defense to use.
+    func sha256sum(_ path: String) throws -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init)
+    }
+}
+}

@@ -1,0 +1,222 @@
+import CaseStore
+import Export
+import Foundation
+import GRDB
+import Ledger
+import SIMCard
+import Testing
+
+@Suite struct ExportTests {
+    @Test func aFullExportHoldsTheCaseAndVerifies() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let before = try f.store.lineRecords()
+        let r = try f.export("full")
+        let b = BundleEditor(root: r.out)
+
+        // ledger.jsonl: the case's lines byte for byte, then the export entry.
+        let after = try f.store.lineRecords()
+        #expect(after.count == before.count + 1)
+        #expect(r.exportEntry.entry.sequence == Int64(before.count))
+        #expect(r.exportEntry.entry.action == BundleLayout.exportAction)
+        var expected = Data()
+        for l in after { expected.append(l.line); expected.append(0x0A) }
+        #expect(try b.data(BundleLayout.ledger) == expected)
+        // The checkpoint covers the export entry and is kept in the case.
+        #expect(r.checkpoint.size == after.count)
+        #expect(try f.store.checkpoints().last?.note == b.text(BundleLayout.checkpoint))
+        #expect(try f.store.verify().isValid)
+        // The acquisition record exactly as stored, named by its entry.
+        let acquisition = try #require(try f.store.acquisitions().first)
+        #expect(try b.data("acquisitions/\(acquisition.seq).json") == acquisition.record)
+        // Keys, one proof per line, the manifest's sealed hash in the export entry.
+        let key = try f.store.trustedKeys()[0]
+        #expect(try b.text("keys/\(key.keyID.hex).pub") == key.description + "\n")
+        for l in after { #expect(FileManager.default.fileExists(atPath: b.path("proofs/\(l.seq).tlog-proof"))) }
+        let manifest = try Manifest(parsing: b.data(BundleLayout.manifest))
+        #expect(r.exportEntry.entry.payload["manifestSHA256"] == .string(manifest.sealedSHA256))
+        #expect(manifest.lines.map(\.path) == manifest.lines.map(\.path).sorted())
+        #expect(!manifest.lines.contains { $0.path == BundleLayout.manifest })
+        // CSVs: BOM, CRLF, one row per item / entry; Vietnamese text intact.
+        let inventory = try b.text(BundleLayout.inventory)
+        #expect(inventory.hasPrefix("\u{FEFF}label,type,parent,identifiers,operator,state,reads,lastAcquisition,contentSHA256,created,entries\r\n"))
+        #expect(inventory.contains("SIM-A,sim,SB-1/P1/S1,ICCID=\(ExportFixture.iccid),MobiFone,read,1,\(acquisition.seq),\(acquisition.contentSHA256),3,3 4 7\r\n"))
+        #expect(inventory.contains("PHONE-1,phone,,IMEI=356938035643809,,,,,,5,5 6\r\n"))
+        let custody = try CSVText.records(b.data(BundleLayout.custody))
+        #expect(custody.count == before.count + 1)
+        #expect(custody.contains { $0.fields[5].contains("Hà Nội, 12 Lý Thường Kiệt") })
+        let items = try f.store.items().count
+        #expect(try CSVText.records(b.data(BundleLayout.inventory)).count == items + 1)
+
+        let v = try BundleVerifier.verify(bundle: r.out)
+        #expect(v.wholeLedger && !v.keyPinned)
+        #expect(v.entries == after.count && v.proofs == after.count)
+        #expect(v.checked.map(\.name) == ["keys", "examiners", "acquisitions", "inventory", "custody events"])
+        #expect(v.checked.map(\.count) == [1, 2, 1, items, before.count])
+        // Pinned to the case's own key it verifies; pinned to another key it does not.
+        _ = try BundleVerifier.verify(bundle: r.out, pinnedKeys: [key])
+        let other = try StationKey.generate(name: key.name).verifierKey
+        #expect(b.problem(key: [other])?.description.contains("entry 0: signed by station key") == true)
+        // No temporary folder left beside the bundle.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).sorted() == ["case", "full"])
+    }
+
+    @Test func everyTamperClassFailsWithItsReason() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let stale = try f.export("first")
+        try f.store.recordEvent(.custodyNote, label: "PHONE-1", details: ["text": "sau lần xuất đầu"], by: "tech1")
+        let r = try f.export("second")
+        let original = BundleEditor(root: r.out)
+        #expect(original.problem() == nil)
+        let acquisitionSeq = try #require(try f.store.acquisitions().first?.seq)
+
+        func expectFailure(_ file: String, _ reason: String, _ edit: (BundleEditor) throws -> Void) throws {
+            let b = try original.copy()
+            defer { try? FileManager.default.removeItem(atPath: b.root) }
+            try edit(b)
+            let p = b.problem()
+            #expect(p?.file == file, "\(String(describing: p))")
+            #expect(p?.description.contains(reason) == true, "\(String(describing: p)) should say \(reason)")
+        }
+        // A file changed, removed, added (MANIFEST.sha256 left alone).
+        try expectFailure("inventory.csv", "MANIFEST.sha256 says") { b in try b.write("inventory.csv", try b.text("inventory.csv").replacingOccurrences(of: "MobiFone", with: "MobiFonf")) }
+        try expectFailure("proofs/2.tlog-proof", "listed in MANIFEST.sha256 but missing") { b in try b.remove("proofs/2.tlog-proof") }
+        try expectFailure("notes.txt", "not listed in MANIFEST.sha256") { b in try b.write("notes.txt", "hello") }
+        try expectFailure("acquisitions/\(acquisitionSeq).json", "MANIFEST.sha256 says") { b in
+            var d = try b.data("acquisitions/\(acquisitionSeq).json"); d[d.count - 3] ^= 1; try b.write("acquisitions/\(acquisitionSeq).json", d)
+        }
+        // The same, with the manifest rewritten to match.
+        try expectFailure("MANIFEST.sha256", "files were changed, added or removed after the export") { b in
+            try b.write("inventory.csv", try b.text("inventory.csv").replacingOccurrences(of: "MobiFone", with: "Viettel")); try b.reseal()
+        }
+        try expectFailure("MANIFEST.sha256", "files were changed, added or removed after the export") { b in
+            try b.remove("examiners.json"); try b.write("examiners.json", try original.data("examiners.json") + Data(" ".utf8)); try b.reseal()
+        }
+        try expectFailure("notes.txt", "is not a file of a Custody bundle") { b in try b.write("notes.txt", "hello"); try b.reseal() }
+        try expectFailure("proofs/2.tlog-proof", "is missing: entry 2") { b in try b.remove("proofs/2.tlog-proof"); try b.reseal() }
+        try expectFailure("acquisitions/\(acquisitionSeq).json", "but entry \(acquisitionSeq) recorded") { b in
+            var d = try b.data("acquisitions/\(acquisitionSeq).json"); d[d.count - 3] ^= 1; try b.write("acquisitions/\(acquisitionSeq).json", d); try b.reseal()
+        }
+        // Reordered CSV rows.
+        try expectFailure("inventory.csv", "out of order") { b in
+            var lines = try b.text("inventory.csv").components(separatedBy: "\r\n")
+            lines.swapAt(1, 2)
+            try b.write("inventory.csv", lines.joined(separator: "\r\n")); try b.reseal()
+        }
+        try expectFailure("custody.csv", "but ledger.jsonl line 4 (entry 3)") { b in
+            var records = try CSVText.records(b.data("custody.csv")).map(\.fields)
+            records.swapAt(4, 5)
+            try b.write("custody.csv", "\u{FEFF}" + records.map(CSVText.record).joined()); try b.reseal()
+        }
+        // A ledger line removed (with its proof): the chain has a gap.
+        try expectFailure("ledger.jsonl", "sequence gap") { b in
+            var lines = try b.text("ledger.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
+            lines.remove(at: 3)
+            try b.write("ledger.jsonl", lines.joined(separator: "\n")); try b.remove("proofs/3.tlog-proof"); try b.reseal()
+        }
+        // A swapped key: the bundle's key replaced by another one.
+        try expectFailure("ledger.jsonl", "which is not a trusted key") { b in
+            let key = try f.store.trustedKeys()[0]
+            let other = try StationKey.generate(name: key.name).verifierKey
+            try b.remove("keys/\(key.keyID.hex).pub"); try b.write("keys/\(other.keyID.hex).pub", other.description + "\n"); try b.reseal()
+        }
+        // A stale checkpoint from the earlier export.
+        try expectFailure("checkpoint", "a checkpoint from another export") { b in
+            try b.write("checkpoint", try BundleEditor(root: stale.out).data("checkpoint")); try b.reseal()
+        }
+        // A proof for another entry under this entry's name, and one from the earlier export.
+        try expectFailure("proofs/3.tlog-proof", "proves entry 4, not entry 3") { b in
+            try b.write("proofs/3.tlog-proof", try b.data("proofs/4.tlog-proof")); try b.reseal()
+        }
+        try expectFailure("proofs/3.tlog-proof", "carries another checkpoint") { b in
+            try b.write("proofs/3.tlog-proof", try BundleEditor(root: stale.out).data("proofs/3.tlog-proof")); try b.reseal()
+        }
+    }
+
+    @Test func aSubsetExportVerifiesWithProofsAlone() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let r = try f.export("box", items: ["SB-1"])
+        let b = BundleEditor(root: r.out)
+        let v = try BundleVerifier.verify(bundle: r.out)
+        #expect(!v.wholeLedger)
+        #expect(v.scope == "items" && v.selected == ["SB-1"])
+        let labels = try CSVText.records(b.data("inventory.csv")).dropFirst().map { $0.fields[0] }
+        #expect(labels == ["SB-1", "SB-1/P1", "SB-1/P1/S1", "SB-1/P2", "SB-1/P2/S1", "SIM-A"])
+        // Entry 0, the examiner.add, the box, the SIM, its read and seal, and the export entry; not the phone's.
+        let actions = try b.text("ledger.jsonl").split(separator: "\n").map { try SignedEntry(line: String($0)).entry.action.rawValue }
+        #expect(actions == ["case.init", "examiner.add", "device.add", "device.add", "sim.acquire", "custody.seal", "export.bundle"])
+        #expect(!(try b.text("custody.csv")).contains("PHONE-1"))
+        #expect(r.exportEntry.entry.subjects == ["SB-1"])
+        // Every line is also provable on its own with its proof file and the case's key.
+        let key = try f.store.trustedKeys()
+        for line in try b.text("ledger.jsonl").split(separator: "\n") {
+            let seq = try SignedEntry(line: String(line)).entry.sequence
+            let proof = try TlogProof(parsing: b.data("proofs/\(seq).tlog-proof"))
+            #expect(try proof.verifyEntry(trustedKeys: key).signatureChecked)
+        }
+        // Dropping an exported entry (line, proof, manifest) is caught by the sealed inventory and custody.csv.
+        let cut = try b.copy()
+        var lines = try cut.text("ledger.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
+        let dropped = try SignedEntry(line: String(lines.remove(at: 5))).entry.sequence
+        try cut.write("ledger.jsonl", lines.joined(separator: "\n")); try cut.remove("proofs/\(dropped).tlog-proof"); try cut.reseal()
+        #expect(cut.problem()?.description.contains("inventory.csv line 7: item SIM-A: entries \"3 4 7\" but the ledger has \"3 4\"") == true, "\(String(describing: cut.problem()))")
+        // An item of the whole case that is not in the box is unknown to this bundle.
+        #expect(throws: ExportError.unknownItem("NOPE")) { try f.export("nope", items: ["NOPE"]) }
+    }
+
+    @Test func redactedPINsAreMarkedAndCheckedByTheOriginalHash() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let r = try f.export("redacted", redactPins: true)
+        let b = BundleEditor(root: r.out)
+        let a = try #require(try f.store.acquisitions().first)
+        let path = "acquisitions/\(a.seq).redacted.json"
+        let object = try #require(try JSONSerialization.jsonObject(with: b.data(path)) as? [String: Any])
+        #expect(object["pins"] == nil)
+        let redaction = try #require(object["redaction"] as? [String: Any])
+        #expect(redaction["originalRecordSHA256"] as? String == a.recordSHA256)
+        let entries = try #require((object["transcript"] as? [String: Any])?["entries"] as? [[String: Any]])
+        #expect(entries.map { $0["sw"] as? String } == ["9000", nil, nil])
+        #expect(entries[1]["redacted"] as? String == "pins")
+        #expect(object["contentSHA256"] as? String == a.contentSHA256)
+        let v = try BundleVerifier.verify(bundle: r.out)
+        #expect(v.redacted == ["pins"])
+        let forged = try b.copy()
+        try forged.write(path, try forged.text(path).replacingOccurrences(of: a.recordSHA256, with: String(repeating: "0", count: 64)))
+        try forged.reseal()
+        #expect(forged.problem()?.description.contains("originalRecordSHA256 is 000") == true, "\(String(describing: forged.problem()))")
+    }
+
+    @Test func aBadExportLeavesNoBundle() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let entries = try f.store.lineRecords().count
+        try FileManager.default.createDirectory(atPath: f.bundle("taken"), withIntermediateDirectories: false)
+        #expect(throws: ExportError.outExists(f.bundle("taken"))) { try f.export("taken") }
+        #expect(throws: ExportError.unknownItem("NOPE")) { try f.export("x", items: ["SB-1", "NOPE"]) }
+        #expect(try f.store.lineRecords().count == entries, "a refused export records nothing")
+        // A case whose ledger was edited outside the tool is refused.
+        let row = try f.store.lineRecords()[2]
+        var line = row.line
+        line[line.count - 100] ^= 1
+        try DatabaseQueue(path: f.store.databasePath).write { db in
+            try db.execute(sql: "UPDATE ledger_entry SET line = ? WHERE seq = ?", arguments: [line, row.seq])
+        }
+        let failure = #expect(throws: ExportError.self) { try f.export("y") }
+        #expect(failure?.description.contains("does not verify") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).sorted() == ["case", "taken"])
+    }
+
+    @Test func manifestFormat() throws {
+        let m = Manifest(["b/x": String(repeating: "a", count: 64), "ledger.jsonl": String(repeating: "b", count: 64), "a.csv": String(repeating: "c", count: 64)])
+        #expect(m.text == "\(String(repeating: "c", count: 64))  a.csv\n\(String(repeating: "a", count: 64))  b/x\n\(String(repeating: "b", count: 64))  ledger.jsonl\n")
+        #expect(try Manifest(parsing: Data(m.text.utf8)) == m)
+        #expect(m.sealedSHA256 == BundleLayout.sha256(Data("\(String(repeating: "c", count: 64))  a.csv\n\(String(repeating: "a", count: 64))  b/x\n".utf8)))
+        for bad in ["\(String(repeating: "a", count: 64)) x\n", "\(String(repeating: "A", count: 64))  x\n", "\(String(repeating: "a", count: 64))  ../x\n",
+                    "\(String(repeating: "a", count: 64))  b\n\(String(repeating: "a", count: 64))  a\n", "\(String(repeating: "a", count: 64))  x"] {
+            #expect(throws: BundleProblem.self) { try Manifest(parsing: Data(bad.utf8)) }
+        }
+    }
+}
