@@ -40,6 +40,11 @@ let package = Package(
             name: "CaseStore",
             dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The prosecutors' bundle; here: the case as CASE/UCO JSON-LD (docs/CASE-UCO.md).
+        .target(
+            name: "Export",
+            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "custody",
             dependencies: [
@@ -72,6 +77,7 @@ let package = Package(
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
