@@ -122,21 +122,20 @@ struct CASEGraphBuilder {
     /// An `identity:Organization` (operator, manufacturer, agency), one node per name.
     @discardableResult
     mutating func organization(_ name: String) -> String {
-        let iri = names.iri("organization", "organization:\(name)")
-        if nodes[iri] == nil {
-            var node = CASENode(iri, "uco-identity:Organization")
-            node["uco-core:name"] = .string(name)
-            add(node)
-        }
-        return iri
+        namedNode("organization", "uco-identity:Organization", name)
     }
 
     /// A `location:Location` named by the place text of an event, one node per text.
     mutating func location(_ place: String) -> String {
-        let iri = names.iri("location", "location:\(place)")
+        namedNode("location", "uco-location:Location", place)
+    }
+
+    /// A node known by its name alone; `kind` is also the first part of its IRI name.
+    mutating func namedNode(_ kind: String, _ type: String, _ name: String) -> String {
+        let iri = names.iri(kind, "\(kind):\(name)")
         if nodes[iri] == nil {
-            var node = CASENode(iri, "uco-location:Location")
-            node["uco-core:name"] = .string(place)
+            var node = CASENode(iri, type)
+            node["uco-core:name"] = .string(name)
             add(node)
         }
         return iri

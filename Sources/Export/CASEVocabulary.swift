@@ -3,12 +3,8 @@ import Foundation
 import Ledger
 
 /// The JSON-LD spelling of the CASE/UCO graph (docs/CASE-UCO.md): the context, node IRIs and
-/// typed literals.
+/// typed literals. The graph follows CASE 1.5.0, which `Scripts/case-validate` checks.
 enum CASEVocabulary {
-    /// The CASE release the graph follows; `Scripts/case-validate` checks it with case-utils'
-    /// `case_validate`, whose default ontology is this release.
-    static let caseVersion = "1.5.0"
-
     /// Namespace of the graph's own nodes. Every node IRI is `kb:<kind>-<uuid>`.
     static let knowledgeBase = "urn:custody:kb:"
 
