@@ -49,7 +49,7 @@ let package = Package(
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
         .target(name: "Labels", dependencies: ["CQRencode"]),
         // Evidence bundles for prosecutors and the defense: writer and offline verifier
-        // (docs/VERIFYING.md).
+        // (docs/VERIFYING.md), the case as CASE/UCO JSON-LD (docs/CASE-UCO.md).
         .target(
             name: "Export",
             dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto")]

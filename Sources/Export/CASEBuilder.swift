@@ -1,0 +1,188 @@
+import CaseStore
+import Foundation
+import Ledger
+
+/// Builds the graph of one export: reads the case once, then adds the nodes of docs/CASE-UCO.md.
+struct CASEGraphBuilder {
+    let names: NodeNames
+    let caseRecord: CaseRecord
+    let tool: ToolIdentity
+    let exportTime: LedgerTime
+    let roster: [String: ExaminerRecord]
+    /// The exported items, in label order.
+    let items: [ItemRecord]
+    let itemTypes: [String: String]
+    let sims: [String: SIMStatus]
+    /// Stored reads by their entry's sequence number.
+    let reads: [Int64: AcquisitionRecord]
+    /// What each stored read says about the card and when it was read, by entry.
+    let readFacts: [Int64: ReadFacts]
+    /// Each SIM item's last complete read, else its last read (sequence numbers).
+    let latestRead: [String: Int64]
+    /// The exported entries, in ledger order.
+    let entries: [SignedEntry]
+    let exportedEntries: Set<Int64>
+    /// Exported items created by each entry.
+    let created: [Int64: [String]]
+    /// Top-level nodes by IRI.
+    var nodes: [String: CASENode] = [:]
+
+    init(store: CaseStore, selection: Set<String>?, tool: ToolIdentity, exportTime: LedgerTime) throws(CaseStoreError) {
+        names = NodeNames(caseID: store.caseID)
+        caseRecord = store.caseRecord
+        self.tool = tool
+        self.exportTime = exportTime
+        roster = Dictionary(try store.examiners().map { ($0.id, $0) }) { first, _ in first }
+        let allItems = try store.items().sorted { $0.label < $1.label }
+        let known = Set(allItems.map(\.label))
+        if let selection, let missing = selection.subtracting(known).sorted().first { throw .unknownItem(missing) }
+        let exported = selection ?? known
+        items = allItems.filter { exported.contains($0.label) }
+        itemTypes = Dictionary(uniqueKeysWithValues: items.map { ($0.label, $0.type) })
+        sims = Dictionary(try store.simStatuses().map { ($0.label, $0) }) { first, _ in first }
+        reads = Dictionary(try store.acquisitions().map { ($0.seq, $0) }) { first, _ in first }
+        readFacts = reads.compactMapValues { ReadFacts($0.record) }
+        var latest = [String: AcquisitionRecord]()
+        for read in reads.values {
+            guard let label = read.item else { continue }
+            if let other = latest[label], (other.complete ? 1 : 0, other.seq) > (read.complete ? 1 : 0, read.seq) { continue }
+            latest[label] = read
+        }
+        latestRead = latest.mapValues(\.seq)
+        var created = [Int64: [String]]()
+        for item in items { created[item.seq, default: []].append(item.label) }
+        self.created = created
+        entries = try store.entries().filter { signed in
+            selection == nil || signed.entry.subjects.contains(where: exported.contains) || created[signed.entry.sequence] != nil
+        }
+        exportedEntries = Set(entries.map(\.entry.sequence))
+    }
+
+    /// The whole document: `@context` and the `@graph` sorted by IRI.
+    mutating func build() -> CanonicalJSON {
+        for examiner in roster.values { addPerson(examiner.id) }
+        addTool()
+        for item in items { addItem(item) }
+        for entry in entries { addEntry(entry) }
+        addInvestigation()
+        return .object([
+            "@context": CASEVocabulary.context,
+            "@graph": .array(nodes.values.sorted { $0.id < $1.id }.map(\.json)),
+        ])
+    }
+
+    mutating func add(_ node: CASENode) { nodes[node.id] = node }
+
+    // MARK: The case, its people and its tool
+
+    var investigationIRI: String { names.iri("investigation", "investigation:\(caseRecord.id)") }
+
+    /// The investigation names every other top-level node as its object.
+    mutating func addInvestigation() {
+        let authorization = names.iri("authorization", "authorization:\(caseRecord.authority)")
+        var auth = CASENode(authorization, "case-investigation:Authorization")
+        auth["uco-core:name"] = .string(caseRecord.authority)
+        auth["case-investigation:authorizationIdentifier"] = .string(caseRecord.authority)
+        add(auth)
+        organization(caseRecord.agency)
+        var node = CASENode(investigationIRI, "case-investigation:Investigation")
+        node["uco-core:name"] = .string(caseRecord.name)
+        node["uco-core:description"] = .string("Case \(caseRecord.id) of \(caseRecord.agency); lab time zone \(caseRecord.timeZone); exported by \(tool.name) \(tool.version)")
+        node["case-investigation:relevantAuthorization"] = .refs([authorization])
+        if let opened = LedgerTime(caseRecord.createdAt) { node["uco-core:startTime"] = .dateTime(opened) }
+        node["uco-core:objectCreatedTime"] = .dateTime(exportTime)
+        node["uco-core:object"] = .refs(nodes.keys)
+        add(node)
+    }
+
+    var toolIRI: String { names.iri("tool", "tool:\(tool.name)/\(tool.version)/\(tool.build)") }
+
+    mutating func addTool() {
+        var node = CASENode(toolIRI, "uco-tool:Tool")
+        node["uco-core:name"] = .string(tool.name)
+        node["uco-tool:version"] = .string(tool.version)
+        node["uco-tool:toolType"] = .string("SIM acquisition and chain of custody")
+        node["uco-core:description"] = tool.build.isEmpty ? nil : .string("build \(tool.build)")
+        add(node)
+    }
+
+    /// The examiner's `identity:Person` (also for an id missing from the roster, named by its id).
+    @discardableResult
+    mutating func addPerson(_ id: String) -> String {
+        let iri = names.iri("person", "examiner:\(id)")
+        guard nodes[iri] == nil else { return iri }
+        var node = CASENode(iri, "uco-identity:Person")
+        let record = roster[id]
+        node["uco-core:name"] = .string(record?.name ?? id)
+        node["uco-core:description"] = .string(record.map { "examiner \($0.id), \($0.role)" } ?? "examiner \(id), not in the roster")
+        add(node)
+        return iri
+    }
+
+    /// An `identity:Organization` (operator, manufacturer, agency), one node per name.
+    @discardableResult
+    mutating func organization(_ name: String) -> String {
+        namedNode("organization", "uco-identity:Organization", name)
+    }
+
+    /// A `location:Location` named by the place text of an event, one node per text.
+    mutating func location(_ place: String) -> String {
+        namedNode("location", "uco-location:Location", place)
+    }
+
+    /// A node known by its name alone; `kind` is also the first part of its IRI name.
+    mutating func namedNode(_ kind: String, _ type: String, _ name: String) -> String {
+        let iri = names.iri(kind, "\(kind):\(name)")
+        if nodes[iri] == nil {
+            var node = CASENode(iri, type)
+            node["uco-core:name"] = .string(name)
+            add(node)
+        }
+        return iri
+    }
+
+    // MARK: Facets and hashes
+
+    /// A facet embedded in the node named `owner`; `index` tells repeated facets of one class apart.
+    func facet(_ owner: String, _ type: String, index: Int? = nil) -> (node: CASENode, name: String) {
+        let local = String(type.split(separator: ":").last ?? "")
+        let name = "\(owner)/\(local)" + (index.map { "/\($0)" } ?? "")
+        return (CASENode(names.iri("facet", name), type), name)
+    }
+
+    /// A `ContentDataFacet` holding the SHA-256 of the data, and its size when known.
+    func contentData(_ owner: String, sha256: String, size: Int64? = nil, mimeType: String? = nil) -> CASENode {
+        var (facet, name) = facet(owner, "uco-observable:ContentDataFacet")
+        var hash = CASENode(names.iri("hash", "\(name)/SHA256"), "uco-types:Hash")
+        hash["uco-types:hashMethod"] = .string(CASEVocabulary.sha256Method)
+        hash["uco-types:hashValue"] = .hexBinary(sha256)
+        facet["uco-observable:hash"] = .nodes([hash])
+        facet["uco-observable:sizeInBytes"] = size.map { .integer($0) }
+        facet["uco-observable:mimeType"] = mimeType.map { .string($0) }
+        return facet
+    }
+}
+
+/// The parts of a stored acquisition record the graph shows: card type, applications and the
+/// transcript's first and last times.
+struct ReadFacts: Decodable {
+    struct Application: Decodable { var kind: String }
+    struct Exchange: Decodable { var time: String }
+    struct Exchanges: Decodable { var entries: [Exchange] }
+    var cardType: String?
+    var applications: [Application]?
+    var transcript: Exchanges?
+
+    init?(_ record: Data) {
+        guard let facts = try? JSONDecoder().decode(ReadFacts.self, from: record) else { return nil }
+        self = facts
+    }
+
+    /// `USIM` when the card has a USIM application, else the card type (`SIM` or `UICC`).
+    var simType: String? {
+        applications?.contains { $0.kind == "usim" } == true ? "USIM" : cardType
+    }
+
+    var started: LedgerTime? { transcript?.entries.first.flatMap { LedgerTime($0.time) } }
+    var ended: LedgerTime? { transcript?.entries.last.flatMap { LedgerTime($0.time) } }
+}
