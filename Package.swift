@@ -59,6 +59,7 @@ let package = Package(
             dependencies: [
                 "PCSC", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

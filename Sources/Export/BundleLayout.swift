@@ -12,6 +12,7 @@ public enum BundleLayout {
     public static let acquisitions = "acquisitions"
     public static let inventory = "inventory.csv"
     public static let custody = "custody.csv"
+    public static let caseGraph = "case.jsonld"
     public static let proofs = "proofs"
 
     /// The entry an export appends: it carries the manifest hash of the sealed files.

@@ -14,8 +14,7 @@ public struct BundleFile: Sendable {
 public struct ExportContext: Sendable {
     public let store: CaseStore
     public let plan: ExportPlan
-    /// e.g. `custody 0.1.0`.
-    public let tool: String
+    public let tool: ToolIdentity
 }
 
 /// Makes one kind of sealed file (written before the export entry, covered by its manifest
@@ -53,6 +52,11 @@ extension FileProducer {
     public static let custodyEvents = FileProducer(name: "custody events") { ctx in
         [BundleFile(path: BundleLayout.custody, data: CustodyTable.csv(entries: ctx.plan.entries))]
     }
+    /// `case.jsonld`: the exported items and their entries as CASE/UCO (docs/CASE-UCO.md).
+    public static let caseGraph = FileProducer(name: "CASE/UCO graph") { ctx in
+        let items = ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil
+        return [BundleFile(path: BundleLayout.caseGraph, data: try CASEGraph.document(store: ctx.store, items: items, tool: ctx.tool, time: Date()))]
+    }
 }
 
 /// The station keys bound by `entries`: entry 0's `stations`, then each `station.add` key.
@@ -86,8 +90,8 @@ public enum Exporter {
         public var items: [String]
         public var redactPins: Bool
         public var examiner: String
-        public var tool: String
-        public init(out: String, items: [String] = [], redactPins: Bool = false, examiner: String, tool: String) {
+        public var tool: ToolIdentity
+        public init(out: String, items: [String] = [], redactPins: Bool = false, examiner: String, tool: ToolIdentity) {
             self.out = out; self.items = items; self.redactPins = redactPins; self.examiner = examiner; self.tool = tool
         }
     }
@@ -104,7 +108,7 @@ public enum Exporter {
     }
 
     /// The sealed files every bundle holds, in writing order.
-    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents]
+    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents, .caseGraph]
 
     public static func export(store: CaseStore, options: Options,
                               producers: [FileProducer] = sealedProducers) throws(ExportError) -> Result {
@@ -138,7 +142,7 @@ public enum Exporter {
                 "manifestSHA256": .string(sealed.sealedSHA256), "files": .integer(Int64(sealed.lines.count)),
                 "scope": .string(plan.isSubset ? "items" : "all"), "selected": .array(plan.selected.map { .string($0) }),
                 "items": .integer(Int64(plan.items.count)), "entries": .integer(Int64(plan.entries.count)),
-                "redacted": .array(plan.redactPins ? [.string(Redaction.pins)] : []), "tool": .string(options.tool),
+                "redacted": .array(plan.redactPins ? [.string(Redaction.pins)] : []), "tool": .string("\(options.tool.name) \(options.tool.version)"),
             ]
             let entry: SignedEntry
             let note: SignedNote, checkpoint: Checkpoint, tree: MerkleTree

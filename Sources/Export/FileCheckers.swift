@@ -179,6 +179,32 @@ extension FileChecker {
     }
 
     /// The records of a bundle CSV: UTF-8 with BOM, RFC 4180, the given header, full rows.
+    /// case.jsonld: every exhibit (ProvenanceRecord exhibitNumber) carries exactly the hashes
+    /// the ledger ties to it — for each exported entry, each subject that is an exported item
+    /// (a row of inventory.csv) with the entry's recordSHA256, contentSHA256, transcriptSHA256
+    /// and sha256 values.
+    public static let caseGraph = FileChecker(name: "CASE/UCO graph", owns: { $0 == BundleLayout.caseGraph }) { ctx throws(BundleProblem) in
+        let file = BundleLayout.caseGraph
+        guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
+        let found: [String: Set<String>]
+        do { found = try CASEGraph.exhibitHashes(jsonLD: try ctx.data(file)) } catch {
+            throw BundleProblem(file, "is not a CASE/UCO graph Custody can read (\(error))")
+        }
+        let items = Set(try csvRecords(ctx, BundleLayout.inventory, header: InventoryTable.header).dropFirst().compactMap(\.fields.first))
+        var expected = [String: Set<String>]()
+        for e in ctx.exported {
+            for label in e.entry.subjects where items.contains(label) {
+                let values = ["recordSHA256", "contentSHA256", "transcriptSHA256", "sha256"].compactMap { e.entry.payload[$0]?.stringValue }
+                expected[label, default: []].formUnion(values)
+            }
+        }
+        for label in Set(found.keys).union(expected.keys).sorted() where found[label] != expected[label] {
+            let have = found[label].map { $0.sorted().joined(separator: ", ") } ?? "no exhibit"
+            throw BundleProblem(file, "exhibit \(label) carries \(have.isEmpty ? "no hash" : have), the ledger \(expected[label].map { $0.sorted().joined(separator: ", ") } ?? "does not name it")")
+        }
+        return found.count
+    }
+
     static func csvRecords(_ ctx: BundleContext, _ file: String, header: [String]) throws(BundleProblem) -> [(line: Int, fields: [String])] {
         guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
         let data = try ctx.data(file)

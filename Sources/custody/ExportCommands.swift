@@ -44,7 +44,7 @@ struct ExportBundle: ParsableCommand {
             let store = try selection.open()
             let examiner = try by.id(in: store)
             let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), examiner: examiner,
-                                           tool: "custody \(Custody.version)")
+                                           tool: Custody.identity)
             let r: Exporter.Result
             do { r = try Exporter.export(store: store, options: options) } catch { throw CustodyFailure("export failed: \(error)") }
             let manifestSHA = r.exportEntry.entry.payload["manifestSHA256"]?.stringValue ?? ""

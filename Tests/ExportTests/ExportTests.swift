@@ -51,8 +51,11 @@ import Testing
         let v = try BundleVerifier.verify(bundle: r.out)
         #expect(v.wholeLedger && !v.keyPinned)
         #expect(v.entries == after.count && v.proofs == after.count)
-        #expect(v.checked.map(\.name) == ["keys", "examiners", "acquisitions", "inventory", "custody events"])
-        #expect(v.checked.map(\.count) == [1, 2, 1, items, before.count])
+        #expect(v.checked.map(\.name) == ["keys", "examiners", "acquisitions", "inventory", "custody events", "CASE/UCO graph"])
+        // Exhibits in the graph: the items the ledger names as subjects (SIM-A, PHONE-1, SB-1).
+        #expect(v.checked.map(\.count) == [1, 2, 1, items, before.count, 3])
+        let graphHashes = try CASEGraph.exhibitHashes(jsonLD: b.data(BundleLayout.caseGraph))
+        #expect(graphHashes["SIM-A"] == [acquisition.recordSHA256, acquisition.contentSHA256, acquisition.transcriptSHA256])
         // Pinned to the case's own key it verifies; pinned to another key it does not.
         _ = try BundleVerifier.verify(bundle: r.out, pinnedKeys: [key])
         let other = try StationKey.generate(name: key.name).verifierKey
@@ -97,6 +100,11 @@ import Testing
         try expectFailure("proofs/2.tlog-proof", "is missing: entry 2") { b in try b.remove("proofs/2.tlog-proof"); try b.reseal() }
         try expectFailure("acquisitions/\(acquisitionSeq).json", "but entry \(acquisitionSeq) recorded") { b in
             var d = try b.data("acquisitions/\(acquisitionSeq).json"); d[d.count - 3] ^= 1; try b.write("acquisitions/\(acquisitionSeq).json", d); try b.reseal()
+        }
+        // The CASE/UCO graph giving an exhibit another hash than the ledger.
+        try expectFailure("case.jsonld", "exhibit SIM-A carries") { b in
+            let recordSHA = try #require(try f.store.acquisitions().first?.recordSHA256)
+            try b.write("case.jsonld", try b.text("case.jsonld").replacingOccurrences(of: recordSHA, with: String(repeating: "0", count: 64))); try b.reseal()
         }
         // Reordered CSV rows.
         try expectFailure("inventory.csv", "out of order") { b in

@@ -46,7 +46,7 @@ struct ExportFixture {
     """.utf8)
 
     func export(_ name: String, items: [String] = [], redactPins: Bool = false) throws(ExportError) -> Exporter.Result {
-        try Exporter.export(store: store, options: .init(out: bundle(name), items: items, redactPins: redactPins, examiner: "sup1", tool: "custody test"))
+        try Exporter.export(store: store, options: .init(out: bundle(name), items: items, redactPins: redactPins, examiner: "sup1", tool: ToolIdentity(name: "custody", version: "test", build: "")))
     }
 
     func bundle(_ name: String) -> String { directory + "/" + name }
