@@ -1,16 +1,6 @@
 import BenchmarkSupport
 import Foundation
 
-/// Runs `body` and returns the seconds it took (`ContinuousClock`).
-@inline(never)
-func timed(_ body: () throws -> Void) rethrows -> Double {
-    let clock = ContinuousClock()
-    let start = clock.now
-    try body()
-    return seconds(clock.now - start)
-}
-
-
 /// A rate measured several times (one value per batch or round).
 struct Rate: Encodable {
     /// Operations per second: the median of `samples`.

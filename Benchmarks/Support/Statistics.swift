@@ -1,6 +1,6 @@
 import Foundation
 
-/// Statistics and formatting shared by the benchmarks (Scripts/bench, Scripts/bench-ledger).
+/// Statistics and formatting shared by the benchmarks (Scripts/bench, Scripts/bench-ledger, Scripts/bench-registry).
 
 /// Linear interpolation between closest ranks (the median of an even count is the mean of the
 /// two middle values). `values` need not be sorted.
@@ -18,6 +18,15 @@ public func median(_ values: [Double]) -> Double { percentile(values, 0.5) }
 public func seconds(_ d: Duration) -> Double {
     let (s, atto) = d.components
     return Double(s) + Double(atto) / 1e18
+}
+
+/// Runs `body` and returns the seconds it took (`ContinuousClock`).
+@inline(never)
+public func timed(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    return seconds(clock.now - start)
 }
 
 /// Milliseconds in a `Duration`.

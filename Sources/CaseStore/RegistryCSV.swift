@@ -6,7 +6,25 @@ public enum DeviceCSV {
     public static let columns = ["label", "type", "parent", "make", "model", "serial", "mac", "imei", "imei2", "hostname",
                                  "count", "condition", "location", "seal", "note", "ports", "slots_per_port", "iccid"]
 
-    struct Problem: Error { var message: String }
+    /// One catalog row for `spec`, in `columns` order (blank for an absent field): what `parse`
+    /// reads back as the same spec.
+    public static func fields(of s: DeviceSpec) -> [String] {
+        let values: [String: String?] = [
+            "label": s.label, "type": s.type, "parent": s.parent, "make": s.make, "model": s.model, "serial": s.serial,
+            "mac": s.mac, "imei": s.imeis.first, "imei2": s.imeis.dropFirst().first, "hostname": s.hostname,
+            "count": s.count.map(String.init), "condition": s.condition, "location": s.location, "seal": s.seal, "note": s.note,
+            "ports": s.ports.map(String.init), "slots_per_port": s.slotsPerPort.map(String.init), "iccid": s.iccid,
+        ]
+        return columns.map { (values[$0] ?? nil) ?? "" }
+    }
+
+    /// A whole catalog file: the header row, then one row per spec (RFC 4180, CRLF).
+    public static func text(_ specs: [DeviceSpec]) -> String {
+        var out = CSVText.record(columns)
+        for s in specs { out += CSVText.record(fields(of: s)) }
+        return out
+    }
+
 
     static func parse(_ data: Data) throws(CSVText.Problem) -> [(line: Int, spec: DeviceSpec)] {
         let records = try CSVText.records(data)
