@@ -34,48 +34,29 @@ struct Options {
 
     static func parse(_ args: [String]) -> Options {
         var o = Options()
-        var i = 0
-        func value(_ name: String) -> String {
-            i += 1
-            guard i < args.count else { fail("\(name) needs a value\n\(usage)") }
-            return args[i]
-        }
-        func count(_ name: String, minimum: Int) -> Int {
-            guard let n = Int(value(name)), n >= minimum else { fail("\(name) needs a number ≥ \(minimum)") }
-            return n
-        }
-        while i < args.count {
-            switch args[i] {
-            case "--dir": o.directory = value("--dir")
+        var reader = OptionReader(args, usage: usage)
+        while let argument = reader.next() {
+            switch argument {
+            case "--dir": o.directory = reader.value("--dir")
             case "--scales":
-                let list = value("--scales").split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                let list = reader.value("--scales").split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
                 guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) > 0 }) else { fail("--scales needs positive numbers, e.g. 1,10 or 0.05") }
                 o.scales = list.map { $0! }
             case "--seed":
-                guard let s = UInt64(value("--seed")) else { fail("--seed needs a whole number ≥ 0") }
+                guard let s = UInt64(reader.value("--seed")) else { fail("--seed needs a whole number ≥ 0") }
                 o.seed = s
-            case "--import-rounds": o.importRounds = count("--import-rounds", minimum: 1)
-            case "--repeats": o.repeats = count("--repeats", minimum: 1)
-            case "--find-repeats": o.findRepeats = count("--find-repeats", minimum: 1)
-            case "--custody": o.custody = value("--custody")
+            case "--import-rounds": o.importRounds = reader.count("--import-rounds", minimum: 1)
+            case "--repeats": o.repeats = reader.count("--repeats", minimum: 1)
+            case "--find-repeats": o.findRepeats = reader.count("--find-repeats", minimum: 1)
+            case "--custody": o.custody = reader.value("--custody")
             case "--json": o.json = true
             case "-h", "--help": print(usage); exit(0)
-            default: fail("unknown argument \(args[i])\n\(usage)")
+            default: fail("unknown argument \(argument)\n\(usage)")
             }
-            i += 1
         }
         guard o.directory != nil else { fail("--dir is required\n\(usage)") }
         return o
     }
-}
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("registry-bench: \(message)\n".utf8))
-    exit(1)
-}
-
-func note(_ message: String) {
-    FileHandle.standardError.write(Data("registry-bench: \(message)\n".utf8))
 }
 
 /// Milliseconds: median, p95, min, max of the samples.
