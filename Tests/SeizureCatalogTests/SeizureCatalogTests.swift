@@ -79,6 +79,29 @@ import Testing
         #expect(Set(iccids.map { $0.prefix(6) }).count == prefixes.count, "every issuer is used")
     }
 
+    /// Evidence/seizure/demo-catalog.csv (Scripts/demo) imports and registers the ICCID of every
+    /// simulated card in Evidence/cards, so the demo's reads land in catalog items.
+    @Test func theDemoCatalogImportsAndHoldsEveryEvidenceCard() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try CaseStore.create(directory: dir, name: "Demo", agency: "Lab", authority: "Order 001",
+                                         timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: "clerk1", name: "Demo Clerk"))
+        let csv = try Data(contentsOf: root.appendingPathComponent("Evidence/seizure/demo-catalog.csv"))
+        try store.importDevices(csv: csv, fileName: "demo-catalog.csv", by: "clerk1")
+        let cards = root.appendingPathComponent("Evidence/cards")
+        let profiles = try FileManager.default.contentsOfDirectory(atPath: cards.path).filter { $0.hasSuffix(".json") }
+        #expect(profiles.count == 8)
+        for name in profiles {
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: cards.appendingPathComponent(name))) as? [String: Any]
+            let iccid = try #require((json?["expect"] as? [String: Any])?["iccid"] as? String, "\(name)")
+            let found = try store.findItems(iccid)
+            #expect(found.count == 1 && found.first?.item.type == "sim", "\(name): \(iccid)")
+        }
+        let summary = try store.summary()
+        #expect(summary.simItems == 13 && summary.sims[.notRead] == 13)
+    }
+
     @Test func aSmallCatalogImportsIntoACaseStore() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seizure-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
