@@ -69,7 +69,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Percentiles, durations and number formatting shared by the two benchmarks.
+        // Percentiles, durations and number formatting shared by the benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
         .executableTarget(
@@ -84,11 +84,22 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/Ledger"
         ),
+        // A simulated seizure shaped like CONTEXT.md's, as catalog rows (seizure-gen, registry-bench, tests).
+        .target(name: "SeizureCatalog", dependencies: ["CaseStore"], path: "Benchmarks/SeizureGen/Catalog"),
+        // seizure-gen --scale S [--seed N] --out FILE.csv: the catalog for `custody device import`.
+        .executableTarget(name: "seizure-gen", dependencies: ["SeizureCatalog"], path: "Benchmarks/SeizureGen/Tool"),
+        // Scripts/bench-registry: catalog import, summary and find at scale 1 and 10 against raw SQLite baselines.
+        .executableTarget(
+            name: "registry-bench",
+            dependencies: ["CaseStore", "SeizureCatalog", "BenchmarkSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/Registry"
+        ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

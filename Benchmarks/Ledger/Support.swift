@@ -1,16 +1,6 @@
 import BenchmarkSupport
 import Foundation
 
-/// Runs `body` and returns the seconds it took (`ContinuousClock`).
-@inline(never)
-func timed(_ body: () throws -> Void) rethrows -> Double {
-    let clock = ContinuousClock()
-    let start = clock.now
-    try body()
-    return seconds(clock.now - start)
-}
-
-
 /// A rate measured several times (one value per batch or round).
 struct Rate: Encodable {
     /// Operations per second: the median of `samples`.
@@ -27,14 +17,6 @@ struct Rate: Encodable {
     }
 }
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8))
-    exit(1)
-}
-
-func note(_ message: String) {
-    FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8))
-}
 
 /// Deterministic filler bytes (xorshift), so runs hash and sign the same inputs.
 struct Filler {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Statistics and formatting shared by the benchmarks (Scripts/bench, Scripts/bench-ledger).
+/// Statistics, formatting, messages and option parsing shared by the benchmarks (Scripts/bench, Scripts/bench-ledger, Scripts/bench-registry).
 
 /// Linear interpolation between closest ranks (the median of an even count is the mean of the
 /// two middle values). `values` need not be sorted.
@@ -20,8 +20,63 @@ public func seconds(_ d: Duration) -> Double {
     return Double(s) + Double(atto) / 1e18
 }
 
+/// Runs `body` and returns the seconds it took (`ContinuousClock`).
+@inline(never)
+public func timed(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    try body()
+    return seconds(clock.now - start)
+}
+
 /// Milliseconds in a `Duration`.
 public func milliseconds(_ d: Duration) -> Double { seconds(d) * 1000 }
 
 /// A number with a fixed count of decimals, for tables.
 public func fmt(_ value: Double, _ decimals: Int = 2) -> String { String(format: "%.\(decimals)f", value) }
+
+/// The benchmark's program name (id-read-bench, ledger-bench, registry-bench), for its messages.
+let programName = CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "bench"
+
+/// Prints `program: message` on standard error and exits with status 1.
+public func fail(_ message: String) -> Never {
+    note(message)
+    exit(1)
+}
+
+/// Prints `program: message` on standard error (progress, beside the results on standard output).
+public func note(_ message: String) {
+    FileHandle.standardError.write(Data("\(programName): \(message)\n".utf8))
+}
+
+/// The benchmarks' option parsing: the next argument, an option's value, a count.
+public struct OptionReader {
+    private let arguments: [String]
+    private var index = 0
+    private let usage: String
+
+    public init(_ arguments: [String], usage: String) {
+        self.arguments = arguments
+        self.usage = usage
+    }
+
+    /// The next argument, nil after the last.
+    public mutating func next() -> String? {
+        guard index < arguments.count else { return nil }
+        defer { index += 1 }
+        return arguments[index]
+    }
+
+    /// The value after option `name`; fails, with the usage, when there is none.
+    public mutating func value(_ name: String) -> String {
+        guard let v = next() else { fail("\(name) needs a value\n\(usage)") }
+        return v
+    }
+
+    /// A whole number ≥ `minimum` after option `name`.
+    public mutating func count(_ name: String, minimum: Int) -> Int {
+        let text = value(name)
+        guard let n = Int(text), n >= minimum else { fail("\(name) must be an integer ≥ \(minimum), not \"\(text)\"") }
+        return n
+    }
+}

@@ -271,23 +271,30 @@ extension CaseStore {
     /// The item holding identifier `value` of one of `kinds`, if any.
     static func holder(_ db: Database, kinds: [String], value: String) throws -> (label: String, parent: String?, type: String)? {
         let marks = kinds.map { _ in "?" }.joined(separator: ",")
-        let row = try Row.fetchOne(db, sql: """
+        let statement = try db.cachedStatement(sql: """
             SELECT i.label, i.parent, i.type FROM item_identifier x JOIN item i ON i.label = x.label
             WHERE x.value = ? AND x.kind IN (\(marks)) LIMIT 1
-            """, arguments: StatementArguments([value] + kinds))
+            """)
+        let row = try Row.fetchOne(statement, arguments: StatementArguments([value] + kinds))
         return row.map { ($0[0], $0[1], $0[2]) }
+    }
+
+    /// Item `label`, if any. The registry's checks run this for every row of an import, so the
+    /// statement is compiled once per connection, not once per row.
+    static func fetchItem(_ db: Database, _ label: String) throws -> ItemRecord? {
+        try ItemRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE label = ?"), arguments: [label])
     }
 
     /// Inserts one spec (and a box's ports and slots), enforcing the registry's consistency rules.
     static func insert(_ s: DeviceSpec, db: Database, seq: Int64, state: inout RegistryState, line: Int? = nil) throws {
         let type = DeviceType(rawValue: s.type)!
-        if let existing = try ItemRecord.fetchOne(db, key: s.label) {
+        if let existing = try fetchItem(db, s.label) {
             if let first = state.lines[s.label] { throw RegistryProblem("label \(s.label) is used twice (also on line \(first))") }
             throw RegistryProblem("label \(s.label) is already used by a \(existing.type) item (entry \(existing.seq)): every label must be unique")
         }
         if let line { state.lines[s.label] = line }
         if let parentLabel = s.parent {
-            guard let parent = try ItemRecord.fetchOne(db, key: parentLabel) else {
+            guard let parent = try fetchItem(db, parentLabel) else {
                 throw RegistryProblem("parent \(parentLabel) is not in this case: register it first (or on an earlier line)")
             }
             let allowed = type.parentTypes.contains(parent.type) || (!type.needsParent && DeviceType.legacyContainers.contains(parent.type))
@@ -297,12 +304,15 @@ extension CaseStore {
             if type == .port, let count = attributeInt(parent.attributes, "ports"), let i = portIndex(s.label, box: parentLabel), i > count {
                 throw RegistryProblem("port index \(i) is outside \(parentLabel)'s ports 1–\(count)")
             }
-            if type == .slot, let boxLabel = parent.parent, let box = try ItemRecord.fetchOne(db, key: boxLabel),
+            if type == .slot, let boxLabel = parent.parent, let box = try fetchItem(db, boxLabel),
                let perPort = attributeInt(box.attributes, "slotsPerPort"), let i = slotIndex(s.label, port: parentLabel), i > perPort {
                 throw RegistryProblem("slot index \(i) is outside \(parentLabel)'s slots 1–\(perPort)")
             }
+            // `+type`: look the slot up by the parent index. Without the `+` SQLite picks the
+            // type index and walks every SIM in the case for every SIM placed (quadratic imports).
             if type == .sim, parent.type == DeviceType.slot.rawValue,
-               let other = try String.fetchOne(db, sql: "SELECT label FROM item WHERE parent = ? AND type = 'sim' LIMIT 1", arguments: [parentLabel]) {
+               let other = try String.fetchOne(db.cachedStatement(sql: "SELECT label FROM item WHERE parent = ? AND +type = 'sim' LIMIT 1"),
+                                               arguments: [parentLabel]) {
                 throw RegistryProblem("slot \(parentLabel) already holds SIM \(other): one SIM per slot")
             }
         }
@@ -324,11 +334,11 @@ extension CaseStore {
             let perPort = s.slotsPerPort ?? 1
             for p in 1...ports {
                 let port = "\(s.label)/P\(p)"
-                if try ItemRecord.fetchOne(db, key: port) != nil { throw RegistryProblem("label \(port) (a port of \(s.label)) is already used") }
+                if try itemExists(db, port) { throw RegistryProblem("label \(port) (a port of \(s.label)) is already used") }
                 try insertItem(db, label: port, type: "port", parent: s.label, ids: [:], attributes: ["port": .integer(Int64(p))], seq: seq)
                 for m in 1...perPort {
                     let slot = "\(port)/S\(m)"
-                    if try ItemRecord.fetchOne(db, key: slot) != nil { throw RegistryProblem("label \(slot) (a slot of \(s.label)) is already used") }
+                    if try itemExists(db, slot) { throw RegistryProblem("label \(slot) (a slot of \(s.label)) is already used") }
                     try insertItem(db, label: slot, type: "slot", parent: port, ids: [:], attributes: ["slot": .integer(Int64(m))], seq: seq)
                 }
             }

@@ -146,6 +146,35 @@ import Testing
         #expect(try c.store.verify().isValid)
     }
 
+    /// The occupied-slot check looks the slot up by the parent index (`+type`): a second SIM in a
+    /// slot is still refused when it comes after many other SIMs of the same file, padded cells
+    /// are still trimmed, and the writer's rows read back as the same specs.
+    @Test func slotOccupancyAndTrimmingInALargeImport() throws {
+        let c = try TempCase()
+        defer { c.remove() }
+        try box(c)
+        var specs = [DeviceSpec]()
+        for n in 1...300 {
+            var sim = DeviceSpec(label: "SIM-\(n)", type: "sim", parent: "SB-03/P\((n - 1) / 4 + 1)/S\((n - 1) % 4 + 1)")
+            if n > 128 { sim.parent = "SYS-1" }
+            sim.iccid = "89840400000000\(10_000 + n)"
+            specs.append(sim)
+        }
+        var second = DeviceSpec(label: "SIM-X", type: "sim", parent: "SB-03/P32/S4")
+        second.iccid = "8984049999999999999"
+        let before = try c.entryCount()
+        #expect(refusal { try c.store.importDevices(csv: Data(DeviceCSV.text(specs + [second]).utf8), fileName: "sims.csv", by: "sup1") }
+            == "sims.csv: line 302: slot SB-03/P32/S4 already holds SIM SIM-128: one SIM per slot; nothing was written")
+        #expect(try c.entryCount() == before)
+        let padded = "label , type,parent,iccid\n  SIM-P1\t, sim ,SB-03/P1/S1 , 8984041907123456786\n"
+        try c.store.importDevices(csv: Data(padded.utf8), fileName: "padded.csv", by: "sup1")
+        let sim = try #require(try c.store.item("SIM-P1"))
+        #expect(sim.parent == "SB-03/P1/S1" && sim.identifiers == "{\"ICCID\":\"8984041907123456786\"}")
+        try c.store.importDevices(csv: Data(DeviceCSV.text(Array(specs.dropFirst())).utf8), fileName: "sims.csv", by: "sup1")
+        #expect(try c.store.item("SIM-300")?.parent == "SYS-1")
+        #expect(try c.store.findItems("89840400000000" + "10200").map(\.item.label) == ["SIM-200"])
+    }
+
     @Test func findAndSummary() throws {
         let c = try TempCase()
         defer { c.remove() }
