@@ -40,6 +40,12 @@ let package = Package(
             name: "CaseStore",
             dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The prosecutors' bundle: court report (HTML, PDF through headless Chromium), … (docs/REPORT.md).
+        .target(
+            name: "Export",
+            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "custody",
             dependencies: [
@@ -72,6 +78,7 @@ let package = Package(
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
