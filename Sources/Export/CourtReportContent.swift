@@ -43,7 +43,7 @@ struct ReportContent {
             byLabel[item.label] = item
             if let parent = item.parent { children[parent, default: []].append(item) }
         }
-        for key in children.keys { children[key]!.sort(by: ReportContent.byPosition) }
+        children = children.mapValues { $0.sorted(by: ReportContent.byPosition) }
         itemsByLabel = byLabel
         self.children = children
 

@@ -4,12 +4,13 @@ extension CourtReport {
     /// Renders `html` (the report as written) to `pdf` with headless Chromium (Debian package
     /// `chromium`, installed by Scripts/setup): A4 as the page's print CSS asks, no header or
     /// footer, bookmarks from the headings. Chromium runs with a fresh profile in a temporary
-    /// folder and is stopped after `timeout` seconds.
+    /// folder and is stopped after `timeout` seconds (a 7,100-SIM report, about 500 pages,
+    /// takes about 30 s on 2 cores).
     ///
     /// The PDF is not byte-reproducible (Chromium writes its creation date and a random
     /// document id into it), so the bundle's manifest hashes the file as written; the HTML is
     /// the reproducible form of the report.
-    public static func renderPDF(html: URL, pdf: URL, timeout: Double = 60) throws {
+    public static func renderPDF(html: URL, pdf: URL, timeout: Double = 300) throws {
         try? FileManager.default.removeItem(at: pdf)
         let run = try Chromium.run(["--print-to-pdf=\(pdf.path)", "--no-pdf-header-footer", "--generate-pdf-document-outline",
                                     html.absoluteURL.absoluteString], timeout: timeout)

@@ -224,7 +224,10 @@ struct ReportPage {
             out += "<td>\(HTMLText.escape(e.entry.action.rawValue))</td><td>\(details(e, about: item.label))</td></tr>\n"
         }
         if elsewhere > 0 {
-            out += "<tr><td colspan=\"5\" class=\"note\">\(elsewhere) entries that place items into \(HTMLText.escape(item.label)) are listed with those items below.</td></tr>\n"
+            let label = HTMLText.escape(item.label)
+            let note = elsewhere == 1 ? "1 entry that places an item into \(label) is listed with that item below."
+                : "\(elsewhere) entries that place items into \(label) are listed with those items below."
+            out += "<tr><td colspan=\"5\" class=\"note\">\(note)</td></tr>\n"
         }
         out += "</tbody></table>\n"
     }
@@ -264,9 +267,9 @@ struct ReportPage {
         if let first = p["comparedWith"]?.integerValue {
             line.append(p["sameContent"] == .bool(true) ? "same content as #\(first)" : "<b>content differs from #\(first)</b>")
         }
-        var text = line.joined(separator: ", ")
+        var text = line.joined(separator: ", ") + "<br>"
         for (key, name) in [("contentSHA256", "content"), ("recordSHA256", "record"), ("transcriptSHA256", "transcript")] {
-            if let h = p[key]?.stringValue { text += "<br><span class=\"hk\">\(name)</span> <code>\(HTMLText.escape(h))</code>" }
+            if let h = p[key]?.stringValue { text += "<span class=\"h\"><span class=\"hk\">\(name)</span> <code>\(HTMLText.escape(h))</code></span> " }
         }
         return text
     }
@@ -350,19 +353,18 @@ struct ReportPage {
         out += "<td>\(position)</td><td><b>\(HTMLText.escape(item.label))</b>\(item.type == "sim" ? "" : " (\(HTMLText.escape(item.type)))")</td>"
         out += "<td>\(iccid.map(HTMLText.escape) ?? "")</td><td>\(imsi.map(HTMLText.escape) ?? "")</td>"
         out += "<td>\(s.map { HTMLText.escape($0.operatorName) } ?? "")</td><td>\(s.map { ReportPage.stateName($0.state) } ?? "")</td></tr>\n"
-        out += "<tr class=\"entries\"><td></td><td colspan=\"5\">"
+        // The entry that registered this SIM with many others (a catalog import, a box) goes in
+        // the row's first cell; the others, each on its own line, beside it.
+        let group = (content.chains[item.label] ?? []).first { $0.entry.sequence == item.seq && $0.entry.subjects.first != item.label }
+        out += "<tr class=\"entries\"><td>\(group.map { "registered #\($0.entry.sequence)" } ?? "")</td><td colspan=\"5\">"
         var lines = [String]()
         let extra = ReportContent.fields(item.identifiers).filter { $0.key != "ICCID" && $0.key != "IMSI" }
             + ReportContent.fields(item.attributes)
         if !extra.isEmpty { lines.append(extra.map { "\(HTMLText.escape($0.key)) \(HTMLText.text($0.value))" }.joined(separator: " · ")) }
         if let numbers = s?.msisdn, !numbers.isEmpty { lines.append("own numbers " + HTMLText.escape(numbers.joined(separator: ", "))) }
-        for e in content.chains[item.label] ?? [] {
+        for e in content.chains[item.label] ?? [] where e.entry.sequence != group?.entry.sequence {
             var line = "#\(e.entry.sequence) \(e.entry.time) \(HTMLText.escape(e.entry.examiner)) \(HTMLText.escape(e.entry.action.rawValue))"
-            if e.entry.subjects.first == item.label {
-                line += ": " + details(e, about: item.label)
-            } else if e.entry.sequence == item.seq {
-                line += " (registered this SIM with others)"
-            }
+            if e.entry.subjects.first == item.label { line += ": " + details(e, about: item.label) }
             lines.append(line)
         }
         out += lines.joined(separator: "<br>")
@@ -387,7 +389,7 @@ struct ReportPage {
         let used = reads.reduce(0) { $0 + ($1.1.summary?.smsUsed ?? 0) }
         let residue = reads.reduce(0) { $0 + ($1.1.summary?.smsDeletedResidue ?? 0) }
         out += "<p>\(reads.count) SIM\(reads.count == 1 ? " was" : "s were") read in full: \(used) SMS records in use and \(residue) "
-            + "deleted messages still in free records (<span class=\"flag\">deleted</span>: deleted on the handset, not erased). "
+            + "deleted message\(residue == 1 ? "" : "s") still in free records (<span class=\"flag\">deleted</span>: deleted on the handset, not erased). "
             + "The texts are shown exactly as decoded, spam included: they are evidence. Each SIM's latest complete full read is shown. "
             + "Invisible control characters are shown as <span class=\"ctl\">U+XXXX</span>.</p>\n"
         for (item, read) in reads {
@@ -490,7 +492,8 @@ struct ReportPage {
         .type { font-weight: normal; color: #444; font-size: 9pt; border: .5pt solid #888; padding: 0 .3em; }
         table { border-collapse: collapse; width: 100%; margin: .3em 0 .6em; }
         caption { text-align: left; font-weight: bold; padding: .2em 0; }
-        th, td { border: .5pt solid #999; padding: 1.5pt 3pt; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+        th, td { border: .5pt solid #999; padding: 1.5pt 3pt; vertical-align: top; text-align: left; overflow-wrap: break-word; }
+        table.chain td:nth-child(-n+2), table.chain th:nth-child(-n+2), table.messages td:nth-child(-n+4), table.messages th:nth-child(-n+4) { white-space: nowrap; }
         thead th { background: #e8e8e8; }
         thead { display: table-header-group; }
         table.facts th { width: 9.5em; background: #f2f2f2; font-weight: normal; }
@@ -500,7 +503,8 @@ struct ReportPage {
         tr, tbody.sim, tbody.port { break-inside: avoid; }
         code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.5pt; overflow-wrap: anywhere; }
         .local, .note, .hk { color: #444; font-size: 8pt; }
-        .hk { display: inline-block; min-width: 5.5em; }
+        .h { display: inline-block; margin-right: 1.2em; white-space: nowrap; }
+        .hk { display: inline-block; min-width: 4.8em; }
         section.exhibit { margin-top: 1.2em; border-top: 1pt solid #000; }
         table.sims td { font-size: 8.5pt; }
         tbody.port td { background: #eee; }

@@ -22,7 +22,7 @@ import Testing
         #expect(html.contains(">P1/S1</span>"))
         #expect(html.contains(ReportCase.fullReadICCID))
         #expect(html.contains("S-0042"), "the seal from the custody chain")
-        #expect(html.contains("entries that place items into LOT-1 are listed with those items"))
+        #expect(html.contains("1 entry that places an item into LOT-1 is listed with that item below."))
         // Every hash, shown as text and not only in the attributes.
         for (_, hashes) in try c.expectedHashes() {
             for hash in hashes { #expect(html.components(separatedBy: hash).count >= 3, "hash \(hash) not shown") }
