@@ -34,7 +34,7 @@ public enum CourtReport {
     /// The report for the whole case, or (`items`) for those exhibits and everything inside
     /// them. Hashes and custody chains are taken from the signed ledger entries; the
     /// registry supplies the tree, identifiers and SIM states. An unknown label in `items`
-    /// throws `.unknownItem`.
+    /// throws `.unknownItem`, an empty set `.invalidInput`.
     public static func html(store: CaseStore, items: Set<String>?, tool: ToolIdentity,
                             verification: ReportVerificationFacts, time: Date) throws(CaseStoreError) -> String {
         let content = try ReportContent(store: store, items: items)

@@ -50,6 +50,7 @@ struct ReportContent {
         var selected = Set<String>()
         var roots: [ItemRecord]
         if let requested {
+            guard !requested.isEmpty else { throw .invalidInput("--items names no exhibit: give at least one label, or leave it out for the whole case") }
             for label in requested.sorted() where byLabel[label] == nil { throw .unknownItem(label) }
             var stack = Array(requested)
             while let label = stack.popLast() {

@@ -50,7 +50,7 @@ enum Chromium {
             let candidate = "\(dir)/chromium"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        throw ReportRenderError("cannot render report.pdf: chromium is not installed (Debian package chromium): run Scripts/setup")
+        throw ReportRenderError("cannot run headless Chromium: chromium is not installed (Debian package chromium, which prints report.pdf): run Scripts/setup")
     }
 
     /// Runs headless Chromium with `arguments` after the common ones. `--no-sandbox`: the

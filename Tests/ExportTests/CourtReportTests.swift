@@ -97,6 +97,7 @@ import Testing
         #expect(!html.contains("reads without an ICCID"), "reads without an ICCID belong to the whole case only")
 
         #expect(throws: CaseStoreError.unknownItem("NO-SUCH")) { try c.html(items: ["LOT-1", "NO-SUCH"]) }
+        #expect(throws: CaseStoreError.self) { try c.html(items: []) }
     }
 
     @Test func exhibitHashesReadsHandEditedMarkupAndRefusesBrokenMarks() throws {
