@@ -49,10 +49,12 @@ let package = Package(
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
         .target(name: "Labels", dependencies: ["CQRencode"]),
         // Evidence bundles for prosecutors and the defense: writer and offline verifier
-        // (docs/VERIFYING.md), the case as CASE/UCO JSON-LD (docs/CASE-UCO.md).
+        // (docs/VERIFYING.md), the case as CASE/UCO JSON-LD (docs/CASE-UCO.md), the court report
+        // (HTML, PDF through headless Chromium; docs/REPORT.md).
         .target(
             name: "Export",
-            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "custody",

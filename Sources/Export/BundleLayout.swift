@@ -13,6 +13,8 @@ public enum BundleLayout {
     public static let inventory = "inventory.csv"
     public static let custody = "custody.csv"
     public static let caseGraph = "case.jsonld"
+    public static let report = "report.html"
+    public static let reportPDF = "report.pdf"
     public static let proofs = "proofs"
 
     /// The entry an export appends: it carries the manifest hash of the sealed files.

@@ -65,7 +65,7 @@ public struct BundleVerification: Sendable {
 /// Verifies a bundle offline, with nothing but its files (and optionally a pinned key).
 public enum BundleVerifier {
     /// The sealed-file checkers, one per file kind; every sealed file must belong to one.
-    public static let fileCheckers: [FileChecker] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents, .caseGraph]
+    public static let fileCheckers: [FileChecker] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents, .caseGraph, .report]
 
     public static func verify(bundle root: String, pinnedKeys: [VerifierKey]? = nil,
                               checkers: [FileChecker] = fileCheckers) throws(BundleProblem) -> BundleVerification {

@@ -2,20 +2,6 @@ import CaseStore
 import Foundation
 import Ledger
 
-/// The tool that made an export: named as the instrument of every investigative action.
-public struct ToolIdentity: Sendable, Hashable {
-    public var name: String
-    public var version: String
-    /// Which build of that version (a commit, a build date); empty when unknown.
-    public var build: String
-
-    public init(name: String, version: String, build: String) {
-        self.name = name
-        self.version = version
-        self.build = build
-    }
-}
-
 /// The case as CASE/UCO JSON-LD (CASE 1.5.0), for prosecutors and anyone with a CASE tool.
 /// The mapping, node naming and what `exhibitHashes` reads are specified in docs/CASE-UCO.md.
 public enum CASEGraph {

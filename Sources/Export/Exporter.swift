@@ -59,6 +59,27 @@ extension FileProducer {
     }
 }
 
+extension FileProducer {
+    /// `report.html`, the court report (docs/REPORT.md), and `report.pdf` printed from it by
+    /// headless Chromium. Sealed like the other files, so the report describes the ledger
+    /// before the export entry: its size and Merkle root at the snapshot.
+    public static let report = FileProducer(name: "court report") { ctx in
+        let size = ctx.plan.snapshot.lines.count
+        let root = try ctx.store.tree(size: size).0.root()
+        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, checkpointRoot: root.base64,
+                                            checkpointSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
+        let html = try CourtReport.html(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, tool: ctx.tool,
+                                        verification: facts, time: Date())
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let htmlFile = scratch.appendingPathComponent(BundleLayout.report), pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
+        try Data(html.utf8).write(to: htmlFile)
+        try CourtReport.renderPDF(html: htmlFile, pdf: pdfFile)
+        return [BundleFile(path: BundleLayout.report, data: Data(html.utf8)), BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdfFile))]
+    }
+}
+
 /// The station keys bound by `entries`: entry 0's `stations`, then each `station.add` key.
 func boundKeys(_ entries: [SignedEntry]) -> [VerifierKey] {
     var keys = [VerifierKey]()
@@ -108,7 +129,7 @@ public enum Exporter {
     }
 
     /// The sealed files every bundle holds, in writing order.
-    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents, .caseGraph]
+    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents, .caseGraph, .report]
 
     public static func export(store: CaseStore, options: Options,
                               producers: [FileProducer] = sealedProducers) throws(ExportError) -> Result {

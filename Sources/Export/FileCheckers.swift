@@ -180,9 +180,7 @@ extension FileChecker {
 
     /// The records of a bundle CSV: UTF-8 with BOM, RFC 4180, the given header, full rows.
     /// case.jsonld: every exhibit (ProvenanceRecord exhibitNumber) carries exactly the hashes
-    /// the ledger ties to it — for each exported entry, each subject that is an exported item
-    /// (a row of inventory.csv) with the entry's recordSHA256, contentSHA256, transcriptSHA256
-    /// and sha256 values.
+    /// the ledger ties to it (`ledgerExhibitHashes`).
     public static let caseGraph = FileChecker(name: "CASE/UCO graph", owns: { $0 == BundleLayout.caseGraph }) { ctx throws(BundleProblem) in
         let file = BundleLayout.caseGraph
         guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
@@ -190,7 +188,41 @@ extension FileChecker {
         do { found = try CASEGraph.exhibitHashes(jsonLD: try ctx.data(file)) } catch {
             throw BundleProblem(file, "is not a CASE/UCO graph Custody can read (\(error))")
         }
-        let items = Set(try csvRecords(ctx, BundleLayout.inventory, header: InventoryTable.header).dropFirst().compactMap(\.fields.first))
+        try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: file, missingIsEmpty: false)
+        return found.count
+    }
+
+    /// report.html: every exhibit it marks (`data-exhibit`) is an exported item and shows
+    /// exactly the hashes the ledger ties to it; report.pdf is a PDF (it is printed from the
+    /// HTML and sealed by the manifest hash; its text is not compared).
+    public static let report = FileChecker(name: "court report", owns: { $0 == BundleLayout.report || $0 == BundleLayout.reportPDF }) { ctx throws(BundleProblem) in
+        for file in [BundleLayout.report, BundleLayout.reportPDF] where ctx.files[file] == nil { throw BundleProblem(file, "is missing") }
+        guard try ctx.data(BundleLayout.reportPDF).prefix(5) == Data("%PDF-".utf8) else {
+            throw BundleProblem(BundleLayout.reportPDF, "is not a PDF file")
+        }
+        let file = BundleLayout.report
+        let found: [String: Set<String>]
+        do { found = try CourtReport.exhibitHashes(html: String(decoding: try ctx.data(file), as: UTF8.self)) } catch {
+            throw BundleProblem(file, "is not a Custody court report (\(error))")
+        }
+        let items = try exportedItems(ctx)
+        if let stranger = found.keys.sorted().first(where: { !items.contains($0) }) {
+            throw BundleProblem(file, "shows exhibit \(stranger), which is not an item of inventory.csv")
+        }
+        try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: file, missingIsEmpty: true)
+        return found.count
+    }
+
+    /// The labels of inventory.csv (checked against the ledger by the inventory checker).
+    static func exportedItems(_ ctx: BundleContext) throws(BundleProblem) -> Set<String> {
+        Set(try csvRecords(ctx, BundleLayout.inventory, header: InventoryTable.header).dropFirst().compactMap(\.fields.first))
+    }
+
+    /// What the ledger ties to each exhibit: for each exported entry, each subject that is an
+    /// exported item gets the entry's recordSHA256, contentSHA256, transcriptSHA256 and sha256
+    /// payload values (docs/CASE-UCO.md, docs/REPORT.md).
+    static func ledgerExhibitHashes(_ ctx: BundleContext) throws(BundleProblem) -> [String: Set<String>] {
+        let items = try exportedItems(ctx)
         var expected = [String: Set<String>]()
         for e in ctx.exported {
             for label in e.entry.subjects where items.contains(label) {
@@ -198,11 +230,23 @@ extension FileChecker {
                 expected[label, default: []].formUnion(values)
             }
         }
-        for label in Set(found.keys).union(expected.keys).sorted() where found[label] != expected[label] {
-            let have = found[label].map { $0.sorted().joined(separator: ", ") } ?? "no exhibit"
-            throw BundleProblem(file, "exhibit \(label) carries \(have.isEmpty ? "no hash" : have), the ledger \(expected[label].map { $0.sorted().joined(separator: ", ") } ?? "does not name it")")
+        return expected
+    }
+
+    /// Fails at the first exhibit whose hashes differ; with `missingIsEmpty`, an exhibit one
+    /// side does not list counts as one without hashes.
+    static func compareExhibits(_ found: [String: Set<String>], with expected: [String: Set<String>], file: String,
+                                missingIsEmpty: Bool) throws(BundleProblem) {
+        func describe(_ set: Set<String>?, absent: String) -> String {
+            guard let set else { return absent }
+            return set.isEmpty ? "no hash" : set.sorted().joined(separator: ", ")
         }
-        return found.count
+        for label in Set(found.keys).union(expected.keys).sorted() {
+            let have = missingIsEmpty ? found[label] ?? [] : found[label]
+            let want = missingIsEmpty ? expected[label] ?? [] : expected[label]
+            guard have != want else { continue }
+            throw BundleProblem(file, "exhibit \(label) carries \(describe(have, absent: "nothing (no exhibit)")), the ledger \(describe(want, absent: "does not name it"))")
+        }
     }
 
     static func csvRecords(_ ctx: BundleContext, _ file: String, header: [String]) throws(BundleProblem) -> [(line: Int, fields: [String])] {

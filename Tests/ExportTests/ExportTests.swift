@@ -51,9 +51,12 @@ import Testing
         let v = try BundleVerifier.verify(bundle: r.out)
         #expect(v.wholeLedger && !v.keyPinned)
         #expect(v.entries == after.count && v.proofs == after.count)
-        #expect(v.checked.map(\.name) == ["keys", "examiners", "acquisitions", "inventory", "custody events", "CASE/UCO graph"])
-        // Exhibits in the graph: the items the ledger names as subjects (SIM-A, PHONE-1, SB-1).
-        #expect(v.checked.map(\.count) == [1, 2, 1, items, before.count, 3])
+        #expect(v.checked.map(\.name) == ["keys", "examiners", "acquisitions", "inventory", "custody events", "CASE/UCO graph", "court report"])
+        // Exhibits in the graph: the items the ledger names as subjects (SIM-A, PHONE-1, SB-1);
+        // in the report: every item.
+        #expect(v.checked.map(\.count) == [1, 2, 1, items, before.count, 3, items])
+        #expect(try b.data(BundleLayout.reportPDF).prefix(5) == Data("%PDF-".utf8))
+        #expect(try CourtReport.exhibitHashes(html: b.text(BundleLayout.report))["SIM-A"] == [acquisition.recordSHA256, acquisition.contentSHA256, acquisition.transcriptSHA256])
         let graphHashes = try CASEGraph.exhibitHashes(jsonLD: b.data(BundleLayout.caseGraph))
         #expect(graphHashes["SIM-A"] == [acquisition.recordSHA256, acquisition.contentSHA256, acquisition.transcriptSHA256])
         // Pinned to the case's own key it verifies; pinned to another key it does not.
@@ -106,6 +109,15 @@ import Testing
             let recordSHA = try #require(try f.store.acquisitions().first?.recordSHA256)
             try b.write("case.jsonld", try b.text("case.jsonld").replacingOccurrences(of: recordSHA, with: String(repeating: "0", count: 64))); try b.reseal()
         }
+        // The report showing another hash, or an exhibit the bundle does not hold; a PDF that is not one.
+        try expectFailure("report.html", "exhibit SIM-A carries") { b in
+            let recordSHA = try #require(try f.store.acquisitions().first?.recordSHA256)
+            try b.write("report.html", try b.text("report.html").replacingOccurrences(of: recordSHA, with: String(repeating: "0", count: 64))); try b.reseal()
+        }
+        try expectFailure("report.html", "shows exhibit SIM-Z, which is not an item of inventory.csv") { b in
+            try b.write("report.html", try b.text("report.html").replacingOccurrences(of: "data-exhibit=\"SIM-A\"", with: "data-exhibit=\"SIM-Z\"")); try b.reseal()
+        }
+        try expectFailure("report.pdf", "is not a PDF file") { b in try b.write("report.pdf", "<html>not a pdf</html>"); try b.reseal() }
         // Reordered CSV rows.
         try expectFailure("inventory.csv", "out of order") { b in
             var lines = try b.text("inventory.csv").components(separatedBy: "\r\n")

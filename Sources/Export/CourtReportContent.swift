@@ -1,0 +1,197 @@
+import CaseStore
+import Foundation
+import GRDB
+import Ledger
+import SIMCard
+
+/// Everything the report shows, read from the case store once: the selected items as a
+/// tree, each item's ledger entries, the SIM states, and the SMS of full reads.
+struct ReportContent {
+    let caseRecord: CaseRecord
+    let examiners: [ExaminerRecord]
+    /// Labels the caller asked for, nil for the whole case.
+    let requested: [String]?
+    /// The selected items in report order (pre-order over the tree, children by position).
+    let ordered: [ItemRecord]
+    let selected: Set<String>
+    let children: [String: [ItemRecord]]
+    let itemsByLabel: [String: ItemRecord]
+    /// Entries naming the item, plus the entry that created it, in ledger order.
+    let chains: [String: [SignedEntry]]
+    let sims: [String: SIMStatus]
+    /// The full read whose SMS the report lists, per SIM that has one.
+    let smsReads: [String: SMSRead]
+    /// `sim.*` entries without a subject: reads that stopped before the ICCID (whole case only).
+    let readsWithoutICCID: [SignedEntry]
+    let ledgerEntries: Int
+
+    struct SMSRead {
+        var seq: Int64
+        var recordSHA256: String
+        var complete: Bool
+        /// nil when the stored record does not decode (it is still covered by its hash).
+        var summary: AcquisitionSummary?
+    }
+
+    init(store: CaseStore, items requested: Set<String>?) throws(CaseStoreError) {
+        caseRecord = store.caseRecord
+        examiners = try store.examiners()
+        let all = try store.items()
+        var byLabel = [String: ItemRecord](minimumCapacity: all.count)
+        var children = [String: [ItemRecord]]()
+        for item in all {
+            byLabel[item.label] = item
+            if let parent = item.parent { children[parent, default: []].append(item) }
+        }
+        children = children.mapValues { $0.sorted(by: ReportContent.byPosition) }
+        itemsByLabel = byLabel
+        self.children = children
+
+        var selected = Set<String>()
+        var roots: [ItemRecord]
+        if let requested {
+            guard !requested.isEmpty else { throw .invalidInput("--items names no exhibit: give at least one label, or leave it out for the whole case") }
+            for label in requested.sorted() where byLabel[label] == nil { throw .unknownItem(label) }
+            var stack = Array(requested)
+            while let label = stack.popLast() {
+                guard selected.insert(label).inserted else { continue }
+                stack += (children[label] ?? []).map(\.label)
+            }
+            roots = requested.compactMap { byLabel[$0] }.filter { item in
+                !ReportContent.ancestors(of: item, in: byLabel).contains { requested.contains($0.label) }
+            }
+            self.requested = requested.sorted()
+        } else {
+            selected = Set(byLabel.keys)
+            roots = all.filter { $0.parent == nil || byLabel[$0.parent!] == nil }
+            self.requested = nil
+        }
+        roots.sort(by: ReportContent.byPosition)
+        var ordered = [ItemRecord]()
+        ordered.reserveCapacity(selected.count)
+        var stack = Array(roots.reversed())
+        while let item = stack.popLast() {
+            ordered.append(item)
+            stack += (children[item.label] ?? []).reversed()
+        }
+        self.ordered = ordered
+        self.selected = selected
+
+        let entries = try store.entries()
+        ledgerEntries = entries.count
+        var chains = [String: [SignedEntry]]()
+        var orphanReads = [SignedEntry]()
+        var createdBy = [Int64: [String]]()
+        for item in all where selected.contains(item.label) { createdBy[item.seq, default: []].append(item.label) }
+        for e in entries {
+            var named = Set<String>()
+            for subject in e.entry.subjects where selected.contains(subject) && named.insert(subject).inserted {
+                chains[subject, default: []].append(e)
+            }
+            for label in createdBy[e.entry.sequence] ?? [] where !named.contains(label) { chains[label, default: []].append(e) }
+            if requested == nil, e.entry.subjects.isEmpty, e.entry.action == .simAcquire || e.entry.action == .simReread {
+                orphanReads.append(e)
+            }
+        }
+        self.chains = chains
+        readsWithoutICCID = orphanReads
+
+        var sims = [String: SIMStatus]()
+        for s in try store.simStatuses() where selected.contains(s.label) { sims[s.label] = s }
+        self.sims = sims
+
+        let fullReads = try store.read { db in
+            try AcquisitionRecord.filter(Column("scope") == AcquisitionScope.full.rawValue).order(Column("seq")).fetchAll(db)
+        }
+        var smsReads = [String: SMSRead]()
+        let decoder = JSONDecoder()
+        for read in fullReads {
+            guard let label = read.item, selected.contains(label) else { continue }
+            // The latest complete full read, else the latest full read.
+            if let chosen = smsReads[label], chosen.complete, !read.complete { continue }
+            let summary = (try? decoder.decode(StoredSummary.self, from: read.record))?.summary
+            smsReads[label] = SMSRead(seq: read.seq, recordSHA256: read.recordSHA256, complete: read.complete, summary: summary)
+        }
+        self.smsReads = smsReads
+    }
+
+    /// The part of a stored acquisition record the SMS section needs.
+    private struct StoredSummary: Decodable {
+        var summary: AcquisitionSummary?
+    }
+
+    static func ancestors(of item: ItemRecord, in items: [String: ItemRecord]) -> [ItemRecord] {
+        var out = [ItemRecord]()
+        var seen = Set([item.label])
+        var next = item.parent
+        while let label = next, let parent = items[label], seen.insert(label).inserted {
+            out.append(parent)
+            next = parent.parent
+        }
+        return out
+    }
+
+    /// Ports and slots by their index, everything else by label with numbers compared as
+    /// numbers (P2 before P10), then by creation.
+    static func byPosition(_ a: ItemRecord, _ b: ItemRecord) -> Bool {
+        let ia = position(a), ib = position(b)
+        if let ia, let ib, ia != ib { return ia < ib }
+        switch a.label.compare(b.label, options: [.numeric]) {
+        case .orderedAscending: return true
+        case .orderedDescending: return false
+        case .orderedSame: return a.seq < b.seq
+        }
+    }
+
+    static func position(_ item: ItemRecord) -> Int64? {
+        guard item.type == "port" || item.type == "slot",
+              let attributes = try? CanonicalJSON(parsing: Array(item.attributes.utf8)) else { return nil }
+        return attributes[item.type]?.integerValue
+    }
+
+    /// Identifiers or attributes (canonical JSON objects) as ordered pairs.
+    static func fields(_ json: String) -> [(key: String, value: String)] {
+        guard let object = (try? CanonicalJSON(parsing: Array(json.utf8)))?.objectValue else { return [] }
+        return object.keys.sorted().map { ($0, plain(object[$0]!)) }
+    }
+
+    /// A JSON value as one line of text.
+    static func plain(_ value: CanonicalJSON) -> String {
+        switch value {
+        case .string(let s): s
+        case .integer(let i): String(i)
+        case .bool(let b): b ? "yes" : "no"
+        case .null: "null"
+        case .array(let a): a.map(plain).joined(separator: ", ")
+        case .object(let o): o.keys.sorted().map { "\($0): \(plain(o[$0]!))" }.joined(separator: "; ")
+        }
+    }
+
+    /// The SHA-256 values the report shows for an item: every acquisition's content, record
+    /// and transcript hash, and every photograph's hash, from its ledger entries.
+    func hashes(of label: String) -> [String] {
+        var out = [String]()
+        for e in chains[label] ?? [] where e.entry.subjects.first == label {
+            for key in ReportContent.hashKeys(e.entry.action) {
+                if let h = e.entry.payload[key]?.stringValue, !out.contains(h) { out.append(h) }
+            }
+        }
+        return out
+    }
+
+    static func hashKeys(_ action: LedgerAction) -> [String] {
+        switch action {
+        case .simAcquire, .simReread: ["contentSHA256", "recordSHA256", "transcriptSHA256"]
+        case .custodyPhotograph: ["sha256"]
+        default: []
+        }
+    }
+
+    /// Whether `item` is shown as a compact row of its container's table rather than as its
+    /// own section: SIMs, ports and slots, unless the selection starts at them.
+    func isRow(_ item: ItemRecord) -> Bool {
+        guard ["sim", "port", "slot"].contains(item.type) else { return false }
+        guard let parent = item.parent else { return false }
+        return selected.contains(parent)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+extension CourtReport {
+    /// Renders `html` (the report as written) to `pdf` with headless Chromium (Debian package
+    /// `chromium`, installed by Scripts/setup): A4 as the page's print CSS asks, no header or
+    /// footer, bookmarks from the headings. Chromium runs with a fresh profile in a temporary
+    /// folder and is stopped after `timeout` seconds (a 7,100-SIM report, about 500 pages,
+    /// takes about 30 s on 2 cores).
+    ///
+    /// The PDF is not byte-reproducible (Chromium writes its creation date and a random
+    /// document id into it), so the bundle's manifest hashes the file as written; the HTML is
+    /// the reproducible form of the report.
+    public static func renderPDF(html: URL, pdf: URL, timeout: Double = 300) throws {
+        try? FileManager.default.removeItem(at: pdf)
+        let run = try Chromium.run(["--print-to-pdf=\(pdf.path)", "--no-pdf-header-footer", "--generate-pdf-document-outline",
+                                    html.absoluteURL.absoluteString], timeout: timeout)
+        let head = (try? FileHandle(forReadingFrom: pdf)).flatMap { handle in
+            defer { try? handle.close() }
+            return try? handle.read(upToCount: 5)
+        }
+        guard run.status == 0, head == Data("%PDF-".utf8) else {
+            throw ReportRenderError("chromium could not print \(html.path) to \(pdf.path) (exit \(run.status): \(run.lastErrorLine)); check free space and that the page opens in a browser")
+        }
+    }
+}
+
+/// Why the report could not be rendered. One line: what failed, why, what to do.
+public struct ReportRenderError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Headless Chromium as a command: one run per page, a throwaway profile, a deadline.
+enum Chromium {
+    struct Run {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+
+        /// The last non-empty line Chromium wrote on stderr.
+        var lastErrorLine: String {
+            stderr.split(separator: "\n").last { !$0.isEmpty }.map(String.init) ?? "no message"
+        }
+    }
+
+    /// `chromium` from PATH, or a one-line error telling to run Scripts/setup.
+    static func executable() throws(ReportRenderError) -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/chromium"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw ReportRenderError("cannot run headless Chromium: chromium is not installed (Debian package chromium, which prints report.pdf): run Scripts/setup")
+    }
+
+    /// Runs headless Chromium with `arguments` after the common ones. `--no-sandbox`: the
+    /// sandbox cannot start as root or in most containers, and the page is the report itself
+    /// (no script, no network: its Content-Security-Policy forbids both).
+    static func run(_ arguments: [String], timeout: Double) throws(ReportRenderError) -> Run {
+        let executable = try executable()
+        let fm = FileManager.default
+        let work = fm.temporaryDirectory.appendingPathComponent("custody-chromium-\(UUID().uuidString)")
+        defer { try? fm.removeItem(at: work) }
+        let out = work.appendingPathComponent("stdout"), err = work.appendingPathComponent("stderr")
+        let process = Process()
+        let finished = DispatchSemaphore(value: 0)
+        do {
+            try fm.createDirectory(at: work, withIntermediateDirectories: true)
+            try Data().write(to: out)
+            try Data().write(to: err)
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(work.appendingPathComponent("profile").path)",
+                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--mute-audio",
+            ] + arguments
+            process.standardInput = FileHandle.nullDevice
+            // Files, not pipes: a large --dump-dom cannot fill a pipe and stall Chromium.
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = try FileHandle(forWritingTo: err)
+            process.terminationHandler = { _ in finished.signal() }
+            try process.run()
+        } catch {
+            throw ReportRenderError("cannot start \(executable): \(error.localizedDescription); run Scripts/setup")
+        }
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            if finished.wait(timeout: .now() + 5) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)
+                finished.wait()
+            }
+            throw ReportRenderError("chromium did not finish within \(Int(timeout)) s and was stopped; retry, or render a smaller --items selection")
+        }
+        return Run(status: process.terminationStatus, stdout: (try? Data(contentsOf: out)) ?? Data(),
+                   stderr: String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self))
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import Export
+
+/// The report in a real browser: the PDF renders to A4 pages that show the Vietnamese text,
+/// and the page loads without a console error. Needs Debian's chromium and poppler-utils
+/// (Scripts/setup); without them these tests fail, naming what to install.
+@Suite(.serialized) struct CourtReportChromiumTests {
+    let folder: URL
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    func writeReport() throws -> URL {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let url = folder.appendingPathComponent("report.html")
+        try Data(c.html().utf8).write(to: url)
+        return url
+    }
+
+    @Test func thePDFRendersToA4PagesWithTheVietnameseText() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = try writeReport()
+        let pdf = folder.appendingPathComponent("report.pdf")
+        try CourtReport.renderPDF(html: html, pdf: pdf)
+
+        let pages = folder.appendingPathComponent("page")
+        try run("pdftoppm", ["-png", "-r", "50", pdf.path, pages.path])
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("page") && $0.hasSuffix(".png") }.sorted()
+        // The exhibits, the SMS and the verification each start a page.
+        #expect(pngs.count >= 4, "\(pngs.count) pages")
+        for name in pngs {
+            let png = try Data(contentsOf: folder.appendingPathComponent(name))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            // IHDR: A4 (210 × 297 mm) at 50 dpi is 413 × 585 pixels.
+            let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+            #expect(abs(width - 413) <= 2 && abs(height - 585) <= 2, "\(name) is \(width) × \(height)")
+            #expect(png.count > 2_000, "\(name) is \(png.count) bytes: a blank page?")
+        }
+        let text = try run("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
+        #expect(text.contains("Chuyên án SIM rác"))
+        #expect(text.contains("Vay tiền nhanh <b>lãi suất 0%</b>"), "the SMS as text, its tag not taken as markup")
+    }
+
+    @Test func thePageLoadsWithoutConsoleErrors() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = try writeReport()
+        let (dom, messages) = try load(html)
+        #expect(dom.contains("custody-report-format"), "Chromium did not load the page")
+        #expect(dom.contains("Vay tiền nhanh &lt;b&gt;lãi suất"))
+        #expect(messages.isEmpty, "console: \(messages)")
+    }
+
+    /// The console check sees what it must: a broken page does log.
+    @Test func theConsoleCheckCatchesABrokenPage() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = folder.appendingPathComponent("broken.html")
+        try Data("<!DOCTYPE html><html><body><img src=\"missing.png\"><script>console.error('boom'); undefinedCall();</script></body></html>".utf8).write(to: broken)
+        let (_, messages) = try load(broken)
+        #expect(!messages.isEmpty)
+    }
+
+    /// The DOM after loading, and the console messages Chromium logged for the page.
+    func load(_ page: URL) throws -> (dom: String, console: [String]) {
+        let run = try Chromium.run(["--dump-dom", "--enable-logging=stderr", "--v=0", page.absoluteString], timeout: 60)
+        #expect(run.status == 0, "chromium: \(run.lastErrorLine)")
+        let console = run.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") }.map(String.init)
+        return (String(decoding: run.stdout, as: UTF8.self), console)
+    }
+
+    @discardableResult
+    func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":").map { "\($0)/\(tool)" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let path else {
+            Issue.record("\(tool) is not installed (Debian package poppler-utils): run Scripts/setup")
+            throw CancellationError()
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " "))")
+        return String(decoding: data, as: UTF8.self)
+    }
+}

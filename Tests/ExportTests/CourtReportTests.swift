@@ -1,0 +1,131 @@
+import CaseStore
+import Foundation
+import Ledger
+import Testing
+@testable import Export
+
+@Suite struct CourtReportTests {
+    @Test func theReportShowsTheCaseExhibitsHashesSMSAndHowToVerify() throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let html = try c.html()
+        let record = c.store.caseRecord
+
+        for text in [record.name, record.agency, record.authority, record.timeZone, record.id,
+                     "Custody 0.1.0", "test-build-7f3a", "Nguyễn Văn A", "Trần Thị B", "Lê Văn C", "technician", "clerk"] {
+            #expect(html.contains(HTMLText.escape(text)), "missing \(text)")
+        }
+        // Exhibits, the SIM's position in its box, its identifiers.
+        for label in ["SZ-1", "SB-01", "PH-1", "LOT-1", "SIM-A", "SIM-B", "SIM-\(ReportCase.lotICCID)"] {
+            #expect(html.contains("data-exhibit=\"\(label)\""), "missing exhibit \(label)")
+        }
+        #expect(html.contains(">P1/S1</span>"))
+        #expect(html.contains(ReportCase.fullReadICCID))
+        #expect(html.contains("S-0042"), "the seal from the custody chain")
+        #expect(html.contains("1 entry that places an item into LOT-1 is listed with that item below."))
+        // Every hash, shown as text and not only in the attributes.
+        for (_, hashes) in try c.expectedHashes() {
+            for hash in hashes { #expect(html.components(separatedBy: hash).count >= 3, "hash \(hash) not shown") }
+        }
+        // Summary: 3 SIMs, one of each state but "not yet read"; the read without an ICCID.
+        #expect(html.contains("<tr><td>read</td><td>2</td></tr>"))
+        #expect(html.contains("<tr><td>PIN-locked</td><td>1</td></tr>"))
+        #expect(html.contains("<tr><td>not yet read</td><td>0</td></tr>"))
+        #expect(html.contains("reads without an ICCID"))
+        #expect(html.contains("card removed during the read"))
+
+        // SMS: text, escaped; the deleted message flagged; the bidi override made visible.
+        #expect(html.contains("Vay tiền nhanh &lt;b&gt;lãi suất 0%&lt;/b&gt; &amp; &quot;ưu đãi&quot; tại vaynhanh247.vn"))
+        #expect(!html.contains("<b>lãi"))
+        #expect(html.contains("<tr class=\"residue\"><td>2</td>"))
+        #expect(html.contains(ReportCase.residueText))
+        #expect(html.contains("<span class=\"ctl\">U+202E</span>gnaht<span class=\"ctl\">U+202C</span>"))
+        #expect(!html.unicodeScalars.contains("\u{202E}"))
+
+        // How to verify.
+        #expect(html.contains("sha256sum -c MANIFEST.sha256"))
+        #expect(html.contains("custody verify BUNDLE"))
+        #expect(html.contains("docs/VERIFYING.md"))
+        #expect(html.contains(ReportCase.verification.checkpointRoot))
+        #expect(html.contains(ReportCase.verification.manifestSHA256!))
+        let keyID = try VerifierKey(parsing: record.stationKey).keyID.hex
+        #expect(html.contains("key id <b>\(keyID)</b>"))
+    }
+
+    @Test func theReportLoadsNothingFromOutside() throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let html = try c.html()
+        #expect(!html.contains("http://") && !html.contains("https://"))
+        for tag in ["<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "url("] {
+            #expect(!html.localizedCaseInsensitiveContains(tag), "\(tag) in the report")
+        }
+        // The only references are to the page itself.
+        var scanner = TagScanner(Array(html.utf8))
+        var references = 0
+        while let tag = try scanner.nextStartTag() {
+            for name in ["src", "href", "action", "poster", "srcset"] {
+                guard let value = tag.attributes[name] else { continue }
+                references += 1
+                #expect(value.hasPrefix("#"), "<\(tag.name) \(name)=\"\(value)\">")
+            }
+        }
+        #expect(references >= 1)
+        #expect(html.contains("default-src 'none'"), "a Content-Security-Policy forbids any load")
+    }
+
+    @Test func exhibitHashesGivesBackEveryExhibitWithItsHashes() throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let html = try c.html()
+        #expect(try CourtReport.exhibitHashes(html: html) == c.expectedHashes())
+    }
+
+    @Test func aSubsetHoldsTheSelectedExhibitsAndWhatIsInsideThem() throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let html = try c.html(items: ["LOT-1", "SB-01/P2"])
+        let lotSIM = "SIM-\(ReportCase.lotICCID)"
+        let shown = try CourtReport.exhibitHashes(html: html)
+        let expected = try c.expectedHashes()
+        let selected: Set<String> = ["LOT-1", lotSIM, "SB-01/P2", "SB-01/P2/S1", "SB-01/P2/S2", "SIM-B"]
+        #expect(Set(shown.keys) == selected)
+        for label in selected { #expect(shown[label] == expected[label]) }
+        #expect(!html.contains("SIM-A") && !html.contains(ReportCase.spamText.prefix(10)))
+        #expect(html.contains("exhibits <b>LOT-1</b>, <b>SB-01/P2</b>"))
+        #expect(html.contains("<tr class=\"total\"><td>all SIMs</td><td>2</td></tr>"))
+        #expect(!html.contains("reads without an ICCID"), "reads without an ICCID belong to the whole case only")
+
+        #expect(throws: CaseStoreError.unknownItem("NO-SUCH")) { try c.html(items: ["LOT-1", "NO-SUCH"]) }
+        #expect(throws: CaseStoreError.self) { try c.html(items: []) }
+    }
+
+    @Test func exhibitHashesReadsHandEditedMarkupAndRefusesBrokenMarks() throws {
+        let marker = "<meta content=\"custody.report/1\" name='custody-report-format'>"
+        let a = String(repeating: "a", count: 64), b = String(repeating: "b", count: 64)
+        let page = """
+            <!DOCTYPE html><html><head>\(marker)<style>td > b { color: red }</style></head><body>
+            <!-- <tr data-exhibit="IN-A-COMMENT"> -->
+            <section class=x data-sha256="\(a)  \(b)" DATA-EXHIBIT="Hộp &amp; &#x53;IM &lt;1&gt;">
+            <tr data-exhibit=PLAIN><td>1 < 2</td></tr>
+            </section></body></html>
+            """
+        #expect(try CourtReport.exhibitHashes(html: page) == ["Hộp & SIM <1>": [a, b], "PLAIN": []])
+
+        func refusal(_ html: String) -> String? {
+            do { _ = try CourtReport.exhibitHashes(html: html); return nil } catch { return "\(error)" }
+        }
+        #expect(refusal("<html><tr data-exhibit=\"X\"></tr></html>")?.contains("not a Custody court report") == true)
+        #expect(refusal("\(marker)<tr data-exhibit=\"X\" data-sha256=\"\(a.uppercased())\">")?.contains("not 64 lowercase hex digits") == true)
+        #expect(refusal("\(marker)<tr data-exhibit=\"X\" data-sha256=\"\(a.dropLast())\">")?.contains("exhibit X") == true)
+        #expect(refusal("\(marker)\n<td data-sha256=\"\(a)\">")?.contains("outside an exhibit (line 2)") == true)
+        #expect(refusal("\(marker)<tr data-exhibit=\"X")?.contains("unterminated") == true)
+        #expect(refusal("<meta name=\"custody-report-format\" content=\"custody.report/9\">")?.contains("custody.report/9") == true)
+    }
+
+    @Test func freeTextIsEscapedAndInvisibleCharactersShown() {
+        #expect(HTMLText.escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;")
+        #expect(HTMLText.text("a\u{0}b\u{7F}c\u{2067}d\te\nf") == "a<span class=\"ctl\">U+0000</span>b<span class=\"ctl\">U+007F</span>c<span class=\"ctl\">U+2067</span>d\te\nf")
+        #expect(HTMLText.text("Tiếng Việt <3") == "Tiếng Việt &lt;3")
+    }
+}
