@@ -1,4 +1,7 @@
 import CaseStore
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Ledger
 
@@ -213,13 +216,34 @@ struct BundleWriter {
         }
     }
 
+    /// Folders already made under `root`.
+    private var folders = Set<String>()
+
+    /// Writes one new file with open/write/close: Foundation's `Data.write` costs about 0.4 ms a
+    /// file here, minutes for the ~200,000 proofs of a large case.
     mutating func write(_ file: BundleFile) throws(ExportError) {
         let path = (root as NSString).appendingPathComponent(file.path)
-        do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try file.data.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw .io("cannot write \(path): \(error.localizedDescription); check free space; no bundle written")
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folders.contains(folder) {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw .io("cannot create \(folder): \(error.localizedDescription); check free space and permissions; no bundle written")
+            }
+            folders.insert(folder)
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        var failure = fd < 0 ? errno : 0
+        if fd >= 0 {
+            file.data.withUnsafeBytes { bytes in
+                var done = 0
+                while done < bytes.count, failure == 0 {
+                    let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                    if n < 0 { if errno != EINTR { failure = errno } } else { done += n }
+                }
+            }
+            if close(fd) != 0, failure == 0 { failure = errno }
+        }
+        guard failure == 0 else {
+            throw .io("cannot write \(path): \(String(cString: strerror(failure))); check free space; no bundle written")
         }
         written[file.path] = BundleLayout.sha256(file.data)
     }

@@ -21,12 +21,15 @@ struct ExportBundle: ParsableCommand {
     var items: [String] = []
     @Option(help: ArgumentHelp("Take data out of the acquisition records: pins (PIN states, tries, PIN presentation).", valueName: "pins"))
     var redact: [RedactedData] = []
+    @Flag(help: "Also write the bundle as one ZIP file, BUNDLE.zip (stored, not compressed; unzip it before `custody verify`).")
+    var zip = false
     @OptionGroup var by: ExaminerSelection
     @Flag(help: "Print JSON (schema custody.export/1).") var json = false
 
     struct Output: Encodable {
         var schema = "custody.export/1"
         var bundle: String
+        var zip: String?
         var exportEntry: Int64
         var manifestSHA256: String
         var checkpointSize: Int
@@ -46,15 +49,25 @@ struct ExportBundle: ParsableCommand {
             let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), examiner: examiner,
                                            tool: Custody.identity)
             let r: Exporter.Result
+            let zipPath = URL(fileURLWithPath: out).standardizedFileURL.path + ".zip"
+            if zip, FileManager.default.fileExists(atPath: zipPath) {
+                throw CustodyFailure("\(zipPath) already exists: Custody never overwrites a bundle; choose another --out")
+            }
             do { r = try Exporter.export(store: store, options: options) } catch { throw CustodyFailure("export failed: \(error)") }
+            if zip {
+                do { try BundleZip.write(bundle: r.out, to: zipPath) } catch {
+                    throw CustodyFailure("the bundle \(r.out) is complete, but its ZIP was not written: \(error)")
+                }
+            }
             let manifestSHA = r.exportEntry.entry.payload["manifestSHA256"]?.stringValue ?? ""
             if json {
-                try printJSON(Output(bundle: r.out, exportEntry: r.exportEntry.entry.sequence, manifestSHA256: manifestSHA,
+                try printJSON(Output(bundle: r.out, zip: zip ? zipPath : nil, exportEntry: r.exportEntry.entry.sequence, manifestSHA256: manifestSHA,
                                      checkpointSize: r.checkpoint.size, checkpointRoot: r.checkpoint.root.base64, files: r.manifest.lines.count + 1,
                                      items: r.items, entries: r.entries, acquisitions: r.acquisitions, proofs: r.proofs,
                                      redacted: redact.map(\.rawValue)))
             } else {
                 print("bundle \(r.out): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.manifest.lines.count + 1) files")
+                if zip { print("ZIP \(zipPath): the same files, stored") }
                 print("recorded entry \(r.exportEntry.entry.sequence) export.bundle (sealed files' manifest SHA-256 \(manifestSHA)); checkpoint size \(r.checkpoint.size), root \(r.checkpoint.root.base64)")
             }
         }

@@ -66,7 +66,13 @@ extension EndToEnd {
         #expect(try custody(["ledger", "verify"]).status == 0)
 
         // One exhibit alone, by proofs.
-        _ = try custody(["export", "--out", root + "/phone", "--items", "PHONE-1", "--redact", "pins"])
+        let zipped = try custody(["export", "--out", root + "/phone", "--items", "PHONE-1", "--redact", "pins", "--zip"])
+        #expect(zipped.stdout.contains("ZIP \(root)/phone.zip"), "\(zipped.stdout)")
+        // The ZIP unzips to the same bundle, which verifies.
+        let unzip = try Process.run(URL(fileURLWithPath: "/usr/bin/unzip"), arguments: ["-q", root + "/phone.zip", "-d", root + "/unzipped"])
+        unzip.waitUntilExit()
+        #expect(unzip.terminationStatus == 0)
+        #expect(try custody(["verify", root + "/unzipped"]).stdout.hasPrefix("bundle OK"))
         let subset = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/phone", "--json"]).stdout.utf8))
         #expect(subset.valid && subset.wholeLedger == false)
         #expect(try python([root + "/phone"]).stdout.hasPrefix("OK: 5 entries (excerpt)"))
@@ -98,7 +104,7 @@ extension EndToEnd {
         #expect(exists.stderr.contains("already exists") && exists.stderr.split(separator: "\n").count == 1)
         _ = try custody(["export", "--out", root + "/nope", "--items", "NOPE"], status: 1)
         _ = try rig.run("custody", ["export", "--out", root + "/none", "--case", root + "/missing"], environment: ["CUSTODY_EXAMINER": "sup1"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["case", "full", "phone"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["case", "full", "phone", "phone.zip", "unzipped"])
     }
 
     /// `sha256sum FILE`, the standard tool docs/VERIFYING.md tells the defense to use.
