@@ -72,7 +72,8 @@ extension CaseStore {
             guard let stored = try? decoder.decode(StoredRead.self, from: data) else { continue }
             byItem[item, default: []].append(stored)
         }
-        return sims.map { item in
+        struct Partial { var status: SIMStatus; var prefix: String? }
+        let partial: [Partial] = sims.map { item in
             let ids = (try? JSONSerialization.jsonObject(with: Data(item.identifiers.utf8))) as? [String: Any] ?? [:]
             let list = byItem[item.label] ?? []
             let latest = list.last { $0.complete } ?? list.last
@@ -88,14 +89,40 @@ extension CaseStore {
             if let plmn = list.reversed().first(where: { $0.imsi?.mcc != nil && $0.imsi?.mnc != nil })?.imsi, let mcc = plmn.mcc, let mnc = plmn.mnc {
                 name = operators.lookup(mcc: mcc, mnc: mnc)?.displayName ?? "MCC \(mcc) MNC \(mnc)"
                 source = "MCC/MNC"
-            } else if let iccid, let parsed = try? ICCID(digits: iccid), let issuer = issuers.issuer(for: parsed), !issuer.issuer.isEmpty {
+            }
+            let parsed = iccid.flatMap { try? ICCID(digits: $0) }
+            let issuer = parsed.flatMap { issuers.issuer(for: $0) }
+            let prefix = issuer?.prefix ?? iccid.map { String($0.prefix(CaseStore.learnedPrefixLength)) }
+            if source == "none", let issuer, !issuer.issuer.isEmpty {
                 name = issuer.issuer
                 source = "ICCID issuer"
             }
-            return SIMStatus(label: item.label, parent: item.parent, iccid: iccid, imsi: imsi, msisdn: numbers, state: state,
-                             operatorName: name, operatorSource: source, reads: list.count)
+            return Partial(status: SIMStatus(label: item.label, parent: item.parent, iccid: iccid, imsi: imsi, msisdn: numbers, state: state,
+                                             operatorName: name, operatorSource: source, reads: list.count), prefix: prefix)
+        }
+        // SIMs without a readable IMSI take the operator that the SIMs of the same ICCID issuer
+        // prefix in this case were read with (the issuer table names companies, not networks,
+        // and lacks most Vietnamese issuers: CONTEXT.md says to learn them from the cards).
+        var seen = [String: [String: Int]]()
+        for p in partial where p.status.operatorSource == "MCC/MNC" {
+            if let prefix = p.prefix { seen[prefix, default: [:]][p.status.operatorName, default: 0] += 1 }
+        }
+        let learned = seen.mapValues { counts in
+            counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }!
+        }
+        return partial.map { p in
+            var status = p.status
+            if status.operatorSource != "MCC/MNC", let prefix = p.prefix, let (name, count) = learned[prefix] {
+                status.operatorName = name
+                status.operatorSource = "ICCID prefix \(prefix) (learned from \(count) read SIM\(count == 1 ? "" : "s") of this case)"
+            }
+            return status
         }
     }
+
+    /// ICCID digits that stand for the issuer when the issuer table does not know the prefix:
+    /// "89", a 2-digit country code (84 for Vietnam) and a 2-digit issuer identifier.
+    static let learnedPrefixLength = 6
 
     public func summary() throws(CaseStoreError) -> RegistrySummary {
         let (types, orphanReads) = try read { db in

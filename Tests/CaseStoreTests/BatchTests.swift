@@ -109,4 +109,32 @@ import Testing
         #expect(try c.store.item("BAG-1")?.parent == "EX-2")
         #expect(try c.store.verify().failure == nil)
     }
+
+    /// CONTEXT.md: most Vietnamese ICCID issuer prefixes must be learned from the cards. A SIM
+    /// whose IMSI is behind its PIN takes the operator its prefix was read with in this case.
+    @Test func operatorsOfPINLockedSIMsAreLearnedFromTheirICCIDPrefix() throws {
+        let c = try TempCase()
+        defer { c.remove() }
+        try c.store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
+        func read(_ iccid: String, imsi: String?) throws {
+            var a = try acquisition(iccid, complete: true)
+            a.imsi = try JSONDecoder().decode(SIMAcquisition.IMSIView.self, from: Data((imsi.map {
+                #"{"state":"read","path":"ADF.USIM/6F07","digits":"\#($0)","mcc":"452","mnc":"\#($0.dropFirst(3).prefix(2))"}"#
+            } ?? #"{"state":"pinRequired","path":"ADF.USIM/6F07"}"#).utf8))
+            _ = try record(c, a)
+        }
+        try read("8984049000000000018", imsi: "452041234567890")
+        try read("8984049000000000026", imsi: "452041234567891")
+        try read("8984049000000000034", imsi: nil)
+        try read("8984019000000000012", imsi: nil)
+        try read("8984779000000000019", imsi: nil)
+        let byICCID = Dictionary(uniqueKeysWithValues: try c.store.simStatuses().map { ($0.iccid ?? "", $0) })
+        let locked = try #require(byICCID["8984049000000000034"])
+        #expect(locked.state == .pinLocked)
+        #expect(locked.operatorName == byICCID["8984049000000000018"]?.operatorName)
+        #expect(locked.operatorSource == "ICCID prefix 898404 (learned from 2 read SIMs of this case)")
+        // No read SIM of prefix 898401: the issuer table's name; an unknown prefix: unknown.
+        #expect(byICCID["8984019000000000012"]?.operatorSource == "ICCID issuer")
+        #expect(byICCID["8984779000000000019"]?.operatorName == "unknown")
+    }
 }
