@@ -35,45 +35,25 @@ struct Options {
 
     static func parse(_ args: [String]) -> Options {
         var o = Options()
-        var i = 0
-        func value(_ name: String) -> String {
-            i += 1
-            guard i < args.count else { fail("\(name) needs a value\n\(usage)") }
-            return args[i]
-        }
-        func count(_ name: String, minimum: Int) -> Int {
-            let text = value(name)
-            guard let n = Int(text), n >= minimum else { fail("\(name) must be an integer ≥ \(minimum), not \"\(text)\"") }
-            return n
-        }
-        while i < args.count {
-            switch args[i] {
+        var cursor = ArgumentCursor(args, usage: usage)
+        while let argument = cursor.next() {
+            switch argument {
             case "--scope":
-                let text = value("--scope")
+                let text = cursor.value("--scope")
                 guard let scope = AcquisitionScope(rawValue: text) else { fail("--scope must be identity or full, not \"\(text)\"") }
                 o.scope = scope
-            case "--reads": o.reads = count("--reads", minimum: 1)
-            case "--warmup": o.warmup = count("--warmup", minimum: 1)
-            case "--library-reads": o.libraryReads = count("--library-reads", minimum: 0)
-            case "--labels": o.labels = value("--labels")
+            case "--reads": o.reads = cursor.count("--reads", minimum: 1)
+            case "--warmup": o.warmup = cursor.count("--warmup", minimum: 1)
+            case "--library-reads": o.libraryReads = cursor.count("--library-reads", minimum: 0)
+            case "--labels": o.labels = cursor.value("--labels")
             case "--json": o.json = true
             case "-h", "--help": print(usage); exit(0)
-            case let a where a.hasPrefix("--"): fail("unknown option \(a)\n\(usage)")
+            case let a where a.hasPrefix("--"): cursor.unknown(a)
             case let a: o.readers.append(a)
             }
-            i += 1
         }
         return o
     }
-}
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("id-read-bench: \(message)\n".utf8))
-    exit(1)
-}
-
-func note(_ message: String) {
-    FileHandle.standardError.write(Data("id-read-bench: \(message)\n".utf8))
 }
 
 /// One reader's results.

@@ -27,15 +27,6 @@ struct Rate: Encodable {
     }
 }
 
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8))
-    exit(1)
-}
-
-func note(_ message: String) {
-    FileHandle.standardError.write(Data("ledger-bench: \(message)\n".utf8))
-}
-
 /// Deterministic filler bytes (xorshift), so runs hash and sign the same inputs.
 struct Filler {
     var state: UInt64

@@ -30,29 +30,19 @@ struct Options {
 
     static func parse(_ args: [String]) -> Options {
         var o = Options()
-        var i = 0
-        func value(_ name: String) -> String {
-            i += 1
-            guard i < args.count else { fail("\(name) needs a value\n\(usage)") }
-            return args[i]
-        }
-        func count(_ name: String, minimum: Int) -> Int {
-            guard let n = Int(value(name)), n >= minimum else { fail("\(name) needs a number ≥ \(minimum)") }
-            return n
-        }
-        while i < args.count {
-            switch args[i] {
-            case "--entries": o.entries = count("--entries", minimum: 100)
-            case "--rounds": o.rounds = count("--rounds", minimum: 1)
-            case "--batch": o.batch = count("--batch", minimum: 10)
-            case "--chunks": o.chunks = count("--chunks", minimum: 1)
-            case "--dir": o.directory = value("--dir")
+        var cursor = ArgumentCursor(args, usage: usage)
+        while let argument = cursor.next() {
+            switch argument {
+            case "--entries": o.entries = cursor.count("--entries", minimum: 100)
+            case "--rounds": o.rounds = cursor.count("--rounds", minimum: 1)
+            case "--batch": o.batch = cursor.count("--batch", minimum: 10)
+            case "--chunks": o.chunks = cursor.count("--chunks", minimum: 1)
+            case "--dir": o.directory = cursor.value("--dir")
             case "--json": o.json = true
             case "--no-store": o.store = false
             case "-h", "--help": print(usage); exit(0)
-            default: fail("unknown argument \(args[i])\n\(usage)")
+            default: cursor.unknown(argument)
             }
-            i += 1
         }
         guard o.directory != nil else { fail("--dir is required\n\(usage)") }
         return o

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Statistics and formatting shared by the benchmarks (Scripts/bench, Scripts/bench-ledger).
+/// Statistics and formatting shared by the benchmarks (Scripts/bench, Scripts/bench-ledger, Scripts/bench-batch).
 
 /// Linear interpolation between closest ranks (the median of an even count is the mean of the
 /// two middle values). `values` need not be sorted.
@@ -25,3 +25,25 @@ public func milliseconds(_ d: Duration) -> Double { seconds(d) * 1000 }
 
 /// A number with a fixed count of decimals, for tables.
 public func fmt(_ value: Double, _ decimals: Int = 2) -> String { String(format: "%.\(decimals)f", value) }
+
+/// Summary statistics over durations, in milliseconds.
+public struct Timing: Encodable, Sendable {
+    public var samples: Int
+    public var medianMs: Double
+    public var p90Ms: Double
+    public var minMs: Double
+    public var maxMs: Double
+
+    public init(_ durations: [Duration]) {
+        self.init(milliseconds: durations.map(milliseconds))
+    }
+
+    public init(milliseconds values: [Double]) {
+        let ms = values.sorted()
+        samples = ms.count
+        medianMs = percentile(ms, 0.5)
+        p90Ms = percentile(ms, 0.9)
+        minMs = ms.first ?? 0
+        maxMs = ms.last ?? 0
+    }
+}
