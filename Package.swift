@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Percentiles, durations and number formatting shared by the two benchmarks.
+        // Percentiles, durations and number formatting shared by the benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
         .executableTarget(
@@ -68,6 +68,12 @@ let package = Package(
             dependencies: ["Ledger", "CaseStore", "BenchmarkSupport", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/Ledger"
+        ),
+        // Scripts/bench-batch: `custody sim watch` throughput on 1 and 4 readers against the bare card swap.
+        .executableTarget(
+            name: "batch-bench",
+            dependencies: ["PCSC", "SIMCard", "BenchmarkSupport"],
+            path: "Benchmarks/Batch"
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
