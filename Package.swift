@@ -96,6 +96,12 @@ let package = Package(
             dependencies: ["CaseStore", "SeizureCatalog", "BenchmarkSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/Registry"
         ),
+        // Scripts/bench-batch: `custody sim watch` throughput on 1 and 4 readers against the bare card swap.
+        .executableTarget(
+            name: "batch-bench",
+            dependencies: ["PCSC", "SIMCard", "BenchmarkSupport"],
+            path: "Benchmarks/Batch"
+        ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),

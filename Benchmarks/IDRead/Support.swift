@@ -29,26 +29,6 @@ final class RecordedCard: CardTransport {
     }
 }
 
-/// Summary statistics over durations, in milliseconds.
-struct Timing: Encodable {
-    var samples: Int
-    var medianMs: Double
-    var p90Ms: Double
-    var minMs: Double
-    var maxMs: Double
-
-    init(_ durations: [Duration]) {
-        let ms = durations.map(milliseconds).sorted()
-        samples = ms.count
-        medianMs = percentile(ms, 0.5)
-        p90Ms = percentile(ms, 0.9)
-        minMs = ms.first ?? 0
-        maxMs = ms.last ?? 0
-    }
-
-
-}
-
 /// Left-aligned plain-text table.
 func table(_ header: [String], _ rows: [[String]]) -> String {
     let widths = header.indices.map { i in ([header[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0 }

@@ -35,6 +35,28 @@ public func milliseconds(_ d: Duration) -> Double { seconds(d) * 1000 }
 /// A number with a fixed count of decimals, for tables.
 public func fmt(_ value: Double, _ decimals: Int = 2) -> String { String(format: "%.\(decimals)f", value) }
 
+/// Summary statistics over durations, in milliseconds.
+public struct Timing: Encodable, Sendable {
+    public var samples: Int
+    public var medianMs: Double
+    public var p90Ms: Double
+    public var minMs: Double
+    public var maxMs: Double
+
+    public init(_ durations: [Duration]) {
+        self.init(milliseconds: durations.map(milliseconds))
+    }
+
+    public init(milliseconds values: [Double]) {
+        let ms = values.sorted()
+        samples = ms.count
+        medianMs = percentile(ms, 0.5)
+        p90Ms = percentile(ms, 0.9)
+        minMs = ms.first ?? 0
+        maxMs = ms.last ?? 0
+    }
+}
+
 /// The benchmark's program name (id-read-bench, ledger-bench, registry-bench), for its messages.
 let programName = CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent } ?? "bench"
 
@@ -75,8 +97,22 @@ public struct OptionReader {
 
     /// A whole number ≥ `minimum` after option `name`.
     public mutating func count(_ name: String, minimum: Int) -> Int {
-        let text = value(name)
+        integer(value(name), name, minimum: minimum)
+    }
+
+    /// Whether the next argument is there and is not an option (for options taking several values).
+    public var operandFollows: Bool {
+        index < arguments.count && !arguments[index].hasPrefix("--")
+    }
+
+    /// `text` (a value of option `name`) as a whole number ≥ `minimum`.
+    public func integer(_ text: String, _ name: String, minimum: Int) -> Int {
         guard let n = Int(text), n >= minimum else { fail("\(name) must be an integer ≥ \(minimum), not \"\(text)\"") }
         return n
+    }
+
+    /// Ends the program on an argument no case handled.
+    public func unknown(_ argument: String) -> Never {
+        fail("unknown argument \(argument)\n\(usage)")
     }
 }
