@@ -77,9 +77,12 @@ final class SimState: @unchecked Sendable {
             // Swap the card: pull the old one first.
             _ = shutdown(vpcdFD, Int32(SHUT_RDWR))
         }
+        // Faults armed while the card was out are for this card (a test arms them between
+        // remove and insert, before any reader can talk to it); a swap pulls the old card and
+        // its faults with it.
+        if wantInserted { faults = Faults() }
         wantInserted = true
         generation += 1
-        faults = Faults()
         cond.broadcast()
         let deadline = Date(timeIntervalSinceNow: wait)
         while !(vpcdFD >= 0 && nextProfilePath == nil) {

@@ -186,10 +186,11 @@ extension EndToEnd {
             // A new card pulled after 10 APDUs (past its ICCID): stored as incomplete, on the retry list.
             let fifth = try #require(rig.readers.dropFirst(4).first, "the rig needs a fifth reader's profile")
             watch.scan("LOT-1")
-            // Armed right after the insert: pcscd takes a poll (~0.4 s) to see the card, long
-            // before watch sends its first APDU (an insert clears armed faults).
-            try insert(rig, readers[2], fifth.profilePath)
+            // Armed while the card is out: the fault applies to the card the insert puts in.
+            try rig.control(readers[2], "remove")
+            try rig.waitForCard(readers[2], present: false)
             try rig.control(readers[2], "remove-after", "10")
+            try rig.control(readers[2], "insert", fifth.profilePath)
             let pulled = try watch.reports(6)[5]
             #expect(pulled["outcome"] as? String == "incomplete", "\(pulled)")
             #expect(pulled["iccid"] as? String == fifth.expect.iccid, "\(pulled)")
