@@ -14,9 +14,11 @@ extension CaseStore {
     }
 
     /// The default key file of station `name` of a case, used when neither `--key-out` nor
-    /// `CUSTODY_STATION_KEY` names one: `~/.config/custody/stations/<case id>/<name>.key`.
-    public static func defaultStationKeyFile(caseID: String, station name: String) -> String {
-        let home = FileManager.default.homeDirectoryForCurrentUser.path
+    /// `CUSTODY_STATION_KEY` names one: `~/.config/custody/stations/<case id>/<name>.key`
+    /// (`~` is `$HOME`, else the user's home directory).
+    public static func defaultStationKeyFile(caseID: String, station name: String,
+                                             environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? FileManager.default.homeDirectoryForCurrentUser.path
         return "\(home)/.config/custody/stations/\(caseID)/\(name).key"
     }
 

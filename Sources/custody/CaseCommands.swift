@@ -69,6 +69,8 @@ struct EntryOutput: Encodable {
     var examiner: String
     var action: String
     var subjects: [String]
+    /// Key ID of the station key that signed the entry.
+    var station: String
     var hash: String
     var payload: JSONPayload
 
@@ -77,6 +79,7 @@ struct EntryOutput: Encodable {
         time = e.entry.time.description
         examiner = e.entry.examiner
         action = e.entry.action.rawValue
+        station = e.entry.station.hex
         subjects = e.entry.subjects
         hash = e.hash.hex
         payload = JSONPayload(.object(e.entry.payload))
