@@ -131,7 +131,7 @@ extension CaseStore {
         let (impliedStations, stationProblem) = StationRecord.derived(from: entries.filter {
             [LedgerAction.caseInit, .stationAdd, .stationRevoke].contains($0.action)
         })
-        if let stationProblem { return "\(stationProblem), which table station cannot record" }
+        if let stationProblem { return "\(stationProblem): table station cannot record that (Custody never writes it)" }
         let stationByID = Dictionary(stationRows.map { ($0.keyID, $0) }, uniquingKeysWith: { a, _ in a })
         for s in impliedStations {
             guard let row = stationByID[s.keyID] else { return "entry \(s.addedSeq) binds station key \(s.keyID) but table station lacks it" }

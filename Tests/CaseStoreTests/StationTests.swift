@@ -156,6 +156,15 @@ import Testing
         #expect(try c.store.verify().failure == "table station holds station \(stray.keyID) (stray), which no entry binds")
         try c.raw().write { db in try db.execute(sql: "DELETE FROM station WHERE keyID = ?", arguments: [stray.keyID.hex]) }
         #expect(try c.store.verify().isValid)
+        // The revoked key added again by a validly signed entry written behind the tool's back:
+        // the ledger format accepts it (LEDGER.md §5), the store never writes it.
+        let own = try StationKey(parsing: String(contentsOfFile: c.directory + "/" + CaseStore.keyName, encoding: .utf8))
+        let readd = try LedgerWriter.next(after: try #require(try c.store.entries().last), time: LedgerTime(Date()), examiner: "sup1",
+                                          action: .stationAdd, subjects: [], payload: ["key": .string(key.verifierKey.description), "name": .string("bench-2")], key: own)
+        try c.raw().write { db in try LedgerEntryRecord(seq: readd.entry.sequence, line: Data(readd.lineBytes)).insert(db) }
+        let r = try c.store.verify()
+        #expect(r.ledgerFailure == nil)
+        #expect(r.failure == "entry 9 binds station key \(key.keyID) a second time: table station cannot record that (Custody never writes it)")
     }
 
     @Test func anOlderStoreGetsItsStationsFromTheLedger() throws {
