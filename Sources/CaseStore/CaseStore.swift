@@ -2,10 +2,11 @@ import Foundation
 import GRDB
 import Ledger
 
-/// One case: `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the station's Ed25519
-/// signing key, 0600) and `DIR/station.pub` (its verifier key, the trust anchor for
-/// `ledger verify`). Every change and its signed ledger entry commit in one SQLite
-/// transaction (docs/CASE-STORE.md).
+/// One case: `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the case's own Ed25519
+/// station key, bound in entry 0, 0600) and `DIR/station.pub` (its verifier key, the trust
+/// anchor for `ledger verify`). Entries are signed by the station key the store was opened
+/// with: the case's own, or another station's added by `station.add`. Every change and its
+/// signed ledger entry commit in one SQLite transaction (docs/CASE-STORE.md).
 public final class CaseStore: Sendable {
     public static let databaseName = "case.sqlite"
     public static let keyName = "station.key"
@@ -21,21 +22,24 @@ public final class CaseStore: Sendable {
     public let databasePath: String
     public let caseRecord: CaseRecord
     let pool: DatabasePool
-    /// The station signing key, nil when `station.key` is absent or unreadable (read-only use).
+    /// The station signing key, nil when its file is absent or unreadable (read-only use).
     let key: StationKey?
     let keyProblem: String?
+    /// The signing key's file when it is not the case's own `station.key`.
+    let stationKeyFile: String?
 
     /// Checkpoint origin: `custody.case/<case id>`.
     public var origin: String { "custody.case/\(caseRecord.id)" }
     public var caseID: String { caseRecord.id }
 
-    init(directory: String, pool: DatabasePool, caseRecord: CaseRecord, key: StationKey?, keyProblem: String?) {
+    init(directory: String, pool: DatabasePool, caseRecord: CaseRecord, key: StationKey?, keyProblem: String?, stationKeyFile: String? = nil) {
         self.directory = directory
         self.databasePath = CaseStore.path(directory, CaseStore.databaseName)
         self.pool = pool
         self.caseRecord = caseRecord
         self.key = key
         self.keyProblem = keyProblem
+        self.stationKeyFile = stationKeyFile
     }
 
     static func path(_ dir: String, _ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
@@ -96,8 +100,10 @@ public final class CaseStore: Sendable {
         }
     }
 
-    /// Opens the case in `directory`.
-    public static func open(directory: String) throws(CaseStoreError) -> CaseStore {
+    /// Opens the case in `directory`, to sign with the station key in `stationKeyFile`, or with
+    /// the case's own `station.key` when nil. Whether that key may sign is checked by every
+    /// append (`stationProblem`), not here: reading needs no active key.
+    public static func open(directory: String, stationKeyFile: String? = nil) throws(CaseStoreError) -> CaseStore {
         let dbPath = path(directory, databaseName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .missingCase(directory) }
         let pool = try openPool(dbPath)
@@ -107,22 +113,35 @@ public final class CaseStore: Sendable {
         guard let record else {
             throw .interruptedInit("case store \(dbPath) holds no case (an interrupted `custody case init`?): remove \(directory) and run `custody case init` again")
         }
-        var key: StationKey? = nil
-        var problem: String? = nil
+        let (key, problem) = stationKeyFile.map(loadStationKey) ?? loadCaseKey(directory: directory, record: record)
+        return CaseStore(directory: directory, pool: pool, caseRecord: record, key: key, keyProblem: problem, stationKeyFile: stationKeyFile)
+    }
+
+    /// The case's own `DIR/station.key`, which must be the key bound in entry 0.
+    static func loadCaseKey(directory: String, record: CaseRecord) -> (StationKey?, String?) {
         let keyPath = path(directory, keyName)
-        if let text = try? String(contentsOfFile: keyPath, encoding: .utf8) {
-            do {
-                let k = try StationKey(parsing: text)
-                if k.verifierKey.description == record.stationKey { key = k } else {
-                    problem = "\(keyPath) is not the station key bound in this case's ledger (key \(k.keyID), ledger \(record.stationKey)): restore the case's own station.key"
-                }
-            } catch {
-                problem = "\(keyPath) is not a station key (\(error)): restore the case's own station.key"
-            }
-        } else {
-            problem = "cannot read the station key \(keyPath): restore it (it signs every entry) or run on the station that holds it"
+        guard let text = try? String(contentsOfFile: keyPath, encoding: .utf8) else {
+            return (nil, "cannot read the station key \(keyPath): restore it (it signs every entry), run on the station that holds it, or pass another station's key with --station-key")
         }
-        return CaseStore(directory: directory, pool: pool, caseRecord: record, key: key, keyProblem: problem)
+        do {
+            let k = try StationKey(parsing: text)
+            guard k.verifierKey.description == record.stationKey else {
+                return (nil, "\(keyPath) is not the station key bound in this case's ledger (key \(k.keyID), ledger \(record.stationKey)): restore the case's own station.key")
+            }
+            return (k, nil)
+        } catch {
+            return (nil, "\(keyPath) is not a station key (\(error)): restore the case's own station.key")
+        }
+    }
+
+    /// A station key chosen with `--station-key` / `CUSTODY_STATION_KEY`.
+    static func loadStationKey(_ file: String) -> (StationKey?, String?) {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            return (nil, "cannot read the station key \(file): check --station-key / CUSTODY_STATION_KEY (a station makes its key with `custody station init`)")
+        }
+        do { return (try StationKey(parsing: text), nil) } catch {
+            return (nil, "\(file) is not a station key (\(error)): check --station-key / CUSTODY_STATION_KEY")
+        }
     }
 
     /// The examiner who opens a case (becomes its first supervisor).
@@ -181,6 +200,7 @@ public final class CaseStore: Sendable {
                     try db.inTransaction(.immediate) {
                         try record.insert(db)
                         try ExaminerRecord(id: examiner.id, name: examiner.name, role: ExaminerRole.supervisor.rawValue, seq: 0).insert(db)
+                        try StationRecord(keyID: key.keyID.hex, name: key.name, key: key.verifierKey.description, addedSeq: 0).insert(db)
                         try LedgerEntryRecord(seq: 0, line: Data(genesis.lineBytes)).insert(db)
                         return .commit
                     }
@@ -248,7 +268,8 @@ public final class CaseStore: Sendable {
 
     /// Appends one entry and applies `change` in the same immediate transaction. `change`
     /// gets the database and the new entry's sequence number; it runs before the entry is
-    /// inserted, so a throw leaves neither. The examiner must be in the roster. With
+    /// inserted, so a throw leaves neither. The examiner must be in the roster and the signing
+    /// key an active station (checked inside the transaction). With
     /// `expectedSequence`, the entry is written only if it gets that sequence number (nothing
     /// was appended since the caller read the ledger), else `.caseChanged`.
     @discardableResult
@@ -277,6 +298,7 @@ public final class CaseStore: Sendable {
                 var result: SignedEntry?
                 try db.inTransaction(.immediate) {
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
+                    if let problem = try stationProblem(db, key) { throw problem }
                     let draft = try decide(db)
                     let head = try CaseStore.head(db)
                     if let expectedSequence, head.seq + 1 != expectedSequence {

@@ -28,6 +28,7 @@ extension CaseStore {
 
     /// Issues a signed checkpoint for the whole ledger (or its first `size` entries) and stores
     /// it in `checkpoint`. A checkpoint changes nothing in the case; it is not itself a ledger entry.
+    /// Like an entry, it is signed only by an active station key.
     public func checkpoint(size: Int? = nil, time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> (Checkpoint, SignedNote, MerkleTree, [LedgerEntryRecord]) {
         let key = try signingKey()
         let (tree, rows) = try tree(size: size)
@@ -36,7 +37,12 @@ extension CaseStore {
             throw .ledger("cannot sign a checkpoint: \(error)")
         }
         let record = CheckpointRecord(id: nil, size: Int64(cp.size), root: cp.root.base64, note: note.serialized, createdAt: time.description)
-        do { try pool.write { db in try record.insert(db) } } catch { throw map(error) }
+        do {
+            try pool.write { db in
+                if let problem = try stationProblem(db, key) { throw problem }
+                try record.insert(db)
+            }
+        } catch { throw map(error) }
         return (cp, note, tree, rows)
     }
 
@@ -86,10 +92,13 @@ extension CaseStore {
     }
 
     /// Checks a signed checkpoint (note text) against the current ledger: signature by a
-    /// trusted key, same origin, not larger than the ledger, and a verified consistency proof.
+    /// trusted key or a station of the case (table `station`, which `ledger verify` checks
+    /// against the ledger; a checkpoint may be signed by any station), same origin, not larger
+    /// than the ledger, and a verified consistency proof.
     public func consistency(oldNote: String, trustedKeys: [VerifierKey]? = nil) throws(CaseStoreError) -> Consistency {
-        let keys: [VerifierKey]
+        var keys: [VerifierKey]
         if let trustedKeys { keys = trustedKeys } else { keys = try self.trustedKeys() }
+        for s in try stations() { if let k = try? VerifierKey(parsing: s.key), !keys.contains(k) { keys.append(k) } }
         let old: Checkpoint
         do { old = try Checkpoint.open(oldNote, trustedKeys: keys, origin: origin) } catch {
             throw .ledger("the old checkpoint does not verify: \(error)")

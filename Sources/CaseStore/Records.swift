@@ -102,3 +102,23 @@ public struct CheckpointRecord: Codable, Sendable, Hashable, FetchableRecord, Pe
     public var note: String
     public var createdAt: String
 }
+
+/// Table `station`: every station key the ledger binds (entry 0's `stations`, each
+/// `station.add`), with the entries that added and revoked it (schema 4). Written in the same
+/// transaction as those entries; appends read it to refuse a key that may not sign.
+public struct StationRecord: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "station"
+    /// 8 hex digits (LEDGER.md §3).
+    public var keyID: String
+    /// The station's name: `station.add`'s `name`, or the key name for a key bound in entry 0.
+    public var name: String
+    /// The verifier key, `name+keyid+base64`.
+    public var key: String
+    /// The entry that bound the key: 0 or its `station.add`.
+    public var addedSeq: Int64
+    /// Its `station.revoke` entry, nil while the key is active.
+    public var revokedSeq: Int64?
+    public var revokeReason: String?
+
+    public var isActive: Bool { revokedSeq == nil }
+}

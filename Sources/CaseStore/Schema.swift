@@ -5,7 +5,7 @@ import GRDB
 /// `PRAGMA user_version` mirrors the number of migrations applied.
 enum Schema {
     /// Schema version this Custody writes (the number of migrations it knows).
-    static let version = 3
+    static let version = 4
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -100,6 +100,24 @@ enum Schema {
             try db.execute(sql: "CREATE INDEX acquisition_complete_item ON acquisition(item) WHERE complete = 1")
             try db.execute(sql: "CREATE INDEX acquisition_incomplete ON acquisition(seq) WHERE complete = 0")
             try db.execute(sql: "PRAGMA user_version = 3")
+        }
+        // v4: stations (docs/CASE-STORE.md, "Stations"): one row per station key the ledger
+        // binds, with the entries that added and revoked it, so that every append can check its
+        // signing key inside its own transaction. Filled from the existing ledger.
+        m.registerMigration("v4-stations") { db in
+            try db.create(table: "station") { t in
+                t.primaryKey("keyID", .text)
+                t.column("name", .text).notNull()
+                t.column("key", .text).notNull()
+                t.column("addedSeq", .integer).notNull()
+                t.column("revokedSeq", .integer)
+                t.column("revokeReason", .text)
+            }
+            for s in try StationRecord.derived(db) {
+                try db.execute(sql: "INSERT INTO station (keyID, name, key, addedSeq, revokedSeq, revokeReason) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [s.keyID, s.name, s.key, s.addedSeq, s.revokedSeq, s.revokeReason])
+            }
+            try db.execute(sql: "PRAGMA user_version = 4")
         }
         return m
     }

@@ -15,6 +15,7 @@ public struct CaseVerification: Sendable {
     public var items = 0
     public var acquisitions = 0
     public var photos = 0
+    public var stations = 0
     /// Stored checkpoints checked against the ledger.
     public var checkpoints = 0
     /// The checkpoint given with --checkpoint, once verified.
@@ -30,7 +31,9 @@ public struct CaseVerification: Sendable {
 extension CaseStore {
     /// Verifies the stored ledger (every hash, link, signature, roster rule), every stored
     /// checkpoint, an optional external checkpoint, and that the registry tables agree with
-    /// the ledger. Trusts `trustedKeys`, or else the key in `station.pub`.
+    /// the ledger. Trusts `trustedKeys`, or else the key in `station.pub`, for entry 0; later
+    /// entries are signed by keys the ledger itself binds (LEDGER.md §6), and checkpoints may be
+    /// signed by a trusted key or any key the ledger binds.
     public func verify(checkpointNote: String? = nil, trustedKeys given: [VerifierKey]? = nil) throws(CaseStoreError) -> CaseVerification {
         let keys: [VerifierKey]
         if let given { keys = given } else { keys = try trustedKeys() }
@@ -72,7 +75,8 @@ extension CaseStore {
         /// The parsed entry, for `payloadActions` (and any line not laid out as expected).
         let full: LedgerEntry?
 
-        static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .simAcquire, .simReread, .custodyPhotograph, .deviceAdd, .deviceImport]
+        static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .stationAdd, .stationRevoke, .simAcquire, .simReread,
+                                                        .custodyPhotograph, .deviceAdd, .deviceImport]
 
         init?(sequence: Int64, line: [UInt8]) {
             self.sequence = sequence
@@ -98,14 +102,14 @@ extension CaseStore {
 
     private func registryProblem(entries: [RegistryEntry], report: LedgerVerifier.Report, keys: [VerifierKey],
                                  result: inout CaseVerification) -> String? {
-        let tables: ([CaseRecord], [ExaminerRecord], [ItemRecord], [AcquisitionRecord], [PhotoRecord], [CheckpointRecord])
+        let tables: ([CaseRecord], [ExaminerRecord], [StationRecord], [ItemRecord], [AcquisitionRecord], [PhotoRecord], [CheckpointRecord])
         do {
             tables = try pool.read { db in
-                (try CaseRecord.fetchAll(db), try ExaminerRecord.fetchAll(db), try ItemRecord.fetchAll(db),
+                (try CaseRecord.fetchAll(db), try ExaminerRecord.fetchAll(db), try StationRecord.fetchAll(db), try ItemRecord.fetchAll(db),
                  try AcquisitionRecord.fetchAll(db), try PhotoRecord.fetchAll(db), try CheckpointRecord.order(Column("id")).fetchAll(db))
             }
         } catch { return "cannot read the registry tables: \(map(error))" }
-        let (cases, examiners, items, acquisitions, photos, checkpoints) = tables
+        let (cases, examiners, stationRows, items, acquisitions, photos, checkpoints) = tables
         func entry(_ seq: Int64) -> RegistryEntry? { seq >= 0 && seq < Int64(entries.count) ? entries[Int(seq)] : nil }
         let genesis = entries[0]
 
@@ -119,7 +123,26 @@ extension CaseStore {
         where caseFields[field]?.stringValue != value {
             return "case_info.\(field) \"\(value)\" differs from entry 0 (\(caseFields[field]?.stringValue ?? "absent"))"
         }
-        if let keyProblem { return keyProblem }
+        // `station.key` is the case's own key whichever key this store signs with.
+        let caseKeyProblem = stationKeyFile == nil ? keyProblem : CaseStore.loadCaseKey(directory: directory, record: c).1
+        if let caseKeyProblem { return caseKeyProblem }
+
+        // Stations: the table is exactly what entry 0 and the station.* entries imply.
+        let (impliedStations, stationProblem) = StationRecord.derived(from: entries.filter {
+            [LedgerAction.caseInit, .stationAdd, .stationRevoke].contains($0.action)
+        })
+        if let stationProblem { return "\(stationProblem): table station cannot record that (Custody never writes it)" }
+        let stationByID = Dictionary(stationRows.map { ($0.keyID, $0) }, uniquingKeysWith: { a, _ in a })
+        for s in impliedStations {
+            guard let row = stationByID[s.keyID] else { return "entry \(s.addedSeq) binds station key \(s.keyID) but table station lacks it" }
+            guard row == s else {
+                return "table station's row for \(s.keyID) (added \(row.addedSeq), revoked \(row.revokedSeq.map(String.init) ?? "never")) differs from the ledger (added \(s.addedSeq), revoked \(s.revokedSeq.map(String.init) ?? "never"), name, key or reason)"
+            }
+        }
+        if let extra = stationRows.first(where: { row in !impliedStations.contains { $0.keyID == row.keyID } }) {
+            return "table station holds station \(extra.keyID) (\(extra.name)), which no entry binds"
+        }
+        result.stations = stationRows.count
 
         // Examiners: each row has its entry; each examiner.add entry has its row.
         let roster = Set(genesis.payload["examiners"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
@@ -221,7 +244,7 @@ extension CaseStore {
         result.photos = photos.count
 
         // Stored checkpoints: each signed by a trusted/bound key and consistent with the ledger.
-        let bound = stations.compactMap { try? VerifierKey(parsing: $0) }
+        let bound = report.boundKeys
         // Open every note first, then compute the roots of all their sizes in one pass over
         // the tree (`MerkleTree.roots`), so many stored checkpoints do not each cost a full
         // root; the checks below still run per checkpoint, in order.

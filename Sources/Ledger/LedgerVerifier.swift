@@ -99,6 +99,9 @@ public enum LedgerVerifier {
         public let lastHash: SHA256Hash?
         /// Station keys active after the last verified entry.
         public let activeStations: [VerifierKey]
+        /// Every station key the verified entries bound (entry 0's and each `station.add`), in
+        /// order: the keys a checkpoint of this ledger may be signed by besides the trusted ones.
+        public let boundKeys: [VerifierKey]
         public let examiners: Set<String>
         /// The earlier checkpoint, once it has been verified against the ledger.
         public let checkpoint: Checkpoint?
@@ -143,7 +146,7 @@ public enum LedgerVerifier {
 
         func report(_ f: VerificationFailure?) -> Report {
             Report(failure: f, verifiedCount: tree.size, caseID: state.caseID, tree: tree, lastHash: previous?.hash,
-                   activeStations: state.stations.values.sorted { $0.description < $1.description },
+                   activeStations: state.stations.values.sorted { $0.description < $1.description }, boundKeys: state.everBound,
                    examiners: state.examiners, checkpoint: verifiedCP)
         }
 

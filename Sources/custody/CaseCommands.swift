@@ -12,15 +12,20 @@ func inCase<T>(_ body: () throws(CaseStoreError) -> T) throws -> T {
     do { return try body() } catch { throw CustodyFailure(error) }
 }
 
-/// `--case DIR` (or CUSTODY_CASE): the case a command works on.
+/// `--case DIR` (or CUSTODY_CASE): the case a command works on; `--station-key FILE` (or
+/// CUSTODY_STATION_KEY): the station key that signs what the command writes.
 struct CaseSelection: ParsableArguments {
     @Option(name: .customLong("case"), help: ArgumentHelp("The case folder (default: $CUSTODY_CASE).", valueName: "DIR"))
     var directory: String?
+    @Option(help: Self.stationKeyHelp)
+    var stationKey: String?
+
+    static let stationKeyHelp = ArgumentHelp("This station's key, which signs entries and checkpoints (default: $CUSTODY_STATION_KEY, else the case's own DIR/station.key).", valueName: "FILE")
 
     /// The chosen folder, or nil when neither --case nor CUSTODY_CASE is given.
     var chosen: String? { Self.chosen(directory) }
 
-    func open() throws -> CaseStore { try Self.open(directory) }
+    func open() throws -> CaseStore { try Self.open(directory, stationKey: stationKey) }
 
     static func chosen(_ directory: String?) -> String? {
         if let directory, !directory.isEmpty { return directory }
@@ -28,9 +33,10 @@ struct CaseSelection: ParsableArguments {
         return nil
     }
 
-    static func open(_ directory: String?) throws -> CaseStore {
+    static func open(_ directory: String?, stationKey: String?) throws -> CaseStore {
         guard let dir = chosen(directory) else { throw CustodyFailure(CaseStoreError.noCaseSelected) }
-        return try inCase { () throws(CaseStoreError) in try CaseStore.open(directory: dir) }
+        let keyFile = [stationKey, ProcessInfo.processInfo.environment["CUSTODY_STATION_KEY"]].compactMap { $0 }.first { !$0.isEmpty }
+        return try inCase { () throws(CaseStoreError) in try CaseStore.open(directory: dir, stationKeyFile: keyFile) }
     }
 }
 
@@ -39,13 +45,16 @@ struct ExaminerSelection: ParsableArguments {
     @Option(help: ArgumentHelp("Examiner id of whoever runs this (default: $CUSTODY_EXAMINER).", valueName: "ID"))
     var examiner: String?
 
-    /// The examiner, checked against the case's roster (nothing is written when refused).
+    /// The examiner, checked against the case's roster, and this station's key, checked
+    /// against the case's active stations: a changing command is refused before it does any
+    /// work (reading a card, copying a photo), and the append checks both again.
     func id(in store: CaseStore) throws -> String { try Self.id(examiner, in: store) }
 
     static func id(_ examiner: String?, in store: CaseStore) throws -> String {
         try inCase { () throws(CaseStoreError) in
             let id = try CaseStore.examinerID(examiner)
             guard try store.read({ db in try ExaminerRecord.fetchOne(db, key: id) }) != nil else { throw CaseStoreError.unknownExaminer(id) }
+            try store.checkStationMaySign()
             return id
         }
     }
@@ -60,6 +69,8 @@ struct EntryOutput: Encodable {
     var examiner: String
     var action: String
     var subjects: [String]
+    /// Key ID of the station key that signed the entry.
+    var station: String
     var hash: String
     var payload: JSONPayload
 
@@ -68,6 +79,7 @@ struct EntryOutput: Encodable {
         time = e.entry.time.description
         examiner = e.entry.examiner
         action = e.entry.action.rawValue
+        station = e.entry.station.hex
         subjects = e.entry.subjects
         hash = e.hash.hex
         payload = JSONPayload(.object(e.entry.payload))

@@ -60,6 +60,7 @@ struct LedgerVerify: ParsableCommand {
         var items: Int
         var acquisitions: Int
         var photos: Int
+        var stations: Int
         var storedCheckpoints: Int
         var checkpointSize: Int?
         var failure: String?
@@ -74,11 +75,11 @@ struct LedgerVerify: ParsableCommand {
             if json {
                 try printJSON(Output(valid: r.isValid, caseID: r.caseID, storedEntries: r.storedEntries, verifiedEntries: r.verifiedEntries,
                                      root: r.root.base64, examiners: r.examiners, items: r.items, acquisitions: r.acquisitions,
-                                     photos: r.photos, storedCheckpoints: r.checkpoints, checkpointSize: r.externalCheckpoint?.size,
+                                     photos: r.photos, stations: r.stations, storedCheckpoints: r.checkpoints, checkpointSize: r.externalCheckpoint?.size,
                                      failure: r.failure))
             } else if r.isValid {
                 print("ledger OK: \(r.verifiedEntries) entries verified (hashes, links, signatures, roster), root \(r.root.base64)")
-                print("registry agrees: \(r.examiners) examiners, \(r.items) items, \(r.acquisitions) acquisitions, \(r.photos) photos; \(r.checkpoints) stored checkpoints consistent")
+                print("registry agrees: \(r.examiners) examiners, \(r.items) items, \(r.acquisitions) acquisitions, \(r.photos) photos, \(r.stations) stations; \(r.checkpoints) stored checkpoints consistent")
                 if let cp = r.externalCheckpoint { print("checkpoint \(checkpoint!) (size \(cp.size)) is consistent with the ledger") }
             }
             if let failure = r.failure {

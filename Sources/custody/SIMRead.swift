@@ -39,6 +39,9 @@ struct SIMRead: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Examiner recording into the case (default: $CUSTODY_EXAMINER).", valueName: "ID"))
     var examiner: String?
 
+    @Option(help: CaseSelection.stationKeyHelp)
+    var stationKey: String?
+
     func validate() throws {
         guard apduTimeout > 0 else { throw ValidationError("--apdu-timeout must be more than 0 seconds") }
         _ = try examinerPIN()
@@ -60,7 +63,7 @@ struct SIMRead: AsyncParsableCommand {
         try reportingFailures {
             // The case and examiner are checked before the card is touched.
             let caseTarget = try CaseSelection.chosen(caseDirectory).map { _ in
-                let store = try CaseSelection.open(caseDirectory)
+                let store = try CaseSelection.open(caseDirectory, stationKey: stationKey)
                 return (store, try ExaminerSelection.id(examiner, in: store))
             }
             let context = try PCSCContext()

@@ -186,6 +186,39 @@ import Testing
         #expect(throws: ExportError.unknownItem("NOPE")) { try f.export("nope", items: ["NOPE"]) }
     }
 
+    @Test func aBundleSignedByTwoStationsVerifies() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        // Bench 2 is added, records an event and exports; then it is revoked and the case's own
+        // station exports again.
+        let bench2 = try StationKey.generate(name: CaseStore.stationKeyName(caseID: f.store.caseID, station: "bench-2"))
+        let keyFile = f.directory + "/bench-2.key"
+        try bench2.privateKeyFile.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        try f.store.addStation(bench2.verifierKey, name: "bench-2", by: "sup1")
+        let atBench2 = try CaseStore.open(directory: f.store.directory, stationKeyFile: keyFile)
+        let note = try atBench2.recordEvent(.custodyNote, label: "SIM-A", details: ["text": "bench 2"], by: "tech1")
+        #expect(note.entry.station == bench2.keyID)
+        let tool = ToolIdentity(name: "custody", version: "test", build: "")
+        let r = try Exporter.export(store: atBench2, options: .init(out: f.bundle("bench2"), examiner: "tech1", tool: tool))
+        #expect(r.exportEntry.entry.station == bench2.keyID)
+        #expect(try BundleEditor(root: r.out).text(BundleLayout.checkpoint).contains("— \(bench2.name) "))
+        let own = try f.store.trustedKeys()[0]
+        func expectVerifies(_ bundle: String) throws {
+            let b = BundleEditor(root: bundle)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: b.path("keys")).sorted() == ["\(own.keyID.hex).pub", "\(bench2.keyID.hex).pub"].sorted())
+            #expect(try b.text("keys/\(bench2.keyID.hex).pub") == bench2.verifierKey.description + "\n")
+            #expect(b.problem() == nil, "\(String(describing: b.problem()))")
+            #expect(b.problem(key: [own]) == nil)  // pinned to the case's key: bench 2 is trusted through its station.add
+        }
+        try expectVerifies(r.out)
+        try f.store.revokeStation(bench2.keyID, reason: "retired", by: "sup1")
+        let subset = try f.export("after-revoke", items: ["SIM-A"])
+        let actions = try BundleEditor(root: subset.out).text("ledger.jsonl").split(separator: "\n").map { try SignedEntry(line: String($0)).entry.action }
+        #expect(actions.contains(.stationAdd) && actions.contains(.stationRevoke))
+        try expectVerifies(subset.out)
+        #expect(try f.store.verify().isValid)
+    }
+
     @Test func redactedPINsAreMarkedAndCheckedByTheOriginalHash() throws {
         let f = try ExportFixture()
         defer { f.remove() }
