@@ -148,7 +148,7 @@ struct ReportPage {
         out += "<table class=\"count\"><thead><tr><th>Operator</th><th>SIMs</th></tr></thead><tbody>\n"
         for name in operators.keys.sorted() { out += "<tr><td>\(HTMLText.escape(name))</td><td>\(operators[name]!)</td></tr>\n" }
         out += "</tbody></table>\n</div>\n"
-        out += "<p class=\"note\">A SIM's operator comes from the MCC/MNC of the IMSI read from it, else from the issuer prefix of its ICCID.</p>\n"
+        out += "<p class=\"note\">A SIM's operator comes from the MCC/MNC of the IMSI read from it; for a SIM whose IMSI was not read, from the SIMs of this case with the same ICCID issuer prefix that were read (an inference, marked as such at each SIM), else from the ITU E.118 issuer of that prefix.</p>\n"
     }
 
     static func stateName(_ state: SIMStatus.State) -> String {
@@ -197,7 +197,8 @@ struct ReportPage {
     }
 
     private func simLine(_ s: SIMStatus) -> String {
-        var parts = ["state <b>\(ReportPage.stateName(s.state))</b>", "operator \(HTMLText.escape(s.operatorName))"]
+        let source = s.operatorSource == "MCC/MNC" || s.operatorSource == "none" ? "" : " (\(HTMLText.escape(s.operatorSource)))"
+        var parts = ["state <b>\(ReportPage.stateName(s.state))</b>", "operator \(HTMLText.escape(s.operatorName))\(source)"]
         if let iccid = s.iccid { parts.append("ICCID \(HTMLText.escape(iccid))") }
         if let imsi = s.imsi { parts.append("IMSI \(HTMLText.escape(imsi))") }
         if !s.msisdn.isEmpty { parts.append("own numbers \(HTMLText.escape(s.msisdn.joined(separator: ", ")))") }
