@@ -102,6 +102,14 @@ let package = Package(
             dependencies: ["PCSC", "SIMCard", "BenchmarkSupport"],
             path: "Benchmarks/Batch"
         ),
+        // Scripts/bench-export: custody export and verify at scale 1 and 10 against sqlite3 -csv and raw SHA-256 + Ed25519 baselines.
+        .executableTarget(
+            name: "export-bench",
+            dependencies: ["CaseStore", "Export", "Ledger", "SIMCard", "SeizureCatalog", "BenchmarkSupport",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/Export",
+            exclude: ["Records"]
+        ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),

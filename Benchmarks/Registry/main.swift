@@ -38,13 +38,8 @@ struct Options {
         while let argument = reader.next() {
             switch argument {
             case "--dir": o.directory = reader.value("--dir")
-            case "--scales":
-                let list = reader.value("--scales").split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-                guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) > 0 }) else { fail("--scales needs positive numbers, e.g. 1,10 or 0.05") }
-                o.scales = list.map { $0! }
-            case "--seed":
-                guard let s = UInt64(reader.value("--seed")) else { fail("--seed needs a whole number ≥ 0") }
-                o.seed = s
+            case "--scales": o.scales = reader.positiveNumbers("--scales")
+            case "--seed": o.seed = reader.seed("--seed")
             case "--import-rounds": o.importRounds = reader.count("--import-rounds", minimum: 1)
             case "--repeats": o.repeats = reader.count("--repeats", minimum: 1)
             case "--find-repeats": o.findRepeats = reader.count("--find-repeats", minimum: 1)
@@ -78,47 +73,10 @@ struct Stats: Encodable {
 }
 
 /// Runs a program to its end with standard output discarded; returns the seconds from spawn to
-/// exit. A non-zero exit ends the benchmark with the program's standard error. Spawned with
-/// posix_spawn and reaped with waitpid: Foundation's `Process.waitUntilExit` polls a run loop and
-/// rounds every run up to ≈ 50 ms on Linux.
+/// exit. A non-zero exit ends the benchmark with the program's standard error.
 func runTimed(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) -> Double {
-    let errPath = (workDir as NSString).appendingPathComponent("spawn-stderr.txt")
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
-    func cStrings(_ list: [String]) -> [UnsafeMutablePointer<CChar>?] { list.map { strdup($0) } + [nil] }
-    let argv = cStrings([executable] + arguments), envp = cStrings(env)
-    defer { for p in argv + envp { free(p) } }
-    var pid = pid_t()
-    var status: Int32 = 0
-    var spawnError: Int32 = 0
-    let t = timed {
-        spawnError = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        if spawnError == 0 { while waitpid(pid, &status, 0) == -1 && errno == EINTR {} }
-    }
-    guard spawnError == 0 else { fail("cannot run \(executable): \(String(cString: strerror(spawnError)))") }
-    // Exited normally with status 0 (WIFEXITED && WEXITSTATUS == 0: the whole wait status is 0).
-    guard status == 0 else {
-        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        fail("\(([executable] + arguments).joined(separator: " ")) ended with wait status \(status): \(stderr)")
-    }
-    return t
-}
-
-/// The first `name` on PATH.
-func onPath(_ name: String) -> String? {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-        let candidate = "\(dir)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-    }
-    return nil
-}
-
-func fileSize(_ path: String) -> Int64 {
-    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+    spawnChecked(executable, arguments, environment: environment,
+                 stderrPath: (workDir as NSString).appendingPathComponent("spawn-stderr.txt")).seconds
 }
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))

@@ -95,6 +95,19 @@ public struct OptionReader {
         return v
     }
 
+    /// A comma-separated list of positive numbers after option `name` (the benchmarks' `--scales`).
+    public mutating func positiveNumbers(_ name: String) -> [Double] {
+        let list = value(name).split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !list.isEmpty, list.allSatisfy({ ($0 ?? 0) > 0 }) else { fail("\(name) needs positive numbers, e.g. 1,10 or 0.05") }
+        return list.map { $0! }
+    }
+
+    /// A whole number ≥ 0 after option `name` (a generator seed).
+    public mutating func seed(_ name: String) -> UInt64 {
+        guard let s = UInt64(value(name)) else { fail("\(name) needs a whole number ≥ 0") }
+        return s
+    }
+
     /// A whole number ≥ `minimum` after option `name`.
     public mutating func count(_ name: String, minimum: Int) -> Int {
         integer(value(name), name, minimum: minimum)

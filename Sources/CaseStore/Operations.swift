@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import Ledger
@@ -70,7 +69,7 @@ extension CaseStore {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw .io("cannot read the photo \(file): check the path and its permissions; nothing was written")
         }
-        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let sha = SHA256Hash.of([UInt8](data)).hex
         let ext = (file as NSString).pathExtension.lowercased().filter { $0.isLetter || $0.isNumber }
         let relative = "\(CaseStore.photosName)/\(sha)\(ext.isEmpty ? "" : "." + ext)"
         let target = path(relative)
@@ -120,7 +119,7 @@ extension CaseStore {
     /// Stores a SIM read (its record JSON as written) with its item and `sim.acquire` /
     /// `sim.reread` entry, in one transaction.
     public func recordAcquisition(_ a: SIMAcquisition, record: Data, by examiner: String) throws(CaseStoreError) -> AcquisitionOutcome {
-        let recordSHA = SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined()
+        let recordSHA = SHA256Hash.of([UInt8](record)).hex
         let iccid = a.iccid?.digits
         let imsi = a.imsi?.digits
         // Whether this is a first read or a re-read is decided inside the append's transaction,

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import Ledger
@@ -127,7 +126,7 @@ extension CaseStore {
     /// entry (file name, SHA-256, rows, items). A bad row refuses the file: `line N: reason`.
     @discardableResult
     public func importDevices(csv data: Data, fileName: String, by examiner: String) throws(CaseStoreError) -> RegistrationOutcome {
-        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let sha = SHA256Hash.of([UInt8](data)).hex
         let rows: [(line: Int, spec: DeviceSpec)]
         do { rows = try DeviceCSV.parse(data) } catch { throw .invalidInput("\(fileName): \(error.message); nothing was written") }
         guard !rows.isEmpty else { throw .invalidInput("\(fileName) holds no device rows (only a header?); nothing was written") }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import Ledger
@@ -210,7 +209,7 @@ extension CaseStore {
         // Acquisitions: row ⇔ sim.acquire / sim.reread entry, with the same hashes.
         let acqBySeq = Dictionary(acquisitions.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
         for a in acquisitions {
-            let recordSHA = SHA256.hash(data: a.record).map { String(format: "%02x", $0) }.joined()
+            let recordSHA = SHA256Hash.of([UInt8](a.record)).hex
             guard recordSHA == a.recordSHA256 else { return "acquisition \(a.seq): stored record's SHA-256 is \(recordSHA), the row says \(a.recordSHA256)" }
             guard let e = entry(a.seq), [LedgerAction.simAcquire, .simReread].contains(e.action) else {
                 return "acquisition row \(a.seq) has no sim.acquire/sim.reread entry"
@@ -235,7 +234,7 @@ extension CaseStore {
                 return "photo \(ph.path) has no matching custody.photograph entry at \(ph.seq)"
             }
             guard let data = FileManager.default.contents(atPath: path(ph.path)) else { return "photo file \(ph.path) (entry \(ph.seq)) is missing" }
-            let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let sha = SHA256Hash.of([UInt8](data)).hex
             guard sha == ph.sha256 else { return "photo file \(ph.path) (entry \(ph.seq)) has SHA-256 \(sha), not \(ph.sha256)" }
         }
         for e in entries where e.action == .custodyPhotograph && photoBySeq[e.sequence] == nil {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Ledger
 
@@ -35,7 +34,7 @@ public enum BundleLayout {
 
     /// Lowercase hex SHA-256 of `bytes`.
     public static func sha256(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        SHA256Hash.of([UInt8](bytes)).hex
     }
 }
 

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Ledger
-
+import SIMCard
 /// The JSON-LD spelling of the CASE/UCO graph (docs/CASE-UCO.md): the context, node IRIs and
 /// typed literals. The graph follows CASE 1.5.0, which `Scripts/case-validate` checks.
 enum CASEVocabulary {
@@ -56,7 +56,7 @@ struct NodeNames {
         var b = Array(sha1.finalize().prefix(16))
         b[6] = (b[6] & 0x0F) | 0x50
         b[8] = (b[8] & 0x3F) | 0x80
-        let hex = b.map { String(format: "%02x", $0) }.joined()
+        let hex = Hex.string(b).lowercased()
         let cut = [8, 12, 16, 20]
         var out = ""
         for (i, ch) in hex.enumerated() {

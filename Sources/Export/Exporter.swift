@@ -67,12 +67,7 @@ extension FileProducer {
     /// headless Chromium. Sealed like the other files, so the report describes the ledger
     /// before the export entry: its size and Merkle root at the snapshot.
     public static let report = FileProducer(name: "court report") { ctx in
-        let size = ctx.plan.snapshot.lines.count
-        let root = try ctx.store.tree(size: size).0.root()
-        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, checkpointRoot: root.base64,
-                                            checkpointSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
-        let html = try CourtReport.html(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, tool: ctx.tool,
-                                        verification: facts, time: Date())
+        let html = try reportHTML(ctx)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -80,6 +75,19 @@ extension FileProducer {
         try Data(html.utf8).write(to: htmlFile)
         try CourtReport.renderPDF(html: htmlFile, pdf: pdfFile)
         return [BundleFile(path: BundleLayout.report, data: Data(html.utf8)), BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdfFile))]
+    }
+}
+
+extension FileProducer {
+    /// The court report's HTML for this export (the first half of `report`; the benchmark times
+    /// it apart from the PDF).
+    public static func reportHTML(_ ctx: ExportContext) throws -> String {
+        let size = ctx.plan.snapshot.lines.count
+        let root = try ctx.store.tree(size: size).0.root()
+        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, checkpointRoot: root.base64,
+                                            checkpointSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
+        return try CourtReport.html(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, tool: ctx.tool,
+                                    verification: facts, time: Date())
     }
 }
 
@@ -202,11 +210,19 @@ public enum Exporter {
     }
 }
 
-/// Writes files under a temporary root, remembering each one's SHA-256, then renames the root.
+/// Writes files under a temporary root, remembering each one's SHA-256, then flushes them to
+/// disk and renames the root.
+///
+/// Files are written with plain `write(2)` and flushed once, by `sync()` before the rename:
+/// Foundation's `Data.write(to:)` fsyncs every file, which made a bundle of the seizure's size
+/// (≈ 27,000 files, most of them proofs) wait for ≈ 27,000 disk flushes (docs/BENCHMARKS.md,
+/// "Export and verify"). Either way the files are on disk before the bundle gets its name.
 struct BundleWriter {
     let root: String
     /// Path → SHA-256 of every file written.
     private(set) var written = [String: String]()
+    /// Folders under `root` already created.
+    private var folders = Set<String>()
 
     init(root: String) { self.root = root }
 
@@ -216,43 +232,46 @@ struct BundleWriter {
         }
     }
 
-    /// Folders already made under `root`.
-    private var folders = Set<String>()
-
-    /// Writes one new file with open/write/close: Foundation's `Data.write` costs about 0.4 ms a
-    /// file here, minutes for the ~200,000 proofs of a large case.
     mutating func write(_ file: BundleFile) throws(ExportError) {
         let path = (root as NSString).appendingPathComponent(file.path)
         let folder = (path as NSString).deletingLastPathComponent
-        if !folders.contains(folder) {
-            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-                throw .io("cannot create \(folder): \(error.localizedDescription); check free space and permissions; no bundle written")
+        do {
+            if !folders.contains(folder) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                folders.insert(folder)
             }
-            folders.insert(folder)
+        } catch {
+            throw .io("cannot create \(folder): \(error.localizedDescription); check free space; no bundle written")
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        var failure = fd < 0 ? errno : 0
-        if fd >= 0 {
-            file.data.withUnsafeBytes { bytes in
-                var done = 0
-                while done < bytes.count, failure == 0 {
-                    let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                    if n < 0 { if errno != EINTR { failure = errno } } else { done += n }
-                }
-            }
-            if close(fd) != 0, failure == 0 { failure = errno }
-        }
-        guard failure == 0 else {
-            throw .io("cannot write \(path): \(String(cString: strerror(failure))); check free space; no bundle written")
+        if let failure = createFile(path, file.data) {
+            throw .io("cannot write \(path): \(failure); check free space; no bundle written")
         }
         written[file.path] = BundleLayout.sha256(file.data)
     }
 
-    /// Renames the finished folder to `out`, which must still not exist.
+    /// Flushes every file to disk, then renames the finished folder to `out`, which must still not exist.
     func finish(renamingTo out: String) throws(ExportError) {
         guard !FileManager.default.fileExists(atPath: out) else { throw .outExists(out) }
+        sync()
         guard rename(root, out) == 0 else {
             throw .io("cannot rename \(root) to \(out): \(String(cString: strerror(errno))); no bundle written")
         }
     }
+}
+
+/// Creates `path` (it must not exist) holding `data`; nil, or why it failed.
+private func createFile(_ path: String, _ data: Data) -> String? {
+    // 0o666 less the umask, as Foundation created them.
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    guard fd >= 0 else { return String(cString: strerror(errno)) }
+    var failure: String? = nil
+    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+        var offset = 0
+        while offset < buffer.count, failure == nil {
+            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0, errno != EINTR { failure = String(cString: strerror(errno)) } else if n > 0 { offset += n }
+        }
+    }
+    if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+    return failure
 }

@@ -262,6 +262,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).sorted() == ["case", "taken"])
     }
 
+    /// The manifest's hashes are `sha256sum`'s (FIPS 180-2 vectors), and every file listed holds
+    /// exactly the bytes hashed: written with plain write(2) and one sync, not Foundation's fsync per file.
+    @Test func manifestHashesAreTheFilesBytes() throws {
+        #expect(BundleLayout.sha256(Data()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(BundleLayout.sha256(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let r = try f.export("hashed")
+        let listed = try Manifest(parsing: try Data(contentsOf: URL(fileURLWithPath: r.out + "/" + BundleLayout.manifest)))
+        #expect(listed.lines.count == r.manifest.lines.count)
+        for line in listed.lines {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: r.out + "/" + line.path))
+            #expect(SHA256Hash.of([UInt8](bytes)).hex == line.sha256, "\(line.path)")
+        }
+    }
+
     @Test func manifestFormat() throws {
         let m = Manifest(["b/x": String(repeating: "a", count: 64), "ledger.jsonl": String(repeating: "b", count: 64), "a.csv": String(repeating: "c", count: 64)])
         #expect(m.text == "\(String(repeating: "c", count: 64))  a.csv\n\(String(repeating: "a", count: 64))  b/x\n\(String(repeating: "b", count: 64))  ledger.jsonl\n")

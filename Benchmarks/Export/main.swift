@@ -1,0 +1,577 @@
+import BenchmarkSupport
+// export-bench: `custody export` and `custody verify` of a whole case at the seizure's scale
+// (CONTEXT.md) and ten times it, each as a child process (time and peak memory), beside
+// baselines measured in the same run: `sqlite3 -csv` dumping the same rows for export; SHA-256 of
+// the bundle's bytes plus raw Ed25519 verification of its ledger's signatures for verify
+// (docs/BENCHMARKS.md, "Export and verify"). Scripts/bench-export runs it in a temporary folder.
+import CaseStore
+import Crypto
+import Export
+import Foundation
+import GRDB
+import Ledger
+import SeizureCatalog
+import SIMCard
+
+struct Options {
+    var directory: String?
+    var scales: [Double] = [1, 10]
+    var seed: UInt64 = 2021
+    var entriesPerScale = 20_000
+    var fullEvery = 10
+    var records = "Benchmarks/Export/Records"
+    var custody: String?
+    var verifier = "Scripts/verify-bundle.py"
+    var json = false
+
+    static let usage = """
+        usage: export-bench --dir DIR --custody PATH [--scales 1,10] [--seed N] [--entries N] [--full-every K]
+                            [--records DIR] [--verifier PATH] [--json]
+               export-bench --verify-baseline BUNDLE      (the verify baseline, run by the bench as a child)
+          --dir DIR          an empty or new folder for the cases, bundles and baseline dumps (required)
+          --custody PATH     the custody binary to time (required)
+          --scales LIST      seizure scales, comma separated (default 1,10)
+          --seed N           catalog seed (default 2021)
+          --entries N        ledger entries at scale 1, multiplied by the scale (default 20000)
+          --full-every K     every K-th SIM gets a full read instead of an identity read (default 10)
+          --records DIR      identity.json and full.json: the acquisition records copied per SIM
+          --verifier PATH    the independent Python verifier (default Scripts/verify-bundle.py)
+          --json             one JSON document (schema custody.bench.export/1) on stdout
+        """
+
+    static func parse(_ args: [String]) -> Options {
+        var o = Options()
+        var reader = OptionReader(args, usage: usage)
+        while let argument = reader.next() {
+            switch argument {
+            case "--dir": o.directory = reader.value("--dir")
+            case "--custody": o.custody = reader.value("--custody")
+            case "--scales": o.scales = reader.positiveNumbers("--scales")
+            case "--seed": o.seed = reader.seed("--seed")
+            case "--entries": o.entriesPerScale = reader.count("--entries", minimum: 1)
+            case "--full-every": o.fullEvery = reader.count("--full-every", minimum: 1)
+            case "--records": o.records = reader.value("--records")
+            case "--verifier": o.verifier = reader.value("--verifier")
+            case "--json": o.json = true
+            case "-h", "--help": print(usage); exit(0)
+            default: fail("unknown argument \(argument)\n\(usage)")
+            }
+        }
+        guard o.directory != nil, o.custody != nil else { fail("--dir and --custody are required\n\(usage)") }
+        return o
+    }
+}
+
+// MARK: The verify baseline (child mode)
+
+/// What the verify baseline did: every bundle file read and hashed, every ledger line's
+/// signature verified with swift-crypto, nothing else.
+struct VerifyBaseline: Codable {
+    var files: Int
+    var bytes: Int64
+    var signatures: Int
+    var hashSeconds: Double
+    var verifySeconds: Double
+}
+
+/// SHA-256 of every file under `bundle` (read whole, one at a time), then Ed25519 verification of
+/// each `ledger.jsonl` line's signature over the domain prefix and the body (docs/LEDGER.md §4)
+/// with the bundle's station key. No parsing beyond the line's fixed frame.
+func verifyBaseline(bundle: String) -> VerifyBaseline {
+    var files = 0, bytes: Int64 = 0
+    let hashSeconds = timed {
+        guard let walker = FileManager.default.enumerator(atPath: bundle) else { fail("cannot list \(bundle)") }
+        while let relative = walker.nextObject() as? String {
+            guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular,
+                  let data = FileManager.default.contents(atPath: bundle + "/" + relative) else { continue }
+            _ = BundleLayout.sha256(data)
+            files += 1
+            bytes += Int64(data.count)
+        }
+    }
+    guard let keyFile = try? FileManager.default.contentsOfDirectory(atPath: bundle + "/keys").first,
+          let keyText = try? String(contentsOfFile: bundle + "/keys/" + keyFile, encoding: .utf8),
+          let key = try? VerifierKey(parsing: keyText.trimmingCharacters(in: .newlines)),
+          let ledger = FileManager.default.contents(atPath: bundle + "/" + BundleLayout.ledger) else {
+        fail("\(bundle) has no readable keys/*.pub or ledger.jsonl")
+    }
+    guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: key.publicKey) else { fail("\(keyFile) is not an Ed25519 key") }
+    let prefix = Array("{\"entry\":".utf8).count, suffix = 172, signatureStart = 88 + 2
+    var signatures = 0
+    let verifySeconds = timed {
+        for line in [UInt8](ledger).split(separator: 0x0A) {
+            let body = line.dropFirst(prefix).dropLast(suffix)
+            let signatureText = String(decoding: line.suffix(signatureStart).prefix(88), as: UTF8.self)
+            guard let signature = Data(base64Encoded: signatureText),
+                  publicKey.isValidSignature(signature, for: LedgerEntry.domainPrefix + body) else {
+                fail("ledger.jsonl line \(signatures + 1): the signature does not verify")
+            }
+            signatures += 1
+        }
+    }
+    return VerifyBaseline(files: files, bytes: bytes, signatures: signatures, hashSeconds: hashSeconds, verifySeconds: verifySeconds)
+}
+
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--verify-baseline" {
+    let result = verifyBaseline(bundle: CommandLine.arguments[2])
+    print(String(decoding: try! JSONEncoder().encode(result), as: UTF8.self))
+    exit(0)
+}
+
+// MARK: Building the case
+
+let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+let workDir = options.directory!
+let custody = options.custody!
+guard let sqlite3 = onPath("sqlite3") else { fail("the sqlite3 command is not on PATH: run Scripts/setup (Debian package sqlite3)") }
+guard let chromium = onPath("chromium") else { fail("chromium is not on PATH: run Scripts/setup (Debian package chromium)") }
+guard let python3 = onPath("python3") else { fail("python3 is not on PATH") }
+let clerk = "clerk-01"
+let technicians = ["tech-01", "tech-02", "tech-03"]
+
+/// The two acquisition records every SIM's read is made from (see docs/BENCHMARKS.md).
+struct RecordTemplates {
+    let identity: SIMAcquisition
+    let full: SIMAcquisition
+    let identityBytes: Int
+    let fullBytes: Int
+
+    init(directory: String) {
+        func load(_ name: String) -> (SIMAcquisition, Int) {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path),
+                  let record = try? JSONDecoder().decode(SIMAcquisition.self, from: data) else {
+                fail("cannot read the acquisition record \(path): run from the repository root or give --records")
+            }
+            return (record, data.count)
+        }
+        (identity, identityBytes) = load("identity.json")
+        (full, fullBytes) = load("full.json")
+    }
+
+    /// The template's read as if made of the SIM with this ICCID: its ICCID and an IMSI (with
+    /// its operator) of the network its issuer prefix names, content and transcript hashes of its own, one of four
+    /// readers. The files' raw bytes stay the template card's.
+    func read(iccid: String, full: Bool, index: Int) -> SIMAcquisition {
+        var a = full ? self.full : identity
+        let issuer = String(iccid.dropFirst(4).prefix(2))
+        let imsi = "452" + issuer + String(iccid.dropLast().suffix(10))
+        a.iccid?.digits = iccid
+        a.imsi?.digits = imsi
+        a.imsi?.mnc = issuer
+        a.imsi?.operatorInfo = OperatorDirectory.shared.lookup(mcc: "452", mnc: issuer)
+        a.reader = "Custody Virtual \(["A", "B", "C", "D"][index % 4]) 00 00"
+        a.contentSHA256 = BundleLayout.sha256(Data("content \(iccid) \(a.scope.rawValue)".utf8))
+        a.transcriptSHA256 = BundleLayout.sha256(Data("transcript \(iccid) \(a.scope.rawValue)".utf8))
+        return a
+    }
+}
+
+struct CaseShape: Encodable {
+    var items: Int
+    var sims: Int
+    var identityReads: Int
+    var fullReads: Int
+    var entries: Int
+    var entriesByAction: [String: Int]
+    var recordBytes: Int64
+    var databaseBytes: Int64
+    var buildSeconds: Double
+}
+
+/// What `custody sim read` stores, as written there (`encodeJSON` in the custody target).
+func recordJSON(_ a: SIMAcquisition) -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    guard let data = try? encoder.encode(a) else { fail("cannot encode an acquisition record") }
+    return data
+}
+
+func must<T>(_ what: String, _ body: () throws -> T) -> T {
+    do { return try body() } catch { fail("\(what): \(error)") }
+}
+
+/// A case shaped like the seizure at `scale`: the catalog imported, one read per SIM (every
+/// `fullEvery`-th a full read with SMS), every SIM sealed, every device, system and lot
+/// transferred to a technician and received in the lab, then notes on SIMs up to
+/// `entriesPerScale × scale` entries. Everything through the CaseStore API, one committed
+/// transaction per entry, as the CLI does.
+func buildCase(scale: Double, directory: String, templates: RecordTemplates) -> (CaseStore, CaseShape) {
+    var store: CaseStore!
+    var sims = [DeviceSpec]()
+    var fullReads = 0
+    var recordBytes: Int64 = 0
+    let buildSeconds = timed {
+        store = must("create the case") {
+            try CaseStore.create(directory: directory, name: "Export benchmark, scale \(scale)", agency: "C03 Hà Nội", authority: "W-2021-10",
+                                 timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: clerk, name: "Nguyễn Văn A"))
+        }
+        must("add examiners") {
+            for (i, id) in technicians.enumerated() { try store.addExaminer(id: id, name: "Kỹ thuật viên \(i + 1)", role: .technician, by: clerk) }
+        }
+        let catalog = SeizureCatalog(scale: scale, seed: options.seed)
+        _ = must("import the catalog") { try store.importDevices(csv: Data(catalog.csv.utf8), fileName: "catalog.csv", by: clerk) }
+        sims = catalog.rows.filter { $0.type == "sim" }
+        for (i, sim) in sims.enumerated() {
+            guard let iccid = sim.iccid else { fail("catalog SIM \(sim.label) has no ICCID") }
+            let full = i % options.fullEvery == 0
+            let read = templates.read(iccid: iccid, full: full, index: i)
+            let record = recordJSON(read)
+            recordBytes += Int64(record.count)
+            if full { fullReads += 1 }
+            let outcome = must("record the read of \(sim.label)") { try store.recordAcquisition(read, record: record, by: technicians[i % technicians.count]) }
+            guard outcome.label == sim.label else { fail("the read of \(sim.label) was recorded on \(outcome.label ?? "no item")") }
+        }
+        must("seal the SIMs") {
+            for (i, sim) in sims.enumerated() {
+                try store.recordEvent(.custodySeal, label: sim.label, details: ["seal": String(format: "S-%06d", i + 1), "bag": "túi niêm phong \(i / 50 + 1)"],
+                                      by: technicians[i % technicians.count])
+            }
+        }
+        must("move the devices") {
+            let containers = catalog.rows.filter { ["system", "simbox", "simbank", "phone", "computer", "simlot"].contains($0.type) }
+            for (i, device) in containers.enumerated() {
+                let technician = technicians[i % technicians.count]
+                try store.recordEvent(.custodyTransfer, label: device.label,
+                                      details: ["releasedBy": clerk, "receivedBy": technician, "purpose": "giám định (examination)"], by: clerk)
+                try store.recordEvent(.custodyReceive, label: device.label, details: ["from": clerk, "at": "Phòng giám định 2, Hà Nội"], by: technician)
+            }
+        }
+        must("write notes") {
+            let target = Int((Double(options.entriesPerScale) * scale).rounded())
+            var next = try store.lineRecords().count
+            var i = 0
+            while next < target {
+                let sim = sims[(i * 7) % sims.count]
+                try store.recordEvent(.custodyNote, label: sim.label,
+                                      details: ["text": "Thẻ SIM \(sim.label) kiểm tra lại niêm phong; không có dấu hiệu mở (seal checked, intact)"],
+                                      by: technicians[i % technicians.count])
+                next += 1
+                i += 1
+            }
+        }
+    }
+    let lines = must("read the ledger") { try store.lineRecords() }
+    var byAction = [String: Int]()
+    for line in lines {
+        let entry = must("parse entry \(line.seq)") { try SignedEntry(line: Array(line.line)) }
+        byAction[entry.entry.action.rawValue, default: 0] += 1
+    }
+    let items = must("count items") { try store.items().count }
+    let database = (directory as NSString).appendingPathComponent(CaseStore.databaseName)
+    let bytes = [database, database + "-wal"].reduce(Int64(0)) { $0 + fileSize($1) }
+    return (store, CaseShape(items: items, sims: sims.count, identityReads: sims.count - fullReads, fullReads: fullReads, entries: lines.count,
+                             entriesByAction: byAction, recordBytes: recordBytes, databaseBytes: bytes, buildSeconds: buildSeconds))
+}
+
+// MARK: Measuring
+
+struct Run: Encodable {
+    var seconds: Double
+    var peakRSSBytes: Int64
+    /// 0 when the process succeeded; else its wait status, and the last line of its standard error.
+    var status: Int32
+    var failure: String?
+
+    init(_ run: ChildRun, stderrPath: String) {
+        seconds = run.seconds
+        peakRSSBytes = run.peakRSSBytes
+        status = run.status
+        if run.status != 0 {
+            let text = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+            failure = text.split(separator: "\n").last.map(String.init) ?? "no message"
+        }
+    }
+}
+
+struct Ratio: Encodable {
+    var time: Double
+    var memory: Double
+    init(_ a: Run, over b: Run) {
+        time = a.seconds / b.seconds
+        memory = Double(a.peakRSSBytes) / Double(b.peakRSSBytes)
+    }
+}
+
+/// Seconds per part of an export, timed in the bench's own process (`Exporter.export` with every
+/// producer wrapped in a timer; the PDF printed by Chromium as a measured child process).
+struct ExportBreakdown: Encodable {
+    var caseVerifySeconds: Double
+    var snapshotSeconds: Double
+    var planSeconds: Double
+    /// Producer name → seconds; "court report" is the HTML only.
+    var producerSeconds: [String: Double]
+    /// Chromium printing the PDF (a child process inside the report producer).
+    var pdfSeconds: Double
+    /// The whole in-process export (verify, snapshot and plan again, producers, export entry,
+    /// checkpoint, ledger.jsonl, proofs, manifest, rename).
+    var exportSeconds: Double
+    /// `exportSeconds` less the parts above: the export entry, checkpoint, proofs, manifest, writing the files.
+    var restSeconds: Double
+}
+
+/// Producer timings, written from the producers' `@Sendable` closures. `@unchecked Sendable`:
+/// every access holds `lock`.
+final class ProducerClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seconds = [String: Double]()
+
+    func record(_ name: String, _ value: Double) { lock.withLock { seconds[name, default: 0] += value } }
+    var all: [String: Double] { lock.withLock { seconds } }
+}
+
+/// Chromium printing `html` to `pdf` as the report producer runs it (CourtReportPDF.swift), as its
+/// own measured process, stopped after 900 s (`timeout` then exits 124).
+@Sendable func printPDF(chromium: String, html: String, pdf: String, scratch: String) -> Run {
+    let profile = scratch + "-profile", err = scratch + ".stderr"
+    defer { try? FileManager.default.removeItem(atPath: profile) }
+    return Run(spawnMeasured("/usr/bin/timeout", ["--kill-after=10", "900", chromium,
+                                                  "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(profile)",
+                                                  "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                                                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
+                                                  "--print-to-pdf=\(pdf)", "--no-pdf-header-footer", "--generate-pdf-document-outline",
+                                                  URL(fileURLWithPath: html).absoluteString],
+                               stderrPath: err), stderrPath: err)
+}
+
+/// The in-process export: every producer timed; the report producer makes the HTML in-process
+/// and has Chromium print the PDF as a measured child process (`printPDF`).
+func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdown, Run?) {
+    let caseVerify = timed { _ = must("verify the case") { try store.verify() } }
+    var snapshot: CaseSnapshot!
+    let snapshotSeconds = timed { snapshot = must("snapshot") { try store.snapshot() } }
+    let planSeconds = timed { _ = must("plan") { try ExportPlan(snapshot: snapshot, selected: [], redactPins: false) } }
+    snapshot = nil
+    let clock = ProducerClock()
+    let pdfRun = PDFRun()
+    let chromiumPath = chromium
+    let producers = Exporter.sealedProducers.map { producer -> FileProducer in
+        let isReport = producer.name == FileProducer.report.name
+        return FileProducer(name: producer.name) { ctx in
+            var files = [BundleFile]()
+            let t = try timed {
+                files = isReport ? [BundleFile(path: BundleLayout.report, data: Data(try FileProducer.reportHTML(ctx).utf8))] : try producer.produce(ctx)
+            }
+            clock.record(producer.name, t)
+            if isReport {
+                let html = scratch + ".html", pdf = scratch + ".pdf"
+                try files[0].data.write(to: URL(fileURLWithPath: html))
+                let run = printPDF(chromium: chromiumPath, html: html, pdf: pdf, scratch: scratch)
+                pdfRun.set(run)
+                if run.status == 0 { files.append(BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: URL(fileURLWithPath: pdf)))) }
+                try? FileManager.default.removeItem(atPath: html)
+                try? FileManager.default.removeItem(atPath: pdf)
+            }
+            return files
+        }
+    }
+    let options = Exporter.Options(out: out, examiner: clerk, tool: ToolIdentity(name: "custody", version: "bench", build: ""))
+    let total = timed { _ = must("export in-process") { try Exporter.export(store: store, options: options, producers: producers) } }
+    let seconds = clock.all
+    let pdf = pdfRun.value
+    return (ExportBreakdown(caseVerifySeconds: caseVerify, snapshotSeconds: snapshotSeconds, planSeconds: planSeconds, producerSeconds: seconds,
+                            pdfSeconds: pdf?.seconds ?? 0, exportSeconds: total,
+                            restSeconds: total - caseVerify - snapshotSeconds - planSeconds - seconds.values.reduce(0, +) - (pdf?.seconds ?? 0)),
+            pdf)
+}
+
+/// The Chromium run made inside a producer. `@unchecked Sendable`: every access holds `lock`.
+final class PDFRun: @unchecked Sendable {
+    private let lock = NSLock()
+    private var run: Run?
+    func set(_ r: Run) { lock.withLock { run = r } }
+    var value: Run? { lock.withLock { run } }
+}
+
+struct BundleShape: Encodable {
+    var files: Int
+    var bytes: Int64
+    /// Bytes of the larger files and of each folder's files together.
+    var bytesByPart: [String: Int64]
+}
+
+func bundleShape(_ root: String) -> BundleShape {
+    var files = 0, bytes: Int64 = 0
+    var parts = [String: Int64]()
+    guard let walker = FileManager.default.enumerator(atPath: root) else { fail("cannot list \(root)") }
+    while let relative = walker.nextObject() as? String {
+        guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+        let size = (walker.fileAttributes?[.size] as? NSNumber)?.int64Value ?? 0
+        files += 1
+        bytes += size
+        let part = relative.contains("/") ? String(relative.split(separator: "/")[0]) + "/" : relative
+        parts[part, default: 0] += size
+    }
+    return BundleShape(files: files, bytes: bytes, bytesByPart: parts)
+}
+
+/// The page count `pdfinfo` (poppler-utils) reads from a PDF; nil without pdfinfo.
+func pdfPages(_ pdf: String, scratch: String) -> Int? {
+    guard let pdfinfo = onPath("pdfinfo") else { return nil }
+    guard spawnMeasured(pdfinfo, [pdf], stdoutPath: scratch + ".out", stderrPath: scratch + ".err").status == 0,
+          let text = try? String(contentsOfFile: scratch + ".out", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Pages:") }) else { return nil }
+    return Int(line.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces))
+}
+
+struct ScaleResult: Encodable {
+    var scale: Double
+    var shape: CaseShape
+    /// `sqlite3 -csv` writing the items, the acquisition rows (records included) and the ledger
+    /// lines to three files, before and after the export (ABA).
+    var sqliteDump: [Run]
+    var dumpBytes: Int64
+    var export: Run
+    var exportOverDump: Ratio?
+    var bundle: BundleShape?
+    /// Pages of the bundle's report.pdf (`pdfinfo`).
+    var reportPages: Int?
+    var breakdown: ExportBreakdown
+    /// Chromium printing report.html to PDF inside the in-process export's report producer.
+    var chromiumPDF: Run?
+    /// Which bundle the verifiers checked: "custody export"'s, or the in-process one when that failed.
+    var verifiedBundle: String?
+    /// The verify baseline as a child process, before and after the verifiers.
+    var verifyBaseline: [Run]
+    var verifyBaselineParts: VerifyBaseline?
+    var verify: Run?
+    var verifyOverBaseline: Ratio?
+    var pythonVerify: Run?
+    var pythonVerifyOverBaseline: Ratio?
+}
+
+/// The runs' mean time and largest peak (the table lists each run's time too).
+func meanRun(_ runs: [Run]) -> Run {
+    var r = runs[0]
+    r.seconds = runs.map(\.seconds).reduce(0, +) / Double(runs.count)
+    r.peakRSSBytes = runs.map(\.peakRSSBytes).max() ?? 0
+    return r
+}
+
+func measure(scale: Double, templates: RecordTemplates) -> ScaleResult {
+    let dir = (workDir as NSString).appendingPathComponent("scale-\(scale)")
+    try? FileManager.default.removeItem(atPath: dir)
+    must("create \(dir)") { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+    note("scale \(scale): building the case")
+    let caseDir = path("case")
+    let (store, shape) = buildCase(scale: scale, directory: caseDir, templates: templates)
+    note("scale \(scale): \(shape.items) items, \(shape.sims) SIMs (\(shape.fullReads) full reads), \(shape.entries) entries, built in \(fmt(shape.buildSeconds, 1)) s")
+
+    let database = (caseDir as NSString).appendingPathComponent(CaseStore.databaseName)
+    let dumps = ["items", "acquisitions", "ledger"].map { path("dump-\($0).csv") }
+    let dumpArguments = ["-csv", "-readonly", database,
+                         ".output \(dumps[0])", "SELECT * FROM item ORDER BY seq, label;",
+                         ".output \(dumps[1])", "SELECT * FROM acquisition ORDER BY seq;",
+                         ".output \(dumps[2])", "SELECT seq, line FROM ledger_entry ORDER BY seq;"]
+    func dump() -> Run {
+        let err = path("sqlite3.stderr")
+        return Run(spawnChecked(sqlite3, dumpArguments, stderrPath: err), stderrPath: err)
+    }
+
+    note("scale \(scale): export (sqlite3 -csv, custody export, sqlite3 -csv)")
+    var sqliteDump = [dump()]
+    let bundle = path("bundle")
+    let exportErr = path("export.stderr")
+    let export = Run(spawnMeasured(custody, ["export", "--case", caseDir, "--out", bundle, "--examiner", clerk, "--json"],
+                                   stdoutPath: path("export.json"), stderrPath: exportErr), stderrPath: exportErr)
+    sqliteDump.append(dump())
+    let dumpBytes = dumps.reduce(Int64(0)) { $0 + fileSize($1) }
+    if let failure = export.failure { note("scale \(scale): custody export failed after \(fmt(export.seconds, 1)) s: \(failure)") }
+
+    note("scale \(scale): export in-process, producers timed, Chromium as a child")
+    let inProcess = path("bundle-inprocess")
+    let (parts, pdf) = breakdown(store: store, out: inProcess, scratch: path("report"))
+
+    var result = ScaleResult(scale: scale, shape: shape, sqliteDump: sqliteDump, dumpBytes: dumpBytes, export: export, breakdown: parts,
+                             chromiumPDF: pdf, verifyBaseline: [])
+    if export.status == 0 { result.exportOverDump = Ratio(export, over: meanRun(sqliteDump)) }
+    // When `custody export` failed (e.g. Chromium's deadline), verify the in-process bundle: the same files.
+    let verified = export.status == 0 ? bundle : inProcess
+    guard FileManager.default.fileExists(atPath: (verified as NSString).appendingPathComponent(BundleLayout.reportPDF)) else { return result }
+    result.verifiedBundle = export.status == 0 ? "custody export" : "in-process export"
+    result.bundle = bundleShape(verified)
+    result.reportPages = pdfPages((verified as NSString).appendingPathComponent(BundleLayout.reportPDF), scratch: path("pdfinfo"))
+    note("scale \(scale): verify (baseline, custody verify, verify-bundle.py, baseline)")
+    let self_ = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+    func baseline() -> Run {
+        let err = path("baseline.stderr")
+        let run = Run(spawnChecked(self_, ["--verify-baseline", verified], stdoutPath: path("baseline.json"), stderrPath: err), stderrPath: err)
+        result.verifyBaselineParts = FileManager.default.contents(atPath: path("baseline.json")).flatMap { try? JSONDecoder().decode(VerifyBaseline.self, from: $0) }
+        return run
+    }
+    result.verifyBaseline.append(baseline())
+    let verifyErr = path("verify.stderr")
+    let verify = Run(spawnMeasured(custody, ["verify", verified, "--json"], stdoutPath: path("verify.json"), stderrPath: verifyErr), stderrPath: verifyErr)
+    let pythonErr = path("python.stderr")
+    let python = Run(spawnMeasured(python3, [options.verifier, verified], stdoutPath: path("python.out"), stderrPath: pythonErr), stderrPath: pythonErr)
+    result.verifyBaseline.append(baseline())
+    let base = meanRun(result.verifyBaseline)
+    result.verify = verify
+    result.pythonVerify = python
+    if verify.status == 0 { result.verifyOverBaseline = Ratio(verify, over: base) } else { note("scale \(scale): custody verify failed: \(verify.failure ?? "")") }
+    if python.status == 0 { result.pythonVerifyOverBaseline = Ratio(python, over: base) } else { note("scale \(scale): verify-bundle.py failed: \(python.failure ?? "")") }
+    return result
+}
+
+// MARK: Reporting
+
+struct Report: Encodable {
+    var schema = "custody.bench.export/1"
+    var identityRecordBytes: Int
+    var fullRecordBytes: Int
+    var scales: [ScaleResult]
+}
+
+func mb(_ bytes: Int64) -> String { fmt(Double(bytes) / 1_048_576, 1) + " MiB" }
+
+func printTable(_ r: ScaleResult) {
+    let s = r.shape
+    print("scale \(r.scale): \(s.items) items, \(s.sims) SIMs (\(s.fullReads) full reads), \(s.entries) ledger entries, records \(mb(s.recordBytes)), case database \(mb(s.databaseBytes)), built in \(fmt(s.buildSeconds, 1)) s")
+    print("| measurement | time | peak RSS | baseline | time ratio | memory ratio |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    let dump = meanRun(r.sqliteDump)
+    let dumpText = "`sqlite3 -csv` dump \(fmt(dump.seconds, 2)) s (\(r.sqliteDump.map { fmt($0.seconds, 2) }.joined(separator: " / "))), \(mb(dump.peakRSSBytes))"
+    if let ratio = r.exportOverDump {
+        print("| custody export | \(fmt(r.export.seconds, 1)) s | \(mb(r.export.peakRSSBytes)) | \(dumpText) | \(fmt(ratio.time, 1)) | \(fmt(ratio.memory, 1)) |")
+    } else {
+        print("| custody export | failed after \(fmt(r.export.seconds, 1)) s: \(r.export.failure ?? "") | \(mb(r.export.peakRSSBytes)) | \(dumpText) | | |")
+    }
+    let base = r.verifyBaseline.isEmpty ? nil : meanRun(r.verifyBaseline)
+    let baseText = base.map { b in
+        "SHA-256 of the bundle + raw Ed25519 verify \(fmt(b.seconds, 2)) s (\(r.verifyBaseline.map { fmt($0.seconds, 2) }.joined(separator: " / "))), \(mb(b.peakRSSBytes))"
+    } ?? ""
+    if let v = r.verify, let ratio = r.verifyOverBaseline {
+        print("| custody verify | \(fmt(v.seconds, 1)) s | \(mb(v.peakRSSBytes)) | \(baseText) | \(fmt(ratio.time, 1)) | \(fmt(ratio.memory, 1)) |")
+    }
+    if let v = r.pythonVerify, let ratio = r.pythonVerifyOverBaseline {
+        print("| verify-bundle.py | \(fmt(v.seconds, 1)) s | \(mb(v.peakRSSBytes)) | same | \(fmt(ratio.time, 1)) | \(fmt(ratio.memory, 1)) |")
+    }
+    if let c = r.chromiumPDF {
+        print("| Chromium report.html → PDF (in-process export) | \(c.status == 0 ? fmt(c.seconds, 1) + " s" : "failed: \(c.failure ?? "")") | \(mb(c.peakRSSBytes)) | | | |")
+    }
+    let b = r.breakdown
+    print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify \(fmt(b.caseVerifySeconds, 2)), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "
+          + Exporter.sealedProducers.map { "\($0.name) \(fmt(b.producerSeconds[$0.name] ?? 0, 2))" }.joined(separator: ", ")
+          + ", PDF \(fmt(b.pdfSeconds, 2)), entry + checkpoint + proofs + manifest + writing \(fmt(b.restSeconds, 2))")
+    if let p = r.verifyBaselineParts {
+        print("verify baseline: \(p.files) files, \(mb(p.bytes)) hashed in \(fmt(p.hashSeconds, 2)) s; \(p.signatures) signatures verified in \(fmt(p.verifySeconds, 2)) s")
+    }
+    if let shape = r.bundle {
+        print("bundle (\(r.verifiedBundle ?? "")): \(shape.files) files, \(mb(shape.bytes)), report.pdf \(r.reportPages.map { "\($0) pages" } ?? "pages unknown"): " + shape.bytesByPart.sorted { $0.value > $1.value }.prefix(6).map { "\($0.key) \(mb($0.value))" }.joined(separator: ", "))
+    }
+    print("")
+}
+
+let templates = RecordTemplates(directory: options.records)
+var results = [ScaleResult]()
+for scale in options.scales {
+    let r = measure(scale: scale, templates: templates)
+    results.append(r)
+    if !options.json { printTable(r) }
+}
+if options.json {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: must("encode the report") { try encoder.encode(Report(identityRecordBytes: templates.identityBytes, fullRecordBytes: templates.fullBytes, scales: results)) }, as: UTF8.self))
+}
