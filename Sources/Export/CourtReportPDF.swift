@@ -4,13 +4,14 @@ extension CourtReport {
     /// Renders `html` (the report as written) to `pdf` with headless Chromium (Debian package
     /// `chromium`, installed by Scripts/setup): A4 as the page's print CSS asks, no header or
     /// footer, bookmarks from the headings. Chromium runs with a fresh profile in a temporary
-    /// folder and is stopped after `timeout` seconds (a 7,100-SIM report, about 500 pages,
-    /// takes about 30 s on 2 cores).
+    /// folder and is stopped after `timeout` seconds (default: `timeout(htmlBytes:)`).
     ///
     /// The PDF is not byte-reproducible (Chromium writes its creation date and a random
     /// document id into it), so the bundle's manifest hashes the file as written; the HTML is
     /// the reproducible form of the report.
-    public static func renderPDF(html: URL, pdf: URL, timeout: Double = 300) throws {
+    public static func renderPDF(html: URL, pdf: URL, timeout: Double? = nil) throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: html.path)[.size] as? Int) ?? 0
+        let timeout = timeout ?? Self.timeout(htmlBytes: size)
         try? FileManager.default.removeItem(at: pdf)
         let run = try Chromium.run(["--print-to-pdf=\(pdf.path)", "--no-pdf-header-footer", "--generate-pdf-document-outline",
                                     html.absoluteURL.absoluteString], timeout: timeout)
@@ -21,6 +22,16 @@ extension CourtReport {
         guard run.status == 0, head == Data("%PDF-".utf8) else {
             throw ReportRenderError("chromium could not print \(html.path) to \(pdf.path) (exit \(run.status): \(run.lastErrorLine)); check free space and that the page opens in a browser")
         }
+    }
+}
+
+extension CourtReport {
+    /// How long Chromium may take to print a report of `htmlBytes`: printing grows with the
+    /// page count (the 7,100-SIM report, 7.2 MB of HTML and about 800 pages, took 63–129 s on 2
+    /// loaded cores; docs/BENCHMARKS.md, "Export and verify"), so 300 s, or 40 s per MB of
+    /// HTML when that is more — a fixed deadline would fail every export of a large case.
+    public static func timeout(htmlBytes: Int) -> Double {
+        max(300, Double(htmlBytes) / 1_000_000 * 40)
     }
 }
 
