@@ -6,21 +6,19 @@ import Foundation
 public struct ReportVerificationFacts: Sendable {
     /// Entries in the exported ledger.
     public var ledgerEntries: Int
-    /// Base64 Merkle root of the checkpoint issued for the export.
-    public var checkpointRoot: String
-    /// Tree size of that checkpoint.
-    public var checkpointSize: Int
+    /// Base64 Merkle root of the ledger before the export entry (the report is sealed by that
+    /// entry, so the export's own checkpoint cannot be known yet).
+    public var ledgerRoot: String
+    /// Entries in that tree.
+    public var ledgerSize: Int
     /// Station verifier keys (`name+keyid+base64`) the ledger is signed with.
     public var stationKeys: [String]
-    /// SHA-256 of MANIFEST.sha256, when the writer knows it before writing the report.
-    public var manifestSHA256: String?
 
-    public init(ledgerEntries: Int, checkpointRoot: String, checkpointSize: Int, stationKeys: [String], manifestSHA256: String? = nil) {
+    public init(ledgerEntries: Int, ledgerRoot: String, ledgerSize: Int, stationKeys: [String]) {
         self.ledgerEntries = ledgerEntries
-        self.checkpointRoot = checkpointRoot
-        self.checkpointSize = checkpointSize
+        self.ledgerRoot = ledgerRoot
+        self.ledgerSize = ledgerSize
         self.stationKeys = stationKeys
-        self.manifestSHA256 = manifestSHA256
     }
 }
 

@@ -465,15 +465,12 @@ struct ReportPage {
             entry (the next one) seals this report by its hash, and the bundle's signed checkpoint covers that entry.</p>
             <table class="facts">
             <tr><th>Ledger entries</th><td>\(v.ledgerEntries)</td></tr>
-            <tr><th>Merkle root</th><td>of the first \(v.checkpointSize) entries: <code>\(HTMLText.escape(v.checkpointRoot))</code></td></tr>
+            <tr><th>Merkle root</th><td>of the first \(v.ledgerSize) entries: <code>\(HTMLText.escape(v.ledgerRoot))</code></td></tr>
 
             """
         for key in v.stationKeys {
             let id = (try? VerifierKey(parsing: key)).map { "key id <b>\($0.keyID.hex)</b>: " } ?? ""
             out += "<tr><th>Station key</th><td>\(id)<code>\(HTMLText.escape(key))</code></td></tr>\n"
-        }
-        if let manifest = v.manifestSHA256 {
-            out += "<tr><th>MANIFEST.sha256</th><td>SHA-256 <code>\(HTMLText.escape(manifest))</code></td></tr>\n"
         }
         out += "</table>\n"
     }

@@ -84,8 +84,8 @@ extension FileProducer {
     public static func reportHTML(_ ctx: ExportContext) throws -> String {
         let size = ctx.plan.snapshot.lines.count
         let root = try ctx.store.tree(size: size).0.root()
-        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, checkpointRoot: root.base64,
-                                            checkpointSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
+        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, ledgerRoot: root.base64,
+                                            ledgerSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
         return try CourtReport.html(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, tool: ctx.tool,
                                     verification: facts, time: Date())
     }

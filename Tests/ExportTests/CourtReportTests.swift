@@ -46,8 +46,8 @@ import Testing
         #expect(html.contains("sha256sum -c MANIFEST.sha256"))
         #expect(html.contains("custody verify BUNDLE"))
         #expect(html.contains("docs/VERIFYING.md"))
-        #expect(html.contains(ReportCase.verification.checkpointRoot))
-        #expect(html.contains(ReportCase.verification.manifestSHA256!))
+        #expect(html.contains(ReportCase.verification.ledgerRoot))
+        #expect(html.contains("of the first \(ReportCase.verification.ledgerSize) entries"))
         let keyID = try VerifierKey(parsing: record.stationKey).keyID.hex
         #expect(html.contains("key id <b>\(keyID)</b>"))
     }

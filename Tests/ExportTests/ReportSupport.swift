@@ -78,8 +78,8 @@ struct ReportCase {
     }
 
     static let verification = ReportVerificationFacts(
-        ledgerEntries: 21, checkpointRoot: "q2RhAQ4M7wZBq3Xo2rF3Hxk0cZ3w9uE2yV1pFq8lYdA=", checkpointSize: 21,
-        stationKeys: [], manifestSHA256: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0")
+        ledgerEntries: 21, ledgerRoot: "q2RhAQ4M7wZBq3Xo2rF3Hxk0cZ3w9uE2yV1pFq8lYdA=", ledgerSize: 21,
+        stationKeys: [])
 
     static let tool = ToolIdentity(name: "Custody", version: "0.1.0", build: "test-build-7f3a")
 
