@@ -74,7 +74,7 @@ extension CaseStore {
             ORDER BY a.seq
             """)
         struct Reason: Decodable { var reader: String?; var incompleteReason: String? }
-        return try rows.map { r in
+        return rows.map { r in
             let record: Data = r["record"]
             let reason = try? JSONDecoder().decode(Reason.self, from: record)
             let line: Data = r["line"]

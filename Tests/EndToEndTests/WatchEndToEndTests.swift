@@ -36,22 +36,35 @@ extension EndToEnd {
         @discardableResult
         func reports(_ count: Int) throws -> [[String: Any]] {
             let deadline = Date().addingTimeInterval(10)
-            let handle = output.fileHandleForReading
             while reports.count < count, Date() < deadline {
-                var ready = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
-                guard poll(&ready, 1, 50) > 0 else { continue }
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
-                buffer.append(chunk)
-                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = buffer[buffer.startIndex..<newline]
-                    buffer = Data(buffer[(newline + 1)...])
-                    let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
-                    reports.append(object)
-                }
+                if try readAvailable(waiting: 50) == .ended { break }
             }
             try #require(reports.count >= count, "watch reported \(reports.count) card(s), expected \(count)")
             return reports
+        }
+
+        /// After the process ended: takes every line it wrote.
+        func drain() throws {
+            while try readAvailable(waiting: 200) == .read {}
+        }
+
+        enum Arrival { case read, nothing, ended }
+
+        /// Reads what arrives within `milliseconds`.
+        private func readAvailable(waiting milliseconds: Int32) throws -> Arrival {
+            let handle = output.fileHandleForReading
+            var ready = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, milliseconds) > 0 else { return .nothing }
+            let chunk = handle.availableData
+            guard !chunk.isEmpty else { return .ended }
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer = Data(buffer[(newline + 1)...])
+                let object = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+                reports.append(object)
+            }
+            return .read
         }
 
         /// Ctrl-C, then the exit status and standard error.
@@ -234,7 +247,7 @@ extension EndToEnd {
                 if round < 2 { try watch.reports(1) }
                 kill(watch.process.processIdentifier, SIGKILL)
                 watch.process.waitUntilExit()
-                try? watch.reports(0)
+                try watch.drain()
                 reported += watch.reports.compactMap { $0["entry"] as? Int }
                 let verify = try c.json(["ledger", "verify"])
                 #expect(verify["valid"] as? Bool == true, "round \(round): \(verify)")
