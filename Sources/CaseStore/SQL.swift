@@ -1,0 +1,170 @@
+import Foundation
+
+// The case store speaks SQL through these types only, so that one body of store code runs on
+// both backends (docs/CASE-STORE.md, "Backends"): SQLite through GRDB (`SQLiteDatabase`) and
+// PostgreSQL through postgres-nio (`PostgresDatabase`). Statements are written once, with `?`
+// placeholders and SQL both servers accept; values are the five SQLite storage classes.
+
+/// A value bound to or read from a statement.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// A Swift value that binds as an `SQLValue`.
+public protocol SQLArgument {
+    var sqlValue: SQLValue { get }
+}
+
+extension String: SQLArgument { public var sqlValue: SQLValue { .text(self) } }
+extension Int: SQLArgument { public var sqlValue: SQLValue { .integer(Int64(self)) } }
+extension Int64: SQLArgument { public var sqlValue: SQLValue { .integer(self) } }
+/// Booleans are stored as the integers 0 and 1 on both backends.
+extension Bool: SQLArgument { public var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
+extension Data: SQLArgument { public var sqlValue: SQLValue { .blob([UInt8](self)) } }
+extension Array: SQLArgument where Element == UInt8 { public var sqlValue: SQLValue { .blob(self) } }
+extension SQLValue: SQLArgument { public var sqlValue: SQLValue { self } }
+
+/// A column value that is not of the type the store expects: the store was changed by hand.
+public struct SQLTypeMismatch: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// One result row; columns by position, as the statement selected them.
+public struct SQLRow: Sendable {
+    public let values: [SQLValue]
+    public init(_ values: [SQLValue]) { self.values = values }
+
+    public subscript(_ column: Int) -> SQLValue { values[column] }
+
+    func mismatch(_ column: Int, _ expected: String) -> SQLTypeMismatch {
+        SQLTypeMismatch(description: "column \(column) holds \(values[column]), not \(expected)")
+    }
+
+    public func string(_ column: Int) throws -> String {
+        guard case .text(let s) = values[column] else { throw mismatch(column, "text") }
+        return s
+    }
+
+    public func optionalString(_ column: Int) throws -> String? {
+        if case .null = values[column] { return nil }
+        return try string(column)
+    }
+
+    public func int64(_ column: Int) throws -> Int64 {
+        guard case .integer(let i) = values[column] else { throw mismatch(column, "an integer") }
+        return i
+    }
+
+    public func optionalInt64(_ column: Int) throws -> Int64? {
+        if case .null = values[column] { return nil }
+        return try int64(column)
+    }
+
+    public func int(_ column: Int) throws -> Int { Int(try int64(column)) }
+
+    public func bool(_ column: Int) throws -> Bool { try int64(column) != 0 }
+
+    public func bytes(_ column: Int) throws -> [UInt8] {
+        switch values[column] {
+        case .blob(let b): return b
+        case .text(let s): return Array(s.utf8)
+        default: throw mismatch(column, "bytes")
+        }
+    }
+
+    public func data(_ column: Int) throws -> Data { Data(try bytes(column)) }
+}
+
+/// One connection inside a transaction of the backend's `read` or `write`.
+public protocol SQLExecutor: AnyObject {
+    /// Runs a statement that returns no rows.
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws
+    /// Runs a query and calls `body` for each row, in order, without holding them all.
+    func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws
+}
+
+extension SQLExecutor {
+    public func execute(_ sql: String, _ arguments: (any SQLArgument)?...) throws {
+        try execute(sql, arguments.map { $0?.sqlValue ?? .null })
+    }
+
+    public func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+        var rows = [SQLRow]()
+        try forEachRow(sql, arguments) { rows.append($0) }
+        return rows
+    }
+
+    public func rows(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> [SQLRow] {
+        try rows(sql, arguments.map { $0?.sqlValue ?? .null })
+    }
+
+    /// The first row, if any (add `LIMIT 1` to the statement when more could match).
+    public func row(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> SQLRow? {
+        var first: SQLRow?
+        try forEachRow(sql, arguments.map { $0?.sqlValue ?? .null }) { if first == nil { first = $0 } }
+        return first
+    }
+
+    /// The first column of the first row as text; nil when no row or NULL.
+    public func string(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> String? {
+        var first: SQLRow?
+        try forEachRow(sql, arguments.map { $0?.sqlValue ?? .null }) { if first == nil { first = $0 } }
+        return try first?.optionalString(0)
+    }
+
+    /// The first column of the first row as an integer; nil when no row or NULL.
+    public func integer(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> Int64? {
+        var first: SQLRow?
+        try forEachRow(sql, arguments.map { $0?.sqlValue ?? .null }) { if first == nil { first = $0 } }
+        return try first?.optionalInt64(0)
+    }
+}
+
+/// A table's row type: which columns it has and how a row converts.
+public protocol SQLRecord: Sendable {
+    static var table: String { get }
+    /// The columns, in the order `init(row:)` reads and `sqlValues` gives them.
+    static var columns: [String] { get }
+    init(row: SQLRow) throws
+    var sqlValues: [SQLValue] { get }
+}
+
+extension SQLRecord {
+    /// `SELECT <columns> FROM <table> <clauses>`: clauses such as `WHERE x = ? ORDER BY seq`.
+    public static func fetchAll(_ db: any SQLExecutor, _ clauses: String = "", _ arguments: (any SQLArgument)?...) throws -> [Self] {
+        try db.rows(select(clauses), arguments.map { $0?.sqlValue ?? .null }).map(Self.init(row:))
+    }
+
+    /// The first row of `fetchAll` (clauses get `LIMIT 1`).
+    public static func fetchOne(_ db: any SQLExecutor, _ clauses: String = "", _ arguments: (any SQLArgument)?...) throws -> Self? {
+        try db.rows(select(clauses + " LIMIT 1"), arguments.map { $0?.sqlValue ?? .null }).first.map(Self.init(row:))
+    }
+
+    static func select(_ clauses: String) -> String {
+        "SELECT \(columns.joined(separator: ", ")) FROM \(table) \(clauses)"
+    }
+
+    public func insert(_ db: any SQLExecutor) throws {
+        let marks = Array(repeating: "?", count: Self.columns.count).joined(separator: ", ")
+        try db.execute("INSERT INTO \(Self.table) (\(Self.columns.joined(separator: ", "))) VALUES (\(marks))", sqlValues)
+    }
+}
+
+/// Where a case's tables live: a SQLite file or a PostgreSQL database.
+protocol CaseDatabase: Sendable {
+    /// The store as a user names it (a file path, or the URL without password), for messages.
+    var location: String { get }
+    /// Runs `body` in a read-only transaction that sees one consistent state of the store.
+    func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
+    /// Runs `body` in a write transaction that holds the store's one write lock from its first
+    /// statement (SQLite `BEGIN IMMEDIATE`; PostgreSQL a row lock on the chain head), so that
+    /// writers from every process and station serialise in the database; commits when `body`
+    /// returns, rolls back when it throws.
+    func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T
+    /// Turns a backend error into one user line (what failed, why, what to do).
+    func map(_ error: any Error) -> CaseStoreError
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// The embedded backend: `DIR/case.sqlite` through a GRDB pool in WAL mode.
+final class SQLiteDatabase: CaseDatabase {
+    let path: String
+    let pool: DatabasePool
+    var location: String { path }
+
+    /// `synchronous = FULL` on every connection: in WAL mode SQLite then syncs the WAL at every
+    /// commit, so an entry that was committed (and printed) survives a power cut or kernel
+    /// crash, not only `kill -9`. GRDB's default for a WAL pool is NORMAL (no sync per commit).
+    static let synchronousPragma = "PRAGMA synchronous = FULL"
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(CaseStore.busyTimeout)
+        config.label = "custody.case"
+        config.prepareDatabase { db in try db.execute(sql: SQLiteDatabase.synchronousPragma) }
+        return config
+    }
+
+    /// Opens (creating when absent) the file, refuses a newer schema, migrates an older one.
+    init(path: String) throws(CaseStoreError) {
+        self.path = path
+        do {
+            pool = try DatabasePool(path: path, configuration: Self.configuration())
+            // `DatabasePool` switches its writer to WAL after `prepareDatabase` ran and sets
+            // `synchronous = NORMAL` while doing so: set FULL again on the writer (it is the
+            // pool's only writing connection for its whole life) and make sure it holds.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: SQLiteDatabase.synchronousPragma)
+                let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                guard level.map({ $0 >= 2 }) == true else {
+                    throw CaseStoreError.database("case store \(path): SQLite refused synchronous = FULL (got \(level.map(String.init) ?? "nothing")); nothing was written")
+                }
+            }
+        } catch {
+            throw Self.map(error, path)
+        }
+        try checkAndMigrate()
+    }
+
+    /// Refuses a store written by a newer schema; migrates an older one.
+    func checkAndMigrate() throws(CaseStoreError) {
+        let migrator = Schema.migrator
+        do {
+            let (userVersion, superseded, applied) = try pool.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0, try migrator.hasBeenSuperseded(db),
+                 try migrator.appliedIdentifiers(db).count)
+            }
+            if userVersion > Schema.version || superseded {
+                let found = max(userVersion, superseded ? max(applied, Schema.version) + 1 : 0)
+                throw CaseStoreError.newerSchema(path: path, found: found, supported: Schema.version)
+            }
+            try migrator.migrate(pool)
+        } catch {
+            throw Self.map(error, path)
+        }
+    }
+
+    func read<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try pool.read { db in try body(GRDBExecutor(db)) }
+    }
+
+    func write<T>(_ body: (any SQLExecutor) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(GRDBExecutor(db))
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    func map(_ error: any Error) -> CaseStoreError { Self.map(error, path) }
+
+    /// Turns a GRDB/SQLite error into one user line.
+    static func map(_ error: any Error, _ dbPath: String) -> CaseStoreError {
+        if let e = error as? CaseStoreError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(dbPath)
+            case .SQLITE_FULL: return .diskFull(dbPath)
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .database("\(dbPath) is not a readable case store (\(e.resultCode)): restore it from a copy; `custody ledger verify` shows what is wrong")
+            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+                return .database("cannot open \(dbPath) for writing (\(e.resultCode)): check the folder's permissions")
+            default: return .database("case store \(dbPath): \(e.message ?? "\(e.resultCode)"); nothing was written")
+            }
+        }
+        if let e = error as? SQLTypeMismatch {
+            return .database("case store \(dbPath) holds a value of the wrong type (\(e)): it was changed outside Custody; run `custody ledger verify`")
+        }
+        return .database("case store \(dbPath): \(error)")
+    }
+}
+
+/// A GRDB connection as an `SQLExecutor`. Every statement is a cached prepared statement
+/// (appends run the same few statements thousands of times).
+final class GRDBExecutor: SQLExecutor {
+    let db: Database
+    init(_ db: Database) { self.db = db }
+
+    static func arguments(_ values: [SQLValue]) -> StatementArguments {
+        StatementArguments(values.map { v -> DatabaseValue in
+            switch v {
+            case .null: .null
+            case .integer(let i): i.databaseValue
+            case .real(let d): d.databaseValue
+            case .text(let s): s.databaseValue
+            case .blob(let b): Data(b).databaseValue
+            }
+        })
+    }
+
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+    }
+
+    func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
+        while let row = try cursor.next() {
+            var values = [SQLValue]()
+            values.reserveCapacity(row.count)
+            for dbValue in row.databaseValues {
+                switch dbValue.storage {
+                case .null: values.append(.null)
+                case .int64(let i): values.append(.integer(i))
+                case .double(let d): values.append(.real(d))
+                case .string(let s): values.append(.text(s))
+                case .blob(let b): values.append(.blob([UInt8](b)))
+                }
+            }
+            try body(SQLRow(values))
+        }
+    }
+}
