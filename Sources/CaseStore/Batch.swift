@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Ledger
 
 extension LedgerAction {
@@ -41,17 +40,17 @@ extension CaseStore {
     /// The registry's expected SIM count against the reads done, for a batch's progress line.
     public func batchProgress() throws(CaseStoreError) -> BatchProgress {
         try read { db in
-            let registered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM item WHERE type = 'sim'") ?? 0
+            let registered = Int(try db.integer("SELECT COUNT(*) FROM item WHERE type = 'sim'") ?? 0)
             var unregisteredInLots = 0
-            let lots = try Row.fetchAll(db, sql: """
+            let lots = try db.rows("""
                 SELECT lot.attributes, (SELECT COUNT(*) FROM item s WHERE s.parent = lot.label AND s.type = 'sim')
                 FROM item lot WHERE lot.type = 'simlot'
                 """)
             for lot in lots {
-                let attributes: String = lot[0], inside: Int = lot[1]
+                let attributes = try lot.string(0), inside = try lot.int(1)
                 unregisteredInLots += max(0, (CaseStore.attributeInt(attributes, "count") ?? 0) - inside)
             }
-            let done = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT item) FROM acquisition WHERE item IS NOT NULL AND complete = 1") ?? 0
+            let done = Int(try db.integer("SELECT COUNT(DISTINCT item) FROM acquisition WHERE item IS NOT NULL AND complete = 1") ?? 0)
             return BatchProgress(expected: registered + unregisteredInLots, read: done, pending: try CaseStore.pendingRows(db).count)
         }
     }
@@ -63,8 +62,8 @@ extension CaseStore {
         try read { db in try CaseStore.pendingRows(db) }
     }
 
-    static func pendingRows(_ db: Database) throws -> [PendingRead] {
-        let rows = try Row.fetchAll(db, sql: """
+    static func pendingRows(_ db: any SQLExecutor) throws -> [PendingRead] {
+        let rows = try db.rows("""
             SELECT a.item, a.iccid, a.seq, a.record,
                    (SELECT COUNT(*) FROM acquisition b WHERE b.item = a.item) AS attempts, l.line
             FROM acquisition a JOIN ledger_entry l ON l.seq = a.seq
@@ -74,14 +73,12 @@ extension CaseStore {
             ORDER BY a.seq
             """)
         struct Reason: Decodable { var reader: String?; var incompleteReason: String? }
-        return rows.map { r in
-            let record: Data = r["record"]
-            let reason = try? JSONDecoder().decode(Reason.self, from: record)
-            let line: Data = r["line"]
-            let time = (try? SignedEntry(line: Array(line)))?.entry.time.description ?? ""
-            let label: String? = r["item"]
-            return PendingRead(label: label, iccid: r["iccid"], seq: r["seq"], reader: reason?.reader,
-                               reason: reason?.incompleteReason ?? "incomplete", attempts: label == nil ? 1 : r["attempts"], time: time)
+        return try rows.map { r in
+            let reason = try? JSONDecoder().decode(Reason.self, from: try r.data(3))
+            let time = (try? SignedEntry(line: try r.bytes(5)))?.entry.time.description ?? ""
+            let label = try r.optionalString(0)
+            return PendingRead(label: label, iccid: try r.optionalString(1), seq: try r.int64(2), reader: reason?.reader,
+                               reason: reason?.incompleteReason ?? "incomplete", attempts: label == nil ? 1 : try r.int(4), time: time)
         }
     }
 
@@ -99,14 +96,14 @@ extension CaseStore {
     public func place(_ label: String, in container: String, move: Bool = false, by examiner: String) throws(CaseStoreError) -> Placement {
         var from: String? = nil
         let entry = try append(examiner: examiner, subjects: [label, container]) { db in
-            guard let item = try ItemRecord.fetchOne(db, key: label) else { throw CaseStoreError.unknownItem(label) }
-            guard let target = try ItemRecord.fetchOne(db, key: container) else { throw CaseStoreError.unknownItem(container) }
+            guard let item = try CaseStore.fetchItem(db, label) else { throw CaseStoreError.unknownItem(label) }
+            guard let target = try CaseStore.fetchItem(db, container) else { throw CaseStoreError.unknownItem(container) }
             try CaseStore.checkPlacement(item, in: target, move: move, db)
             from = item.parent
             var payload: [String: CanonicalJSON] = ["to": .string(container)]
             if let from { payload["from"] = .string(from) }
             return EntryDraft(action: .devicePlace, payload: payload) { db, _ in
-                try db.execute(sql: "UPDATE item SET parent = ? WHERE label = ?", arguments: [container, label])
+                try db.execute("UPDATE item SET parent = ? WHERE label = ?", container, label)
             }
         }
         return Placement(entry: entry, from: from)
@@ -116,7 +113,7 @@ extension CaseStore {
 extension CaseStore {
     /// The rules `place` enforces: a container type the item may be in, no silent move, one SIM
     /// per slot, no item inside itself.
-    static func checkPlacement(_ item: ItemRecord, in target: ItemRecord, move: Bool, _ db: Database) throws {
+    static func checkPlacement(_ item: ItemRecord, in target: ItemRecord, move: Bool, _ db: any SQLExecutor) throws {
         let label = item.label, container = target.label
         if let type = DeviceType(rawValue: item.type) {
             guard !type.needsParent else {
@@ -133,13 +130,13 @@ extension CaseStore {
             throw CaseStoreError.invalidInput("\(label) is recorded in \(current), not \(container): check the exhibit, then give --move if \(container) is right; nothing was written")
         }
         if target.type == DeviceType.slot.rawValue, item.type == DeviceType.sim.rawValue,
-           let other = try String.fetchOne(db, sql: "SELECT label FROM item WHERE parent = ? AND type = 'sim' LIMIT 1", arguments: [container]) {
+           let other = try db.string("SELECT label FROM item WHERE parent = ? AND type = 'sim' LIMIT 1", container) {
             throw CaseStoreError.invalidInput("slot \(container) already holds SIM \(other): one SIM per slot; nothing was written")
         }
         var ancestor: String? = container
         while let a = ancestor {
             guard a != label else { throw CaseStoreError.invalidInput("\(container) is inside \(label): an item cannot contain itself; nothing was written") }
-            ancestor = try String.fetchOne(db, sql: "SELECT parent FROM item WHERE label = ?", arguments: [a])
+            ancestor = try db.string("SELECT parent FROM item WHERE label = ?", a)
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Ledger
 
 /// One case: `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the case's own Ed25519
@@ -21,7 +20,7 @@ public final class CaseStore: Sendable {
     public let directory: String
     public let databasePath: String
     public let caseRecord: CaseRecord
-    let pool: DatabasePool
+    let database: any CaseDatabase
     /// The station signing key, nil when its file is absent or unreadable (read-only use).
     let key: StationKey?
     let keyProblem: String?
@@ -32,10 +31,10 @@ public final class CaseStore: Sendable {
     public var origin: String { "custody.case/\(caseRecord.id)" }
     public var caseID: String { caseRecord.id }
 
-    init(directory: String, pool: DatabasePool, caseRecord: CaseRecord, key: StationKey?, keyProblem: String?, stationKeyFile: String? = nil) {
+    init(directory: String, database: any CaseDatabase, caseRecord: CaseRecord, key: StationKey?, keyProblem: String?, stationKeyFile: String? = nil) {
         self.directory = directory
-        self.databasePath = CaseStore.path(directory, CaseStore.databaseName)
-        self.pool = pool
+        self.databasePath = database.location
+        self.database = database
         self.caseRecord = caseRecord
         self.key = key
         self.keyProblem = keyProblem
@@ -48,73 +47,20 @@ public final class CaseStore: Sendable {
 
     // MARK: Opening
 
-    /// `synchronous = FULL` on every connection: in WAL mode SQLite then syncs the WAL at every
-    /// commit, so an entry that was committed (and printed) survives a power cut or kernel
-    /// crash, not only `kill -9`. GRDB's default for a WAL pool is NORMAL (no sync per commit).
-    static let synchronousPragma = "PRAGMA synchronous = FULL"
-
-    static func configuration() -> Configuration {
-        var config = Configuration()
-        config.busyMode = .timeout(busyTimeout)
-        config.label = "custody.case"
-        config.prepareDatabase { db in try db.execute(sql: CaseStore.synchronousPragma) }
-        return config
-    }
-
-    static func openPool(_ dbPath: String) throws(CaseStoreError) -> DatabasePool {
-        do {
-            let pool = try DatabasePool(path: dbPath, configuration: configuration())
-            // `DatabasePool` switches its writer to WAL after `prepareDatabase` ran and sets
-            // `synchronous = NORMAL` while doing so: set FULL again on the writer (it is the
-            // pool's only writing connection for its whole life) and make sure it holds.
-            try pool.writeWithoutTransaction { db in
-                try db.execute(sql: CaseStore.synchronousPragma)
-                let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
-                guard level.map({ $0 >= 2 }) == true else {
-                    throw CaseStoreError.database("case store \(dbPath): SQLite refused synchronous = FULL (got \(level.map(String.init) ?? "nothing")); nothing was written")
-                }
-            }
-            return pool
-        } catch {
-            throw CaseStore.map(error, dbPath)
-        }
-    }
-
-    /// Refuses a store written by a newer schema; migrates an older one.
-    static func checkAndMigrate(_ pool: DatabasePool, _ dbPath: String) throws(CaseStoreError) {
-        let migrator = Schema.migrator
-        do {
-            let (userVersion, superseded, applied) = try pool.read { db in
-                (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0, try migrator.hasBeenSuperseded(db),
-                 try migrator.appliedIdentifiers(db).count)
-            }
-            if userVersion > Schema.version || superseded {
-                let found = max(userVersion, superseded ? max(applied, Schema.version) + 1 : 0)
-                throw CaseStoreError.newerSchema(path: dbPath, found: found, supported: Schema.version)
-            }
-            try migrator.migrate(pool)
-        } catch let e as CaseStoreError {
-            throw e
-        } catch {
-            throw CaseStore.map(error, dbPath)
-        }
-    }
-
     /// Opens the case in `directory`, to sign with the station key in `stationKeyFile`, or with
     /// the case's own `station.key` when nil. Whether that key may sign is checked by every
     /// append (`stationProblem`), not here: reading needs no active key.
     public static func open(directory: String, stationKeyFile: String? = nil) throws(CaseStoreError) -> CaseStore {
         let dbPath = path(directory, databaseName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .missingCase(directory) }
-        let pool = try openPool(dbPath)
-        try checkAndMigrate(pool, dbPath)
+        let database = try SQLiteDatabase(path: dbPath)
         let record: CaseRecord?
-        do { record = try pool.read { db in try CaseRecord.fetchOne(db) } } catch { throw map(error, dbPath) }
+        do { record = try database.read { db in try CaseRecord.fetchOne(db) } } catch { throw database.map(error) }
         guard let record else {
             throw .interruptedInit("case store \(dbPath) holds no case (an interrupted `custody case init`?): remove \(directory) and run `custody case init` again")
         }
         let (key, problem) = stationKeyFile.map(loadStationKey) ?? loadCaseKey(directory: directory, record: record)
-        return CaseStore(directory: directory, pool: pool, caseRecord: record, key: key, keyProblem: problem, stationKeyFile: stationKeyFile)
+        return CaseStore(directory: directory, database: database, caseRecord: record, key: key, keyProblem: problem, stationKeyFile: stationKeyFile)
     }
 
     /// The case's own `DIR/station.key`, which must be the key bound in entry 0.
@@ -181,9 +127,8 @@ public final class CaseStore: Sendable {
             created.append(keyPath)
             try writeExclusive(pubPath, Array((key.verifierKey.description + "\n").utf8), mode: 0o644)
             created.append(pubPath)
-            let pool = try openPool(dbPath)
             created += [dbPath, dbPath + "-wal", dbPath + "-shm"]
-            try checkAndMigrate(pool, dbPath)
+            let database = try SQLiteDatabase(path: dbPath)
             let record = CaseRecord(id: caseID, name: name, agency: agency, authority: authority, timeZone: timeZone,
                                     stationKey: key.verifierKey.description, createdAt: time.description)
             let genesis: SignedEntry
@@ -196,20 +141,17 @@ public final class CaseStore: Sendable {
                     stations: [key.verifierKey], examiner: examiner.id, time: time, key: key)
             } catch { throw CaseStoreError.ledger("\(error)") }
             do {
-                try pool.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        try record.insert(db)
-                        try ExaminerRecord(id: examiner.id, name: examiner.name, role: ExaminerRole.supervisor.rawValue, seq: 0).insert(db)
-                        try StationRecord(keyID: key.keyID.hex, name: key.name, key: key.verifierKey.description, addedSeq: 0).insert(db)
-                        try LedgerEntryRecord(seq: 0, line: Data(genesis.lineBytes)).insert(db)
-                        return .commit
-                    }
+                try database.write { db in
+                    try record.insert(db)
+                    try ExaminerRecord(id: examiner.id, name: examiner.name, role: ExaminerRole.supervisor.rawValue, seq: 0).insert(db)
+                    try StationRecord(keyID: key.keyID.hex, name: key.name, key: key.verifierKey.description, addedSeq: 0).insert(db)
+                    try LedgerEntryRecord(seq: 0, line: Data(genesis.lineBytes)).insert(db)
                 }
-            } catch { throw map(error, dbPath) }
-            return CaseStore(directory: directory, pool: pool, caseRecord: record, key: key, keyProblem: nil)
+            } catch { throw database.map(error) }
+            return CaseStore(directory: directory, database: database, caseRecord: record, key: key, keyProblem: nil)
         } catch {
             cleanUp()
-            throw map(error, dbPath)
+            throw SQLiteDatabase.map(error, dbPath)
         }
     }
 
@@ -234,23 +176,7 @@ public final class CaseStore: Sendable {
         guard ok else { throw .invalidInput("\(what) \"\(id)\" must be 1–64 letters, digits, '-', '_', '.', '@'") }
     }
 
-    /// Turns a GRDB/SQLite error into one user line.
-    static func map(_ error: any Error, _ dbPath: String) -> CaseStoreError {
-        if let e = error as? CaseStoreError { return e }
-        if let e = error as? DatabaseError {
-            switch e.resultCode {
-            case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(dbPath)
-            case .SQLITE_FULL: return .diskFull(dbPath)
-            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .database("\(dbPath) is not a readable case store (\(e.resultCode)): restore it from a copy; `custody ledger verify` shows what is wrong")
-            case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
-                return .database("cannot open \(dbPath) for writing (\(e.resultCode)): check the folder's permissions")
-            default: return .database("case store \(dbPath): \(e.message ?? "\(e.resultCode)"); nothing was written")
-            }
-        }
-        return .database("case store \(dbPath): \(error)")
-    }
-
-    func map(_ error: any Error) -> CaseStoreError { CaseStore.map(error, databasePath) }
+    func map(_ error: any Error) -> CaseStoreError { database.map(error) }
 
     // MARK: Appending
 
@@ -275,7 +201,7 @@ public final class CaseStore: Sendable {
     @discardableResult
     public func append(examiner: String, action: LedgerAction, subjects: [String] = [],
                        payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
-                       change: @escaping (Database, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
+                       change: @escaping (any SQLExecutor, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
         try append(examiner: examiner, subjects: subjects, time: time, expectedSequence: expectedSequence) { _ in EntryDraft(action: action, payload: payload, change: change) }
     }
 
@@ -284,19 +210,17 @@ public final class CaseStore: Sendable {
         var action: LedgerAction
         var payload: [String: CanonicalJSON]
         /// Applied with the new entry's sequence number, before the entry is inserted.
-        var change: (Database, Int64) throws -> Void
+        var change: (any SQLExecutor, Int64) throws -> Void
     }
 
     /// Appends one entry whose action and payload depend on the database: `decide` runs first
     /// inside the immediate transaction, so what it reads cannot change before the entry is
     /// written.
     func append(examiner: String, subjects: [String], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
-                decide: (Database) throws -> EntryDraft) throws(CaseStoreError) -> SignedEntry {
+                decide: (any SQLExecutor) throws -> EntryDraft) throws(CaseStoreError) -> SignedEntry {
         let key = try signingKey()
         do {
-            return try pool.writeWithoutTransaction { db in
-                var result: SignedEntry?
-                try db.inTransaction(.immediate) {
+            return try database.write { db in
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     if let problem = try stationProblem(db, key) { throw problem }
                     let draft = try decide(db)
@@ -310,12 +234,8 @@ public final class CaseStore: Sendable {
                                                         action: draft.action, subjects: subjects, payload: draft.payload, key: key)
                     } catch let e as CaseStoreError { throw e } catch { throw CaseStoreError.ledger("\(error)") }
                     try draft.change(db, entry.entry.sequence)
-                    try db.cachedStatement(sql: "INSERT INTO ledger_entry (seq, line) VALUES (?, ?)")
-                        .execute(arguments: [entry.entry.sequence, Data(entry.lineBytes)])
-                    result = entry
-                    return .commit
-                }
-                return result!
+                    try db.execute("INSERT INTO ledger_entry (seq, line) VALUES (?, ?)", entry.entry.sequence, entry.lineBytes)
+                    return entry
             }
         } catch { throw map(error) }
     }
@@ -336,13 +256,12 @@ public final class CaseStore: Sendable {
     /// `ledger verify`), but enough to chain from: the line has the stored-line frame
     /// (LEDGER.md §4), its stored hash is the SHA-256 of its body, and its body's `seq` is the
     /// row's `seq`.
-    static func head(_ db: Database) throws -> Head {
-        let statement = try db.cachedStatement(sql: "SELECT seq, line FROM ledger_entry ORDER BY seq DESC LIMIT 1")
-        guard let row = try Row.fetchOne(statement) else {
+    static func head(_ db: any SQLExecutor) throws -> Head {
+        guard let row = try db.row("SELECT seq, line FROM ledger_entry ORDER BY seq DESC LIMIT 1") else {
             throw CaseStoreError.ledger("the case's ledger is empty: the store is damaged; run `custody ledger verify`")
         }
-        let seq: Int64 = row[0]
-        let line: [UInt8] = try row.withUnsafeData(atIndex: 1) { $0.map { Array($0) } ?? [] }
+        let seq = try row.int64(0)
+        let line = try row.bytes(1)
         func unreadable(_ why: String) -> CaseStoreError {
             .ledger("the last ledger entry (\(seq)) is unreadable (\(why)): run `custody ledger verify`")
         }
@@ -352,21 +271,21 @@ public final class CaseStore: Sendable {
         return Head(seq: seq, hash: frame.hash)
     }
 
-    /// Whether `id` is in the roster (cached statement: runs on every append).
-    static func examinerExists(_ db: Database, _ id: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM examiner WHERE id = ?)"), arguments: [id]) ?? false
+    /// Whether `id` is in the roster.
+    static func examinerExists(_ db: any SQLExecutor, _ id: String) throws -> Bool {
+        try db.row("SELECT 1 FROM examiner WHERE id = ?", id) != nil
     }
 
-    /// Whether item `label` exists (cached statement: runs on every event).
-    static func itemExists(_ db: Database, _ label: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM item WHERE label = ?)"), arguments: [label]) ?? false
+    /// Whether item `label` exists.
+    static func itemExists(_ db: any SQLExecutor, _ label: String) throws -> Bool {
+        try db.row("SELECT 1 FROM item WHERE label = ?", label) != nil
     }
 
     // MARK: Reading
 
     /// Every stored line, in sequence order.
     public func lineRecords() throws(CaseStoreError) -> [LedgerEntryRecord] {
-        do { return try pool.read { db in try LedgerEntryRecord.order(Column("seq")).fetchAll(db) } } catch { throw map(error) }
+        try read { db in try LedgerEntryRecord.fetchAll(db, "ORDER BY seq") }
     }
 
     /// Every entry, parsed (fails on an unreadable line: use `verify` to diagnose).
@@ -380,24 +299,25 @@ public final class CaseStore: Sendable {
         return out
     }
 
-    public func read<T>(_ body: (Database) throws -> T) throws(CaseStoreError) -> T {
-        do { return try pool.read(body) } catch { throw map(error) }
+    /// Runs `body` in one read transaction (one consistent state of the store).
+    public func read<T>(_ body: (any SQLExecutor) throws -> T) throws(CaseStoreError) -> T {
+        do { return try database.read(body) } catch { throw map(error) }
     }
 
     public func examiners() throws(CaseStoreError) -> [ExaminerRecord] {
-        try read { db in try ExaminerRecord.order(Column("seq")).fetchAll(db) }
+        try read { db in try ExaminerRecord.fetchAll(db, "ORDER BY seq") }
     }
 
     public func items() throws(CaseStoreError) -> [ItemRecord] {
-        try read { db in try ItemRecord.order(Column("seq")).fetchAll(db) }
+        try read { db in try ItemRecord.fetchAll(db, "ORDER BY seq, label") }
     }
 
     public func acquisitions() throws(CaseStoreError) -> [AcquisitionRecord] {
-        try read { db in try AcquisitionRecord.order(Column("seq")).fetchAll(db) }
+        try read { db in try AcquisitionRecord.fetchAll(db, "ORDER BY seq") }
     }
 
     public func item(_ label: String) throws(CaseStoreError) -> ItemRecord? {
-        try read { db in try ItemRecord.fetchOne(db, key: label) }
+        try read { db in try ItemRecord.fetchOne(db, "WHERE label = ?", label) }
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Ledger
 
 extension CaseStore {
@@ -38,7 +37,7 @@ extension CaseStore {
         }
         let record = CheckpointRecord(id: nil, size: Int64(cp.size), root: cp.root.base64, note: note.serialized, createdAt: time.description)
         do {
-            try pool.write { db in
+            try database.write { db in
                 if let problem = try stationProblem(db, key) { throw problem }
                 try record.insert(db)
             }
@@ -47,7 +46,7 @@ extension CaseStore {
     }
 
     public func checkpoints() throws(CaseStoreError) -> [CheckpointRecord] {
-        try read { db in try CheckpointRecord.order(Column("id")).fetchAll(db) }
+        try read { db in try CheckpointRecord.fetchAll(db, "ORDER BY id") }
     }
 
     /// A C2SP tlog-proof for entry `seq` against a fresh checkpoint of the whole ledger.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Ledger
 import SIMCard
 
@@ -11,7 +10,7 @@ extension CaseStore {
     public func addExaminer(id: String, name: String, role: ExaminerRole, by examiner: String) throws(CaseStoreError) -> SignedEntry {
         try CaseStore.validateID(id, what: "examiner id")
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("--name must not be empty") }
-        if let who = try read({ db in try ExaminerRecord.fetchOne(db, key: examiner) }), who.role != ExaminerRole.supervisor.rawValue {
+        if let who = try read({ db in try ExaminerRecord.fetchOne(db, "WHERE id = ?", examiner) }), who.role != ExaminerRole.supervisor.rawValue {
             throw .notPermitted("examiner \(examiner) is a \(who.role): only a supervisor may add examiners; nothing was written")
         }
         return try append(examiner: examiner, action: .examinerAdd,
@@ -52,10 +51,10 @@ extension CaseStore {
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("--text must not be empty") }
         let target: SignedEntry
         do {
-            let row = try pool.read { db in try LedgerEntryRecord.fetchOne(db, key: seq) }
+            let row = try database.read { db in try LedgerEntryRecord.fetchOne(db, "WHERE seq = ?", seq) }
             guard let row else {
-                let count = try pool.read { db in try LedgerEntryRecord.fetchCount(db) }
-                throw CaseStoreError.unknownEntry(seq, count: count)
+                let count = try database.read { db in try db.integer("SELECT COUNT(*) FROM ledger_entry") } ?? 0
+                throw CaseStoreError.unknownEntry(seq, count: Int(count))
             }
             target = try SignedEntry(line: Array(row.line))
         } catch { throw map(error) }
@@ -151,15 +150,15 @@ extension CaseStore {
             var exists = false
             if let label {
                 exists = try CaseStore.itemExists(db, label)
-                let first = try AcquisitionRecord.filter(Column("item") == label).order(Column("seq")).fetchOne(db)
+                let first = try db.integer("SELECT seq FROM acquisition WHERE item = ? ORDER BY seq LIMIT 1", label)
                 reread = exists && first != nil
-                if let first { payload["firstAcquisition"] = .integer(first.seq) }
+                if let first { payload["firstAcquisition"] = .integer(first) }
                 // Content hashes are comparable between complete reads of the same scope only.
-                if a.complete, let firstSameScope = try AcquisitionRecord
-                    .filter(Column("item") == label && Column("scope") == a.scope.rawValue && Column("complete") == true)
-                    .order(Column("seq")).fetchOne(db) {
-                    payload["comparedWith"] = .integer(firstSameScope.seq)
-                    same = firstSameScope.contentSHA256 == a.contentSHA256
+                if a.complete, let firstSameScope = try db.row(
+                    "SELECT seq, contentSHA256 FROM acquisition WHERE item = ? AND scope = ? AND complete = 1 ORDER BY seq LIMIT 1",
+                    label, a.scope.rawValue) {
+                    payload["comparedWith"] = .integer(try firstSameScope.int64(0))
+                    same = try firstSameScope.string(1) == a.contentSHA256
                     payload["sameContent"] = .bool(same!)
                 }
             }

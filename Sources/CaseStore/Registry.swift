@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Ledger
 
 extension LedgerAction {
@@ -268,24 +267,22 @@ extension CaseStore {
     static let uniqueKinds: [String: String] = ["ICCID": "ICCID", "IMEI": "IMEI", "IMEI2": "IMEI"]
 
     /// The item holding identifier `value` of one of `kinds`, if any.
-    static func holder(_ db: Database, kinds: [String], value: String) throws -> (label: String, parent: String?, type: String)? {
+    static func holder(_ db: any SQLExecutor, kinds: [String], value: String) throws -> (label: String, parent: String?, type: String)? {
         let marks = kinds.map { _ in "?" }.joined(separator: ",")
-        let statement = try db.cachedStatement(sql: """
+        let row = try db.rows("""
             SELECT i.label, i.parent, i.type FROM item_identifier x JOIN item i ON i.label = x.label
             WHERE x.value = ? AND x.kind IN (\(marks)) LIMIT 1
-            """)
-        let row = try Row.fetchOne(statement, arguments: StatementArguments([value] + kinds))
-        return row.map { ($0[0], $0[1], $0[2]) }
+            """, ([value] + kinds).map(\.sqlValue)).first
+        return try row.map { (try $0.string(0), try $0.optionalString(1), try $0.string(2)) }
     }
 
-    /// Item `label`, if any. The registry's checks run this for every row of an import, so the
-    /// statement is compiled once per connection, not once per row.
-    static func fetchItem(_ db: Database, _ label: String) throws -> ItemRecord? {
-        try ItemRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM item WHERE label = ?"), arguments: [label])
+    /// Item `label`, if any.
+    static func fetchItem(_ db: any SQLExecutor, _ label: String) throws -> ItemRecord? {
+        try ItemRecord.fetchOne(db, "WHERE label = ?", label)
     }
 
     /// Inserts one spec (and a box's ports and slots), enforcing the registry's consistency rules.
-    static func insert(_ s: DeviceSpec, db: Database, seq: Int64, state: inout RegistryState, line: Int? = nil) throws {
+    static func insert(_ s: DeviceSpec, db: any SQLExecutor, seq: Int64, state: inout RegistryState, line: Int? = nil) throws {
         let type = DeviceType(rawValue: s.type)!
         if let existing = try fetchItem(db, s.label) {
             if let first = state.lines[s.label] { throw RegistryProblem("label \(s.label) is used twice (also on line \(first))") }
@@ -307,11 +304,11 @@ extension CaseStore {
                let perPort = attributeInt(box.attributes, "slotsPerPort"), let i = slotIndex(s.label, port: parentLabel), i > perPort {
                 throw RegistryProblem("slot index \(i) is outside \(parentLabel)'s slots 1–\(perPort)")
             }
-            // `+type`: look the slot up by the parent index. Without the `+` SQLite picks the
-            // type index and walks every SIM in the case for every SIM placed (quadratic imports).
+            // `type || ''`: look the slot up by the parent index. On the bare column SQLite picks
+            // the type index and walks every SIM in the case for every SIM placed (quadratic
+            // imports); an expression cannot use that index, on either backend.
             if type == .sim, parent.type == DeviceType.slot.rawValue,
-               let other = try String.fetchOne(db.cachedStatement(sql: "SELECT label FROM item WHERE parent = ? AND +type = 'sim' LIMIT 1"),
-                                               arguments: [parentLabel]) {
+               let other = try db.string("SELECT label FROM item WHERE parent = ? AND (type || '') = 'sim' LIMIT 1", parentLabel) {
                 throw RegistryProblem("slot \(parentLabel) already holds SIM \(other): one SIM per slot")
             }
         }
@@ -321,8 +318,8 @@ extension CaseStore {
             let kinds = what == "IMEI" ? ["IMEI", "IMEI2"] : [kind]
             if let h = try holder(db, kinds: kinds, value: value) {
                 if what == "ICCID", let hp = h.parent, let p = s.parent,
-                   try String.fetchOne(db, sql: "SELECT type FROM item WHERE label = ?", arguments: [hp]) == DeviceType.slot.rawValue,
-                   try String.fetchOne(db, sql: "SELECT type FROM item WHERE label = ?", arguments: [p]) == DeviceType.slot.rawValue {
+                   try db.string("SELECT type FROM item WHERE label = ?", hp) == DeviceType.slot.rawValue,
+                   try db.string("SELECT type FROM item WHERE label = ?", p) == DeviceType.slot.rawValue {
                     throw RegistryProblem("SIM \(value) is already item \(h.label) in slot \(hp): a SIM cannot be in two slots")
                 }
                 throw RegistryProblem("\(what) \(value) is already on item \(h.label): an \(what) identifies one item")
@@ -344,23 +341,21 @@ extension CaseStore {
         }
     }
 
-    static func insertItem(_ db: Database, label: String, type: String, parent: String?, ids: [String: String],
+    static func insertItem(_ db: any SQLExecutor, label: String, type: String, parent: String?, ids: [String: String],
                            attributes: [String: CanonicalJSON], seq: Int64) throws {
-        try db.cachedStatement(sql: "INSERT INTO item (label, type, parent, identifiers, seq, attributes) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [label, type, parent, identifiersJSON(ids), seq,
-                                 String(decoding: CanonicalJSON.object(attributes).canonicalBytes, as: UTF8.self)])
+        try ItemRecord(label: label, type: type, parent: parent, identifiers: identifiersJSON(ids), seq: seq,
+                       attributes: String(decoding: CanonicalJSON.object(attributes).canonicalBytes, as: UTF8.self)).insert(db)
         try indexIdentifiers(db, label: label, ids)
     }
 
-    static func indexIdentifiers(_ db: Database, label: String, _ ids: [String: String]) throws {
+    static func indexIdentifiers(_ db: any SQLExecutor, label: String, _ ids: [String: String]) throws {
         for (kind, value) in ids where !value.isEmpty {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO item_identifier (label, kind, value) VALUES (?, ?, ?)")
-                .execute(arguments: [label, kind, value])
+            try db.execute("INSERT INTO item_identifier (label, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", label, kind, value)
         }
     }
 
     /// The item an ICCID was registered on (or read into), if any.
-    static func itemHolding(iccid: String, _ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT label FROM item_identifier WHERE kind = 'ICCID' AND value = ? LIMIT 1", arguments: [iccid])
+    static func itemHolding(iccid: String, _ db: any SQLExecutor) throws -> String? {
+        try db.string("SELECT label FROM item_identifier WHERE kind = 'ICCID' AND value = ? LIMIT 1", iccid)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SIMCard
 
 /// A SIM item as the registry reports it: its reads, its state and its operator.
@@ -58,19 +57,17 @@ extension CaseStore {
     }
 
     /// `simStatuses()` inside the caller's read (one consistent snapshot).
-    static func simStatuses(_ db: Database, operators: OperatorDirectory = .shared, issuers: IssuerDirectory = .shared) throws -> [SIMStatus] {
+    static func simStatuses(_ db: any SQLExecutor, operators: OperatorDirectory = .shared, issuers: IssuerDirectory = .shared) throws -> [SIMStatus] {
         // Only the columns used, read from rows: decoding 70,000 `ItemRecord`s through Codable
         // took a third of a large case's summary.
-        let sims = try Row.fetchAll(db, sql: "SELECT label, parent, identifiers FROM item WHERE type = 'sim' ORDER BY label")
-            .map { (label: $0[0] as String, parent: $0[1] as String?, identifiers: $0[2] as String) }
-        let reads = try Row.fetchAll(db, sql: "SELECT item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq")
+        let sims = try db.rows("SELECT label, parent, identifiers FROM item WHERE type = 'sim'")
+            .map { (label: try $0.string(0), parent: try $0.optionalString(1), identifiers: try $0.string(2)) }
+            .sorted { CaseStore.byteOrder($0.label, $1.label) }
         var byItem = [String: [StoredRead]]()
         let decoder = JSONDecoder()
-        for r in reads {
-            let item: String = r[0]
-            let data: Data = r[1]
-            guard let stored = try? decoder.decode(StoredRead.self, from: data) else { continue }
-            byItem[item, default: []].append(stored)
+        try db.forEachRow("SELECT item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq", []) { r in
+            guard let stored = try? decoder.decode(StoredRead.self, from: try r.data(1)) else { return }
+            byItem[try r.string(0), default: []].append(stored)
         }
         struct Partial { var status: SIMStatus; var prefix: String? }
         let partial: [Partial] = sims.map { item in
@@ -125,12 +122,11 @@ extension CaseStore {
     static let learnedPrefixLength = 6
 
     public func summary() throws(CaseStoreError) -> RegistrySummary {
-        let (types, orphanReads) = try read { db in
-            (try Row.fetchAll(db, sql: "SELECT type, COUNT(*) FROM item GROUP BY type"),
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM acquisition WHERE item IS NULL") ?? 0)
+        let (counts, orphanReads) = try read { db in
+            var counts = [String: Int]()
+            for r in try db.rows("SELECT type, COUNT(*) FROM item GROUP BY type") { counts[try r.string(0)] = try r.int(1) }
+            return (counts, Int(try db.integer("SELECT COUNT(*) FROM acquisition WHERE item IS NULL") ?? 0))
         }
-        var counts = [String: Int]()
-        for r in types { counts[r[0]] = r[1] }
         let sims = try simStatuses()
         var states = [SIMStatus.State: Int]()
         for s in SIMStatus.State.allCases { states[s] = 0 }
@@ -151,34 +147,43 @@ extension CaseStore {
             .replacingOccurrences(of: "_", with: "\\_") + "%"
         return try read { db in
             var matched = [String: [String]]()
-            for label in try String.fetchAll(db, sql: "SELECT label FROM item WHERE label LIKE ? ESCAPE '\\'", arguments: [pattern]) {
-                matched[label, default: []].append("label")
+            // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            for r in try db.rows("SELECT label FROM item WHERE LOWER(label) LIKE LOWER(?) ESCAPE '\\'", pattern) {
+                matched[try r.string(0), default: []].append("label")
             }
-            for r in try Row.fetchAll(db, sql: "SELECT label, kind, value FROM item_identifier WHERE value LIKE ? ESCAPE '\\'", arguments: [pattern]) {
-                let label: String = r[0], kind: String = r[1], value: String = r[2]
-                matched[label, default: []].append("\(kind) \(value)")
+            for r in try db.rows("SELECT label, kind, value FROM item_identifier WHERE LOWER(value) LIKE LOWER(?) ESCAPE '\\'", pattern) {
+                matched[try r.string(0), default: []].append("\(try r.string(1)) \(try r.string(2))")
             }
-            let items = try ItemRecord.filter(keys: Array(matched.keys)).order(Column("label")).fetchAll(db)
-            return items.map { ($0, matched[$0.label] ?? []) }
+            var items = [ItemRecord]()
+            for label in matched.keys { if let item = try CaseStore.fetchItem(db, label) { items.append(item) } }
+            return items.sorted { CaseStore.byteOrder($0.label, $1.label) }.map { ($0, matched[$0.label] ?? []) }
         }
     }
 
     /// Reads stored for item `label`.
     public func acquisitionCount(item label: String) throws(CaseStoreError) -> Int {
-        try read { db in try AcquisitionRecord.filter(Column("item") == label).fetchCount(db) }
+        try read { db in Int(try db.integer("SELECT COUNT(*) FROM acquisition WHERE item = ?", label) ?? 0) }
     }
 
     /// The items directly inside `label`, in label order.
     public func children(of label: String) throws(CaseStoreError) -> [ItemRecord] {
-        try read { db in try ItemRecord.filter(Column("parent") == label).order(Column("label")).fetchAll(db) }
+        try read { db in try ItemRecord.fetchAll(db, "WHERE parent = ?", label).sorted { CaseStore.byteOrder($0.label, $1.label) } }
     }
 
     /// Items, optionally of one type, in creation then label order.
     public func items(type: String?) throws(CaseStoreError) -> [ItemRecord] {
         try read { db in
-            var q = ItemRecord.order(Column("seq"), Column("label"))
-            if let type { q = q.filter(Column("type") == type) }
-            return try q.fetchAll(db)
+            let items = if let type { try ItemRecord.fetchAll(db, "WHERE type = ?", type) } else { try ItemRecord.fetchAll(db) }
+            return items.sorted(by: CaseStore.creationOrder)
         }
     }
+}
+
+extension CaseStore {
+    /// Byte order of UTF-8 labels: SQLite's BINARY collation, and the same whatever the
+    /// PostgreSQL server's collation is.
+    static func byteOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    /// Items by the entry that created them, then label in byte order.
+    static func creationOrder(_ a: ItemRecord, _ b: ItemRecord) -> Bool { a.seq != b.seq ? a.seq < b.seq : byteOrder(a.label, b.label) }
 }

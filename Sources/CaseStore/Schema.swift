@@ -113,7 +113,7 @@ enum Schema {
                 t.column("revokedSeq", .integer)
                 t.column("revokeReason", .text)
             }
-            for s in try StationRecord.derived(db) {
+            for s in try StationRecord.derived(GRDBExecutor(db)) {
                 try db.execute(sql: "INSERT INTO station (keyID, name, key, addedSeq, revokedSeq, revokeReason) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [s.keyID, s.name, s.key, s.addedSeq, s.revokedSeq, s.revokeReason])
             }

@@ -1,4 +1,3 @@
-import GRDB
 
 /// Everything an export reads from a case, taken in one read transaction so the parts agree
 /// with each other and with `lines` (the ledger as of the snapshot).
@@ -21,10 +20,10 @@ extension CaseStore {
     public func snapshot() throws(CaseStoreError) -> CaseSnapshot {
         try read { db in
             CaseSnapshot(caseRecord: caseRecord,
-                         lines: try LedgerEntryRecord.order(Column("seq")).fetchAll(db),
-                         examiners: try ExaminerRecord.order(Column("seq"), Column("id")).fetchAll(db),
-                         items: try ItemRecord.order(Column("seq"), Column("label")).fetchAll(db),
-                         acquisitions: try AcquisitionRecord.order(Column("seq")).fetchAll(db),
+                         lines: try LedgerEntryRecord.fetchAll(db, "ORDER BY seq"),
+                         examiners: try ExaminerRecord.fetchAll(db, "ORDER BY seq").sorted { $0.seq != $1.seq ? $0.seq < $1.seq : CaseStore.byteOrder($0.id, $1.id) },
+                         items: try ItemRecord.fetchAll(db).sorted(by: CaseStore.creationOrder),
+                         acquisitions: try AcquisitionRecord.fetchAll(db, "ORDER BY seq"),
                          simStatuses: try CaseStore.simStatuses(db))
         }
     }

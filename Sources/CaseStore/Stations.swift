@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Ledger
 
 // Stations (docs/CASE-STORE.md, "Stations"): every station key the ledger binds is a row of
@@ -53,7 +52,7 @@ extension CaseStore {
 
     /// Every station of the case, in the order they were added.
     public func stations() throws(CaseStoreError) -> [StationRecord] {
-        try read { db in try StationRecord.order(Column("addedSeq"), Column("keyID")).fetchAll(db) }
+        try read { db in try StationRecord.fetchAll(db, "ORDER BY addedSeq, keyID") }
     }
 
     /// The verifier key entries are signed with, nil when the store has no usable key.
@@ -69,8 +68,8 @@ extension CaseStore {
 
     /// Why `key` may not sign an entry now (nil when it is an active station of this case).
     /// Runs inside the caller's transaction.
-    func stationProblem(_ db: Database, _ key: StationKey) throws -> CaseStoreError? {
-        let row = try StationRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM station WHERE keyID = ?"), arguments: [key.keyID.hex])
+    func stationProblem(_ db: any SQLExecutor, _ key: StationKey) throws -> CaseStoreError? {
+        let row = try StationRecord.fetchOne(db, "WHERE keyID = ?", key.keyID.hex)
         guard let row, row.key == key.verifierKey.description else {
             return .notPermitted("station key \(key.keyID) (\(key.name)) is not a station of case \(caseID): a supervisor must add it with `custody station add` first; nothing was written")
         }
@@ -81,8 +80,8 @@ extension CaseStore {
     }
 
     /// Fails unless `examiner` is a supervisor (inside the caller's transaction).
-    static func requireSupervisor(_ db: Database, _ examiner: String, to what: String) throws {
-        let role = try String.fetchOne(db, sql: "SELECT role FROM examiner WHERE id = ?", arguments: [examiner])
+    static func requireSupervisor(_ db: any SQLExecutor, _ examiner: String, to what: String) throws {
+        let role = try db.string("SELECT role FROM examiner WHERE id = ?", examiner)
         if let role, role != ExaminerRole.supervisor.rawValue {
             throw CaseStoreError.notPermitted("examiner \(examiner) is a \(role): only a supervisor may \(what); nothing was written")
         }
@@ -103,11 +102,11 @@ extension CaseStore {
         }
         return try append(examiner: examiner, subjects: []) { db in
             try CaseStore.requireSupervisor(db, examiner, to: "add stations")
-            if let old = try StationRecord.fetchOne(db, key: key.keyID.hex) {
+            if let old = try StationRecord.fetchOne(db, "WHERE keyID = ?", key.keyID.hex) {
                 let state = old.revokedSeq.map { "revoked at entry \($0)" } ?? "active"
                 throw CaseStoreError.invalidInput("station key \(key.keyID) is already station \(old.name) (added at entry \(old.addedSeq), \(state)): a key is added once; make a new one with `custody station init`; nothing was written")
             }
-            if let same = try StationRecord.filter(Column("name") == name && Column("revokedSeq") == nil).fetchOne(db) {
+            if let same = try StationRecord.fetchOne(db, "WHERE name = ? AND revokedSeq IS NULL", name) {
                 throw CaseStoreError.invalidInput("station name \(name) is taken by active station \(same.keyID): choose another name, or revoke that station first; nothing was written")
             }
             return EntryDraft(action: .stationAdd, payload: ["key": .string(key.description), "name": .string(name)]) { db, seq in
@@ -123,18 +122,18 @@ extension CaseStore {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("--reason must not be empty") }
         return try append(examiner: examiner, subjects: []) { db in
             try CaseStore.requireSupervisor(db, examiner, to: "revoke stations")
-            guard let station = try StationRecord.fetchOne(db, key: keyID.hex) else {
+            guard let station = try StationRecord.fetchOne(db, "WHERE keyID = ?", keyID.hex) else {
                 throw CaseStoreError.invalidInput("no station \(keyID) in case \(self.caseID): check the key ID (`custody station list`); nothing was written")
             }
             if let revoked = station.revokedSeq {
                 throw CaseStoreError.invalidInput("station \(keyID) (\(station.name)) was already revoked at entry \(revoked); nothing was written")
             }
-            let active = try StationRecord.filter(Column("revokedSeq") == nil).fetchCount(db)
+            let active = try db.integer("SELECT COUNT(*) FROM station WHERE revokedSeq IS NULL") ?? 0
             guard active > 1 else {
                 throw CaseStoreError.notPermitted("station \(keyID) (\(station.name)) is the case's last active station key: revoking it would leave no key that may sign; add another station first (`custody station add`); nothing was written")
             }
             return EntryDraft(action: .stationRevoke, payload: ["station": .string(keyID.hex), "reason": .string(reason)]) { db, seq in
-                try db.execute(sql: "UPDATE station SET revokedSeq = ?, revokeReason = ? WHERE keyID = ?", arguments: [seq, reason, keyID.hex])
+                try db.execute("UPDATE station SET revokedSeq = ?, revokeReason = ? WHERE keyID = ?", seq, reason, keyID.hex)
             }
         }
     }
@@ -184,13 +183,12 @@ extension StationRecord {
 
     /// `derived(from:)` over the stored ledger (the `v4-stations` migration); unreadable lines
     /// are skipped (`ledger verify` reports them).
-    static func derived(_ db: Database) throws -> [StationRecord] {
+    static func derived(_ db: any SQLExecutor) throws -> [StationRecord] {
         var entries = [CaseStore.RegistryEntry]()
-        let rows = try Row.fetchCursor(db, sql: "SELECT seq, line FROM ledger_entry ORDER BY seq")
-        while let row = try rows.next() {
-            let line = Array(row["line"] as Data)
+        try db.forEachRow("SELECT seq, line FROM ledger_entry ORDER BY seq", []) { row in
+            let line = try row.bytes(1)
             guard let action = StoredLine(line)?.action, [LedgerAction.caseInit, .stationAdd, .stationRevoke].contains(action),
-                  let entry = CaseStore.RegistryEntry(sequence: row["seq"], line: line) else { continue }
+                  let entry = CaseStore.RegistryEntry(sequence: try row.int64(0), line: line) else { return }
             entries.append(entry)
         }
         return derived(from: entries).stations

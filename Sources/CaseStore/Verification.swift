@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Ledger
 
 /// What `CaseStore.verify` found.
@@ -103,9 +102,9 @@ extension CaseStore {
                                  result: inout CaseVerification) -> String? {
         let tables: ([CaseRecord], [ExaminerRecord], [StationRecord], [ItemRecord], [AcquisitionRecord], [PhotoRecord], [CheckpointRecord])
         do {
-            tables = try pool.read { db in
+            tables = try database.read { db in
                 (try CaseRecord.fetchAll(db), try ExaminerRecord.fetchAll(db), try StationRecord.fetchAll(db), try ItemRecord.fetchAll(db),
-                 try AcquisitionRecord.fetchAll(db), try PhotoRecord.fetchAll(db), try CheckpointRecord.order(Column("id")).fetchAll(db))
+                 try AcquisitionRecord.fetchAll(db), try PhotoRecord.fetchAll(db), try CheckpointRecord.fetchAll(db, "ORDER BY id"))
             }
         } catch { return "cannot read the registry tables: \(map(error))" }
         let (cases, examiners, stationRows, items, acquisitions, photos, checkpoints) = tables
@@ -194,8 +193,8 @@ extension CaseStore {
             }
         }
         do {
-            let orphan = try pool.read { db in
-                try String.fetchOne(db, sql: "SELECT x.label FROM item_identifier x LEFT JOIN item i ON i.label = x.label WHERE i.label IS NULL LIMIT 1")
+            let orphan = try database.read { db in
+                try db.string("SELECT x.label FROM item_identifier x LEFT JOIN item i ON i.label = x.label WHERE i.label IS NULL LIMIT 1")
             }
             if let orphan { return "table item_identifier indexes item \(orphan), which table item lacks" }
         } catch { return "cannot read table item_identifier: \(map(error))" }

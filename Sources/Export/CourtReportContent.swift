@@ -1,6 +1,5 @@
 import CaseStore
 import Foundation
-import GRDB
 import Ledger
 import SIMCard
 
@@ -101,7 +100,7 @@ struct ReportContent {
         self.sims = sims
 
         let fullReads = try store.read { db in
-            try AcquisitionRecord.filter(Column("scope") == AcquisitionScope.full.rawValue).order(Column("seq")).fetchAll(db)
+            try AcquisitionRecord.fetchAll(db, "WHERE scope = ? ORDER BY seq", AcquisitionScope.full.rawValue)
         }
         var smsReads = [String: SMSRead]()
         let decoder = JSONDecoder()

@@ -1,4 +1,4 @@
-import CaseStore
+@testable import CaseStore
 import Foundation
 import GRDB
 import Ledger
@@ -79,7 +79,7 @@ import Testing
         let last = try #require(try c.store.entries().last)
         let forged = try LedgerWriter.next(after: last, time: LedgerTime(Date()), examiner: "tech1", action: .custodyNote,
                                            subjects: ["EX-1"], payload: ["text": .string("all fine")], key: key)
-        try c.raw().write { db in try LedgerEntryRecord(seq: forged.entry.sequence, line: Data(forged.lineBytes)).insert(db) }
+        try c.raw().write { db in try LedgerEntryRecord(seq: forged.entry.sequence, line: Data(forged.lineBytes)).insert(GRDBExecutor(db)) }
         let r = try c.store.verify()
         #expect(r.ledgerFailure == .unknownStation(9, key.keyID))
         #expect(r.failure == "entry 9: station key \(key.keyID) is not an active station key")
@@ -161,7 +161,7 @@ import Testing
         let own = try StationKey(parsing: String(contentsOfFile: c.directory + "/" + CaseStore.keyName, encoding: .utf8))
         let readd = try LedgerWriter.next(after: try #require(try c.store.entries().last), time: LedgerTime(Date()), examiner: "sup1",
                                           action: .stationAdd, subjects: [], payload: ["key": .string(key.verifierKey.description), "name": .string("bench-2")], key: own)
-        try c.raw().write { db in try LedgerEntryRecord(seq: readd.entry.sequence, line: Data(readd.lineBytes)).insert(db) }
+        try c.raw().write { db in try LedgerEntryRecord(seq: readd.entry.sequence, line: Data(readd.lineBytes)).insert(GRDBExecutor(db)) }
         let r = try c.store.verify()
         #expect(r.ledgerFailure == nil)
         #expect(r.failure == "entry 9 binds station key \(key.keyID) a second time: table station cannot record that (Custody never writes it)")
