@@ -1,11 +1,13 @@
 import Foundation
 import Ledger
 
-/// One case: `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the case's own Ed25519
-/// station key, bound in entry 0, 0600) and `DIR/station.pub` (its verifier key, the trust
-/// anchor for `ledger verify`). Entries are signed by the station key the store was opened
-/// with: the case's own, or another station's added by `station.add`. Every change and its
-/// signed ledger entry commit in one SQLite transaction (docs/CASE-STORE.md).
+/// One case, in one of two backends (docs/CASE-STORE.md, "Backends"): a folder holding
+/// `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the case's own Ed25519 station key,
+/// bound in entry 0, 0600) and `DIR/station.pub` (its verifier key, the trust anchor for
+/// `ledger verify`); or a PostgreSQL database shared by several stations, each signing with its
+/// own key file. Entries are signed by the station key the store was opened with: the case's
+/// own, or another station's added by `station.add`. Every change and its signed ledger entry
+/// commit in one transaction.
 public final class CaseStore: Sendable {
     public static let databaseName = "case.sqlite"
     public static let keyName = "station.key"
@@ -17,7 +19,9 @@ public final class CaseStore: Sendable {
     /// Schema version this build writes.
     public static var schemaVersion: Int { Schema.version }
 
+    /// The case folder, or for a PostgreSQL case its URL without the password.
     public let directory: String
+    /// The SQLite file, or for a PostgreSQL case its URL without the password.
     public let databasePath: String
     public let caseRecord: CaseRecord
     let database: any CaseDatabase
@@ -47,6 +51,33 @@ public final class CaseStore: Sendable {
 
     // MARK: Opening
 
+    /// Whether `store` names a PostgreSQL case (`postgres://…` or `postgresql://…`) rather than
+    /// a case folder.
+    public static func isPostgres(_ store: String) -> Bool {
+        store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")
+    }
+
+    /// Opens the case at `store`: a case folder, or a PostgreSQL URL. A PostgreSQL case has no
+    /// folder and so no `station.key` of its own: every station signs with its key file.
+    public static func open(store: String, stationKeyFile: String? = nil) throws(CaseStoreError) -> CaseStore {
+        guard isPostgres(store) else { return try open(directory: store, stationKeyFile: stationKeyFile) }
+        let database = try PostgresDatabase(url: store, create: false)
+        let record = try caseRecord(in: database)
+        let (key, problem) = stationKeyFile.map(loadStationKey)
+            ?? (nil, "a PostgreSQL case has no station.key of its own: pass this station's key with --station-key or CUSTODY_STATION_KEY (make one with `custody station init`)")
+        return CaseStore(directory: database.location, database: database, caseRecord: record, key: key, keyProblem: problem, stationKeyFile: stationKeyFile)
+    }
+
+    /// The case row of a store that was opened.
+    static func caseRecord(in database: any CaseDatabase) throws(CaseStoreError) -> CaseRecord {
+        let record: CaseRecord?
+        do { record = try database.read { db in try CaseRecord.fetchOne(db) } } catch { throw database.map(error) }
+        guard let record else {
+            throw .interruptedInit("case store \(database.location) holds no case (an interrupted `custody case init`?): remove it and run `custody case init` again")
+        }
+        return record
+    }
+
     /// Opens the case in `directory`, to sign with the station key in `stationKeyFile`, or with
     /// the case's own `station.key` when nil. Whether that key may sign is checked by every
     /// append (`stationProblem`), not here: reading needs no active key.
@@ -54,11 +85,7 @@ public final class CaseStore: Sendable {
         let dbPath = path(directory, databaseName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .missingCase(directory) }
         let database = try SQLiteDatabase(path: dbPath)
-        let record: CaseRecord?
-        do { record = try database.read { db in try CaseRecord.fetchOne(db) } } catch { throw database.map(error) }
-        guard let record else {
-            throw .interruptedInit("case store \(dbPath) holds no case (an interrupted `custody case init`?): remove \(directory) and run `custody case init` again")
-        }
+        let record = try caseRecord(in: database)
         let (key, problem) = stationKeyFile.map(loadStationKey) ?? loadCaseKey(directory: directory, record: record)
         return CaseStore(directory: directory, database: database, caseRecord: record, key: key, keyProblem: problem, stationKeyFile: stationKeyFile)
     }
@@ -97,17 +124,38 @@ public final class CaseStore: Sendable {
         public init(id: String, name: String) { self.id = id; self.name = name }
     }
 
+    /// What a new case is: its fields and the examiner who opens it.
+    public struct NewCase: Sendable {
+        public var name: String
+        public var agency: String
+        public var authority: String
+        public var timeZone: String
+        public var examiner: FirstExaminer
+        public var time: LedgerTime
+        public init(name: String, agency: String, authority: String, timeZone: String, examiner: FirstExaminer, time: LedgerTime = LedgerTime(Date())) {
+            self.name = name; self.agency = agency; self.authority = authority; self.timeZone = timeZone; self.examiner = examiner; self.time = time
+        }
+
+        func validate() throws(CaseStoreError) {
+            for (field, value) in [("--name", name), ("--agency", agency), ("--authority", authority), ("--examiner", examiner.id), ("--examiner-name", examiner.name)]
+            where value.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw .invalidInput("\(field) must not be empty")
+            }
+            guard TimeZone(identifier: timeZone) != nil else {
+                throw .invalidInput("--time-zone \(timeZone) is not an IANA time zone: use a name such as Asia/Ho_Chi_Minh")
+            }
+            try validateID(examiner.id, what: "examiner id")
+        }
+    }
+
     /// Creates a case in `directory` (created if needed): station key, database, entry 0.
     public static func create(directory: String, name: String, agency: String, authority: String, timeZone: String,
                               examiner: FirstExaminer, time: LedgerTime = LedgerTime(Date())) throws(CaseStoreError) -> CaseStore {
-        for (field, value) in [("--name", name), ("--agency", agency), ("--authority", authority), ("--examiner", examiner.id), ("--examiner-name", examiner.name)]
-        where value.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalidInput("\(field) must not be empty")
-        }
-        guard TimeZone(identifier: timeZone) != nil else {
-            throw .invalidInput("--time-zone \(timeZone) is not an IANA time zone: use a name such as Asia/Ho_Chi_Minh")
-        }
-        try validateID(examiner.id, what: "examiner id")
+        try create(directory: directory, NewCase(name: name, agency: agency, authority: authority, timeZone: timeZone, examiner: examiner, time: time))
+    }
+
+    public static func create(directory: String, _ new: NewCase) throws(CaseStoreError) -> CaseStore {
+        try new.validate()
         let fm = FileManager.default
         let dbPath = path(directory, databaseName), keyPath = path(directory, keyName), pubPath = path(directory, publicKeyName)
         if fm.fileExists(atPath: dbPath) { throw .alreadyACase(directory) }
@@ -118,8 +166,7 @@ public final class CaseStore: Sendable {
             throw .io("cannot create the case folder \(directory): \(error.localizedDescription); choose another folder")
         }
         let caseID = UUID().uuidString.lowercased()
-        let key: StationKey
-        do { key = try StationKey.generate(name: "custody.case/\(caseID)") } catch { throw .keyProblem("cannot make a station key: \(error)") }
+        let key = try caseKey(caseID)
         var created: [String] = []
         func cleanUp() { for p in created { try? fm.removeItem(atPath: p) } }
         do {
@@ -129,30 +176,83 @@ public final class CaseStore: Sendable {
             created.append(pubPath)
             created += [dbPath, dbPath + "-wal", dbPath + "-shm"]
             let database = try SQLiteDatabase(path: dbPath)
-            let record = CaseRecord(id: caseID, name: name, agency: agency, authority: authority, timeZone: timeZone,
-                                    stationKey: key.verifierKey.description, createdAt: time.description)
-            let genesis: SignedEntry
-            do {
-                genesis = try LedgerWriter.genesis(
-                    caseID: caseID,
-                    caseFields: ["name": .string(name), "agency": .string(agency), "authority": .string(authority),
-                                 "timeZone": .string(timeZone)],
-                    examiners: [["id": .string(examiner.id), "name": .string(examiner.name), "role": .string(ExaminerRole.supervisor.rawValue)]],
-                    stations: [key.verifierKey], examiner: examiner.id, time: time, key: key)
-            } catch { throw CaseStoreError.ledger("\(error)") }
-            do {
-                try database.write { db in
-                    try record.insert(db)
-                    try ExaminerRecord(id: examiner.id, name: examiner.name, role: ExaminerRole.supervisor.rawValue, seq: 0).insert(db)
-                    try StationRecord(keyID: key.keyID.hex, name: key.name, key: key.verifierKey.description, addedSeq: 0).insert(db)
-                    try LedgerEntryRecord(seq: 0, line: Data(genesis.lineBytes)).insert(db)
-                }
-            } catch { throw database.map(error) }
+            let record = try writeGenesis(database, caseID: caseID, new, key: key)
             return CaseStore(directory: directory, database: database, caseRecord: record, key: key, keyProblem: nil)
         } catch {
             cleanUp()
-            throw SQLiteDatabase.map(error, dbPath)
+            throw error
         }
+    }
+
+    /// Creates a case in the empty PostgreSQL database `url`. Its first station key is written to
+    /// `keyFile` (0600, never overwritten; default `defaultStationKeyFile(caseID:station: "case")`)
+    /// with the verifier key beside it (`.pub`); the station signs with it through
+    /// `--station-key`.
+    public static func create(postgres url: String, keyFile: String?, _ new: NewCase) throws(CaseStoreError) -> (CaseStore, keyFile: String) {
+        try new.validate()
+        let caseID = UUID().uuidString.lowercased()
+        let keyFile = keyFile ?? defaultStationKeyFile(caseID: caseID, station: "case")
+        let publicFile = (keyFile.hasSuffix(".key") ? String(keyFile.dropLast(4)) : keyFile) + ".pub"
+        let fm = FileManager.default
+        for f in [keyFile, publicFile] where fm.fileExists(atPath: f) {
+            throw .io("\(f) already exists: Custody never overwrites a key; choose another --station-key")
+        }
+        let database = try PostgresDatabase(url: url, create: true)
+        let key = try caseKey(caseID)
+        try writeKeyFiles(key, keyFile: keyFile, publicFile: publicFile)
+        do {
+            let record = try writeGenesis(database, caseID: caseID, new, key: key)
+            return (CaseStore(directory: database.location, database: database, caseRecord: record, key: key, keyProblem: nil, stationKeyFile: keyFile), keyFile)
+        } catch {
+            for f in [keyFile, publicFile] { try? fm.removeItem(atPath: f) }
+            throw error
+        }
+    }
+
+    /// The case's first station key, named `custody.case/<case id>`.
+    static func caseKey(_ caseID: String) throws(CaseStoreError) -> StationKey {
+        do { return try StationKey.generate(name: "custody.case/\(caseID)") } catch { throw .keyProblem("cannot make a station key: \(error)") }
+    }
+
+    /// Writes `key` to `keyFile` (0600) and its verifier key to `publicFile` (0644), never
+    /// overwriting; the key's folder is created 0700 when missing.
+    static func writeKeyFiles(_ key: StationKey, keyFile: String, publicFile: String) throws(CaseStoreError) {
+        let fm = FileManager.default
+        let folder = (keyFile as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !fm.fileExists(atPath: folder) {
+            do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
+                throw .io("cannot create \(folder) for the station key: \(error.localizedDescription); choose another key file")
+            }
+        }
+        try writeExclusive(keyFile, Array(key.privateKeyFile.utf8), mode: 0o600)
+        do { try writeExclusive(publicFile, Array((key.verifierKey.description + "\n").utf8), mode: 0o644) } catch {
+            try? fm.removeItem(atPath: keyFile)
+            throw error
+        }
+    }
+
+    /// Entry 0 and the rows it implies (case, first supervisor, first station), in one transaction.
+    static func writeGenesis(_ database: any CaseDatabase, caseID: String, _ new: NewCase, key: StationKey) throws(CaseStoreError) -> CaseRecord {
+        let record = CaseRecord(id: caseID, name: new.name, agency: new.agency, authority: new.authority, timeZone: new.timeZone,
+                                stationKey: key.verifierKey.description, createdAt: new.time.description)
+        let genesis: SignedEntry
+        do {
+            genesis = try LedgerWriter.genesis(
+                caseID: caseID,
+                caseFields: ["name": .string(new.name), "agency": .string(new.agency), "authority": .string(new.authority),
+                             "timeZone": .string(new.timeZone)],
+                examiners: [["id": .string(new.examiner.id), "name": .string(new.examiner.name), "role": .string(ExaminerRole.supervisor.rawValue)]],
+                stations: [key.verifierKey], examiner: new.examiner.id, time: new.time, key: key)
+        } catch { throw CaseStoreError.ledger("\(error)") }
+        do {
+            try database.write { db in
+                try record.insert(db)
+                try ExaminerRecord(id: new.examiner.id, name: new.examiner.name, role: ExaminerRole.supervisor.rawValue, seq: 0).insert(db)
+                try StationRecord(keyID: key.keyID.hex, name: key.name, key: key.verifierKey.description, addedSeq: 0).insert(db)
+                try LedgerEntryRecord(seq: 0, line: Data(genesis.lineBytes)).insert(db)
+            }
+        } catch { throw database.map(error) }
+        return record
     }
 
     static func writeExclusive(_ path: String, _ bytes: [UInt8], mode: mode_t) throws(CaseStoreError) {
@@ -219,8 +319,19 @@ public final class CaseStore: Sendable {
     func append(examiner: String, subjects: [String], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
                 decide: (any SQLExecutor) throws -> EntryDraft) throws(CaseStoreError) -> SignedEntry {
         let key = try signingKey()
-        do {
-            return try database.write { db in
+        let deadline = Date().addingTimeInterval(CaseStore.retryWindow)
+        var pause = 0.2
+        // Entries whose commit was cut off (the connection was lost): each may or may not be
+        // stored. The next attempt looks for them first, under the write lock, which it gets
+        // only once the cut-off transaction has ended on the server either way.
+        var unconfirmed = [SignedEntry]()
+        while true {
+            var attempted: SignedEntry?
+            do {
+                return try database.write { db in
+                    for e in unconfirmed where try db.row("SELECT line FROM ledger_entry WHERE seq = ?", e.entry.sequence)?.bytes(0) == e.lineBytes {
+                        return e
+                    }
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     if let problem = try stationProblem(db, key) { throw problem }
                     let draft = try decide(db)
@@ -235,10 +346,22 @@ public final class CaseStore: Sendable {
                     } catch let e as CaseStoreError { throw e } catch { throw CaseStoreError.ledger("\(error)") }
                     try draft.change(db, entry.entry.sequence)
                     try db.execute("INSERT INTO ledger_entry (seq, line) VALUES (?, ?)", entry.entry.sequence, entry.lineBytes)
+                    attempted = entry
                     return entry
+                }
+            } catch {
+                let failure = map(error)
+                guard case .unavailable = failure, Date() < deadline else { throw failure }
+                if let attempted { unconfirmed.append(attempted) }
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 2)
             }
-        } catch { throw map(error) }
+        }
     }
+
+    /// How long an append keeps retrying while the store is unavailable (a PostgreSQL server
+    /// restarting, a connection lost): `CUSTODY_RETRY_SECONDS`, else 60 s.
+    public static let retryWindow: Double = ProcessInfo.processInfo.environment["CUSTODY_RETRY_SECONDS"].flatMap(Double.init) ?? 60
 
     static func nextEntry(after head: Head, time: LedgerTime, examiner: String, action: LedgerAction,
                           subjects: [String], payload: [String: CanonicalJSON], key: StationKey) throws -> SignedEntry {

@@ -19,6 +19,9 @@ public enum CaseStoreError: Error, Sendable, Equatable, CustomStringConvertible 
     case keyProblem(String)
     case io(String)
     case database(String)
+    /// The store cannot be reached for now (server restarting, connection lost); nothing was
+    /// written, or (for an append) the append retries and finds out. Transient: retry.
+    case unavailable(String)
     case ledger(String)
 
     public var description: String {
@@ -56,6 +59,8 @@ public enum CaseStoreError: Error, Sendable, Equatable, CustomStringConvertible 
         case .keyProblem(let r):
             r
         case .io(let r):
+            r
+        case .unavailable(let r):
             r
         case .database(let r):
             r

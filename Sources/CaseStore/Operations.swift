@@ -62,7 +62,9 @@ extension CaseStore {
                           payload: ["corrects": .integer(seq), "correctsHash": .string(target.hash.hex), "text": .string(text)])
     }
 
-    /// Photographs an item: the file's SHA-256, the file copied to `photos/<sha256>.<ext>`.
+    /// Photographs an item: the file's SHA-256, the file copied to `photos/<sha256>.<ext>` (in
+    /// a PostgreSQL case: its bytes into table `photo_file` under that path, in the entry's
+    /// transaction).
     @discardableResult
     public func photograph(label: String, file: String, by examiner: String) throws(CaseStoreError) -> (SignedEntry, PhotoRecord) {
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -73,7 +75,7 @@ extension CaseStore {
         let relative = "\(CaseStore.photosName)/\(sha)\(ext.isEmpty ? "" : "." + ext)"
         let target = path(relative)
         // Content-addressed: copying first is harmless if the transaction never commits.
-        if !FileManager.default.fileExists(atPath: target) {
+        if !keepsPhotosInDatabase, !FileManager.default.fileExists(atPath: target) {
             do {
                 try FileManager.default.createDirectory(atPath: path(CaseStore.photosName), withIntermediateDirectories: true)
                 try data.write(to: URL(fileURLWithPath: target), options: [.atomic])
@@ -87,8 +89,21 @@ extension CaseStore {
             guard try CaseStore.itemExists(db, label) else { throw CaseStoreError.unknownItem(label) }
             record.seq = seq
             try record.insert(db)
+            if self.keepsPhotosInDatabase {
+                try db.execute("INSERT INTO photo_file (path, data) VALUES (?, ?) ON CONFLICT DO NOTHING", relative, data)
+            }
         }
         return (entry, record)
+    }
+
+    /// Whether photo bytes live in the database (table `photo_file`, PostgreSQL) rather than
+    /// as files in the case folder (SQLite).
+    var keepsPhotosInDatabase: Bool { database is PostgresDatabase }
+
+    /// The bytes of photo `relative` (`photos/<sha256>.<ext>`), nil when missing.
+    public func photoData(_ relative: String) throws(CaseStoreError) -> Data? {
+        guard keepsPhotosInDatabase else { return FileManager.default.contents(atPath: path(relative)) }
+        return try read { db in try db.row("SELECT data FROM photo_file WHERE path = ?", relative).map { try $0.data(0) } }
     }
 
     static func validateLabel(_ label: String) throws(CaseStoreError) {

@@ -36,17 +36,7 @@ extension CaseStore {
         do { key = try StationKey.generate(name: CaseStore.stationKeyName(caseID: caseID, station: name)) } catch {
             throw .keyProblem("cannot make a station key: \(error)")
         }
-        let folder = (keyFile as NSString).deletingLastPathComponent
-        if !folder.isEmpty, !fm.fileExists(atPath: folder) {
-            do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
-                throw .io("cannot create \(folder) for the station key: \(error.localizedDescription); choose another --key-out")
-            }
-        }
-        try CaseStore.writeExclusive(keyFile, Array(key.privateKeyFile.utf8), mode: 0o600)
-        do { try CaseStore.writeExclusive(publicFile, Array((key.verifierKey.description + "\n").utf8), mode: 0o644) } catch {
-            try? fm.removeItem(atPath: keyFile)
-            throw error
-        }
+        try CaseStore.writeKeyFiles(key, keyFile: keyFile, publicFile: publicFile)
         return (key, publicFile)
     }
 

@@ -232,7 +232,9 @@ extension CaseStore {
                   e.subjects == [ph.item] else {
                 return "photo \(ph.path) has no matching custody.photograph entry at \(ph.seq)"
             }
-            guard let data = FileManager.default.contents(atPath: path(ph.path)) else { return "photo file \(ph.path) (entry \(ph.seq)) is missing" }
+            let stored: Data?
+            do { stored = try photoData(ph.path) } catch { return "photo file \(ph.path) (entry \(ph.seq)) is unreadable (\(error))" }
+            guard let data = stored else { return "photo file \(ph.path) (entry \(ph.seq)) is missing" }
             let sha = SHA256Hash.of([UInt8](data)).hex
             guard sha == ph.sha256 else { return "photo file \(ph.path) (entry \(ph.seq)) has SHA-256 \(sha), not \(ph.sha256)" }
         }

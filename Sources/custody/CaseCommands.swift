@@ -12,31 +12,41 @@ func inCase<T>(_ body: () throws(CaseStoreError) -> T) throws -> T {
     do { return try body() } catch { throw CustodyFailure(error) }
 }
 
-/// `--case DIR` (or CUSTODY_CASE): the case a command works on; `--station-key FILE` (or
-/// CUSTODY_STATION_KEY): the station key that signs what the command writes.
+/// `--case DIR|URL` (or `--store URL`, CUSTODY_STORE, CUSTODY_CASE): the case a command works
+/// on, a case folder or a PostgreSQL URL; `--station-key FILE` (or CUSTODY_STATION_KEY): the
+/// station key that signs what the command writes.
 struct CaseSelection: ParsableArguments {
-    @Option(name: .customLong("case"), help: ArgumentHelp("The case folder (default: $CUSTODY_CASE).", valueName: "DIR"))
+    @Option(name: .customLong("case"), help: Self.caseHelp)
     var directory: String?
+    @Option(help: ArgumentHelp("The case's PostgreSQL database, postgres://USER@HOST[:PORT]/DB[?sslmode=…] (default: $CUSTODY_STORE); same as --case URL.", valueName: "URL"))
+    var store: String?
     @Option(help: Self.stationKeyHelp)
     var stationKey: String?
 
+    static let caseHelp = ArgumentHelp("The case folder, or a PostgreSQL URL (default: $CUSTODY_STORE, else $CUSTODY_CASE).", valueName: "DIR|URL")
     static let stationKeyHelp = ArgumentHelp("This station's key, which signs entries and checkpoints (default: $CUSTODY_STATION_KEY, else the case's own DIR/station.key).", valueName: "FILE")
 
-    /// The chosen folder, or nil when neither --case nor CUSTODY_CASE is given.
-    var chosen: String? { Self.chosen(directory) }
+    /// The chosen store, or nil when none of --store, --case, CUSTODY_STORE, CUSTODY_CASE is given.
+    var chosen: String? { Self.chosen(store ?? directory) }
 
-    func open() throws -> CaseStore { try Self.open(directory, stationKey: stationKey) }
+    func open() throws -> CaseStore { try Self.open(store ?? directory, stationKey: stationKey) }
 
     static func chosen(_ directory: String?) -> String? {
         if let directory, !directory.isEmpty { return directory }
-        if let env = ProcessInfo.processInfo.environment["CUSTODY_CASE"], !env.isEmpty { return env }
+        for name in ["CUSTODY_STORE", "CUSTODY_CASE"] {
+            if let env = ProcessInfo.processInfo.environment[name], !env.isEmpty { return env }
+        }
         return nil
     }
 
     static func open(_ directory: String?, stationKey: String?) throws -> CaseStore {
-        guard let dir = chosen(directory) else { throw CustodyFailure(CaseStoreError.noCaseSelected) }
-        let keyFile = [stationKey, ProcessInfo.processInfo.environment["CUSTODY_STATION_KEY"]].compactMap { $0 }.first { !$0.isEmpty }
-        return try inCase { () throws(CaseStoreError) in try CaseStore.open(directory: dir, stationKeyFile: keyFile) }
+        guard let store = chosen(directory) else { throw CustodyFailure(CaseStoreError.noCaseSelected) }
+        return try inCase { () throws(CaseStoreError) in try CaseStore.open(store: store, stationKeyFile: stationKeyFile(stationKey)) }
+    }
+
+    /// `--station-key`, else CUSTODY_STATION_KEY, else nil.
+    static func stationKeyFile(_ option: String?) -> String? {
+        [option, ProcessInfo.processInfo.environment["CUSTODY_STATION_KEY"]].compactMap { $0 }.first { !$0.isEmpty }
     }
 }
 
@@ -127,20 +137,28 @@ struct JSONPayload: Encodable {
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
-        abstract: "Create and inspect a case store (one SQLite database per case, docs/CASE-STORE.md).",
-        subcommands: [CaseInit.self, CaseShow.self]
+        abstract: "Create, inspect and copy a case store (a SQLite case folder, or a PostgreSQL database; docs/CASE-STORE.md).",
+        subcommands: [CaseInit.self, CaseShow.self, CaseCopy.self]
     )
 }
 
 struct CaseInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a case: DIR/case.sqlite, a station signing key (DIR/station.key, 0600) and ledger entry 0.",
-        discussion: "The first examiner becomes the case's supervisor. Refuses a folder that already holds a case."
+        abstract: "Create a case: DIR/case.sqlite, a station signing key (DIR/station.key, 0600) and ledger entry 0; or the same in an empty PostgreSQL database (--store URL).",
+        discussion: """
+            The first examiner becomes the case's supervisor. Refuses a folder or database that already holds a case. \
+            A PostgreSQL case has no folder: its first station key goes to --station-key FILE (default \
+            ~/.config/custody/stations/<case id>/case.key), and every station then signs with --station-key.
+            """
     )
 
-    @Argument(help: "Folder for the case (created if needed).")
-    var directory: String
+    @Argument(help: "Folder for the case (created if needed); or give --store URL.")
+    var directory: String?
+    @Option(help: ArgumentHelp("Create the case in this empty PostgreSQL database instead of a folder (default: $CUSTODY_STORE when no DIR is given).", valueName: "URL"))
+    var store: String?
+    @Option(help: ArgumentHelp("With --store: where to write the case's first station key (default: $CUSTODY_STATION_KEY, else ~/.config/custody/stations/<case id>/case.key).", valueName: "FILE"))
+    var stationKey: String?
     @Option(help: "Case name (e.g. the investigation's reference).")
     var name: String
     @Option(help: "Agency responsible for the case.")
@@ -156,17 +174,47 @@ struct CaseInit: ParsableCommand {
     @Flag(help: "Print JSON (schema custody.case/1).")
     var json = false
 
+    /// The folder or URL to create the case in.
+    var target: String? {
+        if let store { return store }
+        if let directory { return directory }
+        return ProcessInfo.processInfo.environment["CUSTODY_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func validate() throws {
+        if store != nil, directory != nil { throw ValidationError("give a case folder or --store URL, not both") }
+        if let store, !CaseStore.isPostgres(store) { throw ValidationError("--store takes a postgres:// or postgresql:// URL; for a folder give it as DIR") }
+        if target == nil { throw ValidationError("give a folder for the case, or --store URL (or set CUSTODY_STORE)") }
+        if stationKey != nil, let target, !CaseStore.isPostgres(target) {
+            throw ValidationError("--station-key is for a PostgreSQL case: a folder case writes its own DIR/station.key")
+        }
+    }
+
     func run() throws {
         try reportingFailures {
+            let target = target!
+            var keyFile: String?
             let store = try inCase { () throws(CaseStoreError) in
-                let id = try CaseStore.examinerID(examiner)
-                return try CaseStore.create(directory: directory, name: name, agency: agency, authority: authority, timeZone: timeZone,
-                                            examiner: .init(id: id, name: examinerName))
+                let new = CaseStore.NewCase(name: name, agency: agency, authority: authority, timeZone: timeZone,
+                                            examiner: .init(id: try CaseStore.examinerID(examiner), name: examinerName))
+                guard CaseStore.isPostgres(target) else { return try CaseStore.create(directory: target, new) }
+                let (store, file) = try CaseStore.create(postgres: target, keyFile: CaseSelection.stationKeyFile(stationKey), new)
+                keyFile = file
+                return store
             }
-            if json { try printJSON(CaseOutput(store)) } else {
-                print("case \(store.caseID) created in \(directory)")
+            if json {
+                var output = CaseOutput(store)
+                output.stationKeyFile = keyFile
+                try printJSON(output)
+            } else {
+                print("case \(store.caseID) created in \(store.directory)")
                 print("station key \(store.caseRecord.stationKey)")
-                print("ledger entry 0 (case.init) signed; verify with `custody ledger verify --case \(directory)`")
+                if let keyFile {
+                    print("station key file \(keyFile) (0600): sign with --station-key \(keyFile) or CUSTODY_STATION_KEY")
+                    print("ledger entry 0 (case.init) signed; verify with `custody ledger verify --case '\(store.directory)'`")
+                } else {
+                    print("ledger entry 0 (case.init) signed; verify with `custody ledger verify --case \(target)`")
+                }
             }
         }
     }
@@ -182,7 +230,10 @@ struct CaseOutput: Encodable {
     var timeZone: String
     var stationKey: String
     var createdAt: String
+    /// The case folder, or the PostgreSQL URL without its password.
     var directory: String
+    /// `case init --store`: the file the case's first station key was written to.
+    var stationKeyFile: String?
     var entries: Int?
     var examiners: [ExaminerOutput]?
     var items: Int?
@@ -225,6 +276,45 @@ struct CaseShow: ParsableCommand {
             print("station key \(out.stationKey)")
             print("\(rows) ledger entries, \(items) items, \(acqs) acquisitions")
             for x in examiners { print("examiner \(x.id) (\(x.role)): \(x.name)") }
+        }
+    }
+}
+
+struct CaseCopy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy a case into a new store: SQLite folder → PostgreSQL when a lab grows, PostgreSQL → folder to hand a frozen copy to a court.",
+        discussion: """
+            Every table and photo, from one consistent read of the source into one transaction of the target (a folder \
+            without a case, or an empty PostgreSQL database). The copy's ledger is then compared byte for byte with the \
+            source's and verified; on any failure nothing is left in the target. Writes no ledger entry (the ledgers stay identical). \
+            A folder copy gets station.pub (entry 0's key) but no station.key: sign in it with --station-key.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The case to copy: a folder or a PostgreSQL URL.", valueName: "DIR|URL"))
+    var from: String
+    @Option(help: ArgumentHelp("The new store: a folder without a case, or an empty PostgreSQL database.", valueName: "DIR|URL"))
+    var to: String
+    @Flag(help: "Print JSON (schema custody.case.copy/1).")
+    var json = false
+
+    struct Output: Encodable {
+        var schema = "custody.case.copy/1"
+        var source: String
+        var report: CaseStore.CopyReport
+        var verified: Bool
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let source = try CaseSelection.open(from, stationKey: nil)
+            let (_, report) = try inCase { () throws(CaseStoreError) in try source.copy(to: to) }
+            if json { try printJSON(Output(source: source.directory, report: report, verified: true)) } else {
+                print("case \(source.caseID) copied from \(source.directory) to \(report.target)")
+                print("\(report.entries) ledger entries (SHA-256 \(report.ledgerSHA256), the same in both), \(report.items) items, \(report.acquisitions) acquisitions, \(report.photos) photos, \(report.checkpoints) checkpoints")
+                print("the copy verifies (`custody ledger verify`)")
+            }
         }
     }
 }

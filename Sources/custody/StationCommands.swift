@@ -21,7 +21,7 @@ struct StationInit: ParsableCommand {
     var name: String
     @Option(help: ArgumentHelp("Where to write the key (default: $CUSTODY_STATION_KEY, else ~/.config/custody/stations/<case id>/<name>.key).", valueName: "FILE"))
     var keyOut: String?
-    @Option(name: .customLong("case"), help: ArgumentHelp("The case folder (default: $CUSTODY_CASE).", valueName: "DIR"))
+    @Option(name: .customLong("case"), help: CaseSelection.caseHelp)
     var caseDirectory: String?
     @Flag(help: "Print JSON (schema custody.station.key/1).")
     var json = false
