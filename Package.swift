@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libpcsclite's C API, nothing else; only the PCSC target imports it.
@@ -40,11 +41,13 @@ let package = Package(
             name: "Ledger",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        // One SQLite case store per case (GRDB, WAL): case, examiners, items, acquisitions,
-        // custody events; every change and its ledger entry in one transaction.
+        // The case store: case, examiners, items, acquisitions, custody events; every change and
+        // its ledger entry in one transaction. One SQLite file per case (GRDB, WAL) or one
+        // PostgreSQL database per case (postgres-nio).
         .target(
             name: "CaseStore",
-            dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
         .target(name: "Labels", dependencies: ["CQRencode"]),
