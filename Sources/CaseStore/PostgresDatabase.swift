@@ -69,9 +69,11 @@ final class PostgresDatabase: CaseDatabase {
         return .require(try NIOSSLContext(configuration: tls))
     }
 
+    /// In a transaction of its own: `write` locks the chain head, which does not exist yet. Two
+    /// concurrent installs both find no tables; the second then fails on CREATE TABLE.
     func installSchema() throws(CaseStoreError) {
         do {
-            try write { db in
+            try transaction("BEGIN ISOLATION LEVEL READ COMMITTED", lockingChainHead: false) { db in
                 guard try db.integer(PostgresSchema.anyCustodyTableExists) == 0 else { throw CaseStoreError.alreadyACase(location) }
                 for statement in PostgresSchema.statements { try db.execute(statement, []) }
             }
@@ -174,8 +176,11 @@ final class PostgresDatabase: CaseDatabase {
             case "53100": return .diskFull(store)
             case "40001", "40P01":
                 return .database("case store \(store): \(message) (SQLSTATE \(state)); nothing was written: retry")
-            case "57P01", "57P02", "57P03":
-                return .database("PostgreSQL server \(server) is shutting down or starting (\(message)): nothing was written; retry when it is up")
+            case "57P01", "57P02":
+                // A terminated backend, or a server shut down or restarted mid-transaction.
+                return .database("PostgreSQL connection to \(server) was lost (\(message)): nothing was written; retry")
+            case "57P03":
+                return .database("PostgreSQL server \(server) is starting or shutting down (\(message)): nothing was written; retry when it is up")
             default:
                 return .database("case store \(store): \(message) (SQLSTATE \(state)); nothing was written")
             }
