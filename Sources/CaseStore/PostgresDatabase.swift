@@ -118,10 +118,9 @@ final class PostgresDatabase: CaseDatabase {
     /// Runs `body` between `begin` and COMMIT on a pooled connection; ROLLBACK when it throws.
     /// A connection that failed is closed, never reused.
     func transaction<T>(_ begin: String, lockingChainHead: Bool, _ body: (any SQLExecutor) throws -> T) throws -> T {
-        let executor = PostgresExecutor(try connections.checkOut(), logger: connections.logger)
+        let executor = try connections.begin(begin)
         let result: T
         do {
-            try executor.execute(begin, [])
             if lockingChainHead { _ = try executor.rows("SELECT id FROM chain_head WHERE id = 1 FOR UPDATE", []) }
             result = try body(executor)
         } catch {
@@ -284,17 +283,30 @@ final class PostgresConnectionPool: Sendable {
         self.logger = logger
     }
 
-    func checkOut() throws -> PostgresConnection {
+    /// A connection on which `statement` (a BEGIN) succeeded. An idle connection that the
+    /// server closed meanwhile (a restart, an idle timeout) fails there, before anything was
+    /// done: it is dropped and the next one, or a new one, is tried.
+    func begin(_ statement: String) throws -> PostgresExecutor {
         while let connection = idle.withLock({ $0.popLast() }) {
-            if !connection.isClosed { return connection }
+            let executor = PostgresExecutor(connection, logger: logger)
+            if !connection.isClosed, (try? executor.execute(statement, [])) != nil { return executor }
+            discard(connection)
         }
-        let id = nextID.add(1, ordering: .relaxed).oldValue
+        let connection: PostgresConnection
         do {
-            return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
-                                                  id: id, logger: logger).wait()
+            connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                                                        id: nextID.add(1, ordering: .relaxed).oldValue, logger: logger).wait()
         } catch {
             throw PostgresConnectFailure(underlying: error)
         }
+        let executor = PostgresExecutor(connection, logger: logger)
+        do {
+            try executor.execute(statement, [])
+        } catch {
+            discard(connection)
+            throw error
+        }
+        return executor
     }
 
     func checkIn(_ connection: PostgresConnection) {

@@ -261,6 +261,25 @@ struct PostgresDatabaseTests {
         #expect(try db.read { db in try db.integer("SELECT count(*) FROM ledger_entry") } == 0)
     }
 
+    @Test func pooledConnectionsThatTheServerClosedAreReplaced() throws {
+        let url = try PostgresTestServer.newDatabase()
+        let db = try PostgresDatabase(url: url, create: true)
+        try db.write { db in try db.execute("INSERT INTO ledger_entry (seq, line) VALUES (?, ?)", 0, [UInt8]("genesis".utf8)) }
+        #expect(db.connections.idle.withLock { $0.count } == 1)
+        // What a server restart does to the idle connections of every station.
+        let other = try PostgresDatabase(url: url, create: false)
+        let terminated = try other.read { db in
+            // MATERIALIZED: the filter runs before pg_terminate_backend, which would otherwise hit other tests' connections.
+            try db.integer("""
+                WITH victim AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid())
+                SELECT count(*) FROM victim WHERE pg_terminate_backend(pid)
+                """)
+        }
+        #expect(terminated == 1)
+        try db.write { db in try db.execute("INSERT INTO ledger_entry (seq, line) VALUES (?, ?)", 1, [UInt8]("next".utf8)) }
+        #expect(try db.read { db in try db.integer("SELECT count(*) FROM ledger_entry") } == 2)
+    }
+
     @Test func tlsWhenRequired() throws {
         let db = try PostgresDatabase(url: try PostgresTestServer.newDatabase(query: "sslmode=require"), create: true)
         #expect(try db.read { db in try db.integer("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") } == 1)
