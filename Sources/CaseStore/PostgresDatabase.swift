@@ -3,10 +3,10 @@ import NIOPosix
 import PostgresNIO
 import Synchronization
 
-/// The shared backend: one PostgreSQL database per case, through postgres-nio
-/// (docs/CASE-STORE.md, "Backends"). The store is synchronous and `custody sim watch` calls it
-/// from several threads at once, so this keeps a small pool of connections, each used by one
-/// transaction at a time, and waits for postgres-nio's futures on the calling thread.
+/// The shared backend: one PostgreSQL database per case, through postgres-nio (docs/CASE-STORE.md,
+/// "PostgreSQL backend"). The store is synchronous and `custody sim watch` calls it from several
+/// threads at once, so this keeps a small pool of connections, each used by one transaction at a
+/// time, and waits for postgres-nio's futures on the calling thread.
 final class PostgresDatabase: CaseDatabase {
     let url: PostgresURL
     let connections: PostgresConnectionPool

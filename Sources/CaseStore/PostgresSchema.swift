@@ -1,6 +1,6 @@
 /// The case store's tables in a PostgreSQL database: the PostgreSQL form of `Schema` at version 4
-/// (docs/CASE-STORE.md, "Backends"). A PostgreSQL case starts at version 4; later versions add
-/// statements here and in `Schema` together.
+/// (docs/CASE-STORE.md, "PostgreSQL backend"). A PostgreSQL case starts at version 4; later
+/// versions add statements here and in `Schema` together.
 ///
 /// Identifiers are written unquoted, as the store's queries write them: PostgreSQL folds them to
 /// lower case (`keyID` is stored as `keyid`), so both sides match. Integers are BIGINT (SQLite's

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A `postgres://` or `postgresql://` store URL, read as libpq reads it (docs/CASE-STORE.md,
-/// "PostgreSQL"): `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=…]`.
+/// "PostgreSQL backend"): `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…&sslrootcert=…]`.
 /// The password comes from the URL, else PGPASSWORD, else the password file (PGPASSFILE or
 /// ~/.pgpass). It never appears in `location` or in any message.
 struct PostgresURL: Sendable {
