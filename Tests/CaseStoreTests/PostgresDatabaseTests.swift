@@ -245,6 +245,31 @@ struct PostgresDatabaseTests {
         #expect(try db.read { db in try db.integer("SELECT n FROM counter") } == Int64(4 * perThread))
     }
 
+    @Test func aWriterWaitsForTheChainHeadAtMostTheBusyTimeout() throws {
+        let db = try PostgresDatabase(url: try PostgresTestServer.newDatabase(), create: true)
+        #expect(try db.read { db in try db.string("SELECT setting FROM pg_settings WHERE name = 'lock_timeout'") }
+                == "\(Int(CaseStore.busyTimeout * 1000))")
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? db.write { _ in
+                holding.signal()
+                _ = release.wait(timeout: .now() + 60)
+            }
+        }
+        holder.start()
+        holding.wait()
+        let started = Date()
+        do {
+            try db.write { db in try db.execute("INSERT INTO ledger_entry (seq, line) VALUES (?, ?)", 0, [UInt8]("x".utf8)) }
+            Issue.record("a second writer got the chain head while the first held it")
+        } catch {
+            #expect(db.map(error) == .locked(db.location))
+        }
+        release.signal()
+        #expect(Date().timeIntervalSince(started) >= CaseStore.busyTimeout - 0.5)
+    }
+
     @Test func aConnectionLostMidWriteWritesNothing() throws {
         let db = try PostgresDatabase(url: try PostgresTestServer.newDatabase(), create: true)
         do {
