@@ -31,7 +31,7 @@ public enum CaseStoreError: Error, Sendable, Equatable, CustomStringConvertible 
         case .missingCase(let p):
             "no case at \(p) (no case.sqlite there): check --case / CUSTODY_CASE or create it with `custody case init \(p)`"
         case .alreadyACase(let p):
-            "\(p) already holds a case: choose another folder (Custody never overwrites a case)"
+            "\(p) already holds a case: choose another folder or an empty database (Custody never overwrites a case)"
         case .interruptedInit(let r):
             r
         case .newerSchema(let p, let found, let supported):

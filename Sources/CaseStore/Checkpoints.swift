@@ -64,6 +64,12 @@ extension CaseStore {
 
     /// The trusted keys for this case: the verifier key in `station.pub` beside the store.
     public func trustedKeys() throws(CaseStoreError) -> [VerifierKey] {
+        if !hasFolder {
+            // No folder, so no station.pub: the key the store recorded for entry 0. This anchors
+            // nothing against whoever can rewrite the whole database: pin the key with
+            // --trusted-key (the case.pub `case init --store` wrote beside the first key).
+            return try CaseStore.parseKeys(caseRecord.stationKey, source: "the case_info row of \(directory)")
+        }
         let p = path(CaseStore.publicKeyName)
         guard let text = try? String(contentsOfFile: p, encoding: .utf8) else {
             throw .keyProblem("cannot read \(p), the case's trusted station key: restore it, or pass the key with --trusted-key")

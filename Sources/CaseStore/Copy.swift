@@ -36,7 +36,7 @@ extension CaseStore {
     /// Nothing is left in `target` when the copy fails.
     public func copy(to target: String, stationKeyFile: String? = nil) throws(CaseStoreError) -> (CaseStore, CopyReport) {
         let (database, discard) = try CaseStore.newEmptyStore(target, caseRecord: caseRecord)
-        var report = CopyReport(target: database.location, entries: 0, items: 0, acquisitions: 0, photos: 0, checkpoints: 0, ledgerSHA256: "")
+        var report = CopyReport(target: CaseStore.isPostgres(target) ? database.location : target, entries: 0, items: 0, acquisitions: 0, photos: 0, checkpoints: 0, ledgerSHA256: "")
         do throws(CaseStoreError) {
             report = try copyRows(into: database, report)
             let copy = try CaseStore.open(store: target, stationKeyFile: stationKeyFile)

@@ -98,7 +98,10 @@ extension CaseStore {
 
     /// Whether photo bytes live in the database (table `photo_file`, PostgreSQL) rather than
     /// as files in the case folder (SQLite).
-    var keepsPhotosInDatabase: Bool { database is PostgresDatabase }
+    var keepsPhotosInDatabase: Bool { !hasFolder }
+
+    /// Whether the case is a folder (SQLite) rather than a PostgreSQL database.
+    var hasFolder: Bool { database is SQLiteDatabase }
 
     /// The bytes of photo `relative` (`photos/<sha256>.<ext>`), nil when missing.
     public func photoData(_ relative: String) throws(CaseStoreError) -> Data? {

@@ -121,9 +121,12 @@ extension CaseStore {
         where caseFields[field]?.stringValue != value {
             return "case_info.\(field) \"\(value)\" differs from entry 0 (\(caseFields[field]?.stringValue ?? "absent"))"
         }
-        // `station.key` is the case's own key whichever key this store signs with.
-        let caseKeyProblem = stationKeyFile == nil ? keyProblem : CaseStore.loadCaseKey(directory: directory, record: c).1
-        if let caseKeyProblem { return caseKeyProblem }
+        // A folder's `station.key`, when there is one, is the case's own key whichever key this
+        // store signs with. A copy handed on (`case copy`) has none; a PostgreSQL case has no folder.
+        if hasFolder, FileManager.default.fileExists(atPath: path(CaseStore.keyName)),
+           let caseKeyProblem = CaseStore.loadCaseKey(directory: directory, record: c).1 {
+            return caseKeyProblem
+        }
 
         // Stations: the table is exactly what entry 0 and the station.* entries imply.
         let (impliedStations, stationProblem) = StationRecord.derived(from: entries.filter {

@@ -23,8 +23,8 @@ import Testing
         try c.store.recordAcquisition(a, record: try JSONEncoder().encode(a), by: "tech1")
     }
 
-    @Test func simultaneousReadsOfOneSIMMakeOneItemAndOneFirstAcquisition() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func simultaneousReadsOfOneSIMMakeOneItemAndOneFirstAcquisition(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try c.store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
         let read = try acquisition("8984012204000123456", complete: true)
@@ -42,8 +42,8 @@ import Testing
         #expect(try c.store.verify().failure == nil)
     }
 
-    @Test func theRetryListHoldsSIMsWithoutACompleteReadAndUnidentifiedReads() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func theRetryListHoldsSIMsWithoutACompleteReadAndUnidentifiedReads(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try c.store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
         var lot = DeviceSpec(label: "LOT-1", type: "simlot")
@@ -72,8 +72,8 @@ import Testing
         #expect(try c.store.batchProgress() == BatchProgress(expected: 6, read: 2, pending: 1))
     }
 
-    @Test func placementRefusesLoopsAndSilentMoves() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func placementRefusesLoopsAndSilentMoves(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try c.populate()
         try c.store.recordEvent(.custodySeize, label: "BAG-1", details: ["where": "Hanoi", "when": "2026-11-01", "from": "suspect"], by: "tech1")
@@ -112,8 +112,8 @@ import Testing
 
     /// CONTEXT.md: most Vietnamese ICCID issuer prefixes must be learned from the cards. A SIM
     /// whose IMSI is behind its PIN takes the operator its prefix was read with in this case.
-    @Test func operatorsOfPINLockedSIMsAreLearnedFromTheirICCIDPrefix() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func operatorsOfPINLockedSIMsAreLearnedFromTheirICCIDPrefix(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try c.store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
         func read(_ iccid: String, imsi: String?) throws {

@@ -63,8 +63,8 @@ import Testing
         #expect(found > supported)
     }
 
-    @Test func everyChangeNeedsAKnownExaminer() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func everyChangeNeedsAKnownExaminer(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         #expect(throws: CaseStoreError.noExaminer) { try CaseStore.examinerID(nil, environment: [:]) }
         #expect(try CaseStore.examinerID(nil, environment: ["CUSTODY_EXAMINER": "sup1"]) == "sup1")
@@ -80,8 +80,8 @@ import Testing
         #expect(try c.store.examiners().map(\.id) == ["sup1", "tech1"])
     }
 
-    @Test func eventsOnUnknownItemsAreRefused() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func eventsOnUnknownItemsAreRefused(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         for action in [LedgerAction.custodyTransfer, .custodySeal, .custodyNote, .custodyDispose] {
             #expect(throws: CaseStoreError.unknownItem("EX-9")) { try c.store.recordEvent(action, label: "EX-9", details: [:], by: "sup1") }
@@ -91,8 +91,8 @@ import Testing
 
     struct Fault: Error {}
 
-    @Test func aFailureAfterTheChangeLeavesNeitherChangeNorEntry() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func aFailureAfterTheChangeLeavesNeitherChangeNorEntry(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         #expect(throws: CaseStoreError.self) {
             try c.store.append(examiner: "sup1", action: .custodySeize, subjects: ["EX-1"], payload: [:]) { db, seq in
@@ -114,8 +114,8 @@ import Testing
         #expect(try c.store.verify().isValid)
     }
 
-    @Test func correctionsReferToTheEntryAndEditNothing() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func correctionsReferToTheEntryAndEditNothing(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try c.populate()
         let before = try c.store.lineRecords()
@@ -130,8 +130,8 @@ import Testing
         #expect(try c.store.history("EX-1").map(\.entry.sequence) == [2, 3, 4, 5, 6, 7])
     }
 
-    @Test func checkpointsAndProofsVerify() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func checkpointsAndProofsVerify(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try c.populate()
         let (cp, note, _, _) = try c.store.checkpoint()

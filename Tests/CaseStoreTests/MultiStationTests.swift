@@ -1,6 +1,7 @@
 @testable import CaseStore
 import Foundation
 import Ledger
+import Synchronization
 import Testing
 
 /// One PostgreSQL case, several stations at once (issue 7): station processes of the real

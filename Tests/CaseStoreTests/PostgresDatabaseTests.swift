@@ -118,7 +118,7 @@ enum PostgresTestServer {
 
     @Test func aServerThatIsDownIsOneLine() {
         let port = PostgresTestServer.closedPort()
-        #expect(throws: CaseStoreError.database("PostgreSQL server 127.0.0.1:\(port) is not reachable (connection refused): start it, or check --store / CUSTODY_STORE")) {
+        #expect(throws: CaseStoreError.unavailable("PostgreSQL server 127.0.0.1:\(port) is not reachable (connection refused): start it, or check --store / CUSTODY_STORE")) {
             try PostgresDatabase(url: "postgres://custody:secret-pw@127.0.0.1:\(port)/custody", create: false)
         }
     }

@@ -18,8 +18,8 @@ import Testing
         do { try body(); return "no error" } catch { return "\(error)" }
     }
 
-    @Test func aSIMBoxGetsItsPortsAndSlotsInOneEntry() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func aSIMBoxGetsItsPortsAndSlotsInOneEntry(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try box(c)
         #expect(try c.entryCount() == 3)
@@ -36,8 +36,8 @@ import Testing
         #expect(try c.store.verify().isValid)
     }
 
-    @Test func eachConsistencyRuleRefusesWithItsReason() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func eachConsistencyRuleRefusesWithItsReason(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try box(c)
         let before = try c.entryCount()
@@ -103,8 +103,8 @@ import Testing
         #expect(try c.entryCount() == 3)
     }
 
-    @Test func importIsAllOrNothingWithLineNumbers() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func importIsAllOrNothingWithLineNumbers(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try box(c)
         let before = try c.entryCount()
@@ -149,8 +149,8 @@ import Testing
     /// The occupied-slot check looks the slot up by the parent index (`+type`): a second SIM in a
     /// slot is still refused when it comes after many other SIMs of the same file, padded cells
     /// are still trimmed, and the writer's rows read back as the same specs.
-    @Test func slotOccupancyAndTrimmingInALargeImport() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func slotOccupancyAndTrimmingInALargeImport(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try box(c)
         var specs = [DeviceSpec]()
@@ -175,8 +175,8 @@ import Testing
         #expect(try c.store.findItems("89840400000000" + "10200").map(\.item.label) == ["SIM-200"])
     }
 
-    @Test func findAndSummary() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func findAndSummary(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try box(c)
         var sim = DeviceSpec(label: "SIM-A", type: "sim", parent: "SB-03/P1/S1")

@@ -14,18 +14,18 @@ import Testing
     }
 
     /// A populated case with station bench-2 added by sup1, and the store opened with bench-2's key.
-    func caseWithSecondStation() throws -> (TempCase, StationKey, CaseStore) {
-        let c = try TempCase()
+    func caseWithSecondStation(_ backend: Backend = .sqlite, _ name: String = #function) throws -> (TempCase, StationKey, CaseStore) {
+        let c = try TempCase(backend, name)
         try c.populate()
         let (key, file) = try stationKey(c, "bench-2")
         let added = try c.store.addStation(key.verifierKey, name: "bench-2", by: "sup1")
         #expect(added.entry.action == .stationAdd)
         #expect(added.entry.payload == ["key": .string(key.verifierKey.description), "name": .string("bench-2")])
-        return (c, key, try CaseStore.open(directory: c.directory, stationKeyFile: file))
+        return (c, key, try CaseStore.open(store: c.location, stationKeyFile: file))
     }
 
-    @Test func aSecondStationSignsAndTheLedgerVerifies() throws {
-        let (c, key, bench2) = try caseWithSecondStation()
+    @Test(arguments: Backend.all) func aSecondStationSignsAndTheLedgerVerifies(_ backend: Backend) throws {
+        let (c, key, bench2) = try caseWithSecondStation(backend)
         defer { c.remove() }
         let e = try bench2.recordEvent(.custodyNote, label: "EX-1", details: ["text": "at bench 2"], by: "tech1")
         #expect(e.entry.station == key.keyID)
@@ -48,8 +48,8 @@ import Testing
         #expect(try c.store.consistency(oldNote: note.serialized).old.size == 10)
     }
 
-    @Test func aRevokedStationIsRefusedAndTheLedgerStillVerifies() throws {
-        let (c, key, bench2) = try caseWithSecondStation()
+    @Test(arguments: Backend.all) func aRevokedStationIsRefusedAndTheLedgerStillVerifies(_ backend: Backend) throws {
+        let (c, key, bench2) = try caseWithSecondStation(backend)
         defer { c.remove() }
         try bench2.recordEvent(.custodyNote, label: "EX-1", details: ["text": "before"], by: "tech1")
         let revoke = try c.store.revokeStation(key.keyID, reason: "laptop stolen", by: "sup1")
@@ -86,12 +86,12 @@ import Testing
         #expect(r.verifiedEntries == 9)
     }
 
-    @Test func aKeyNeverAddedIsRefused() throws {
-        let c = try TempCase()
+    @Test(arguments: Backend.all) func aKeyNeverAddedIsRefused(_ backend: Backend) throws {
+        let c = try TempCase(backend)
         defer { c.remove() }
         try c.populate()
         let (key, file) = try stationKey(c, "rogue")
-        let rogue = try CaseStore.open(directory: c.directory, stationKeyFile: file)
+        let rogue = try CaseStore.open(store: c.location, stationKeyFile: file)
         let expected = "station key \(key.keyID) (\(key.name)) is not a station of case \(c.store.caseID): a supervisor must add it with `custody station add` first; nothing was written"
         #expect(throws: CaseStoreError.notPermitted(expected)) { try rogue.checkStationMaySign() }
         #expect(throws: CaseStoreError.notPermitted(expected)) {
@@ -100,13 +100,13 @@ import Testing
         // Nor may it add itself: the station.add would be signed by a key that is not a station.
         #expect(throws: CaseStoreError.notPermitted(expected)) { try rogue.addStation(key.verifierKey, name: "rogue", by: "sup1") }
         #expect(try c.entryCount() == 7)
-        let missing = try CaseStore.open(directory: c.directory, stationKeyFile: c.directory + "/nothing.key")
+        let missing = try CaseStore.open(store: c.location, stationKeyFile: c.directory + "/nothing.key")
         #expect(throws: CaseStoreError.self) { try missing.checkStationMaySign() }
         #expect(try missing.verify().isValid)  // reading needs no key
     }
 
-    @Test func aKeyIDIsAddedOnceAndOnlyByASupervisorForThisCase() throws {
-        let (c, key, _) = try caseWithSecondStation()
+    @Test(arguments: Backend.all) func aKeyIDIsAddedOnceAndOnlyByASupervisorForThisCase(_ backend: Backend) throws {
+        let (c, key, _) = try caseWithSecondStation(backend)
         defer { c.remove() }
         let again = #expect(throws: CaseStoreError.self) { try c.store.addStation(key.verifierKey, name: "bench-2", by: "sup1") }
         #expect(again?.description.hasPrefix("station key \(key.keyID) is already station bench-2 (added at entry 7, active)") == true)
@@ -124,8 +124,8 @@ import Testing
         #expect(try c.store.verify().isValid)
     }
 
-    @Test func theLastActiveKeyCannotBeRevoked() throws {
-        let (c, key, bench2) = try caseWithSecondStation()
+    @Test(arguments: Backend.all) func theLastActiveKeyCannotBeRevoked(_ backend: Backend) throws {
+        let (c, key, bench2) = try caseWithSecondStation(backend)
         defer { c.remove() }
         let own = try #require(c.store.signingKeyID)
         try bench2.revokeStation(own, reason: "case laptop stolen", by: "sup1")

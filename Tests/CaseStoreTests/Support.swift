@@ -4,16 +4,37 @@ import GRDB
 import Ledger
 import Testing
 
-/// A fresh case in a temporary folder.
+/// The backends the store tests run on: SQLite always, and PostgreSQL when `CUSTODY_PG_URL`
+/// names a server (Scripts/test starts one).
+enum Backend: String, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    static var all: [Backend] { PostgresTestServer.url == nil ? [.sqlite] : [.sqlite, .postgres] }
+    var testDescription: String { rawValue }
+}
+
+/// A fresh case in a temporary folder, or in a new PostgreSQL database (its first station key
+/// then in the temporary folder).
 struct TempCase {
     let directory: String
     let store: CaseStore
+    /// What `CaseStore.open(store:)` takes: the folder or the database URL.
+    let location: String
 
-    init(_ name: String = #function) throws {
+    init(_ backend: Backend = .sqlite, _ name: String = #function) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casestore-\(UUID().uuidString)").path
         directory = dir
-        store = try CaseStore.create(directory: dir, name: "Op Lotus", agency: "C03", authority: "W-2026-17",
-                                     timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: "sup1", name: "Nguyen Van A"))
+        let new = CaseStore.NewCase(name: "Op Lotus", agency: "C03", authority: "W-2026-17", timeZone: "Asia/Ho_Chi_Minh",
+                                    examiner: .init(id: "sup1", name: "Nguyen Van A"))
+        switch backend {
+        case .sqlite:
+            store = try CaseStore.create(directory: dir, new)
+            location = dir
+        case .postgres:
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            location = try PostgresTestServer.newDatabase(test: name)
+            store = try CaseStore.create(postgres: location, keyFile: dir + "/case.key", new).0
+        }
     }
 
     var databasePath: String { directory + "/" + CaseStore.databaseName }
