@@ -131,4 +131,42 @@ struct MultiStationTests {
         let verify = try Binary.run(["ledger", "verify", "--case", lab.url])
         #expect(verify.status == 0)
     }
+
+    @Test func theCLICopiesASharedCaseIntoAFolderForCourt() throws {
+        let lab = try LabCase(stations: 1)
+        defer { lab.remove() }
+        let frozen = lab.folder + "/frozen"
+        let run = try Binary.run(["case", "copy", "--from", lab.url, "--to", frozen, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let report = output?["report"] as? [String: Any]
+        #expect(output?["schema"] as? String == "custody.case.copy/1")
+        #expect(report?["entries"] as? Int == (try lab.entries().count))
+        #expect(report?["ledgerSHA256"] as? String == (try CaseStore.open(store: lab.url).ledgerDigest()))
+        #expect(!run.stdout.contains(try PostgresURL(lab.url).password ?? "no password"), "the password is never printed")
+        let verify = try Binary.run(["ledger", "verify", "--case", frozen])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        let again = try Binary.run(["case", "copy", "--from", lab.url, "--to", frozen])
+        #expect(again.status == 1)
+        #expect(again.stderr == "custody: \(frozen) already holds a case: choose another folder or an empty database (Custody never overwrites a case)\n")
+    }
+
+    @Test func aServerThatIsDownOrAWrongPasswordIsOneLineFromTheCLI() throws {
+        let lab = try LabCase(stations: 1)
+        defer { lab.remove() }
+        var wrong = URLComponents(string: lab.url)!
+        wrong.password = "not-the-password"
+        let refused = try Binary.run(["case", "show", "--case", wrong.string!])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("custody: PostgreSQL refused the login of custody on "), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("not-the-password"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        var down = URLComponents(string: lab.url)!
+        down.port = PostgresTestServer.closedPort()
+        let unreachable = try Binary.run(["event", "note", "EX-1", "--text", "x", "--case", down.string!, "--examiner", "tech1",
+                                          "--station-key", lab.stationKeys[0]])
+        #expect(unreachable.status == 1)
+        #expect(unreachable.stderr.contains("is not reachable (connection refused): start it, or check --store / CUSTODY_STORE"), "\(unreachable.stderr)")
+        #expect(unreachable.stderr.split(separator: "\n").count == 1)
+    }
 }
