@@ -124,6 +124,11 @@ func measuredScript(_ name: String, _ script: String) -> Run {
     return Run(spawnMeasured("/bin/bash", ["-euo", "pipefail", file], stderrPath: err), stderrPath: err)
 }
 
+/// The 1-, 5- and 15-minute load averages (/proc/loadavg), for the report: the machine is shared.
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
+}
+
 /// A single-quoted shell word.
 func shellQuoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
@@ -153,6 +158,8 @@ struct AppendResult: Encodable {
     var entriesBefore: Int
     var entriesAfter: Int
     var verified: Bool
+    /// The load averages when the run began.
+    var load: String
 }
 
 /// A case with the item `noteItem` and the examiner `noteExaminer`, and the key files of
@@ -199,16 +206,24 @@ func measureAppends(postgres: Bool, stations: Int) -> AppendResult {
     let (store, keys) = appendCase(postgres: postgres, stations: stations)
     let before = must("count the entries") { try CaseStore.open(store: store).lineRecords().count }
     let perStation = options.appends / stations
+    let load = loadAverage()
     // Every station opens its store first, then all start at this moment.
     let start = Date().timeIntervalSince1970 + 3
     let runs = ChildResults(count: stations)
-    DispatchQueue.concurrentPerform(iterations: stations) { s in
-        let out = path("station-\(backend)-\(stations)-\(s + 1).json"), err = out + ".stderr"
-        let child = spawnMeasured(bench, ["--append-child", store, keys[s], noteExaminer, String(perStation), String(start), "station \(s + 1)"],
-                                  stdoutPath: out, stderrPath: err)
-        let report = FileManager.default.contents(atPath: out).flatMap { try? JSONDecoder().decode(StationRun.self, from: $0) }
-        runs.set(s, (Run(child, stderrPath: err), report))
+    let done = DispatchGroup()
+    // One thread per station (not concurrentPerform, which runs only as many at once as there are cores).
+    for s in 0..<stations {
+        done.enter()
+        Thread.detachNewThread {
+            let out = path("station-\(backend)-\(stations)-\(s + 1).json"), err = out + ".stderr"
+            let child = spawnMeasured(bench, ["--append-child", store, keys[s], noteExaminer, String(perStation), String(start), "station \(s + 1)"],
+                                      stdoutPath: out, stderrPath: err)
+            let report = FileManager.default.contents(atPath: out).flatMap { try? JSONDecoder().decode(StationRun.self, from: $0) }
+            runs.set(s, (Run(child, stderrPath: err), report))
+            done.leave()
+        }
     }
+    done.wait()
     var reports = [StationRun]()
     var peak: Int64 = 0
     for (s, result) in runs.all.enumerated() {
@@ -246,10 +261,10 @@ func measureAppends(postgres: Bool, stations: Int) -> AppendResult {
     return AppendResult(backend: backend, stations: stations, appends: perStation * stations, seconds: seconds,
                         appendsPerSecond: Double(perStation * stations) / seconds,
                         stationRates: reports.map { Double($0.appends) / ($0.finished - $0.started) }, stationPeakRSSBytes: peak,
-                        entriesBefore: before, entriesAfter: entries.count, verified: true)
+                        entriesBefore: before, entriesAfter: entries.count, verified: true, load: load)
 }
 
-/// The station processes' results, written from `concurrentPerform`. `@unchecked Sendable`:
+/// The station processes' results, written from their threads. `@unchecked Sendable`:
 /// every access holds `lock`.
 final class ChildResults: @unchecked Sendable {
     private let lock = NSLock()
@@ -284,6 +299,8 @@ struct CopyResult: Encodable {
     var baselineDescription: String
     var timeRatio: Double
     var memoryRatio: Double
+    /// The load averages when the copy began.
+    var load: String
 }
 
 struct ScaleResult: Encodable {
@@ -317,6 +334,7 @@ func measureCopies(scale: Double, templates: RecordTemplates) -> ScaleResult {
     // SQLite → PostgreSQL.
     note("scale \(scale): SQLite → PostgreSQL (sqlite3 -csv + psql \\copy, custody case copy)")
     let copyPG = createDatabase("copy_\(tag)_pg"), basePG = createDatabase("base_\(tag)_pg")
+    let toPGLoad = loadAverage()
     let (toPG, toPGReport) = copy(caseDir, copyPG, "copy-to-pg")
     let schema = measuredScript("schema-\(tag)-pg", "\(pgDump) --schema-only --no-owner -d \(shellQuoted(copyPG)) | \(psql) -X -q -v ON_ERROR_STOP=1 -d \(shellQuoted(basePG))\n")
     if let failure = schema.failure { fail("scale \(scale): cannot make the baseline's PostgreSQL schema: \(failure)") }
@@ -336,6 +354,7 @@ func measureCopies(scale: Double, templates: RecordTemplates) -> ScaleResult {
     // PostgreSQL → folder.
     note("scale \(scale): PostgreSQL → folder (psql \\copy + sqlite3 .import, custody case copy)")
     let folder = dir + "/folder-copy"
+    let toFolderLoad = loadAverage()
     let (toFolder, toFolderReport) = copy(copyPG, folder, "copy-to-folder")
     let baseSQLite = dir + "/base.sqlite"
     let sqliteSchema = measuredScript("schema-\(tag)-sqlite",
@@ -359,21 +378,22 @@ func measureCopies(scale: Double, templates: RecordTemplates) -> ScaleResult {
     if let failure = toFolderBase.failure { fail("scale \(scale): the PostgreSQL → SQLite baseline failed: \(failure)") }
     checkBaselines(database: database, baseSQLite: baseSQLite, basePG: basePG, scale: scale)
 
-    func result(_ direction: String, _ run: Run, _ report: String?, _ base: Run, _ description: String) -> CopyResult {
+    func result(_ direction: String, _ run: Run, _ report: String?, _ base: Run, _ description: String, _ load: String) -> CopyResult {
         CopyResult(direction: direction, copy: run, copyReport: report, baseline: base, baselineDescription: description,
-                   timeRatio: run.seconds / base.seconds, memoryRatio: Double(run.peakRSSBytes) / Double(max(base.peakRSSBytes, 1)))
+                   timeRatio: run.seconds / base.seconds, memoryRatio: Double(run.peakRSSBytes) / Double(max(base.peakRSSBytes, 1)), load: load)
     }
     return ScaleResult(scale: scale, shape: shape, copies: [
-        result("SQLite → PostgreSQL", toPG, toPGReport, toPGBase, "sqlite3 -csv of the 9 tables to files, then psql \\copy into the same schema in one transaction"),
-        result("PostgreSQL → folder", toFolder, toFolderReport, toFolderBase, "psql \\copy of the 9 tables to CSV files, then sqlite3 .import into the same schema in one transaction"),
+        result("SQLite → PostgreSQL", toPG, toPGReport, toPGBase, "sqlite3 -csv of the 9 tables to files, then psql \\copy into the same schema in one transaction", toPGLoad),
+        result("PostgreSQL → folder", toFolder, toFolderReport, toFolderBase, "psql \\copy of the 9 tables to CSV files, then sqlite3 .import into the same schema in one transaction", toFolderLoad),
     ])
 }
 
-/// The baselines moved the same rows: per table, the row count and a digest of every row in key
-/// order are the source's, in both baseline targets (so they are baselines of the same work).
+/// The baselines moved the same rows: per table, the SQLite baseline's row count, bytes of the
+/// last column and storage type of the BLOB (or last) column are the source's, and the
+/// PostgreSQL baseline's row counts are the source's.
 func checkBaselines(database: String, baseSQLite: String, basePG: String, scale: Double) {
-    func sqliteDigest(_ file: String) -> String {
-        let out = path("digest.out")
+    func tableSummary(_ file: String) -> String {
+        let out = path("summary.out")
         let script = copiedTables.map { t in
             "\(sqlite3) -readonly \(shellQuoted(file)) \(shellQuoted("SELECT count(*), sum(length(CAST(\(t.columns.last!) AS BLOB))), typeof(\(t.blobs.first ?? t.columns.last!)) FROM \(t.name) LIMIT 1;"))"
         }.joined(separator: "\n") + "\n"
@@ -381,11 +401,11 @@ func checkBaselines(database: String, baseSQLite: String, basePG: String, scale:
         guard run.status == 0 else { fail("scale \(scale): cannot read \(file) to check the baseline") }
         return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
     }
-    let source = sqliteDigest(database), copied = sqliteDigest(baseSQLite)
+    let source = tableSummary(database), copied = tableSummary(baseSQLite)
     guard source == copied else { fail("scale \(scale): the PostgreSQL → SQLite baseline does not hold the source's rows:\n\(source)\nvs\n\(copied)") }
     let out = path("pgcount.out")
-    let counts = copiedTables.map { "SELECT count(*) FROM \($0.name);" }.joined(separator: " ")
-    let run = spawnMeasured(psql, ["-X", "-q", "-t", "-A", "-d", basePG, "-c", counts], stdoutPath: out, stderrPath: out + ".err")
+    let counts = copiedTables.flatMap { ["-c", "SELECT count(*) FROM \($0.name)"] }
+    let run = spawnMeasured(psql, ["-X", "-q", "-t", "-A", "-d", basePG] + counts, stdoutPath: out, stderrPath: out + ".err")
     let pgCounts = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     let sqliteCounts = source.split(separator: "\n").map { String($0.split(separator: "|")[0]) }
     guard run.status == 0, pgCounts == sqliteCounts else { fail("scale \(scale): the SQLite → PostgreSQL baseline holds \(pgCounts) rows, the source \(sqliteCounts)") }
@@ -420,12 +440,12 @@ for r in appendResults where r.backend == "PostgreSQL" && r.stations > 1 {
     if let pgOne { ratios["PG-\(r.stations)/PG-1"] = r.appendsPerSecond / pgOne }
 }
 if !options.json, !appendResults.isEmpty {
-    print("| store | stations | appends | time | appends/s | per station (appends/s) | station peak RSS | entries before → after | ratio |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| store | stations | appends | time | appends/s | per station (appends/s) | station peak RSS | entries before → after | ratio | load |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in appendResults {
         let ratio = r.backend == "SQLite" ? "" : r.stations == 1 ? ratios["PG-1/SQLite-1"].map { "PG-1/SQLite-1 \(fmt($0, 2))" } ?? ""
             : ratios["PG-\(r.stations)/PG-1"].map { "PG-\(r.stations)/PG-1 \(fmt($0, 2))" } ?? ""
-        print("| \(r.backend) | \(r.stations) | \(r.appends) | \(fmt(r.seconds, 1)) s | \(fmt(r.appendsPerSecond, 0)) | \(r.stationRates.map { fmt($0, 0) }.joined(separator: " / ")) | \(mb(r.stationPeakRSSBytes)) | \(r.entriesBefore) → \(r.entriesAfter) (verifies) | \(ratio) |")
+        print("| \(r.backend) | \(r.stations) | \(r.appends) | \(fmt(r.seconds, 1)) s | \(fmt(r.appendsPerSecond, 0)) | \(r.stationRates.map { fmt($0, 0) }.joined(separator: " / ")) | \(mb(r.stationPeakRSSBytes)) | \(r.entriesBefore) → \(r.entriesAfter) (verifies) | \(ratio) | \(r.load) |")
     }
     print("")
 }
@@ -438,10 +458,10 @@ for scale in options.scales {
     if !options.json {
         let s = r.shape
         print("scale \(r.scale): \(s.items) items, \(s.sims) SIMs (\(s.fullReads) full reads), \(s.entries) ledger entries, case database \(mb(s.databaseBytes)), built in \(fmt(s.buildSeconds, 1)) s")
-        print("| custody case copy | time | peak RSS | baseline | baseline time | baseline peak RSS | time ratio | memory ratio |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| custody case copy | time | peak RSS | baseline | baseline time | baseline peak RSS | time ratio | memory ratio | load |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for c in r.copies {
-            print("| \(c.direction) | \(fmt(c.copy.seconds, 1)) s | \(mb(c.copy.peakRSSBytes)) | \(c.baselineDescription) | \(fmt(c.baseline.seconds, 1)) s | \(mb(c.baseline.peakRSSBytes)) | \(fmt(c.timeRatio, 1)) | \(fmt(c.memoryRatio, 1)) |")
+            print("| \(c.direction) | \(fmt(c.copy.seconds, 1)) s | \(mb(c.copy.peakRSSBytes)) | \(c.baselineDescription) | \(fmt(c.baseline.seconds, 1)) s | \(mb(c.baseline.peakRSSBytes)) | \(fmt(c.timeRatio, 1)) | \(fmt(c.memoryRatio, 1)) | \(c.load) |")
         }
         print("")
     }
