@@ -17,7 +17,7 @@ struct Options {
     var directory: String?
     var custody: String?
     var server: String?
-    var appends = 6000
+    var appends = 4000
     var stations = [1, 2, 4]
     var scales: [Double] = [1, 10]
     var seed: UInt64 = 2021
@@ -34,7 +34,7 @@ struct Options {
           --custody PATH     the custody binary whose `case copy` is timed (required)
           --pg URL           a PostgreSQL database URL on the server to use; the bench creates its
                              databases there with psql as that user (required)
-          --appends N        custody.note appends per configuration, split over its stations (default 6000;
+          --appends N        custody.note appends per configuration, split over its stations (default 4000;
                              0 skips the appends)
           --stations LIST    PostgreSQL station counts, comma separated (default 1,2,4)
           --scales LIST      seizure scales of the copied case (default 1,10; 0 skips the copies)
@@ -97,7 +97,7 @@ func stationChild(_ args: [String]) -> Never {
     if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
     let started = Date().timeIntervalSince1970
     for i in 0..<count {
-        must("append note \(i)") { try store.recordEvent(.custodyNote, label: noteItem, details: ["text": noteText(tag, i)], by: examiner) }
+        _ = must("append note \(i)") { try store.recordEvent(.custodyNote, label: noteItem, details: ["text": noteText(tag, i)], by: examiner) }
     }
     let run = StationRun(started: started, finished: Date().timeIntervalSince1970, appends: count)
     print(String(decoding: must("encode") { try JSONEncoder().encode(run) }, as: UTF8.self))
@@ -213,9 +213,9 @@ func measureAppends(postgres: Bool, stations: Int) -> AppendResult {
     let done = DispatchGroup()
     // One thread per station (not concurrentPerform, which runs only as many at once as there are cores).
     for s in 0..<stations {
+        let out = path("station-\(backend)-\(stations)-\(s + 1).json"), err = out + ".stderr"
         done.enter()
         Thread.detachNewThread {
-            let out = path("station-\(backend)-\(stations)-\(s + 1).json"), err = out + ".stderr"
             let child = spawnMeasured(bench, ["--append-child", store, keys[s], noteExaminer, String(perStation), String(start), "station \(s + 1)"],
                                       stdoutPath: out, stderrPath: err)
             let report = FileManager.default.contents(atPath: out).flatMap { try? JSONDecoder().decode(StationRun.self, from: $0) }
