@@ -108,10 +108,23 @@ let package = Package(
         // Scripts/bench-export: custody export and verify at scale 1 and 10 against sqlite3 -csv and raw SHA-256 + Ed25519 baselines.
         .executableTarget(
             name: "export-bench",
-            dependencies: ["CaseStore", "Export", "Ledger", "SIMCard", "SeizureCatalog", "BenchmarkSupport",
-                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CaseStore", "Export", "Ledger", "SIMCard", "BenchmarkCase", "BenchmarkSupport",
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Benchmarks/Export",
             exclude: ["Records"]
+        ),
+        // The seizure-shaped case export-bench exports and store-bench copies (CaseStore API, one entry per transaction).
+        .target(
+            name: "BenchmarkCase",
+            dependencies: ["CaseStore", "Export", "Ledger", "SIMCard", "SeizureCatalog", "BenchmarkSupport"],
+            path: "Benchmarks/Case"
+        ),
+        // Scripts/bench-store: appends/s with 1, 2 and 4 station processes on one PostgreSQL case against SQLite,
+        // and `custody case copy` SQLite ⇄ PostgreSQL at scale 1 and 10 against sqlite3/psql CSV baselines.
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["CaseStore", "Ledger", "BenchmarkCase", "BenchmarkSupport"],
+            path: "Benchmarks/Store"
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),

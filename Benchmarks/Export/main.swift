@@ -1,3 +1,4 @@
+import BenchmarkCase
 import BenchmarkSupport
 // export-bench: `custody export` and `custody verify` of a whole case at the seizure's scale
 // (CONTEXT.md) and ten times it, each as a child process (time and peak memory), beside
@@ -8,9 +9,7 @@ import CaseStore
 import Crypto
 import Export
 import Foundation
-import GRDB
 import Ledger
-import SeizureCatalog
 import SIMCard
 
 struct Options {
@@ -126,163 +125,8 @@ let custody = options.custody!
 guard let sqlite3 = onPath("sqlite3") else { fail("the sqlite3 command is not on PATH: run Scripts/setup (Debian package sqlite3)") }
 guard let chromium = onPath("chromium") else { fail("chromium is not on PATH: run Scripts/setup (Debian package chromium)") }
 guard let python3 = onPath("python3") else { fail("python3 is not on PATH") }
-let clerk = "clerk-01"
-let technicians = ["tech-01", "tech-02", "tech-03"]
-
-/// The two acquisition records every SIM's read is made from (see docs/BENCHMARKS.md).
-struct RecordTemplates {
-    let identity: SIMAcquisition
-    let full: SIMAcquisition
-    let identityBytes: Int
-    let fullBytes: Int
-
-    init(directory: String) {
-        func load(_ name: String) -> (SIMAcquisition, Int) {
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path),
-                  let record = try? JSONDecoder().decode(SIMAcquisition.self, from: data) else {
-                fail("cannot read the acquisition record \(path): run from the repository root or give --records")
-            }
-            return (record, data.count)
-        }
-        (identity, identityBytes) = load("identity.json")
-        (full, fullBytes) = load("full.json")
-    }
-
-    /// The template's read as if made of the SIM with this ICCID: its ICCID and an IMSI (with
-    /// its operator) of the network its issuer prefix names, content and transcript hashes of its own, one of four
-    /// readers. The files' raw bytes stay the template card's.
-    func read(iccid: String, full: Bool, index: Int) -> SIMAcquisition {
-        var a = full ? self.full : identity
-        let issuer = String(iccid.dropFirst(4).prefix(2))
-        let imsi = "452" + issuer + String(iccid.dropLast().suffix(10))
-        a.iccid?.digits = iccid
-        a.imsi?.digits = imsi
-        a.imsi?.mnc = issuer
-        a.imsi?.operatorInfo = OperatorDirectory.shared.lookup(mcc: "452", mnc: issuer)
-        a.reader = "Custody Virtual \(["A", "B", "C", "D"][index % 4]) 00 00"
-        a.contentSHA256 = BundleLayout.sha256(Data("content \(iccid) \(a.scope.rawValue)".utf8))
-        a.transcriptSHA256 = BundleLayout.sha256(Data("transcript \(iccid) \(a.scope.rawValue)".utf8))
-        return a
-    }
-}
-
-struct CaseShape: Encodable {
-    var items: Int
-    var sims: Int
-    var identityReads: Int
-    var fullReads: Int
-    var entries: Int
-    var entriesByAction: [String: Int]
-    var recordBytes: Int64
-    var databaseBytes: Int64
-    var buildSeconds: Double
-}
-
-/// What `custody sim read` stores, as written there (`encodeJSON` in the custody target).
-func recordJSON(_ a: SIMAcquisition) -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(a) else { fail("cannot encode an acquisition record") }
-    return data
-}
-
-func must<T>(_ what: String, _ body: () throws -> T) -> T {
-    do { return try body() } catch { fail("\(what): \(error)") }
-}
-
-/// A case shaped like the seizure at `scale`: the catalog imported, one read per SIM (every
-/// `fullEvery`-th a full read with SMS), every SIM sealed, every device, system and lot
-/// transferred to a technician and received in the lab, then notes on SIMs up to
-/// `entriesPerScale × scale` entries. Everything through the CaseStore API, one committed
-/// transaction per entry, as the CLI does.
-func buildCase(scale: Double, directory: String, templates: RecordTemplates) -> (CaseStore, CaseShape) {
-    var store: CaseStore!
-    var sims = [DeviceSpec]()
-    var fullReads = 0
-    var recordBytes: Int64 = 0
-    let buildSeconds = timed {
-        store = must("create the case") {
-            try CaseStore.create(directory: directory, name: "Export benchmark, scale \(scale)", agency: "C03 Hà Nội", authority: "W-2021-10",
-                                 timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: clerk, name: "Nguyễn Văn A"))
-        }
-        must("add examiners") {
-            for (i, id) in technicians.enumerated() { try store.addExaminer(id: id, name: "Kỹ thuật viên \(i + 1)", role: .technician, by: clerk) }
-        }
-        let catalog = SeizureCatalog(scale: scale, seed: options.seed)
-        _ = must("import the catalog") { try store.importDevices(csv: Data(catalog.csv.utf8), fileName: "catalog.csv", by: clerk) }
-        sims = catalog.rows.filter { $0.type == "sim" }
-        for (i, sim) in sims.enumerated() {
-            guard let iccid = sim.iccid else { fail("catalog SIM \(sim.label) has no ICCID") }
-            let full = i % options.fullEvery == 0
-            let read = templates.read(iccid: iccid, full: full, index: i)
-            let record = recordJSON(read)
-            recordBytes += Int64(record.count)
-            if full { fullReads += 1 }
-            let outcome = must("record the read of \(sim.label)") { try store.recordAcquisition(read, record: record, by: technicians[i % technicians.count]) }
-            guard outcome.label == sim.label else { fail("the read of \(sim.label) was recorded on \(outcome.label ?? "no item")") }
-        }
-        must("seal the SIMs") {
-            for (i, sim) in sims.enumerated() {
-                try store.recordEvent(.custodySeal, label: sim.label, details: ["seal": String(format: "S-%06d", i + 1), "bag": "túi niêm phong \(i / 50 + 1)"],
-                                      by: technicians[i % technicians.count])
-            }
-        }
-        must("move the devices") {
-            let containers = catalog.rows.filter { ["system", "simbox", "simbank", "phone", "computer", "simlot"].contains($0.type) }
-            for (i, device) in containers.enumerated() {
-                let technician = technicians[i % technicians.count]
-                try store.recordEvent(.custodyTransfer, label: device.label,
-                                      details: ["releasedBy": clerk, "receivedBy": technician, "purpose": "giám định (examination)"], by: clerk)
-                try store.recordEvent(.custodyReceive, label: device.label, details: ["from": clerk, "at": "Phòng giám định 2, Hà Nội"], by: technician)
-            }
-        }
-        must("write notes") {
-            let target = Int((Double(options.entriesPerScale) * scale).rounded())
-            var next = try store.lineRecords().count
-            var i = 0
-            while next < target {
-                let sim = sims[(i * 7) % sims.count]
-                try store.recordEvent(.custodyNote, label: sim.label,
-                                      details: ["text": "Thẻ SIM \(sim.label) kiểm tra lại niêm phong; không có dấu hiệu mở (seal checked, intact)"],
-                                      by: technicians[i % technicians.count])
-                next += 1
-                i += 1
-            }
-        }
-    }
-    let lines = must("read the ledger") { try store.lineRecords() }
-    var byAction = [String: Int]()
-    for line in lines {
-        let entry = must("parse entry \(line.seq)") { try SignedEntry(line: Array(line.line)) }
-        byAction[entry.entry.action.rawValue, default: 0] += 1
-    }
-    let items = must("count items") { try store.items().count }
-    let database = (directory as NSString).appendingPathComponent(CaseStore.databaseName)
-    let bytes = [database, database + "-wal"].reduce(Int64(0)) { $0 + fileSize($1) }
-    return (store, CaseShape(items: items, sims: sims.count, identityReads: sims.count - fullReads, fullReads: fullReads, entries: lines.count,
-                             entriesByAction: byAction, recordBytes: recordBytes, databaseBytes: bytes, buildSeconds: buildSeconds))
-}
 
 // MARK: Measuring
-
-struct Run: Encodable {
-    var seconds: Double
-    var peakRSSBytes: Int64
-    /// 0 when the process succeeded; else its wait status, and the last line of its standard error.
-    var status: Int32
-    var failure: String?
-
-    init(_ run: ChildRun, stderrPath: String) {
-        seconds = run.seconds
-        peakRSSBytes = run.peakRSSBytes
-        status = run.status
-        if run.status != 0 {
-            let text = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
-            failure = text.split(separator: "\n").last.map(String.init) ?? "no message"
-        }
-    }
-}
 
 struct Ratio: Encodable {
     var time: Double
@@ -455,7 +299,8 @@ func measure(scale: Double, templates: RecordTemplates) -> ScaleResult {
     func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
     note("scale \(scale): building the case")
     let caseDir = path("case")
-    let (store, shape) = buildCase(scale: scale, directory: caseDir, templates: templates)
+    let recipe = CaseRecipe(scale: scale, seed: options.seed, entriesPerScale: options.entriesPerScale, fullEvery: options.fullEvery)
+    let (store, shape) = buildSeizureCase(recipe, directory: caseDir, templates: templates)
     note("scale \(scale): \(shape.items) items, \(shape.sims) SIMs (\(shape.fullReads) full reads), \(shape.entries) entries, built in \(fmt(shape.buildSeconds, 1)) s")
 
     let database = (caseDir as NSString).appendingPathComponent(CaseStore.databaseName)

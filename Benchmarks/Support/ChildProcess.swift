@@ -75,3 +75,22 @@ public func onPath(_ name: String) -> String? {
 public func fileSize(_ path: String) -> Int64 {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
 }
+
+/// A measured child process as the benchmarks report it (JSON and tables).
+public struct Run: Encodable, Sendable {
+    public var seconds: Double
+    public var peakRSSBytes: Int64
+    /// 0 when the process succeeded; else its wait status, and the last line of its standard error.
+    public var status: Int32
+    public var failure: String?
+
+    public init(_ run: ChildRun, stderrPath: String) {
+        seconds = run.seconds
+        peakRSSBytes = run.peakRSSBytes
+        status = run.status
+        if run.status != 0 {
+            let text = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+            failure = text.split(separator: "\n").last.map(String.init) ?? "no message"
+        }
+    }
+}
