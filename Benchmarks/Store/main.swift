@@ -107,8 +107,6 @@ func stationChild(_ args: [String]) -> Never {
 if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--append-child" { stationChild(Array(CommandLine.arguments.dropFirst(2))) }
 
 let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
-// Each table as soon as it is measured, also into a file (a long run stopped at scale 10 keeps scale 1's).
-setvbuf(stdout, nil, _IOLBF, 0)
 let workDir = options.directory!
 let custody = options.custody!
 let serverURL = options.server!

@@ -113,14 +113,7 @@ extension CaseStore {
                             if batch.count == CaseStore.copyBatch { try flush() }
                         }
                         if table.paged {
-                            // Keyset pages (`seq`): a PostgreSQL query holds its whole result.
-                            var after = Int64.min
-                            while true {
-                                let page = try source.rows("\(select) WHERE seq > ? ORDER BY seq LIMIT \(CaseStore.copyBatch)", after)
-                                for row in page { try take(row) }
-                                guard let last = page.last else { break }
-                                after = try last.int64(0)
-                            }
+                            try source.forEachRowBySeq(select, pageSize: CaseStore.copyBatch) { try take($0) }
                         } else {
                             try source.forEachRow("\(select) ORDER BY \(table.key)", []) { try take($0) }
                         }
