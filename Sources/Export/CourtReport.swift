@@ -51,7 +51,7 @@ public enum CourtReport {
 }
 
 /// The report page and where it may be cut: Chromium lays out one document in memory that grows
-/// faster than the page (a 72 MB report of 71,000 SIMs passed 17.9 GB), so a large report is
+/// faster than the page (a 102 MB report of 71,000 SIMs passed 17.9 GB), so a large report is
 /// printed as part documents of bounded size (CourtReportPDF.swift) and the PDFs joined.
 public struct ReportDocument: Sendable {
     /// The report, as written to report.html.

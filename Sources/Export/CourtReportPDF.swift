@@ -27,8 +27,9 @@ extension CourtReport {
 
 extension CourtReport {
     /// Most bytes of report body Chromium prints as one document (`ReportDocument.parts`). The
-    /// 10 MB report of 7,100 SIMs printed as one document in 63 s and 548 MiB; the 72 MB one of
-    /// 71,000 SIMs grew past 17.9 GB and did not finish in 45 min (docs/BENCHMARKS.md).
+    /// 10 MB report of 7,100 SIMs printed as one document in 63 s and 548 MiB; the 102 MB one of
+    /// 71,000 SIMs grew past 17.9 GB and did not finish in 45 min, and in 54 parts took 274 s, at most
+    /// 544 MiB a part (docs/BENCHMARKS.md, "Export and verify").
     public static let pdfPartBytes = 2_000_000
 
     /// Prints `report` to `pdf`. A report of at most `partBytes` of body is printed as one
