@@ -109,7 +109,7 @@ func executableOnPath(_ name: String) -> String? {
 
 extension CourtReport {
     /// How long Chromium may take to print a report of `htmlBytes`: printing grows with the
-    /// page count (the 7,100-SIM report, 7.2 MB of HTML and about 800 pages, took 63–129 s on 2
+    /// page count (the 7,100-SIM report, 10.2 MB of HTML and about 800 pages, took 63–129 s on 2
     /// loaded cores; docs/BENCHMARKS.md, "Export and verify"), so 300 s, or 40 s per MB of
     /// HTML when that is more — a fixed deadline would fail every export of a large case.
     public static func timeout(htmlBytes: Int) -> Double {
