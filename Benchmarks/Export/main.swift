@@ -145,8 +145,11 @@ struct ExportBreakdown: Encodable {
     var planSeconds: Double
     /// Producer name → seconds; "court report" is the HTML only.
     var producerSeconds: [String: Double]
-    /// Chromium printing the PDF (a child process inside the report producer).
+    /// Chromium printing the PDF (a child process per part document inside the report producer,
+    /// two at a time) and qpdf joining the parts.
     var pdfSeconds: Double
+    /// Part documents printed (`CourtReport.pdfPartBytes`).
+    var pdfParts: Int
     /// The whole in-process export (verify, snapshot and plan again, producers, export entry,
     /// checkpoint, ledger.jsonl, proofs, manifest, rename).
     var exportSeconds: Double
@@ -164,8 +167,8 @@ final class ProducerClock: @unchecked Sendable {
     var all: [String: Double] { lock.withLock { seconds } }
 }
 
-/// Chromium printing `html` to `pdf` as the report producer runs it (CourtReportPDF.swift), as its
-/// own measured process, stopped after 900 s (`timeout` then exits 124).
+/// Chromium printing one part document `html` to `pdf` as the report producer runs it
+/// (CourtReportPDF.swift), as its own measured process, stopped after 900 s (`timeout` then exits 124).
 @Sendable func printPDF(chromium: String, html: String, pdf: String, scratch: String) -> Run {
     let profile = scratch + "-profile", err = scratch + ".stderr"
     defer { try? FileManager.default.removeItem(atPath: profile) }
@@ -179,7 +182,7 @@ final class ProducerClock: @unchecked Sendable {
 }
 
 /// The in-process export: every producer timed; the report producer makes the HTML in-process
-/// and has Chromium print the PDF as a measured child process (`printPDF`).
+/// and has Chromium print each part document as a measured child process (`printPDF`).
 func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdown, Run?) {
     let caseVerify = timed { _ = must("verify the case") { try store.verify() } }
     var snapshot: CaseSnapshot!
@@ -192,20 +195,27 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
     let producers = Exporter.sealedProducers.map { producer -> FileProducer in
         let isReport = producer.name == FileProducer.report.name
         return FileProducer(name: producer.name) { ctx in
-            var files = [BundleFile]()
-            let t = try timed {
-                files = isReport ? [BundleFile(path: BundleLayout.report, data: Data(try FileProducer.reportHTML(ctx).utf8))] : try producer.produce(ctx)
+            guard isReport else {
+                var files = [BundleFile]()
+                clock.record(producer.name, try timed { files = try producer.produce(ctx) })
+                return files
             }
-            clock.record(producer.name, t)
-            if isReport {
-                let html = scratch + ".html", pdf = scratch + ".pdf"
-                try files[0].data.write(to: URL(fileURLWithPath: html))
-                let run = printPDF(chromium: chromiumPath, html: html, pdf: pdf, scratch: scratch)
-                pdfRun.set(run)
-                if run.status == 0 { files.append(BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: URL(fileURLWithPath: pdf)))) }
-                try? FileManager.default.removeItem(atPath: html)
-                try? FileManager.default.removeItem(atPath: pdf)
-            }
+            var report: ReportDocument!
+            clock.record(producer.name, try timed { report = try FileProducer.reportDocument(ctx) })
+            var files = [BundleFile(path: BundleLayout.report, data: Data(report.html.utf8))]
+            let parts = URL(fileURLWithPath: scratch + "-parts"), pdf = parts.appendingPathComponent(BundleLayout.reportPDF)
+            try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: parts) }
+            let started = Date()
+            do {
+                try CourtReport.renderPDF(report, pdf: pdf, scratch: parts) { html, pdf in
+                    let run = printPDF(chromium: chromiumPath, html: html.path, pdf: pdf.path, scratch: html.deletingPathExtension().path)
+                    pdfRun.add(run)
+                    if run.status != 0 { throw ReportPartFailed() }
+                }
+                files.append(BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdf)))
+            } catch is ReportPartFailed {}
+            pdfRun.finish(seconds: Date().timeIntervalSince(started))
             return files
         }
     }
@@ -214,18 +224,33 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
     let seconds = clock.all
     let pdf = pdfRun.value
     return (ExportBreakdown(caseVerifySeconds: caseVerify, snapshotSeconds: snapshotSeconds, planSeconds: planSeconds, producerSeconds: seconds,
-                            pdfSeconds: pdf?.seconds ?? 0, exportSeconds: total,
+                            pdfSeconds: pdf?.seconds ?? 0, pdfParts: pdfRun.parts, exportSeconds: total,
                             restSeconds: total - caseVerify - snapshotSeconds - planSeconds - seconds.values.reduce(0, +) - (pdf?.seconds ?? 0)),
             pdf)
 }
 
-/// The Chromium run made inside a producer. `@unchecked Sendable`: every access holds `lock`.
+/// The Chromium runs made inside the report producer, one per part document, as one run: the
+/// time from the first part to the joined PDF (parts printed two at a time, and qpdf), the
+/// largest part's peak, the first failure. `@unchecked Sendable`: every access holds `lock`.
 final class PDFRun: @unchecked Sendable {
     private let lock = NSLock()
-    private var run: Run?
-    func set(_ r: Run) { lock.withLock { run = r } }
-    var value: Run? { lock.withLock { run } }
+    private var runs = [Run]()
+    private var seconds: Double?
+    func add(_ r: Run) { lock.withLock { runs.append(r) } }
+    func finish(seconds s: Double) { lock.withLock { seconds = s } }
+    var parts: Int { lock.withLock { runs.count } }
+    var value: Run? {
+        lock.withLock {
+            guard var run = runs.first(where: { $0.status != 0 }) ?? runs.first else { return nil }
+            run.seconds = seconds ?? runs.map(\.seconds).reduce(0, +)
+            run.peakRSSBytes = runs.map(\.peakRSSBytes).max() ?? 0
+            return run
+        }
+    }
 }
+
+/// A part's Chromium run failed (the run, with its failure, is in `PDFRun`).
+struct ReportPartFailed: Error {}
 
 struct BundleShape: Encodable {
     var files: Int
@@ -271,7 +296,7 @@ struct ScaleResult: Encodable {
     /// Pages of the bundle's report.pdf (`pdfinfo`).
     var reportPages: Int?
     var breakdown: ExportBreakdown
-    /// Chromium printing report.html to PDF inside the in-process export's report producer.
+    /// Chromium printing report.html's parts to PDF inside the in-process export's report producer, and qpdf joining them.
     var chromiumPDF: Run?
     /// Which bundle the verifiers checked: "custody export"'s, or the in-process one when that failed.
     var verifiedBundle: String?
@@ -393,7 +418,7 @@ func printTable(_ r: ScaleResult) {
         print("| verify-bundle.py | \(fmt(v.seconds, 1)) s | \(mb(v.peakRSSBytes)) | same | \(fmt(ratio.time, 1)) | \(fmt(ratio.memory, 1)) |")
     }
     if let c = r.chromiumPDF {
-        print("| Chromium report.html → PDF (in-process export) | \(c.status == 0 ? fmt(c.seconds, 1) + " s" : "failed: \(c.failure ?? "")") | \(mb(c.peakRSSBytes)) | | | |")
+        print("| Chromium report.html → PDF, \(r.breakdown.pdfParts) part\(r.breakdown.pdfParts == 1 ? "" : "s") (in-process export) | \(c.status == 0 ? fmt(c.seconds, 1) + " s" : "failed: \(c.failure ?? "")") | \(mb(c.peakRSSBytes)) | | | |")
     }
     let b = r.breakdown
     print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify \(fmt(b.caseVerifySeconds, 2)), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "

@@ -15,7 +15,7 @@ extension CASEGraphBuilder {
         var evidence = [String]()
         switch entry.action {
         case .simAcquire, .simReread:
-            let size = reads[seq].map { Int64($0.record.count) }
+            let size = recordSizes[seq]
             evidence += [
                 addHashedObject("\(name)/record", kind: "acquisition-record",
                                 title: "acquisition record (custody.sim.acquisition/1 JSON as stored) of ledger entry \(seq)",

@@ -13,8 +13,10 @@ struct CASEGraphBuilder {
     let items: [ItemRecord]
     let itemTypes: [String: String]
     let sims: [String: SIMStatus]
-    /// Stored reads by their entry's sequence number.
-    let reads: [Int64: AcquisitionRecord]
+    /// Bytes of each stored read's record, by its entry's sequence number. Only the size: the
+    /// records themselves are dropped once read (at ten times the seizure they are 1 GiB, and
+    /// the export's snapshot holds them already).
+    let recordSizes: [Int64: Int64]
     /// What each stored read says about the card and when it was read, by entry.
     let readFacts: [Int64: ReadFacts]
     /// Each SIM item's last complete read, else its last read (sequence numbers).
@@ -40,14 +42,17 @@ struct CASEGraphBuilder {
         items = allItems.filter { exported.contains($0.label) }
         itemTypes = Dictionary(uniqueKeysWithValues: items.map { ($0.label, $0.type) })
         sims = Dictionary(try store.simStatuses().map { ($0.label, $0) }) { first, _ in first }
-        reads = Dictionary(try store.acquisitions().map { ($0.seq, $0) }) { first, _ in first }
-        readFacts = reads.compactMapValues { ReadFacts($0.record) }
-        var latest = [String: AcquisitionRecord]()
-        for read in reads.values {
+        var sizes = [Int64: Int64](), facts = [Int64: ReadFacts]()
+        var latest = [String: (complete: Bool, seq: Int64)]()
+        for read in try store.acquisitions() where sizes[read.seq] == nil {
+            sizes[read.seq] = Int64(read.record.count)
+            facts[read.seq] = ReadFacts(read.record)
             guard let label = read.item else { continue }
             if let other = latest[label], (other.complete ? 1 : 0, other.seq) > (read.complete ? 1 : 0, read.seq) { continue }
-            latest[label] = read
+            latest[label] = (read.complete, read.seq)
         }
+        recordSizes = sizes
+        readFacts = facts
         latestRead = latest.mapValues(\.seq)
         var created = [Int64: [String]]()
         for item in items { created[item.seq, default: []].append(item.label) }

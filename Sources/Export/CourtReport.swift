@@ -32,12 +32,14 @@ public enum CourtReport {
     /// The report for the whole case, or (`items`) for those exhibits and everything inside
     /// them. Hashes and custody chains are taken from the signed ledger entries; the
     /// registry supplies the tree, identifiers and SIM states. An unknown label in `items`
-    /// throws `.unknownItem`, an empty set `.invalidInput`.
-    public static func html(store: CaseStore, items: Set<String>?, tool: ToolIdentity,
-                            verification: ReportVerificationFacts, time: Date) throws(CaseStoreError) -> String {
+    /// throws `.unknownItem`, an empty set `.invalidInput`. The page comes with the places where it may be cut into part documents for printing
+    /// (`ReportDocument.parts`).
+    public static func document(store: CaseStore, items: Set<String>?, tool: ToolIdentity,
+                                verification: ReportVerificationFacts, time: Date) throws(CaseStoreError) -> ReportDocument {
         let content = try ReportContent(store: store, items: items)
         var page = ReportPage(content: content, tool: tool, verification: verification, time: time)
-        return page.render()
+        let html = page.render()
+        return ReportDocument(html: html, bodyStart: page.bodyStart, bodyEnd: page.bodyEnd, cuts: page.cuts)
     }
 
     /// Every exhibit the report shows, with the SHA-256 values it shows for it (acquisition
@@ -46,6 +48,56 @@ public enum CourtReport {
     public static func exhibitHashes(html: String) throws -> [String: Set<String>] {
         try ReportExhibitParser.exhibitHashes(html)
     }
+}
+
+/// The report page and where it may be cut: Chromium lays out one document in memory that grows
+/// faster than the page (a 102 MB report of 71,000 SIMs passed 17.9 GB), so a large report is
+/// printed as part documents of bounded size (CourtReportPDF.swift) and the PDFs joined.
+public struct ReportDocument: Sendable {
+    /// The report, as written to report.html.
+    public let html: String
+    /// UTF-8 offsets in `html` of the body's content (after `<body>`, before `</body>`).
+    let bodyStart: Int, bodyEnd: Int
+    /// Places between sections, SMS lists and a section's SIM rows, in page order.
+    let cuts: [ReportCut]
+
+    /// The report as self-contained HTML documents that together show the whole body, in
+    /// order: each has the page's head (style included) and a run of the body between two cuts,
+    /// as long as possible up to `maxBytes` of body (more only when one run between adjacent
+    /// cuts is longer). A part that starts or ends inside a section's table of SIMs closes it and
+    /// the next reopens it with its caption marked "(continued)". One part is `html` itself.
+    public func parts(maxBytes: Int) -> [String] {
+        let bytes = Array(html.utf8)
+        let end = ReportCut(offset: bodyEnd, close: "", reopen: "")
+        var parts = [String]()
+        func part(from start: ReportCut, to stop: ReportCut) {
+            var document = Array(bytes[..<bodyStart]) + Array(start.reopen.utf8)
+            document += bytes[start.offset..<stop.offset]
+            document += Array(stop.close.utf8) + bytes[bodyEnd...]
+            parts.append(String(decoding: document, as: UTF8.self))
+        }
+        var start = ReportCut(offset: bodyStart, close: "", reopen: "")
+        var latest: ReportCut? = nil
+        for cut in cuts + [end] where cut.offset > start.offset {
+            if cut.offset - start.offset > maxBytes, let previous = latest, previous.offset > start.offset {
+                part(from: start, to: previous)
+                start = previous
+            }
+            latest = cut
+        }
+        part(from: start, to: end)
+        return parts
+    }
+}
+
+/// A place where the report's body may end one part document and start the next.
+struct ReportCut: Sendable {
+    /// UTF-8 offset in the page.
+    var offset: Int
+    /// HTML that ends, in the part before, the elements still open at `offset`.
+    var close: String
+    /// HTML that opens them again at the start of the part after.
+    var reopen: String
 }
 
 /// A page that is not a well-formed Custody court report. One line: what and where.

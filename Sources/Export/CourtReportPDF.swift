@@ -26,8 +26,90 @@ extension CourtReport {
 }
 
 extension CourtReport {
+    /// Most bytes of report body Chromium prints as one document (`ReportDocument.parts`). The
+    /// 10 MB report of 7,100 SIMs printed as one document in 63 s and 548 MiB; the 102 MB one of
+    /// 71,000 SIMs grew past 17.9 GB and did not finish in 45 min, and in 54 parts took 274 s, at most
+    /// 544 MiB a part (docs/BENCHMARKS.md, "Export and verify").
+    public static let pdfPartBytes = 2_000_000
+
+    /// Prints `report` to `pdf`. A report of at most `partBytes` of body is printed as one
+    /// document (`renderPDF(html:pdf:)`); a larger one as its part documents, each printed on its
+    /// own by `printPart` (by default `renderPDF(html:pdf:)`, so the deadline is per part), two
+    /// at a time, and the PDFs joined in order by qpdf. `scratch` is an existing folder for the
+    /// part files.
+    public static func renderPDF(_ report: ReportDocument, pdf: URL, scratch: URL, partBytes: Int = pdfPartBytes,
+                                 printPart: @escaping @Sendable (_ html: URL, _ pdf: URL) throws -> Void = { try renderPDF(html: $0, pdf: $1) }) throws {
+        let parts = report.parts(maxBytes: partBytes)
+        let names = parts.indices.map { parts.count == 1 ? "report" : String(format: "report-part-%04d", $0 + 1) }
+        let htmls = names.map { scratch.appendingPathComponent($0 + ".html") }
+        let pdfs = parts.count == 1 ? [pdf] : names.map { scratch.appendingPathComponent($0 + ".pdf") }
+        for (part, html) in zip(parts, htmls) { try Data(part.utf8).write(to: html) }
+        let failures = PartFailures()
+        DispatchQueue.concurrentPerform(iterations: min(2, parts.count)) { _ in
+            while let index = failures.next(below: parts.count) {
+                do { try printPart(htmls[index], pdfs[index]) } catch { failures.record(error) }
+            }
+        }
+        if let error = failures.first { throw error }
+        if parts.count > 1 { try Qpdf.join(pdfs, into: pdf) }
+    }
+}
+
+/// The part documents still to print, and the first failure (after which no part is started).
+/// `@unchecked Sendable`: every access holds `lock`.
+private final class PartFailures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var printed = 0
+    private(set) var first: Error?
+
+    func next(below count: Int) -> Int? {
+        lock.withLock {
+            guard first == nil, printed < count else { return nil }
+            printed += 1
+            return printed - 1
+        }
+    }
+
+    func record(_ error: Error) { lock.withLock { if first == nil { first = error } } }
+}
+
+/// qpdf (Debian package `qpdf`, installed by Scripts/setup) joining PDFs.
+enum Qpdf {
+    /// Writes the pages of `pdfs`, in order, to `pdf` (`qpdf --empty --pages … -- PDF`).
+    static func join(_ pdfs: [URL], into pdf: URL) throws(ReportRenderError) {
+        guard let executable = executableOnPath("qpdf") else {
+            throw ReportRenderError("cannot join the report's PDF parts: qpdf is not installed (Debian package qpdf): run Scripts/setup")
+        }
+        try? FileManager.default.removeItem(at: pdf)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--empty", "--pages"] + pdfs.map(\.path) + ["--", pdf.path]
+        let errors = Pipe()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        do { try process.run() } catch {
+            throw ReportRenderError("cannot start \(executable): \(error.localizedDescription); run Scripts/setup")
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        // Exit 3: done, with warnings.
+        guard process.terminationStatus == 0 || process.terminationStatus == 3 else {
+            let line = message.split(separator: "\n").last { !$0.isEmpty }.map(String.init) ?? "no message"
+            throw ReportRenderError("qpdf could not join \(pdfs.count) report PDF parts into \(pdf.path) (exit \(process.terminationStatus): \(line)); check free space")
+        }
+    }
+}
+
+/// The first `name` on PATH that is an executable file.
+func executableOnPath(_ name: String) -> String? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+}
+
+extension CourtReport {
     /// How long Chromium may take to print a report of `htmlBytes`: printing grows with the
-    /// page count (the 7,100-SIM report, 7.2 MB of HTML and about 800 pages, took 63–129 s on 2
+    /// page count (the 7,100-SIM report, 10.2 MB of HTML and about 800 pages, took 63–129 s on 2
     /// loaded cores; docs/BENCHMARKS.md, "Export and verify"), so 300 s, or 40 s per MB of
     /// HTML when that is more — a fixed deadline would fail every export of a large case.
     public static func timeout(htmlBytes: Int) -> Double {
@@ -56,11 +138,7 @@ enum Chromium {
 
     /// `chromium` from PATH, or a one-line error telling to run Scripts/setup.
     static func executable() throws(ReportRenderError) -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/chromium"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
+        if let path = executableOnPath("chromium") { return path }
         throw ReportRenderError("cannot run headless Chromium: chromium is not installed (Debian package chromium, which prints report.pdf): run Scripts/setup")
     }
 

@@ -11,6 +11,10 @@ struct ReportPage {
     let verification: ReportVerificationFacts
     let time: Date
     private var out = ""
+    /// Where the body starts and ends in `out`, and where it may be cut into part documents
+    /// (`ReportDocument.parts`); UTF-8 offsets.
+    private(set) var bodyStart = 0, bodyEnd = 0
+    private(set) var cuts = [ReportCut]()
     private let localTime: DateFormatter
     private let examinerNames: [String: String]
 
@@ -44,16 +48,28 @@ struct ReportPage {
             <body>
 
             """
+        bodyStart = out.utf8.count
         caseSection()
         examinerSection()
         methodSection()
         summarySection()
+        cut()
         exhibitsSection()
+        cut()
         smsSection()
+        cut()
         readsWithoutICCIDSection()
+        cut()
         verificationSection()
+        bodyEnd = out.utf8.count
         out += "</body>\n</html>\n"
         return out
+    }
+
+    /// Marks the current end of the page as a place where a part document may end. `close` ends
+    /// what is open there, and `reopen` opens it again at the start of the next part.
+    private mutating func cut(close: String = "", reopen: String = "") {
+        cuts.append(ReportCut(offset: out.utf8.count, close: close, reopen: reopen))
     }
 
     // MARK: Case, examiners, method
@@ -168,7 +184,10 @@ struct ReportPage {
             + "inside it (through its ports and slots) are listed in its table, one SIM per row, with every ledger entry "
             + "about that SIM; an entry that created many items at once (a catalog import, a SIM box with its slots) is named by its number.</p>\n"
         if content.ordered.isEmpty { out += "<p>The case holds no items.</p>\n" }
-        for item in content.ordered where !content.isRow(item) { exhibit(item) }
+        for (index, item) in content.ordered.filter({ !content.isRow($0) }).enumerated() {
+            if index > 0 { cut() }
+            exhibit(item)
+        }
     }
 
     private mutating func exhibit(_ item: ItemRecord) {
@@ -281,10 +300,16 @@ struct ReportPage {
         let rows = (content.children[section.label] ?? []).filter { content.selected.contains($0.label) && content.isRow($0) }
         guard !rows.isEmpty else { return }
         let sims = countSIMs(rows)
-        out += "<table class=\"sims\"><caption>\(sims) SIM\(sims == 1 ? "" : "s") in \(HTMLText.escape(section.label))</caption>\n"
-        out += "<thead><tr><th>Position</th><th>Exhibit</th><th>ICCID</th><th>IMSI</th><th>Operator</th><th>State</th></tr></thead>\n"
+        let caption = "\(sims) SIM\(sims == 1 ? "" : "s") in \(HTMLText.escape(section.label))"
+        let head = "<thead><tr><th>Position</th><th>Exhibit</th><th>ICCID</th><th>IMSI</th><th>Operator</th><th>State</th></tr></thead>\n"
+        out += "<table class=\"sims\"><caption>\(caption)</caption>\n" + head
         if section.type == "port" { emptySlots(of: section, in: section) }
-        for row in rows where !isEmptySlot(row) { self.row(row, in: section, position: nil) }
+        // A lot of thousands of SIMs may be cut between its rows; the next part repeats the table's head.
+        let reopen = "<section class=\"exhibit\">\n<table class=\"sims\"><caption>\(caption) (continued)</caption>\n" + head
+        for (index, row) in rows.filter({ !isEmptySlot($0) }).enumerated() {
+            if index > 0 { cut(close: "</table>\n</section>\n", reopen: reopen) }
+            self.row(row, in: section, position: nil)
+        }
         out += "</table>\n"
     }
 
@@ -393,7 +418,8 @@ struct ReportPage {
             + "deleted message\(residue == 1 ? "" : "s") still in free records (<span class=\"flag\">deleted</span>: deleted on the handset, not erased). "
             + "The texts are shown exactly as decoded, spam included: they are evidence. Each SIM's latest complete full read is shown. "
             + "Invisible control characters are shown as <span class=\"ctl\">U+XXXX</span>.</p>\n"
-        for (item, read) in reads {
+        for (index, (item, read)) in reads.enumerated() {
+            if index > 0 { cut() }
             out += "<section class=\"sms\">\n<h3>\(HTMLText.escape(item.label))</h3>\n"
             out += "<p class=\"note\">full read #\(read.seq)\(read.complete ? "" : " (incomplete)"), record SHA-256 <code>\(HTMLText.escape(read.recordSHA256))</code></p>\n"
             guard let summary = read.summary else {

@@ -67,27 +67,26 @@ extension FileProducer {
     /// headless Chromium. Sealed like the other files, so the report describes the ledger
     /// before the export entry: its size and Merkle root at the snapshot.
     public static let report = FileProducer(name: "court report") { ctx in
-        let html = try reportHTML(ctx)
+        let report = try reportDocument(ctx)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let htmlFile = scratch.appendingPathComponent(BundleLayout.report), pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
-        try Data(html.utf8).write(to: htmlFile)
-        try CourtReport.renderPDF(html: htmlFile, pdf: pdfFile)
-        return [BundleFile(path: BundleLayout.report, data: Data(html.utf8)), BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdfFile))]
+        let pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
+        try CourtReport.renderPDF(report, pdf: pdfFile, scratch: scratch)
+        return [BundleFile(path: BundleLayout.report, data: Data(report.html.utf8)), BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdfFile))]
     }
 }
 
 extension FileProducer {
-    /// The court report's HTML for this export (the first half of `report`; the benchmark times
-    /// it apart from the PDF).
-    public static func reportHTML(_ ctx: ExportContext) throws -> String {
+    /// The court report for this export, HTML and cuts (the first half of `report`; the
+    /// benchmark times it apart from the PDF).
+    public static func reportDocument(_ ctx: ExportContext) throws -> ReportDocument {
         let size = ctx.plan.snapshot.lines.count
         let root = try ctx.store.tree(size: size).0.root()
         let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, ledgerRoot: root.base64,
                                             ledgerSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
-        return try CourtReport.html(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, tool: ctx.tool,
-                                    verification: facts, time: Date())
+        return try CourtReport.document(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, tool: ctx.tool,
+                                        verification: facts, time: Date())
     }
 }
 

@@ -152,8 +152,13 @@ struct ParsedGraph {
             #expect(hash["uco-types:hashMethod"] as? String == "SHA256")
             #expect((hash["uco-types:hashValue"] as? [String: Any])?["@type"] as? String == "xsd:hexBinary")
         }
-        let recordSHA = try #require(c.store.acquisitions().first?.recordSHA256)
-        #expect(hashes.contains { (($0["uco-types:hashValue"] as? [String: Any])?["@value"] as? String) == recordSHA })
+        let read = try #require(c.store.acquisitions().first)
+        #expect(hashes.contains { (($0["uco-types:hashValue"] as? [String: Any])?["@value"] as? String) == read.recordSHA256 })
+        // The stored record's content facet gives its size in bytes.
+        let recordFacet = try #require(g.all("uco-observable:ContentDataFacet").first { facet in
+            g.refs(facet, "uco-observable:hash").contains { (($0["uco-types:hashValue"] as? [String: Any])?["@value"] as? String) == read.recordSHA256 }
+        })
+        #expect(recordFacet["uco-observable:sizeInBytes"] as? Int == read.record.count)
     }
 
     @Test func theSameCaseGivesTheSameBytes() throws {

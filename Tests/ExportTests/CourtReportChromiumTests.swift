@@ -45,6 +45,30 @@ import Testing
         #expect(text.contains("Vay tiền nhanh <b>lãi suất 0%</b>"), "the SMS as text, its tag not taken as markup")
     }
 
+    /// A report larger than the part size: its parts printed one by one and joined by qpdf into
+    /// one valid PDF that holds the whole report, each part starting a page.
+    @Test func aLargeReportIsPrintedInPartsJoinedIntoOnePDF() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let c = try ReportCase()
+        defer { c.remove() }
+        let report = try c.document()
+        let partBytes = report.html.utf8.count / 3
+        let parts = report.parts(maxBytes: partBytes).count
+        #expect(parts >= 3)
+        let pdf = folder.appendingPathComponent("report.pdf")
+        try CourtReport.renderPDF(report, pdf: pdf, scratch: folder, partBytes: partBytes)
+
+        try run("qpdf", ["--check", pdf.path])
+        let info = try run("pdfinfo", [pdf.path])
+        let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) } ?? 0
+        #expect(pages >= parts, "\(pages) pages for \(parts) parts")
+        let text = try run("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
+        for shown in ["Chuyên án SIM rác", "SB-01", "LOT-1", "Vay tiền nhanh <b>lãi suất 0%</b>", "How to verify this bundle"] {
+            #expect(text.contains(shown), "\(shown) is not in the joined PDF")
+        }
+        #expect(text.range(of: "Case and authority")!.lowerBound < text.range(of: "How to verify this bundle")!.lowerBound, "parts in order")
+    }
+
     @Test func thePageLoadsWithoutConsoleErrors() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let html = try writeReport()

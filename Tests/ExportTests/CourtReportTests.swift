@@ -81,6 +81,45 @@ import Testing
         #expect(try CourtReport.exhibitHashes(html: html) == c.expectedHashes())
     }
 
+    @Test func aReportWithinThePartSizeIsOnePartTheReportItself() throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let report = try c.document()
+        #expect(report.parts(maxBytes: CourtReport.pdfPartBytes) == [report.html])
+        #expect(report.html == (try c.html()))
+    }
+
+    /// Cut at every place it may be cut, the parts are whole documents that together show every
+    /// exhibit and every piece of the body in order, a SIM box's table continued across parts.
+    @Test func partsAreWholeDocumentsThatTogetherShowTheWholeReport() throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let report = try c.document()
+        let parts = report.parts(maxBytes: 1)
+        #expect(parts.count >= 8, "\(parts.count) parts")
+        let head = String(report.html[..<report.html.range(of: "<body>\n")!.upperBound])
+        var shown = [String: Set<String>]()
+        var body = ""
+        for part in parts {
+            #expect(part.hasPrefix(head), "every part has the page's head, its style included")
+            #expect(part.hasSuffix("</body>\n</html>\n"))
+            for (open, close) in [("<section", "</section>"), ("<table", "</table>"), ("<tbody", "</tbody>")] {
+                #expect(part.components(separatedBy: open).count == part.components(separatedBy: close).count, "\(open) not closed in \(part)")
+            }
+            shown.merge(try CourtReport.exhibitHashes(html: part)) { $0.union($1) }
+            body += part.dropFirst(head.count).dropLast("</body>\n</html>\n".count)
+        }
+        #expect(shown == (try c.expectedHashes()))
+        let continued = "<section class=\"exhibit\">\n<table class=\"sims\"><caption>2 SIMs in SB-01 (continued)</caption>\n"
+        #expect(parts.contains { $0.contains(continued) })
+        // Without the closing and reopening of the continued table, the parts are the body in order.
+        let reopened = "</table>\n</section>\n" + continued + "<thead><tr><th>Position</th><th>Exhibit</th><th>ICCID</th><th>IMSI</th><th>Operator</th><th>State</th></tr></thead>\n"
+        #expect(body.replacingOccurrences(of: reopened, with: "") == String(report.html.dropFirst(head.count).dropLast("</body>\n</html>\n".count)))
+        // Larger parts: fewer of them.
+        let fewer = report.parts(maxBytes: report.html.utf8.count / 3)
+        #expect(fewer.count >= 3 && fewer.count < parts.count)
+    }
+
     @Test func aSubsetHoldsTheSelectedExhibitsAndWhatIsInsideThem() throws {
         let c = try ReportCase()
         defer { c.remove() }

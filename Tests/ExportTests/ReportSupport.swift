@@ -84,10 +84,14 @@ struct ReportCase {
     static let tool = ToolIdentity(name: "Custody", version: "0.1.0", build: "test-build-7f3a")
 
     func html(items: Set<String>? = nil) throws -> String {
+        try document(items: items).html
+    }
+
+    func document(items: Set<String>? = nil) throws -> ReportDocument {
         var facts = Self.verification
         facts.stationKeys = [store.caseRecord.stationKey]
-        return try CourtReport.html(store: store, items: items, tool: Self.tool, verification: facts,
-                                    time: Date(timeIntervalSince1970: 1_790_000_000))
+        return try CourtReport.document(store: store, items: items, tool: Self.tool, verification: facts,
+                                        time: Date(timeIntervalSince1970: 1_790_000_000))
     }
 
     // MARK: Acquisitions
