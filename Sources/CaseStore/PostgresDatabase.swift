@@ -158,7 +158,10 @@ final class PostgresDatabase: CaseDatabase {
             return .database("case store \(store): a statement failed inside the transaction and PostgreSQL rolled it back; nothing was written")
         }
         if let e = error as? PostgresCommitUnknown {
-            return .unavailable("PostgreSQL connection to \(server) was lost while committing (\(reason(e.underlying))): the change may or may not be stored; check the ledger (`custody ledger show`) before retrying")
+            return .unavailable("PostgreSQL connection to \(server) was lost while committing (\(reason(e.underlying))): the change may or may not be stored; check the ledger (`custody history LABEL`) before retrying")
+        }
+        if let e = error as? PostgresNoAnswer {
+            return .unavailable("PostgreSQL server \(server) did not answer within \(Int(e.seconds)) s: the connection was dropped and nothing was written; retry (check the server and the network)")
         }
         if let e = error as? PostgresConnectFailure {
             return mapConnectFailure(e.underlying, url)
@@ -261,6 +264,9 @@ final class PostgresDatabase: CaseDatabase {
 
 /// The error of COMMIT itself: the server may or may not have committed.
 struct PostgresCommitUnknown: Error { let underlying: any Error }
+/// A statement the server did not answer in time (`PostgresExecutor.answerTimeout`); its
+/// connection was closed.
+struct PostgresNoAnswer: Error { let seconds: Double }
 /// COMMIT answered ROLLBACK: a statement had failed inside the transaction.
 struct PostgresTransactionAborted: Error {}
 /// A connection could not be made (server, login, database, TLS).
@@ -347,9 +353,24 @@ final class PostgresExecutor: SQLExecutor {
         for row in try run(sql, arguments).rows { try body(SQLRow(try Self.values(row))) }
     }
 
+    /// How long one statement may go unanswered before its connection is taken for dead:
+    /// `CUSTODY_PG_STATEMENT_TIMEOUT` seconds, else 120. (Seen in a test: a query sent while the
+    /// server was stopping was never answered nor failed, and waiting on it hung forever.)
+    static let answerTimeout: Double = ProcessInfo.processInfo.environment["CUSTODY_PG_STATEMENT_TIMEOUT"].flatMap(Double.init) ?? 120
+
     func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
         let query = PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql), binds: Self.bindings(arguments))
-        return try connection.query(query, logger: logger).wait()
+        let answer = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        connection.query(query, logger: logger).whenComplete { result in
+            answer.withLock { $0 = result }
+            answered.signal()
+        }
+        guard answered.wait(timeout: .now() + Self.answerTimeout) == .success else {
+            let _: EventLoopFuture<Void> = connection.close()
+            throw PostgresNoAnswer(seconds: Self.answerTimeout)
+        }
+        return try answer.withLock { $0! }.get()
     }
 
     /// `?` → `$1`, `$2`, …, except inside single-quoted literals and double-quoted identifiers.

@@ -76,7 +76,9 @@ struct BackendTests {
         try Self.pg(["stop", "--dir", dir])
         Thread.sleep(forTimeInterval: 1)
         try Self.pg(["start", "--dir", dir])
-        while done.withLock({ $0.count }) + failed.withLock({ $0.count }) < 60 { Thread.sleep(forTimeInterval: 0.1) }
+        let deadline = Date().addingTimeInterval(180)
+        while done.withLock({ $0.count }) + failed.withLock({ $0.count }) < 60, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(done.withLock { $0.count } == 60, "every append returned within 3 minutes")
         #expect(failed.withLock { $0 }.isEmpty, "appends retry while the server is away")
         let notes = try c.store.entries().compactMap { $0.entry.payload["text"]?.stringValue }.filter { $0.hasPrefix("batch ") }
         #expect(notes == done.withLock { $0 }, "each reported append exactly once, in order")
