@@ -160,6 +160,9 @@ import Testing
                       let r = body.range(of: #""seq":[0-9]+"#, options: .regularExpression)!
                       return body.replacingCharacters(in: r, with: "\"seq\":\"\(body[r].dropFirst(6))\"")
                   }),
+        Malformed(name: "a control character (U+0085) in the examiner", swift: "\"examiner\": must be non-empty without control characters",
+                  python: "examiner must be non-empty without control characters",
+                  edit: replacing("\"examiner\":\"sup1\"", "\"examiner\":\"sup1\u{85}\"")),
         Malformed(name: "case.init after entry 0", swift: "case.init is only allowed as entry 0", python: "case.init is only allowed as entry 0", edit: nil),
     ]
 
