@@ -2,6 +2,21 @@ import Foundation
 import Ledger
 import Testing
 
+extension Rig {
+    /// Runs Scripts/verify-bundle.py, the independent bundle verifier, to completion.
+    static func verifyBundleScript(_ arguments: [String]) throws -> Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = [packageRoot + "/Scripts/verify-bundle.py"] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+    }
+}
+
 extension EndToEnd {
 /// `custody verify --checkpoint` and the checkpoint-signer rule through the real binary and
 /// the independent script: an excerpt checked against a checkpoint received with an earlier
@@ -24,17 +39,6 @@ extension EndToEnd {
             let out = try rig.run("custody", args, environment: env)
             #expect(out.status == status, "custody \(args.joined(separator: " ")): \(out.stderr)")
             return out
-        }
-        func python(_ args: [String]) throws -> (status: Int32, stdout: String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            p.arguments = [Rig.packageRoot + "/Scripts/verify-bundle.py"] + args
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
         }
         /// A refusal by `custody verify`: exit 1, one line on stderr naming `reason`.
         func refused(_ args: [String], _ reason: String) throws {
@@ -68,7 +72,7 @@ extension EndToEnd {
         let caseKey = try StationKey(parsing: String(contentsOfFile: dir + "/station.key", encoding: .utf8))
         let v = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/second", "--checkpoint", first, "--json"]).stdout.utf8))
         #expect(v.valid && v.checkpointSigner == caseKey.verifierKey.description && v.earlierCheckpointSize != nil)
-        let py = try python([root + "/second", pub, "--checkpoint", first])
+        let py = try Rig.verifyBundleScript([root + "/second", pub, "--checkpoint", first])
         #expect(py.status == 0 && py.stdout.contains("extends \(first)"), "\(py.stdout)")
 
         // A fork of it: same size and case, another root, signed by the case's own key.
@@ -79,7 +83,7 @@ extension EndToEnd {
         try refused(["verify", root + "/second", "--key", pub, "--checkpoint", forked], "the ledger was rewritten or forked after that checkpoint")
         let failed = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/second", "--checkpoint", forked, "--json"], status: 1).stdout.utf8))
         #expect(!failed.valid && failed.failure?.contains("forked") == true)
-        let pyForked = try python([root + "/second", pub, "--checkpoint", forked])
+        let pyForked = try Rig.verifyBundleScript([root + "/second", pub, "--checkpoint", forked])
         #expect(pyForked.status == 1 && pyForked.stdout.contains("rewritten or forked"), "\(pyForked.stdout)")
         let missing = try custody(["verify", root + "/second", "--checkpoint", root + "/nothing-here"], status: 1)
         #expect(missing.stderr == "custody: cannot read --checkpoint \(root)/nothing-here: check the path\n", "\(missing.stderr)")
@@ -89,7 +93,7 @@ extension EndToEnd {
         try forgeCheckpoint(bundle: root + "/second", origin: firstCP.origin, key: stolen)
         try refused(["verify", root + "/second", "--key", pub], "checkpoint: is not signed by \(caseKey.name) (\(caseKey.keyID))")
         try refused(["verify", root + "/second"], "the station key that signed export entry")
-        let pyStolen = try python([root + "/second", pub])
+        let pyStolen = try Rig.verifyBundleScript([root + "/second", pub])
         #expect(pyStolen.status == 1 && pyStolen.stdout.contains("FAILED: checkpoint: not signed by \(caseKey.name)"), "\(pyStolen.stdout)")
     }
 
