@@ -5,8 +5,8 @@
 
 Standard library plus `cryptography`. Prints "OK: ..." and exits 0, or "FAILED: <file>: <why>" and exits 1.
 Without VERIFIER_KEY_FILE it trusts the bundle's own keys/ (say so in your report). It enforces every
-rule of LEDGER.md §1-§9 on every line; of VERIFYING.md §3 step 6 it checks the acquisition records
-and custody.csv only (not keys/, examiners.json, inventory.csv, case.jsonld, report.html, report.pdf)."""
+rule of LEDGER.md §1-§9 on every line; of VERIFYING.md §3 step 6 it checks keys/, examiners.json, the
+acquisition records and custody.csv only (not inventory.csv, case.jsonld, report.html, report.pdf)."""
 import argparse, base64, csv, hashlib, io, json, os, re, stat, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -267,7 +267,16 @@ def verify(root, key_file=None, earlier_file=None):
     # 6. The files written before the export entry are the ones it recorded.
     sealed = "".join(f"{listed[p]}  {p}\n" for p in sorted(listed, key=lambda s: s.encode()) if not DERIVED.match(p))
     if hashlib.sha256(sealed.encode()).hexdigest() != export["payload"].get("manifestSHA256"): raise Bad("MANIFEST.sha256: sealed files differ from the export entry")
-    # 7. Acquisition records and custody.csv agree with the ledger.
+    # 7. keys/, examiners.json, the acquisition records and custody.csv agree with the ledger.
+    want_keys = {f"keys/{kid}.pub": f"{name}+{kid}+{base64.b64encode(bytes([1]) + pub).decode()}\n".encode() for name, kid, pub in state.bound}
+    if {p for p in listed if p.startswith("keys/")} != set(want_keys): raise Bad("keys/: not exactly the station keys the ledger binds")
+    for p, text in want_keys.items():
+        if read(root, p) != text: raise Bad(f"{p}: not the key the ledger binds")
+    roster = [(x.get("id", ""), x.get("name", ""), x.get("role", ""), e["seq"]) for e, *_ in entries[:-1]
+              for x in (e["payload"]["examiners"] if e["action"] == "case.init" else [e["payload"]] if e["action"] == "examiner.add" else [])]
+    doc = json.loads(read(root, "examiners.json"))
+    if doc.get("schema") != "custody.examiners/1" or [(x["id"], x["name"], x["role"], x["addedBy"]) for x in doc["examiners"]] != roster:
+        raise Bad("examiners.json: not the roster in the ledger")
     redacted = "pins" in export["payload"].get("redacted", [])
     for e, *_ in entries[:-1]:
         if e["action"] in ("sim.acquire", "sim.reread") and not redacted:

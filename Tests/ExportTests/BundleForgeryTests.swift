@@ -235,3 +235,21 @@ import Testing
                              key: key.verifierKey, "symlink")
     }
 }
+
+extension BundleForgeryTests {
+    @Test func aRosterRewrittenAndResealedByTheExportStationIsRejectedByBothVerifiers() throws {
+        // examiners.json changed, the manifest and the export entry's manifestSHA256 re-made and
+        // the export entry re-signed: only the roster check can tell.
+        let (f, bundle, key) = Self.base
+        var forger = try BundleForger(BundleEditor(root: bundle).copy())
+        let old = try Manifest(parsing: forger.editor.data(BundleLayout.manifest)).sealedSHA256
+        try forger.editor.write(BundleLayout.examiners, try forger.editor.text(BundleLayout.examiners)
+            .replacingOccurrences(of: "\"role\" : \"supervisor\"", with: "\"role\" : \"technician\""))
+        try forger.editor.reseal()
+        let new = try Manifest(parsing: forger.editor.data(BundleLayout.manifest)).sealedSHA256
+        forger.edit(forger.lines.count - 1, key: key, Self.replacing(old, new))
+        try forger.write(checkpointKey: key, origin: f.store.origin)
+        try expectBothReject(forger.root, swift: "examiner 1 (sup1) differs from the roster in the ledger",
+                             python: "examiners.json: not the roster in the ledger", key: key.verifierKey, "roster")
+    }
+}
