@@ -253,7 +253,8 @@ def verify(root, key_file=None, earlier_file=None):
         if cp.encode() != note: raise Bad(f"{p}: another checkpoint")
         hashes = [b64(h, p) for h in hl[3:]]
         if not inclusion_ok(e["seq"], size, leaf, hashes, cp_root): raise Bad(f"{p}: inclusion proof does not verify")
-        record_path(known, e["seq"], size, leaf, hashes)
+        if earlier_file and scope == "all": known[(e["seq"], e["seq"] + 1)] = leaf
+        elif earlier_file: record_path(known, e["seq"], size, leaf, hashes)
     if proofs: raise Bad(f"{sorted(proofs)[0]}: not the proof of any entry")
     # 5b. An earlier checkpoint of this case (--checkpoint): the bundle's ledger must extend it.
     if earlier_file:

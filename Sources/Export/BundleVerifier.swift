@@ -173,7 +173,9 @@ public enum BundleVerifier {
         }
 
         // 4. One inclusion proof per line, against this checkpoint.
-        var subtrees = SubtreeHashes()
+        // What an earlier checkpoint is compared with: every leaf of a whole ledger; for an
+        // excerpt, its leaves and the subtrees their proofs name. Kept only when asked for.
+        var subtrees: SubtreeHashes? = earlierCheckpoint.map { _ in SubtreeHashes() }
         var proofPaths = Set(files.keys.filter { $0.hasPrefix(BundleLayout.proofs + "/") })
         for (i, e) in entries.enumerated() {
             let seq = e.entry.sequence
@@ -188,11 +190,11 @@ public enum BundleVerifier {
             do { try inclusion.verify(leafHash: e.leafHash, root: checkpoint.root) } catch {
                 throw BundleProblem(path, "inclusion proof does not lead to the checkpoint root: \(error)")
             }
-            subtrees.add(inclusion, leafHash: e.leafHash)
+            if scope == "all" { subtrees?.add(leafHash: e.leafHash, index: proof.index) } else { subtrees?.add(inclusion, leafHash: e.leafHash) }
         }
         if let extra = proofPaths.sorted().first { throw BundleProblem(extra, "is not the proof of any entry in ledger.jsonl") }
         var earlier: Checkpoint? = nil
-        if let earlierCheckpoint {
+        if let earlierCheckpoint, let subtrees {
             earlier = try checkConsistency(source: earlierCheckpoint.source, note: earlierCheckpoint.note,
                                            keys: trusted + bound.filter { !trusted.contains($0) },
                                            origin: checkpoint.origin, bundleCheckpoint: checkpoint, subtrees: subtrees)
