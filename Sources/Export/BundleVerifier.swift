@@ -47,8 +47,10 @@ public struct BundleVerification: Sendable {
     /// Whether ledger.jsonl is the whole ledger (entries 0…n−1) or an excerpt (`--items`).
     public var wholeLedger: Bool
     public var checkpoint: Checkpoint
-    /// Keys whose signature on the checkpoint verified.
-    public var checkpointSigners: [VerifierKey]
+    /// The key whose signature on the checkpoint verified: the export entry's station key.
+    public var checkpointSigner: VerifierKey
+    /// The earlier checkpoint given to `verify(earlierCheckpoint:)`, once found consistent.
+    public var earlierCheckpoint: Checkpoint?
     /// Whether the trusted key came from `--key` (else only the bundle's own keys/).
     public var keyPinned: Bool
     public var proofs: Int
@@ -67,7 +69,11 @@ public enum BundleVerifier {
     /// The sealed-file checkers, one per file kind; every sealed file must belong to one.
     public static let fileCheckers: [FileChecker] = [.keys, .examiners, .acquisitions, .inventory, .custodyEvents, .caseGraph, .report]
 
+    /// Verifies the bundle at `root`. `earlierCheckpoint` is a signed checkpoint of the same case
+    /// the caller held before (its file name, for messages, and its text): the bundle's ledger
+    /// must extend it (same root at its size).
     public static func verify(bundle root: String, pinnedKeys: [VerifierKey]? = nil,
+                              earlierCheckpoint: (source: String, note: String)? = nil,
                               checkers: [FileChecker] = fileCheckers) throws(BundleProblem) -> BundleVerification {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -112,11 +118,15 @@ public enum BundleVerifier {
         guard jsonl.last == 0x0A else { throw BundleProblem(BundleLayout.ledger, "last line has no newline (an incomplete copy?)") }
         let lines = jsonl.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         let note = String(decoding: try read(root, BundleLayout.checkpoint), as: UTF8.self)
-        guard let last = lines.last, let exportEntry = try? SignedEntry(line: last), exportEntry.entry.action == BundleLayout.exportAction else {
-            throw BundleProblem(BundleLayout.ledger, line: lines.count, "the last line is not the export.bundle entry")
+        let exportEntry: SignedEntry
+        do { exportEntry = try SignedEntry(line: lines[lines.count - 1]) } catch {
+            throw BundleProblem(BundleLayout.ledger, line: lines.count, "the last line is not a valid entry: \(error)")
+        }
+        guard exportEntry.entry.action == BundleLayout.exportAction else {
+            throw BundleProblem(BundleLayout.ledger, line: lines.count, "the last line is a \(exportEntry.entry.action) entry, not the export.bundle entry")
         }
         let scope = exportEntry.entry.payload["scope"]?.stringValue
-        let entries: [SignedEntry], bound: [VerifierKey]
+        let entries: [SignedEntry], bound: [VerifierKey], activeAtExport: [VerifierKey]
         var wholeLedgerRoot: SHA256Hash? = nil
         switch scope {
         case "all":
@@ -124,19 +134,31 @@ public enum BundleVerifier {
             if let f = report.failure { throw ledgerProblem(f, line: report.verifiedCount + 1) }
             entries = lines.map { try! SignedEntry(line: $0) }
             wholeLedgerRoot = report.root
+            activeAtExport = report.activeStations
         case "items":
             let report = LedgerVerifier.verify(excerpt: lines, trustedKeys: trusted)
             if let f = report.failure { throw ledgerProblem(f, line: report.entries.count + 1) }
             entries = report.entries
+            activeAtExport = report.activeStations
         default:
             throw BundleProblem(BundleLayout.ledger, line: lines.count, "the export entry's scope is \(scope ?? "absent"), not all or items")
         }
         bound = boundKeys(entries)
-        let checkpoint: Checkpoint, signers: [VerifierKey]
+        // The checkpoint vouches for the positions of an excerpt's lines in a tree the bundle
+        // does not hold, so only the key that signed the export entry may sign it: it was
+        // active then (the ledger check above verified that entry with it). A key revoked
+        // earlier, though bound, could sign a made-up tree around the real lines.
+        let exportStation = exportEntry.entry.station
+        guard let signer = activeAtExport.first(where: { $0.keyID == exportStation }) else {
+            throw BundleProblem(BundleLayout.ledger, line: lines.count, "station key \(exportStation) of the export entry is not an active station key")
+        }
+        let checkpoint: Checkpoint
         do {
             let signed = try SignedNote(parsing: note)
-            signers = try signed.verify(with: trusted + bound.filter { !trusted.contains($0) })
+            try signed.verify(with: [signer])
             checkpoint = try Checkpoint(text: signed.text)
+        } catch NoteError.noTrustedSignature {
+            throw BundleProblem(BundleLayout.checkpoint, "is not signed by \(signer.name) (\(exportStation)), the station key that signed export entry \(exportEntry.entry.sequence): a checkpoint signed by any other key, even one the ledger binds, does not vouch for this export")
         } catch { throw BundleProblem(BundleLayout.checkpoint, "\(error)") }
         let caseID = entries[0].entry.payload["case"]?["id"]?.stringValue ?? ""
         guard checkpoint.origin == "custody.case/\(caseID)" else {
@@ -151,6 +173,9 @@ public enum BundleVerifier {
         }
 
         // 4. One inclusion proof per line, against this checkpoint.
+        // What an earlier checkpoint is compared with: every leaf of a whole ledger; for an
+        // excerpt, its leaves and the subtrees their proofs name. Kept only when asked for.
+        var subtrees: SubtreeHashes? = earlierCheckpoint.map { _ in SubtreeHashes() }
         var proofPaths = Set(files.keys.filter { $0.hasPrefix(BundleLayout.proofs + "/") })
         for (i, e) in entries.enumerated() {
             let seq = e.entry.sequence
@@ -161,11 +186,19 @@ public enum BundleVerifier {
             guard proof.index == Int(seq) else { throw BundleProblem(path, "proves entry \(proof.index), not entry \(seq): a proof for another entry") }
             guard proof.extra == lines[i] else { throw BundleProblem(path, "its entry line is not line \(i + 1) of ledger.jsonl") }
             guard proof.checkpointNote == note else { throw BundleProblem(path, "carries another checkpoint than the bundle's checkpoint file") }
-            do {
-                try InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes).verify(leafHash: e.leafHash, root: checkpoint.root)
-            } catch { throw BundleProblem(path, "inclusion proof does not lead to the checkpoint root: \(error)") }
+            let inclusion = InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes)
+            do { try inclusion.verify(leafHash: e.leafHash, root: checkpoint.root) } catch {
+                throw BundleProblem(path, "inclusion proof does not lead to the checkpoint root: \(error)")
+            }
+            if scope == "all" { subtrees?.add(leafHash: e.leafHash, index: proof.index) } else { subtrees?.add(inclusion, leafHash: e.leafHash) }
         }
         if let extra = proofPaths.sorted().first { throw BundleProblem(extra, "is not the proof of any entry in ledger.jsonl") }
+        var earlier: Checkpoint? = nil
+        if let earlierCheckpoint, let subtrees {
+            earlier = try checkConsistency(source: earlierCheckpoint.source, note: earlierCheckpoint.note,
+                                           keys: trusted + bound.filter { !trusted.contains($0) },
+                                           origin: checkpoint.origin, bundleCheckpoint: checkpoint, subtrees: subtrees)
+        }
 
         // 5. Each sealed file agrees with the ledger.
         let context = BundleContext(root: root, files: files, entries: entries)
@@ -182,9 +215,30 @@ public enum BundleVerifier {
         }
         return BundleVerification(
             files: manifest.lines.count, entries: entries.count, wholeLedger: scope == "all", checkpoint: checkpoint,
-            checkpointSigners: signers, keyPinned: pinnedKeys != nil, proofs: entries.count, exportSequence: exportSeq,
+            checkpointSigner: signer, earlierCheckpoint: earlier, keyPinned: pinnedKeys != nil, proofs: entries.count, exportSequence: exportSeq,
             sealedFiles: manifest.sealedCount, scope: scope ?? "", selected: context.selected, redacted: context.redacted,
             tool: payload["tool"]?.stringValue ?? "", checked: checked)
+    }
+
+    /// Checks that the ledger of `bundleCheckpoint` extends an earlier checkpoint of the same
+    /// case: the root of its first `size` entries, rebuilt from the bundle's lines and proofs,
+    /// equals the earlier root.
+    static func checkConsistency(source: String, note: String, keys: [VerifierKey], origin: String,
+                                 bundleCheckpoint: Checkpoint, subtrees: SubtreeHashes) throws(BundleProblem) -> Checkpoint {
+        let earlier: Checkpoint
+        do { earlier = try Checkpoint.open(note, trustedKeys: keys, origin: origin) } catch {
+            throw BundleProblem(source, "\(error) (it must be a checkpoint of this case signed by a station key the ledger binds)")
+        }
+        guard earlier.size <= bundleCheckpoint.size else {
+            throw BundleProblem(source, "covers \(earlier.size) entries, more than this bundle's checkpoint (\(bundleCheckpoint.size)): the bundle is older than that checkpoint; verify the case itself with `custody ledger consistency`")
+        }
+        guard let root = subtrees.root(size: earlier.size) else {
+            throw BundleProblem(source, "cannot be compared: this excerpt's entries and proofs do not determine the root of the first \(earlier.size) entries (it holds neither entry \(earlier.size - 1) nor the whole ledger); check it against the case with `custody ledger consistency`, or ask for a whole-case export")
+        }
+        guard root == earlier.root else {
+            throw BundleProblem(source, "root \(earlier.root.base64) of its \(earlier.size) entries is not the root of the first \(earlier.size) entries this bundle proves (\(root.base64)): the ledger was rewritten or forked after that checkpoint")
+        }
+        return earlier
     }
 
     static func ledgerProblem(_ f: VerificationFailure, line: Int) -> BundleProblem {

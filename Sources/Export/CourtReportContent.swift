@@ -167,10 +167,10 @@ struct ReportContent {
     }
 
     /// The SHA-256 values the report shows for an item: every acquisition's content, record
-    /// and transcript hash, and every photograph's hash, from its ledger entries.
+    /// and transcript hash, and every photograph's hash, from the entries naming it as a subject.
     func hashes(of label: String) -> [String] {
         var out = [String]()
-        for e in chains[label] ?? [] where e.entry.subjects.first == label {
+        for e in chains[label] ?? [] where e.entry.subjects.contains(label) {
             for key in ReportContent.hashKeys(e.entry.action) {
                 if let h = e.entry.payload[key]?.stringValue, !out.contains(h) { out.append(h) }
             }

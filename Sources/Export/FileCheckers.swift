@@ -218,15 +218,16 @@ extension FileChecker {
         Set(try csvRecords(ctx, BundleLayout.inventory, header: InventoryTable.header).dropFirst().compactMap(\.fields.first))
     }
 
-    /// What the ledger ties to each exhibit: for each exported entry, each subject that is an
-    /// exported item gets the entry's recordSHA256, contentSHA256, transcriptSHA256 and sha256
-    /// payload values (docs/CASE-UCO.md, docs/REPORT.md).
+    /// What the ledger ties to each exhibit: for each exported `sim.acquire`/`sim.reread` entry,
+    /// each of its subjects that is an exported item gets the entry's contentSHA256, recordSHA256
+    /// and transcriptSHA256, and for each `custody.photograph` its sha256 (docs/CASE-UCO.md,
+    /// docs/REPORT.md: the graph and the report are written from the same rule).
     static func ledgerExhibitHashes(_ ctx: BundleContext) throws(BundleProblem) -> [String: Set<String>] {
         let items = try exportedItems(ctx)
         var expected = [String: Set<String>]()
         for e in ctx.exported {
             for label in e.entry.subjects where items.contains(label) {
-                let values = ["recordSHA256", "contentSHA256", "transcriptSHA256", "sha256"].compactMap { e.entry.payload[$0]?.stringValue }
+                let values = ReportContent.hashKeys(e.entry.action).compactMap { e.entry.payload[$0]?.stringValue }
                 expected[label, default: []].formUnion(values)
             }
         }

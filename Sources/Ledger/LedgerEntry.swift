@@ -48,6 +48,12 @@ public struct LedgerAction: Hashable, Sendable, CustomStringConvertible, Express
     }
 }
 
+extension Unicode.Scalar {
+    /// A control character as docs/LEDGER.md defines it: Unicode general category Cc, i.e.
+    /// U+0000–U+001F, U+007F and U+0080–U+009F (refused in examiner ids and key names).
+    var isLedgerControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+}
+
 /// One unsigned ledger entry: the decoded form of its canonical body.
 public struct LedgerEntry: Hashable, Sendable {
     /// 0-based position in the ledger.
@@ -102,7 +108,7 @@ public struct LedgerEntry: Hashable, Sendable {
     /// Field rules that do not depend on other entries.
     func validate() throws(EntryError) {
         guard sequence >= 0, sequence <= CanonicalJSON.maxInteger else { throw .invalidField("seq", "must be 0…2^53−1") }
-        guard !examiner.isEmpty, !examiner.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+        guard !examiner.isEmpty, !examiner.unicodeScalars.contains(where: \.isLedgerControl) else {
             throw .invalidField("examiner", "must be non-empty without control characters")
         }
         guard action.isWellFormed else { throw .invalidField("action", "\"\(action)\" is not a lowercase dotted name") }

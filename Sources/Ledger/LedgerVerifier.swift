@@ -210,6 +210,8 @@ extension LedgerVerifier {
         public let caseID: String?
         /// Every station key the excerpt binds (entry 0's and each `station.add`), in order.
         public let boundKeys: [VerifierKey]
+        /// Station keys active after the last entry that passed.
+        public let activeStations: [VerifierKey]
 
         public var isValid: Bool { failure == nil }
     }
@@ -225,7 +227,8 @@ extension LedgerVerifier {
         var state = LedgerState()
         var entries = [SignedEntry]()
         func report(_ f: VerificationFailure?) -> ExcerptReport {
-            ExcerptReport(failure: f, entries: entries, caseID: state.caseID, boundKeys: state.everBound)
+            ExcerptReport(failure: f, entries: entries, caseID: state.caseID, boundKeys: state.everBound,
+                          activeStations: state.stations.values.sorted { $0.description < $1.description })
         }
         if lineBytes.isEmpty { return report(.emptyLedger) }
         for (i, line) in lineBytes.enumerated() {

@@ -42,9 +42,12 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A key name is non-empty without `+`, Unicode spaces (the White_Space property:
+    /// U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+    /// U+205F, U+3000) or control characters (`isLedgerControl`).
     static func validate(name: String) throws(KeyError) {
         guard !name.isEmpty,
-              !name.unicodeScalars.contains(where: { $0 == "+" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F })
+              !name.unicodeScalars.contains(where: { $0 == "+" || $0.properties.isWhitespace || $0.isLedgerControl })
         else { throw .invalidName(name) }
     }
 }

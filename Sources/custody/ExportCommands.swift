@@ -82,6 +82,7 @@ struct VerifyBundle: ParsableCommand {
     )
     @Argument(help: ArgumentHelp("The bundle folder.", valueName: "BUNDLE")) var bundle: String
     @Option(help: ArgumentHelp("File with the station verifier key(s) to trust, obtained out of band.", valueName: "FILE")) var key: String?
+    @Option(help: ArgumentHelp("A signed checkpoint of this case received earlier: the bundle's ledger must extend it.", valueName: "FILE")) var checkpoint: String?
     @Flag(help: "Print JSON (schema custody.verify/1).") var json = false
 
     struct Output: Encodable {
@@ -95,6 +96,8 @@ struct VerifyBundle: ParsableCommand {
         var wholeLedger: Bool?
         var checkpointSize: Int?
         var checkpointRoot: String?
+        var checkpointSigner: String?
+        var earlierCheckpointSize: Int?
         var proofs: Int?
         var exportEntry: Int64?
         var sealedFiles: Int?
@@ -111,15 +114,16 @@ struct VerifyBundle: ParsableCommand {
                 return try inCase { () throws(CaseStoreError) in try CaseStore.parseKeys(text, source: path) }
             }
             let trust = pinned == nil ? "bundle" : "pinned"
+            let earlier = try checkpoint.map { (source: $0, note: try readTextFile($0, what: "--checkpoint")) }
             let v: BundleVerification
-            do throws(BundleProblem) { v = try BundleVerifier.verify(bundle: bundle, pinnedKeys: pinned) } catch {
+            do throws(BundleProblem) { v = try BundleVerifier.verify(bundle: bundle, pinnedKeys: pinned, earlierCheckpoint: earlier) } catch {
                 if json { try printJSON(Output(valid: false, bundle: bundle, trustedKey: trust, failure: error.description)) }
                 throw CustodyFailure("bundle verification FAILED: \(error.description)")
             }
             if json {
                 try printJSON(Output(valid: true, bundle: bundle, trustedKey: trust, files: v.files + 1, entries: v.entries,
                                      wholeLedger: v.wholeLedger, checkpointSize: v.checkpoint.size, checkpointRoot: v.checkpoint.root.base64,
-                                     proofs: v.proofs, exportEntry: v.exportSequence, sealedFiles: v.sealedFiles, scope: v.scope,
+                                     checkpointSigner: v.checkpointSigner.description, earlierCheckpointSize: v.earlierCheckpoint?.size, proofs: v.proofs, exportEntry: v.exportSequence, sealedFiles: v.sealedFiles, scope: v.scope,
                                      selected: v.selected, redacted: v.redacted,
                                      checked: Dictionary(v.checked.map { ($0.name, $0.count) }, uniquingKeysWith: { a, _ in a })))
                 return
@@ -127,7 +131,10 @@ struct VerifyBundle: ParsableCommand {
             print("bundle OK: \(bundle) (exported by \(v.tool.isEmpty ? "an unknown tool" : v.tool), \(v.scope == "all" ? "the whole case" : "items " + v.selected.joined(separator: ", ")))")
             print("  MANIFEST.sha256: \(v.files + 1) files; every listed file present with its SHA-256, none missing, none added")
             print("  ledger.jsonl: \(v.entries) entries (\(v.wholeLedger ? "the whole ledger: every hash, link, signature and roster rule" : "an excerpt: every hash, signature and roster rule; links between consecutive entries"))")
-            print("  checkpoint: size \(v.checkpoint.size), root \(v.checkpoint.root.base64), signed by \(v.checkpointSigners.map(\.description).joined(separator: ", "))")
+            print("  checkpoint: size \(v.checkpoint.size), root \(v.checkpoint.root.base64), signed by \(v.checkpointSigner) (the export entry's station key)")
+            if let earlier = v.earlierCheckpoint {
+                print("  --checkpoint \(checkpoint!): size \(earlier.size), root \(earlier.root.base64): the bundle's ledger extends it")
+            }
             print("  proofs/: \(v.proofs) inclusion proofs, one per entry, against the checkpoint")
             print("  export entry \(v.exportSequence): the \(v.sealedFiles) files written before it hash to the manifest hash it records")
             print("  agree with the ledger: " + v.checked.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
@@ -135,7 +142,7 @@ struct VerifyBundle: ParsableCommand {
             if pinned == nil {
                 print("  trusted key: only the bundle's own keys/ — anyone can re-sign a bundle with a new key; pin the station key you received out of band with --key FILE")
             } else {
-                print("  trusted key: \(key!) (pinned): entry 0 is signed by it and the checkpoint by a key the ledger binds from it")
+                print("  trusted key: \(key!) (pinned): entry 0 is signed by it and the checkpoint by the export station's key, bound from it through the ledger")
             }
         }
     }

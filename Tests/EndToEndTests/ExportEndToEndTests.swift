@@ -26,17 +26,6 @@ extension EndToEnd {
             #expect(out.status == status, "custody \(args.joined(separator: " ")): \(out.stderr)")
             return out
         }
-        func python(_ args: [String]) throws -> Rig.Output {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            p.arguments = [Rig.packageRoot + "/Scripts/verify-bundle.py"] + args
-            let out = Pipe()
-            p.standardOutput = out
-            try p.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return Rig.Output(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
-        }
 
         _ = try custody(["case", "init", dir, "--name", "Op Lotus", "--agency", "C03", "--authority", "W-2026-17", "--examiner-name", "Nguyễn Văn A"])
         _ = try custody(["examiner", "add", "tech1", "--name", "Trần B", "--role", "technician"])
@@ -61,7 +50,7 @@ extension EndToEnd {
         let text = try custody(["verify", root + "/full", "--key", dir + "/station.pub"]).stdout
         #expect(text.contains("bundle OK") && text.contains("(pinned)"))
         #expect(try custody(["verify", root + "/full"]).stdout.contains("only the bundle's own keys/"))
-        let script = try python([root + "/full", dir + "/station.pub"])
+        let script = try Rig.verifyBundleScript([root + "/full", dir + "/station.pub"])
         #expect(script.status == 0 && script.stdout.hasPrefix("OK: 7 entries (whole ledger)"), "\(script.stdout)")
         #expect(try custody(["ledger", "verify"]).status == 0)
 
@@ -75,7 +64,7 @@ extension EndToEnd {
         #expect(try custody(["verify", root + "/unzipped"]).stdout.hasPrefix("bundle OK"))
         let subset = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/phone", "--json"]).stdout.utf8))
         #expect(subset.valid && subset.wholeLedger == false)
-        #expect(try python([root + "/phone"]).stdout.hasPrefix("OK: 5 entries (excerpt)"))
+        #expect(try Rig.verifyBundleScript([root + "/phone"]).stdout.hasPrefix("OK: 5 entries (excerpt)"))
 
         // Tampered: a changed CSV row, the manifest rewritten to match. Both verifiers refuse it.
         let inventory = root + "/full/inventory.csv"
@@ -86,7 +75,7 @@ extension EndToEnd {
         #expect(refused.stderr.split(separator: "\n").count == 1)
         let failed = try JSONDecoder().decode(Verify.self, from: Data(custody(["verify", root + "/full", "--json"], status: 1).stdout.utf8))
         #expect(!failed.valid && failed.failure?.hasPrefix("inventory.csv") == true)
-        let scriptRefused = try python([root + "/full"])
+        let scriptRefused = try Rig.verifyBundleScript([root + "/full"])
         #expect(scriptRefused.status == 1 && scriptRefused.stdout.hasPrefix("FAILED: inventory.csv"), "\(scriptRefused.stdout)")
         // And the python verifier on a tampered ledger line, with the manifest rewritten.
         let ledgerPath = root + "/phone/ledger.jsonl"
@@ -96,7 +85,7 @@ extension EndToEnd {
         let newHash = try #require(try sha256sum(ledgerPath))
         let fixed = manifest.split(separator: "\n").map { $0.hasSuffix("  ledger.jsonl") ? "\(newHash)  ledger.jsonl" : String($0) }.joined(separator: "\n") + "\n"
         try fixed.write(toFile: root + "/phone/MANIFEST.sha256", atomically: true, encoding: .utf8)
-        #expect(try python([root + "/phone"]).stdout.contains("hash mismatch"))
+        #expect(try Rig.verifyBundleScript([root + "/phone"]).stdout.contains("hash mismatch"))
         #expect(try custody(["verify", root + "/phone"], status: 1).stderr.contains("ledger.jsonl line 4: entry 4: hash mismatch"))
 
         // Refusals: an existing --out, an unknown item, a missing case: one line, no bundle.

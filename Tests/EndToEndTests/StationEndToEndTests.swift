@@ -135,14 +135,7 @@ extension EndToEnd {
         let bundle = try json(VerifyBundle.self, ["verify", root + "/bundle", "--json"])
         #expect(bundle.valid && bundle.entries == 8)
         #expect(try json(VerifyBundle.self, ["verify", root + "/bundle", "--key", dir + "/station.pub", "--json"]).valid)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = [Rig.packageRoot + "/Scripts/verify-bundle.py", root + "/bundle", dir + "/station.pub"]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let script = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let script = try Rig.verifyBundleScript([root + "/bundle", dir + "/station.pub"]).stdout
         #expect(script.hasPrefix("OK: 8 entries (whole ledger)"), "\(script)")
     }
 }
