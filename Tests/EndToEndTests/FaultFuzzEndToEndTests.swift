@@ -5,7 +5,7 @@ import Testing
 /// The end-to-end layer of the fuzzing test of issue 13 ("Done means"): the simulator in fault
 /// mode (`fuzz SEED`, docs/CARD-PROFILES.md "Fault mode"), a bounded count of seeds over every
 /// profile, each read by the `custody` binary through pcscd into one case.
-/// `CUSTODY_E2E_FUZZ_SEEDS` sets the count (default 80), `CUSTODY_E2E_FUZZ_FIRST_SEED` the first.
+/// `CUSTODY_E2E_FUZZ_SEEDS` sets the count (default 60), `CUSTODY_E2E_FUZZ_FIRST_SEED` the first.
 extension EndToEnd {
 @Suite struct FaultFuzzEndToEndTests {
     static let deadline = 3.0
@@ -18,13 +18,9 @@ extension EndToEnd {
         let profiles = try FileManager.default.contentsOfDirectory(atPath: cards).filter { $0.hasSuffix(".json") }.sorted().map { cards + "/" + $0 }
         let environment = ProcessInfo.processInfo.environment
         let first = environment["CUSTODY_E2E_FUZZ_FIRST_SEED"].flatMap(UInt64.init) ?? 1
-        let count = environment["CUSTODY_E2E_FUZZ_SEEDS"].flatMap(UInt64.init) ?? 80
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("custody-fuzz-\(UUID().uuidString)").path
+        let count = environment["CUSTODY_E2E_FUZZ_SEEDS"].flatMap(UInt64.init) ?? 60
+        let (dir, env) = try newCase(rig)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let env = ["CUSTODY_CASE": dir, "CUSTODY_EXAMINER": "sup1"]
-        let created = try rig.run("custody", ["case", "init", dir, "--name", "fuzz", "--agency", "a", "--authority", "w",
-                                              "--examiner-name", "Nguyen Van A"], environment: env)
-        try #require(created.status == 0, "\(created.stderr)")
         defer { try? rig.swapCard(reader, profile: reader.profilePath) }
 
         let started = ContinuousClock.now
@@ -78,6 +74,16 @@ extension EndToEnd {
         print("fault fuzz end to end: \(count) seeds from \(first), \(incomplete) incomplete, slowest read \(slowest), reads \(reading), total \(ContinuousClock.now - started)")
     }
 
+    /// A new case in a temporary folder, and the environment that selects it and its examiner.
+    func newCase(_ rig: Rig) throws -> (dir: String, environment: [String: String]) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("custody-fuzz-\(UUID().uuidString)").path
+        let env = ["CUSTODY_CASE": dir, "CUSTODY_EXAMINER": "sup1"]
+        let created = try rig.run("custody", ["case", "init", dir, "--name", "fuzz", "--agency", "a", "--authority", "w",
+                                              "--examiner-name", "Nguyen Van A"], environment: env)
+        try #require(created.status == 0, "\(created.stderr)")
+        return (dir, env)
+    }
+
     /// Puts the reader's card back with one named misbehaviour armed on every APDU.
     func insertMisbehaving(_ rig: Rig, _ reader: Rig.Reader, _ name: String) throws {
         try rig.control(reader, "remove")
@@ -128,18 +134,31 @@ extension EndToEnd {
         #expect(bad.stderr.contains("--apdu-budget must be at least 1 APDU"), "\(bad.stderr)")
     }
 
+    /// `sim watch` takes the same bounds: the busy card stops at --apdu-budget and goes on the retry list.
+    @Test func watchStopsABusyCardAtItsBudget() throws {
+        let rig = try Rig.running()
+        let reader = try rig.reader(profile: "usim-mobifone")
+        defer { try? rig.swapCard(reader, profile: reader.profilePath) }
+        let (dir, env) = try newCase(rig)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try insertMisbehaving(rig, reader, "endlessMoreData")
+        let watch = try WatchEndToEndTests.Watch(rig: rig, arguments: ["--readers", reader.name, "--max-cards", "1", "--apdu-budget", "10"],
+                                                 environment: env)
+        let report = try watch.reports(1)[0]
+        watch.process.waitUntilExit()
+        #expect(report["outcome"] as? String == "incomplete")
+        #expect((report["problem"] as? String)?.contains("the card's APDU budget of 10 APDUs is spent") == true, "\(report)")
+        #expect(try rig.stats(reader).apdus == 10)
+    }
+
     /// The silent empty read of issue 13: READ BINARY answering 9000 with no data is an anomaly,
     /// shown in the text and the JSON, and the read is stored and reported incomplete.
     @Test func emptySuccessIsAnAnomalyStoredIncomplete() throws {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "usim-mobifone")
         defer { try? rig.swapCard(reader, profile: reader.profilePath) }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("custody-case-\(UUID().uuidString)").path
+        let (dir, env) = try newCase(rig)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let env = ["CUSTODY_CASE": dir, "CUSTODY_EXAMINER": "sup1"]
-        let created = try rig.run("custody", ["case", "init", dir, "--name", "n", "--agency", "a", "--authority", "w",
-                                              "--examiner-name", "Nguyen Van A"], environment: env)
-        try #require(created.status == 0, "\(created.stderr)")
         try insertMisbehaving(rig, reader, "emptySuccess")
         let text = try rig.run("custody", ["sim", "read", "--reader", reader.name], environment: env)
         #expect(text.status == 2, "\(text.stderr)")
