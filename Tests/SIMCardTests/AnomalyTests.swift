@@ -145,6 +145,17 @@ final class AnsweringTransport: CardTransport {
         #expect(file.anomalies == ["header gives a record length of \(length) bytes; READ RECORD reads 1 to 256"])
     }
 
+    /// A limit reached inside a file keeps what arrived, as a card pulled there would.
+    @Test func budgetSpentMidFileKeepsThePartialFile() {
+        let transport = AnsweringTransport { command in
+            command[1] == 0xA4 ? Self.transparentFCP(size: 600) + "9000" : String(repeating: "11", count: Int(command[4])) + "9000"
+        }
+        let files = FileAccess(channel: SIMChannel(transport: transport, limits: ReadLimits(apduBudget: 3, deadline: .seconds(60))))
+        #expect(throws: SIMChannelError.self) { _ = try files.readElementaryFile(0x2FE2, name: "EF.X", path: "3F00/X") }
+        #expect(files.fileInProgress?.status == .interrupted)
+        #expect(files.fileInProgress?.contentBytes?.count == 510, "SELECT and two chunks of 255 bytes were within the budget")
+    }
+
     @Test func anomaliesStayOutOfTheContentHash() {
         var file = FileReading(path: "3F00/2FE2", name: "EF.ICCID", status: .failed, sw: "9000", header: "62", content: "01")
         let before = SIMReader.contentHash(files: [file], pins: [])

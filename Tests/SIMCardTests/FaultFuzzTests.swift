@@ -138,6 +138,30 @@ final class MisbehavingCard: CardTransport {
         }
     }
 
+    /// The header misbehaviours rewrite the object they name, so the decoders see what a lying card sends.
+    @Test func headerMisbehavioursRewriteTheFCP() throws {
+        let profile = try #require(try Self.profiles().first { $0.mode == .uicc && $0.style == .t1 })
+        func header(_ misbehaviour: Misbehaviour?) throws -> FileControlParameters {
+            let card = MisbehavingCard(profile: profile, plan: misbehaviour.map { FaultPlan(only: $0) })
+            let answer = try ResponseAPDU(parsing: card.transmit(hex("00A40004022FE2"))[...])
+            return try FileControlParameters(decoding: answer.data[...])
+        }
+        #expect(try header(nil).fileSize == 10)
+        #expect(try header(.absurdFileSize).fileSize == 0xFFFF)
+        let recordCard = MisbehavingCard(profile: profile, plan: FaultPlan(only: .zeroRecords))
+        let records = try FileControlParameters(decoding: ResponseAPDU(parsing: recordCard.transmit(hex("00A40004022F00"))[...]).data[...])
+        #expect(records.recordCount == 0)
+    }
+
+    @Test func removedAndMuteStrikeAtTheirAPDU() throws {
+        let profile = try #require(try Self.profiles().first)
+        let pulled = MisbehavingCard(profile: profile, plan: FaultPlan(only: .removed))
+        #expect(throws: MisbehavingCard.Pulled.self) { _ = try pulled.transmit(hex("00A40004023F00")) }
+        #expect(throws: MisbehavingCard.Pulled.self, "a pulled card stays out") { _ = try pulled.transmit(hex("00A40004023F00")) }
+        let mute = MisbehavingCard(profile: profile, plan: FaultPlan(only: .mute))
+        #expect(throws: MisbehavingCard.Mute.self) { _ = try mute.transmit(hex("00A40004023F00")) }
+    }
+
     /// The busy card of issue 13 in the simulator: GET RESPONSE always says more data.
     @Test func endlessMoreDataCostsABoundedNumberOfAPDUs() throws {
         let profile = try #require(try Self.profiles().first { $0.mode == .uicc })
