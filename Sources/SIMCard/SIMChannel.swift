@@ -46,8 +46,8 @@ public enum SIMChannelError: Error, CustomStringConvertible {
 }
 
 /// The only way Custody talks to a card: a read-only guard in front of the transport, the
-/// T=0 response dance (61xx/9Fxx → GET RESPONSE, 6Cxx/67xx → resend with the right Le), and a
-/// transcript of every exchange.
+/// card's `ReadLimits` (APDU budget, deadline), the bounded T=0 response dance (61xx/9Fxx →
+/// GET RESPONSE, 6Cxx/67xx → resend with the right Le), and a transcript of every exchange.
 public final class SIMChannel {
     public let transport: any CardTransport
     public var dialect: CardDialect
