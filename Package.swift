@@ -126,7 +126,7 @@ let package = Package(
             dependencies: ["CaseStore", "Ledger", "BenchmarkCase", "BenchmarkSupport"],
             path: "Benchmarks/Store"
         ),
-        .testTarget(name: "SIMCardTests", dependencies: ["SIMCard"]),
+        .testTarget(name: "SIMCardTests", dependencies: ["SIMCard", "virtual-sim"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),

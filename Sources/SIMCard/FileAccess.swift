@@ -37,12 +37,15 @@ public struct FileAccess {
     /// Selects `fid` in the current DF and reads it whole, as its header says.
     /// Absent and protected files come back as such; only transport faults throw.
     public func readElementaryFile(_ fid: UInt16, name: String, path: String) throws(SIMChannelError) -> FileReading {
-        let reading = try readTracked(fid, name: name, path: path)
+        var reading = try readTracked(fid, name: name, path: path)
+        if reading.anomalies != nil { reading.status = .failed }
         progress.reading = nil
         return reading
     }
 
     /// Reads a file, keeping `progress` up to date; on a throw it keeps the partial file.
+    /// Answers that contradict the header or carry a warning are anomalies on the file
+    /// (`FileReading.anomalies`): the bytes are kept and the file's status is `failed`.
     private func readTracked(_ fid: UInt16, name: String, path: String) throws(SIMChannelError) -> FileReading {
         var reading = FileReading(path: path, name: name, status: .interrupted, sw: "")
         progress.reading = reading
@@ -50,64 +53,130 @@ public struct FileAccess {
         reading.sw = selected.status.hex
         guard selected.status.isSuccess else {
             reading.status = Self.status(for: selected.status)
+            if !selected.data.isEmpty { reading.header = Hex.string(selected.data) }
+            if selected.status.isWarning { reading.flag("SELECT answered the warning \(selected.status.hex)") }
             return reading
         }
         reading.header = Hex.string(selected.data)
         progress.reading = reading
-        guard let header = try? FileHeader(decoding: selected.data[...], dialect: dialect) else {
-            reading.status = .failed
+        if selected.status.isWarning { reading.flag("SELECT answered the warning \(selected.status.hex)") }
+        let header: FileHeader
+        do throws(DecodeError) {
+            header = try FileHeader(decoding: selected.data[...], dialect: dialect)
+        } catch {
+            reading.flag("header does not decode: \(error)")
             return reading
         }
         reading.structure = header.structure
+        reading.status = .read
         switch header.structure {
         case .transparent:
-            return try readTransparent(into: reading, size: header.fileSize ?? 0)
+            guard let size = header.fileSize else {
+                reading.flag("header of a transparent file gives no file size")
+                return reading
+            }
+            return try readTransparent(into: reading, size: size)
         case .linearFixed, .cyclic:
-            return try readRecords(into: reading, length: header.recordLength ?? 0, count: header.recordCount ?? 0)
+            guard let length = header.recordLength, let count = header.recordCount else {
+                reading.flag("header of a record file gives no record length or count")
+                return reading
+            }
+            return try readRecords(into: reading, length: length, count: count)
         default:
-            reading.status = .failed
+            reading.flag("header gives the structure \(header.structure.rawValue) where an elementary file was selected")
             return reading
         }
     }
 
+    /// READ BINARY addresses offsets 0 to 7FFF (P1 bit 8 set means an SFI).
+    static let maximumBinaryOffset = 0x7FFF
+    /// READ BINARY asks for at most this many bytes at a time.
+    static let binaryChunk = 255
+    /// READ RECORD numbers records 01 to FE (00 is the current record, FF is reserved).
+    static let maximumRecordNumber = 0xFE
+
+    /// Reads `size` bytes in chunks; the first answer that is short, long, empty, a warning or
+    /// an error ends the read of the file, keeping every byte received.
     private func readTransparent(into reading: FileReading, size: Int) throws(SIMChannelError) -> FileReading {
         var reading = reading
         var content: [UInt8] = []
         while content.count < size {
-            let chunk = min(255, size - content.count)
             let offset = content.count
-            let answer = try channel.send(CommandAPDU(cla: dialect.classByte, ins: Instruction.readBinary.rawValue,
-                                                      p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF), le: UInt8(chunk)))
-            reading.sw = answer.status.hex
-            guard answer.status.isSuccess, !answer.data.isEmpty else {
-                reading.status = Self.status(for: answer.status)
-                if !content.isEmpty { reading.content = Hex.string(content) }
-                return reading
+            guard offset <= Self.maximumBinaryOffset else {
+                reading.flag("header gives \(size) bytes; READ BINARY addresses only offsets up to \(Self.maximumBinaryOffset), \(offset) bytes read")
+                break
             }
+            let asked = min(Self.binaryChunk, size - offset)
+            let answer = try channel.send(CommandAPDU(cla: dialect.classByte, ins: Instruction.readBinary.rawValue,
+                                                      p1: UInt8(offset >> 8), p2: UInt8(offset & 0xFF), le: UInt8(asked)))
+            reading.sw = answer.status.hex
             content += answer.data
             progress.reading?.content = Hex.string(content)
+            let at = "READ BINARY at offset \(offset) (\(asked) bytes asked)"
+            if answer.status.isWarning {
+                reading.flag("\(at) answered the warning \(answer.status.hex) with \(answer.data.count) bytes")
+                break
+            }
+            guard answer.status.isSuccess else {
+                if offset == 0, answer.data.isEmpty {
+                    // Nothing read: the status word says why (absent, protected, error).
+                    reading.status = Self.status(for: answer.status)
+                    return reading
+                }
+                reading.flag("\(at) answered \(answer.status.hex) with \(answer.data.count) bytes: read stopped at \(content.count) of \(size) bytes")
+                break
+            }
+            if answer.data.count != asked {
+                reading.flag("\(at) answered \(answer.status.hex) with \(answer.data.count) bytes")
+                break
+            }
         }
-        reading.status = .read
-        reading.content = Hex.string(content)
+        if content.count != size {
+            reading.flag("content is \(content.count) bytes, header gives \(size)")
+        }
+        if !content.isEmpty { reading.content = Hex.string(content) }
         return reading
     }
 
+    /// Reads records 1 to `count`, each of `length` bytes. A record of another length is kept
+    /// and flagged; a warning or error status word ends the read, keeping the records before.
     private func readRecords(into reading: FileReading, length: Int, count: Int) throws(SIMChannelError) -> FileReading {
         var reading = reading
         var records: [String] = []
-        for number in 1...max(1, count) where count > 0 {
+        reading.records = records
+        guard count > 0 else {
+            reading.flag("header gives 0 records")
+            return reading
+        }
+        guard (1...256).contains(length) else {
+            reading.flag("header gives a record length of \(length) bytes; READ RECORD reads 1 to 256")
+            return reading
+        }
+        if count > Self.maximumRecordNumber {
+            reading.flag("header gives \(count) records; READ RECORD numbers only 1 to \(Self.maximumRecordNumber), the rest are not read")
+        }
+        for number in 1...min(count, Self.maximumRecordNumber) {
             let answer = try channel.send(CommandAPDU(cla: dialect.classByte, ins: Instruction.readRecord.rawValue,
                                                       p1: UInt8(number), p2: 0x04, le: UInt8(truncatingIfNeeded: length)))
             reading.sw = answer.status.hex
-            guard answer.status.isSuccess else {
-                reading.status = Self.status(for: answer.status)
+            let record = "READ RECORD \(number) of \(count)"
+            if answer.status.isWarning || !answer.status.isSuccess {
+                if !answer.data.isEmpty { records.append(Hex.string(answer.data)) }
+                if number == 1, answer.data.isEmpty, !answer.status.isWarning {
+                    // Nothing read: the status word says why (absent, protected, error).
+                    reading.status = Self.status(for: answer.status)
+                } else {
+                    reading.flag("\(record) answered \(answer.status.hex) with \(answer.data.count) bytes: read stopped after \(records.count) records")
+                }
                 reading.records = records
                 return reading
             }
             records.append(Hex.string(answer.data))
             progress.reading?.records = records
+            if answer.data.count != length {
+                reading.flag("\(record) is \(answer.data.count) bytes, header gives \(length)")
+            }
         }
-        reading.status = .read
         reading.records = records
         return reading
     }

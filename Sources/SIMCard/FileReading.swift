@@ -8,7 +8,8 @@ public struct FileReading: Codable, Sendable, Hashable {
         case notFound
         /// Reading needs a PIN the examiner has not presented (6982 / 9804).
         case protected
-        /// The card answered another error status word (see `sw`), or a header that does not decode.
+        /// The card answered another error status word (see `sw`), or answers that contradict
+        /// the file's header or carry a warning (see `anomalies`).
         case failed
         /// The read broke off (card removed, mute, garbage): what arrived before is kept.
         case interrupted
@@ -35,6 +36,17 @@ public struct FileReading: Codable, Sendable, Hashable {
     public var decoded: DecodedView?
     /// Why the file or some of its records did not decode; the raw bytes are kept regardless.
     public var decodeErrors: [String]?
+    /// What the card did that a sound card does not (docs/ACQUISITION.md "Anomalies"): a header
+    /// that does not decode or gives 0 records, an answer shorter or longer than asked, 9000
+    /// with no data, a warning status word. The bytes are kept; the file's status is `failed`
+    /// and the acquisition is incomplete. Not part of the content hash (the transcript holds
+    /// every answer they come from).
+    public var anomalies: [String]?
+
+    /// Records an anomaly (`FileAccess` marks the file `failed` once it is read).
+    mutating func flag(_ anomaly: String) {
+        anomalies = (anomalies ?? []) + [anomaly]
+    }
 
     /// The raw bytes of a transparent file, or nil when it was not read.
     public var contentBytes: [UInt8]? { content.flatMap(Hex.bytes) }

@@ -25,6 +25,9 @@ public enum SIMChannelError: Error, CustomStringConvertible {
     case malformedResponse(command: CommandAPDU, bytes: [UInt8])
     /// The reader delivered an empty answer: the card left or lost power mid-command.
     case noAnswer(command: CommandAPDU)
+    /// A bound on the read was reached before `command` (budget, deadline) or while following
+    /// its answer (response chain): a card stuck in a loop cannot keep Custody sending.
+    case limitReached(command: CommandAPDU, limit: ReadLimit)
 
     public var description: String {
         switch self {
@@ -36,40 +39,57 @@ public enum SIMChannelError: Error, CustomStringConvertible {
             "card gave no answer to \(c.instruction.name) (\(Hex.string(c.bytes))): it was removed or lost power"
         case .malformedResponse(let c, let bytes):
             "card answered \(c.instruction.name) with \(bytes.count) byte(s) that are not a response (\(Hex.string(bytes))): the card or reader is faulty"
+        case .limitReached(let c, let limit):
+            "read stopped at \(c.instruction.name) (\(Hex.string(c.bytes))): \(limit)"
         }
     }
 }
 
 /// The only way Custody talks to a card: a read-only guard in front of the transport, the
-/// T=0 response dance (61xx/9Fxx → GET RESPONSE, 6Cxx/67xx → resend with the right Le), and a
-/// transcript of every exchange.
+/// card's `ReadLimits` (APDU budget, deadline), the bounded T=0 response dance (61xx/9Fxx →
+/// GET RESPONSE, 6Cxx/67xx → resend with the right Le), and a transcript of every exchange.
 public final class SIMChannel {
     public let transport: any CardTransport
     public var dialect: CardDialect
     public private(set) var transcript = Transcript()
+    /// The bounds on this card's read: APDU budget and deadline, checked before every APDU.
+    public let limits: ReadLimits
+    /// APDUs that reached the card (the transcript's `sentCount`, kept as a running count).
+    public private(set) var sentCount = 0
+    /// When the channel was opened: the deadline runs from here.
+    private let openedAt = ContinuousClock.now
 
-    public init(transport: any CardTransport, dialect: CardDialect = .uicc) {
+    public init(transport: any CardTransport, dialect: CardDialect = .uicc, limits: ReadLimits = .defaults(for: .identity)) {
         self.transport = transport
         self.dialect = dialect
+        self.limits = limits
     }
 
     /// Sends `command` and follows the T=0 dance to the final answer. Status words are not
-    /// errors here: callers decide what 6A82 or 6982 mean for them.
+    /// errors here: callers decide what 6A82 or 6982 mean for them. The dance is bounded: at
+    /// most `ReadLimits.maximumResponseChain` GET RESPONSEs in a row, and one resend with a
+    /// corrected length per command sent (the command itself, or a GET RESPONSE).
     public func send(_ command: CommandAPDU) throws(SIMChannelError) -> ResponseAPDU {
-        var response = try exchange(command)
+        var current = command
+        var response = try exchange(current)
         var collected: [UInt8] = []
+        var chained = 0
         var resentWithCorrectLength = false
         while true {
             if let available = response.status.responseBytesAvailable {
+                guard chained < ReadLimits.maximumResponseChain else {
+                    throw .limitReached(command: command, limit: .responseChain(getResponses: chained, lastStatus: response.status))
+                }
+                chained += 1
                 collected += response.data
-                let getResponse = CommandAPDU(cla: command.cla, ins: Instruction.getResponse.rawValue, p1: 0, p2: 0,
-                                              le: UInt8(truncatingIfNeeded: available))
-                response = try exchange(getResponse)
+                current = CommandAPDU(cla: command.cla, ins: Instruction.getResponse.rawValue, p1: 0, p2: 0,
+                                      le: UInt8(truncatingIfNeeded: available))
+                resentWithCorrectLength = false
+                response = try exchange(current)
             } else if !resentWithCorrectLength, let le = correctedLength(response.status) {
                 resentWithCorrectLength = true
-                var again = command
-                again.le = UInt8(truncatingIfNeeded: le)
-                response = try exchange(again)
+                current.le = UInt8(truncatingIfNeeded: le)
+                response = try exchange(current)
             } else {
                 return ResponseAPDU(data: collected + response.data, status: response.status)
             }
@@ -81,6 +101,16 @@ public final class SIMChannel {
         if let le = status.correctLength { return le }
         if status.sw1 == 0x67, status.sw2 != 0 { return Int(status.sw2) }
         return nil
+    }
+
+    /// Stops before `command` when the card's APDU budget is spent or its deadline has passed.
+    private func checkLimits(before command: CommandAPDU) throws(SIMChannelError) {
+        if sentCount >= limits.apduBudget {
+            throw .limitReached(command: command, limit: .apduBudget(limits.apduBudget))
+        }
+        if openedAt.duration(to: .now) >= limits.deadline {
+            throw .limitReached(command: command, limit: .deadline(limits.deadline))
+        }
     }
 
     /// One command, one answer: guard, transmit, parse, log. `redacting` is only for the
@@ -95,6 +125,8 @@ public final class SIMChannel {
             transcript.append(entry)
             throw .refused(command: command, reason: reason)
         }
+        try checkLimits(before: command)
+        sentCount += 1
         let raw: [UInt8]
         do {
             raw = try transport.transmit(command.bytes)

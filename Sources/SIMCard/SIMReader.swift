@@ -26,9 +26,12 @@ public struct SIMAcquisition: Codable, Sendable {
     /// SHA-256 of the canonical content serialisation (docs/ACQUISITION.md): same card, same hash.
     public var contentSHA256: String = ""
     public var transcriptSHA256: String = ""
-    /// False when the read stopped early (card pulled, reader gone, card answered garbage).
+    /// False when the read stopped early (card pulled, reader gone, card answered garbage, a
+    /// limit of `ReadLimits` reached) or a file was read with anomalies.
     public var complete: Bool = true
     public var incompleteReason: String?
+    /// Paths of the files with `anomalies` (docs/ACQUISITION.md "Anomalies"); nil when none.
+    public var anomalousFiles: [String]?
 
     public struct PINPresentation: Codable, Sendable, Hashable {
         public var presented: Bool
@@ -89,9 +92,10 @@ public struct SIMReader {
         self.issuers = issuers
     }
 
+    /// `limits` default to `ReadLimits.defaults(for: scope)`.
     public func read(transport: any CardTransport, atr: [UInt8], reader: String? = nil,
-                     scope: AcquisitionScope = .identity, examinerPIN: ExaminerPIN? = nil) -> SIMAcquisition {
-        let channel = SIMChannel(transport: transport)
+                     scope: AcquisitionScope = .identity, examinerPIN: ExaminerPIN? = nil, limits: ReadLimits? = nil) -> SIMAcquisition {
+        let channel = SIMChannel(transport: transport, limits: limits ?? .defaults(for: scope))
         var acquisition = SIMAcquisition(reader: reader, atr: Hex.string(atr),
                                          atrProtocols: ATRInfo(atr).protocols.map { "T=\($0)" })
         acquisition.scope = scope
@@ -113,11 +117,24 @@ public struct SIMReader {
         acquisition.iccid = iccidView(acquisition.files)
         acquisition.imsi = imsiView(acquisition.files)
         if scope == .full { acquisition.summary = AcquisitionSummary(files: acquisition.files) }
+        Self.flagAnomalies(&acquisition)
         acquisition.transcript = channel.transcript
         acquisition.apduCount = channel.transcript.sentCount
         acquisition.transcriptSHA256 = channel.transcript.sha256
         acquisition.contentSHA256 = Self.contentHash(files: acquisition.files, pins: acquisition.pins)
         return acquisition
+    }
+
+    /// A file read with anomalies makes the acquisition incomplete: a short or contradictory
+    /// read is never stored or reported as a complete one.
+    static func flagAnomalies(_ acquisition: inout SIMAcquisition) {
+        let anomalous = acquisition.files.filter { $0.anomalies != nil }
+        guard !anomalous.isEmpty else { return }
+        acquisition.anomalousFiles = anomalous.map(\.path)
+        let listed = anomalous.prefix(5).map { "\($0.name) \($0.path)" }.joined(separator: ", ") + (anomalous.count > 5 ? ", …" : "")
+        let note = "\(anomalous.count) file(s) read with anomalies (\(listed)): the card's answers contradict its headers or carry warnings; every byte is kept; read the card again and compare, and examine the card for faults"
+        acquisition.complete = false
+        acquisition.incompleteReason = acquisition.incompleteReason.map { "\($0); also \(note)" } ?? note
     }
 
     /// The state of one read in progress.

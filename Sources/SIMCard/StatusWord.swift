@@ -35,6 +35,11 @@ public struct StatusWord: Hashable, Sendable, Codable, CustomStringConvertible {
     public static let simFileInconsistent = StatusWord(0x9408)
 
     public var isSuccess: Bool { sw1 == 0x90 || sw1 == 0x91 || sw1 == 0x92 }
+    /// A warning rather than a clean success or error: 62xx and 63xx (ISO/IEC 7816-4 §5.6,
+    /// e.g. 6282 "end of file reached before Le bytes", 6281 "data may be corrupted") except the
+    /// 63Cx tries counter, and classic SIM 92xx (TS 51.011 §9.4.1: 920x "succeeded after x
+    /// internal retries", 9240 "memory problem").
+    public var isWarning: Bool { sw1 == 0x62 || (sw1 == 0x63 && remainingTries == nil) || sw1 == 0x92 }
     /// 61xx (UICC) or 9Fxx (SIM): xx bytes wait for GET RESPONSE.
     public var responseBytesAvailable: Int? {
         (sw1 == 0x61 || sw1 == 0x9F) ? (sw2 == 0 ? 256 : Int(sw2)) : nil

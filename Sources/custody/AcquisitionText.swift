@@ -36,6 +36,10 @@ enum AcquisitionText {
         for pin in id.pins { line(pin.name, pin.summary) }
         if let presentation = id.pinPresentation { line("Examiner's PIN", presentation.outcome) }
         if let summary = id.summary { printSummary(summary, files: id.files, line: line) }
+        for file in id.files {
+            guard let anomalies = file.anomalies else { continue }
+            line("ANOMALY", "\(file.name) (\(file.path)): \(anomalies.joined(separator: "; "))")
+        }
         line("APDUs", "\(id.apduCount)")
         line("Content SHA-256", id.contentSHA256)
         if !id.complete { line("Read", "INCOMPLETE: \(id.incompleteReason ?? "")") }

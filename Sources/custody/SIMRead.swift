@@ -11,7 +11,8 @@ struct SIMRead: AsyncParsableCommand {
         discussion: """
             Never writes. Presents a PIN only when the examiner supplies one with --pin-env, once, and \
             only while at least 2 tries remain. Exit status 2 means the read is incomplete (card \
-            removed, mute or faulty); what was read is still printed and saved.
+            removed, mute or faulty, a file read with anomalies, or --apdu-budget or --deadline \
+            reached); what was read is still printed and saved.
             """
     )
 
@@ -32,6 +33,8 @@ struct SIMRead: AsyncParsableCommand {
 
     @Option(help: "Seconds to wait for the card's answer to one command before calling it mute.")
     var apduTimeout: Double = 5
+
+    @OptionGroup var limits: ReadLimitOptions
 
     @Option(name: .customLong("case"), help: ArgumentHelp("Record the acquisition into this case (default: $CUSTODY_CASE): raw record, SIM item, signed ledger entry.", valueName: "DIR"))
     var caseDirectory: String?
@@ -72,8 +75,9 @@ struct SIMRead: AsyncParsableCommand {
             let pin = try examinerPIN()
             var identity: SIMAcquisition
             do throws(PCSCError) {
-                identity = try CardSession.read(reader: chosen, context: context, scope: full ? .full : .identity,
-                                                examinerPIN: pin, apduTimeout: apduTimeout).acquisition
+                let scope: AcquisitionScope = full ? .full : .identity
+                identity = try CardSession.read(reader: chosen, context: context, scope: scope, examinerPIN: pin,
+                                                apduTimeout: apduTimeout, limits: limits.limits(for: scope)).acquisition
             } catch {
                 throw CustodyFailure(connectFailure: error, reader: chosen)
             }
@@ -118,14 +122,16 @@ enum CardSession {
     /// tells a pulled card from a faulty one. `wedged`: a transmit never returned, so the
     /// context must not be used again.
     static func read(reader: String, context: PCSCContext, scope: AcquisitionScope, examinerPIN: ExaminerPIN?,
-                     apduTimeout: Double) throws(PCSCError) -> (acquisition: SIMAcquisition, wedged: Bool) {
+                     apduTimeout: Double, limits: ReadLimits) throws(PCSCError) -> (acquisition: SIMAcquisition, wedged: Bool) {
         let card = try context.connect(reader: reader)
         let atr = try card.atr()
         var acquisition = SIMReader().read(transport: PCSCTransport(card: card, timeout: .milliseconds(Int(apduTimeout * 1000))),
-                                           atr: atr, reader: reader, scope: scope, examinerPIN: examinerPIN)
+                                           atr: atr, reader: reader, scope: scope, examinerPIN: examinerPIN, limits: limits)
         try? card.disconnect()
+        // Only a read cut by a failed exchange may mean a pulled card (not a limit or anomalies).
         // A wedged card's transmit still holds the context's lock: ask nothing more of it.
-        if !acquisition.complete, !card.isWedged, cardLeft(reader, context: context) {
+        let brokeOff = acquisition.transcript.entries.last?.error != nil
+        if !acquisition.complete, brokeOff, !card.isWedged, cardLeft(reader, context: context) {
             acquisition.incompleteReason = "card removed during the read (\(acquisition.incompleteReason ?? ""))"
         }
         return (acquisition, card.isWedged)
@@ -141,6 +147,31 @@ enum CardSession {
             states = next
         }
         return states.first?.cardPresent == false
+    }
+}
+
+/// `--apdu-budget` and `--deadline`: the bounds on each card's read (docs/ACQUISITION.md "Limits").
+struct ReadLimitOptions: ParsableArguments {
+    private static let identity = ReadLimits.defaults(for: .identity)
+    private static let full = ReadLimits.defaults(for: .full)
+
+    @Option(help: ArgumentHelp("APDUs one card's read may send; reaching it ends the read as incomplete. Default: \(Self.identity.apduBudget) for an ID read, \(Self.full.apduBudget) with --full.", valueName: "N"))
+    var apduBudget: Int?
+
+    @Option(help: ArgumentHelp("Seconds one card's read may take; passing it ends the read as incomplete. Default: \(Self.identity.deadline.components.seconds) for an ID read, \(Self.full.deadline.components.seconds) with --full.", valueName: "SECONDS"))
+    var deadline: Double?
+
+    func validate() throws {
+        if let apduBudget, apduBudget < 1 { throw ValidationError("--apdu-budget must be at least 1 APDU") }
+        if let deadline, !(deadline > 0) { throw ValidationError("--deadline must be more than 0 seconds") }
+    }
+
+    /// The defaults for `scope`, with what the examiner set replacing them.
+    func limits(for scope: AcquisitionScope) -> ReadLimits {
+        var limits = ReadLimits.defaults(for: scope)
+        if let apduBudget { limits.apduBudget = apduBudget }
+        if let deadline { limits.deadline = .milliseconds(Int((deadline * 1000).rounded())) }
+        return limits
     }
 }
 

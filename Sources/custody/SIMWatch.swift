@@ -38,6 +38,8 @@ struct SIMWatch: ParsableCommand {
     @Option(help: "Seconds to wait for the card's answer to one command before calling it mute.")
     var apduTimeout: Double = 5
 
+    @OptionGroup var limits: ReadLimitOptions
+
     @Option(help: ArgumentHelp("Stop after this many cards (scripted runs, benchmarks).", valueName: "N"))
     var maxCards: Int?
 
@@ -62,7 +64,8 @@ struct SIMWatch: ParsableCommand {
             let examiner = try by.id(in: store)
             let names = try chooseReaders(in: PCSCContext())
             let watch = BatchWatch(store: store, examiner: examiner, options: .init(
-                scope: full ? .full : .identity, apduTimeout: apduTimeout, out: out, maxCards: maxCards,
+                scope: full ? .full : .identity, apduTimeout: apduTimeout, limits: limits.limits(for: full ? .full : .identity),
+                out: out, maxCards: maxCards,
                 json: json, originPrompt: originPrompt))
             try watch.run(readers: names)
         }
@@ -119,6 +122,7 @@ final class BatchWatch: Sendable {
     struct Options: Sendable {
         var scope: AcquisitionScope
         var apduTimeout: Double
+        var limits: ReadLimits
         var out: String?
         var maxCards: Int?
         var json: Bool
@@ -246,7 +250,7 @@ final class BatchWatch: Sendable {
         } else {
             do throws(PCSCError) {
                 (acquisition, wedged) = try CardSession.read(reader: reader, context: context, scope: options.scope,
-                                                             examinerPIN: nil, apduTimeout: options.apduTimeout)
+                                                             examinerPIN: nil, apduTimeout: options.apduTimeout, limits: options.limits)
             } catch {
                 acquisition = .notConnected(reader: reader, atr: state.atr, scope: options.scope,
                                             reason: CustodyFailure(connectFailure: error, reader: reader).message)

@@ -110,11 +110,23 @@ enum Control {
             }
             state.arm(verb, n)
             return JSON.object([("ok", "true"), ("armed", JSON.string("\(verb) \(n)"))])
+        case "fuzz":
+            guard let arg, let seed = UInt64(arg) else { return error("fuzz needs a seed (0 to \(UInt64.max))") }
+            let plan = FaultPlan(seed: seed)
+            state.arm(plan)
+            return JSON.object([("ok", "true"), ("armed", JSON.string("fuzz \(plan)"))])
+        case "misbehave":
+            guard let arg, let misbehaviour = Misbehaviour(rawValue: arg) else {
+                return error("misbehave needs one of \(Misbehaviour.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let plan = FaultPlan(only: misbehaviour)
+            state.arm(plan)
+            return JSON.object([("ok", "true"), ("armed", JSON.string("fuzz \(plan)"))])
         case "reset-stats":
             state.resetStats()
             return JSON.object([("ok", "true")])
         default:
-            return error("unknown command \"\(verb)\" (stats, remove, insert [PATH], remove-after N, mute-after N, garbage-after N, reset-stats)")
+            return error("unknown command \"\(verb)\" (stats, remove, insert [PATH], remove-after N, mute-after N, garbage-after N, fuzz SEED, misbehave NAME, reset-stats)")
         }
     }
 }

@@ -16,9 +16,12 @@ struct Faults {
     var garbageAfter: Int?
     var muted = false
     var garbage = false
+    /// Seeded misbehaviours (`fuzz SEED`), applied to every APDU from arming on.
+    var plan: FaultPlan?
 
     var description: String {
         var parts: [String] = []
+        if let plan { parts.append("fuzz \(plan)") }
         if let n = removeAfter { parts.append("remove-after \(n)") }
         if let n = muteAfter { parts.append("mute-after \(n)") }
         if let n = garbageAfter { parts.append("garbage-after \(n)") }
@@ -29,7 +32,7 @@ struct Faults {
 }
 
 /// What the vpcd loop should do with the APDU it just received.
-enum FaultAction { case answer, removeNow, mute, garbage }
+enum FaultAction { case answer, removeNow, mute, garbage, misbehave(FaultPlan) }
 
 /// State shared by the vpcd loop thread, the control-socket thread and the signal handlers.
 /// `@unchecked Sendable` because every mutable field is read and written only while holding
@@ -100,6 +103,12 @@ final class SimState: @unchecked Sendable {
             }
         }
     }
+
+    /// Arms the seeded misbehaviours of `plan` (docs/CARD-PROFILES.md "Fault mode").
+    func arm(_ plan: FaultPlan) { locked { faults.plan = plan } }
+
+    /// The card was pulled by a fault plan: it stays out until the next `insert`.
+    func pulledByFault() { locked { wantInserted = false; generation += 1; cond.broadcast() } }
 
     func resetStats() { locked { stats = Stats() } }
 
@@ -180,6 +189,7 @@ final class SimState: @unchecked Sendable {
             }
             if faults.muted { return .mute }
             if faults.garbage { return .garbage }
+            if let plan = faults.plan { return .misbehave(plan) }
             return .answer
         }
     }

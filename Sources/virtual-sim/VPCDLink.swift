@@ -137,13 +137,30 @@ final class VPCDLink {
                 log?.write(command: frame, response: g, writeClass: writeClass, fault: "garbage")
                 if !send(fd, g) { return }
             case .answer:
-                let outcome = card.process(frame)
-                state.answered(outcome, card: card)
-                let response = outcome.response.bytes
-                log?.write(command: frame, response: response, writeClass: writeClass, fault: nil)
-                if !send(fd, response) { return }
+                if !answer(fd, frame, card.process(frame), writeClass: writeClass, fault: nil) { return }
+            case .misbehave(let plan):
+                switch plan.respond(to: frame, card: card) {
+                case .remove:
+                    state.pulledByFault()
+                    log?.write(command: frame, response: nil, writeClass: writeClass, fault: "fuzz remove")
+                    return
+                case .mute:
+                    log?.write(command: frame, response: nil, writeClass: writeClass, fault: "fuzz mute")
+                case .answer(let outcome, let delay, let bent):
+                    if delay > 0 { usleep(useconds_t(delay * 1000)) }
+                    let fault = bent.isEmpty ? nil : "fuzz " + bent.map(\.rawValue).joined(separator: ",")
+                    if !answer(fd, frame, outcome, writeClass: writeClass, fault: fault) { return }
+                }
             }
         }
+    }
+
+    /// Counts, logs and sends what the card answered; false when the socket is gone.
+    private func answer(_ fd: Int32, _ frame: [UInt8], _ outcome: Outcome, writeClass: Bool, fault: String?) -> Bool {
+        state.answered(outcome, card: card)
+        let response = outcome.response.bytes
+        log?.write(command: frame, response: response, writeClass: writeClass, fault: fault)
+        return send(fd, response)
     }
 
     private func send(_ fd: Int32, _ bytes: [UInt8]) -> Bool {

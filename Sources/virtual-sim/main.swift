@@ -77,7 +77,7 @@ struct Ctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
         abstract: "Send one command to a running simulator and print its JSON reply.",
-        discussion: "Commands: stats, remove, insert [PROFILE], remove-after N, mute-after N, garbage-after N, reset-stats."
+        discussion: "Commands: stats, remove, insert [PROFILE], remove-after N, mute-after N, garbage-after N, fuzz SEED, misbehave NAME, reset-stats."
     )
 
     @Option(help: "The simulator's control socket.") var control: String
