@@ -95,9 +95,11 @@ import SIMCard
 
     @Test func theSummaryListsTheLocationAndEachOwnNumberOnce() throws {
         let msisdn = "4D79206E756D626572FFFFFFFFFF07914829010040F2FFFFFFFFFFFF"
+        // "My number" without a number: no own number (it printed as an empty one, a trailing ", ").
+        let nameOnly = "4D79206E756D626572FFFFFFFFFF" + String(repeating: "FF", count: 14)
         let json = """
             [{"path": "3F00/7F10/6F40", "name": "EF.MSISDN", "status": "read", "sw": "9000", "records": ["\(msisdn)"]},
-             {"path": "ADF.USIM/6F40", "name": "EF.MSISDN", "status": "read", "sw": "9000", "records": ["\(msisdn)"]},
+             {"path": "ADF.USIM/6F40", "name": "EF.MSISDN", "status": "read", "sw": "9000", "records": ["\(msisdn)", "\(nameOnly)"]},
              {"path": "ADF.USIM/6F73", "name": "EF.PSLOCI", "status": "read", "sw": "9000", "content": "\(Hex.string(Self.psloci))"}]
             """
         let files = try JSONDecoder().decode([FileReading].self, from: Data(json.utf8))
