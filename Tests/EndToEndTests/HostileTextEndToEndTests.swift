@@ -192,14 +192,27 @@ extension EndToEnd {
         let rig = try Rig.running()
         let c = try ScratchCase(rig)
         defer { c.remove() }
+        #expect(try c.run(["event", "seize", "EX-1", "--where", "lab", "--when", "today", "--from", "x"], examiner: true).status == 0)
         let bundle = c.dir + "/bundle"
-        let stale = c.dir + "/.bundle.partial-1a2b3c4d"
-        try FileManager.default.createDirectory(atPath: stale + "/acquisitions", withIntermediateDirectories: true)
-        try Data("{".utf8).write(to: URL(fileURLWithPath: stale + "/keys.txt"))
+        // An export killed (-9) while it writes: as soon as its temporary folder appears.
+        let export = try rig.start("custody", ["export", "--out", bundle, "--case", c.dir, "--examiner", "sup1"], environment: c.env)
+        var partial: String?
+        let deadline = Date().addingTimeInterval(30)
+        while partial == nil, export.process.isRunning, Date() < deadline {
+            partial = try FileManager.default.contentsOfDirectory(atPath: c.dir).first { $0.hasPrefix(".bundle.partial-") }
+            if partial == nil { Thread.sleep(forTimeInterval: 0.002) }
+        }
+        kill(export.process.processIdentifier, SIGKILL)
+        _ = export.wait()
+        let left = try #require(partial, "the export finished before its temporary folder was seen")
+        #expect(FileManager.default.fileExists(atPath: c.dir + "/" + left), "kill -9 leaves the folder behind")
+        #expect(!FileManager.default.fileExists(atPath: bundle))
+
         let exported = try c.run(["export", "--out", bundle], examiner: true)
         #expect(exported.status == 0, "\(exported.stderr)")
-        #expect(exported.stdout.hasPrefix("removed 1 unfinished folder(s) of earlier exports to this --out whose process had ended: .bundle.partial-1a2b3c4d\n"))
-        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(exported.stdout.hasPrefix("removed 1 unfinished folder(s) of earlier exports to this --out whose process had ended: \(left)\n"))
+        #expect(!FileManager.default.fileExists(atPath: c.dir + "/" + left))
+        #expect(try rig.run("custody", ["verify", bundle]).status == 0)
         #expect(try c.run(["export", "--out", c.dir + "/second"], examiner: true).stdout.contains("removed") == false)
     }
 }
