@@ -7,7 +7,7 @@ import Foundation
 /// injection (OWASP "CSV injection"): a value that starts with `=`, `+`, `-`, `@`, tab, carriage
 /// return or `'` is written with one `'` in front, so a spreadsheet shows it as text instead of
 /// evaluating it. `records` removes that `'` again (a `'` followed by one of those seven
-/// characters), so reading back gives exactly the value written; docs/VERIFYING.md §CSV.
+/// characters), so reading back gives exactly the value written (docs/VERIFYING.md §2.3, formula guard).
 public enum CSVText {
     /// The first characters that make a spreadsheet evaluate a cell, and the marker itself
     /// (so that a value starting with `'` survives the round trip).
