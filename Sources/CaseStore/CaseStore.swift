@@ -59,8 +59,10 @@ public final class CaseStore: Sendable {
 
     /// Opens the case at `store`: a case folder, or a PostgreSQL URL. A PostgreSQL case has no
     /// folder and so no `station.key` of its own: every station signs with its key file.
-    public static func open(store: String, stationKeyFile: String? = nil) throws(CaseStoreError) -> CaseStore {
-        guard isPostgres(store) else { return try open(directory: store, stationKeyFile: stationKeyFile) }
+    /// `readOnly`: the command only reads (a case folder is then opened read-only, so that it
+    /// works on a full disk, see `SQLiteDatabase.readingConnection`; appending fails).
+    public static func open(store: String, stationKeyFile: String? = nil, readOnly: Bool = false) throws(CaseStoreError) -> CaseStore {
+        guard isPostgres(store) else { return try open(directory: store, stationKeyFile: stationKeyFile, readOnly: readOnly) }
         let database = try PostgresDatabase(url: store, create: false)
         let record = try caseRecord(in: database)
         let (key, problem) = stationKeyFile.map(loadStationKey)
@@ -81,10 +83,10 @@ public final class CaseStore: Sendable {
     /// Opens the case in `directory`, to sign with the station key in `stationKeyFile`, or with
     /// the case's own `station.key` when nil. Whether that key may sign is checked by every
     /// append (`stationProblem`), not here: reading needs no active key.
-    public static func open(directory: String, stationKeyFile: String? = nil) throws(CaseStoreError) -> CaseStore {
+    public static func open(directory: String, stationKeyFile: String? = nil, readOnly: Bool = false) throws(CaseStoreError) -> CaseStore {
         let dbPath = path(directory, databaseName)
         guard FileManager.default.fileExists(atPath: dbPath) else { throw .missingCase(directory) }
-        let database = try SQLiteDatabase(path: dbPath)
+        let database = try SQLiteDatabase(path: dbPath, readOnly: readOnly)
         let record = try caseRecord(in: database)
         let (key, problem) = stationKeyFile.map(loadStationKey) ?? loadCaseKey(directory: directory, record: record)
         return CaseStore(directory: directory, database: database, caseRecord: record, key: key, keyProblem: problem, stationKeyFile: stationKeyFile)
@@ -145,6 +147,9 @@ public final class CaseStore: Sendable {
                 throw .invalidInput("--time-zone \(timeZone) is not an IANA time zone: use a name such as Asia/Ho_Chi_Minh")
             }
             try validateID(examiner.id, what: "examiner id")
+            for (field, value) in [("--name", name), ("--agency", agency), ("--authority", authority), ("--examiner-name", examiner.name)] {
+                try checkText(value, field)
+            }
         }
     }
 
@@ -335,6 +340,7 @@ public final class CaseStore: Sendable {
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     if let problem = try stationProblem(db, key) { throw problem }
                     let draft = try decide(db)
+                    try CaseStore.checkEntryText(examiner: examiner, subjects: subjects, payload: draft.payload)
                     let head = try CaseStore.head(db)
                     if let expectedSequence, head.seq + 1 != expectedSequence {
                         throw CaseStoreError.caseChanged(expected: expectedSequence, found: head.seq + 1)

@@ -31,6 +31,9 @@ extension CaseStore {
                             newItemType: String = "exhibit", parent: String? = nil,
                             identifiers: [String: String] = [:]) throws(CaseStoreError) -> SignedEntry {
         try CaseStore.validateLabel(label)
+        // The new item's fields are stored beside the entry, not in it: checked here.
+        try CaseStore.checkText(newItemType, "--type")
+        for (k, v) in identifiers { try CaseStore.checkText(k + "=" + v, "--identifier") }
         var payload = [String: CanonicalJSON]()
         for (k, v) in details where !v.isEmpty { payload[k] = .string(v) }
         let creates = action == .custodySeize
@@ -113,6 +116,40 @@ extension CaseStore {
         guard !label.isEmpty, label.utf8.count <= 128, !label.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
             throw .invalidInput("item label \"\(label)\" must be 1–128 characters without control characters")
         }
+    }
+
+    /// Text people and catalogs put into the case (names, notes, labels, catalog fields, every
+    /// string an entry records) is refused when it holds a control character other than tab,
+    /// line feed and carriage return: C0 U+0000–U+001F and DEL U+007F (a NUL truncates the text
+    /// in C tools, an ESC acts on terminals). One rule, checked at the store's doors: `append`
+    /// for every string of an entry, `NewCase.validate` for entry 0, device specs for the
+    /// fields a catalog row stores outside the entry.
+    static func checkText(_ value: String, _ what: String) throws(CaseStoreError) {
+        guard let index = value.unicodeScalars.firstIndex(where: { ($0.value < 0x20 && !["\t", "\n", "\r"].contains($0)) || $0.value == 0x7F })
+        else { return }
+        let scalar = value.unicodeScalars[index]
+        let position = value.unicodeScalars.distance(from: value.unicodeScalars.startIndex, to: index) + 1
+        throw .invalidInput("\(what) holds the control character U+\(String(format: "%04X", scalar.value)) at character \(position): "
+            + "case text may not hold control characters other than tab and line breaks; remove it and run the command again")
+    }
+
+    /// Every string of an entry (examiner, subjects, payload keys and values at any depth) through `checkText`.
+    static func checkEntryText(examiner: String, subjects: [String], payload: [String: CanonicalJSON]) throws(CaseStoreError) {
+        try checkText(examiner, "the examiner id")
+        for s in subjects { try checkText(s, "item label") }
+        func check(_ value: CanonicalJSON, _ path: String) throws(CaseStoreError) {
+            switch value {
+            case .string(let s): try checkText(s, "the entry's \(path)")
+            case .array(let items): for item in items { try check(item, path) }
+            case .object(let members):
+                for (key, member) in members {
+                    try checkText(key, "a field name in the entry's \(path)")
+                    try check(member, key)
+                }
+            case .null, .bool, .integer: break
+            }
+        }
+        try check(.object(payload), "payload")
     }
 
     static func identifiersJSON(_ ids: [String: String]) -> String {

@@ -159,7 +159,14 @@ extension CaseStore {
 
     /// Checks that need no database: type, label form, IMEIs, numbers, which fields fit the type.
     static func checkFormat(_ s: DeviceSpec) throws(RegistryProblem) {
-        do { try validateLabel(s.label) } catch { throw RegistryProblem(error.description) }
+        do {
+            try validateLabel(s.label)
+            let texts: [(String, String?)] = [("type", s.type), ("parent", s.parent), ("make", s.make), ("model", s.model), ("serial", s.serial),
+                                              ("mac", s.mac), ("hostname", s.hostname), ("condition", s.condition), ("location", s.location),
+                                              ("seal", s.seal), ("note", s.note), ("iccid", s.iccid)]
+            for (field, value) in texts { if let value { try checkText(value, field) } }
+            for imei in s.imeis { try checkText(imei, "imei") }
+        } catch { throw RegistryProblem(error.description) }
         guard let type = DeviceType(rawValue: s.type) else {
             throw RegistryProblem("type \"\(s.type)\" is not a device type: use one of \(DeviceType.allCases.map(\.rawValue).joined(separator: ", "))")
         }

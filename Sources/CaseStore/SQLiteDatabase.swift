@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
 
-/// The embedded backend: `DIR/case.sqlite` through a GRDB pool in WAL mode.
+/// The embedded backend: `DIR/case.sqlite` through a GRDB pool in WAL mode, or for a command
+/// that only reads, one read-only connection (`init(path:readOnly:)`).
 final class SQLiteDatabase: CaseDatabase {
     let path: String
-    let pool: DatabasePool
+    /// A `DatabasePool` (WAL, one writer and concurrent readers), or a read-only `DatabaseQueue`.
+    let pool: any DatabaseWriter
     var location: String { path }
 
     /// `synchronous = FULL` on every connection: in WAL mode SQLite then syncs the WAL at every
@@ -21,10 +23,17 @@ final class SQLiteDatabase: CaseDatabase {
     }
 
     /// Opens (creating when absent) the file, refuses a newer schema, migrates an older one.
-    init(path: String) throws(CaseStoreError) {
+    /// With `readOnly`, a store whose schema is current is opened for reading only
+    /// (`readingConnection`); an older one is opened as usual, since migrating writes.
+    init(path: String, readOnly: Bool = false) throws(CaseStoreError) {
         self.path = path
+        if readOnly, let reader = try Self.readingConnection(path) {
+            pool = reader
+            return
+        }
         do {
-            pool = try DatabasePool(path: path, configuration: Self.configuration())
+            let pool = try DatabasePool(path: path, configuration: Self.configuration())
+            self.pool = pool
             // `DatabasePool` switches its writer to WAL after `prepareDatabase` ran and sets
             // `synchronous = NORMAL` while doing so: set FULL again on the writer (it is the
             // pool's only writing connection for its whole life) and make sure it holds.
@@ -39,6 +48,53 @@ final class SQLiteDatabase: CaseDatabase {
             throw Self.map(error, path)
         }
         try checkAndMigrate()
+    }
+
+    /// One read-only connection to `path` when its schema is current, else nil.
+    ///
+    /// Reading a WAL database needs its shared-memory file (`-shm`, 32 KiB): on a full disk
+    /// SQLite cannot grow it and even a read-only open fails ("disk I/O error"). When that
+    /// happens and the WAL (`-wal`) is absent or empty — every committed transaction is then in
+    /// the database file itself, as after any command ended — the file is opened `immutable`
+    /// (SQLite reads it without locks or a `-shm`). With a non-empty WAL the error stands:
+    /// reading without it would miss committed entries.
+    static func readingConnection(_ path: String) throws(CaseStoreError) -> DatabaseQueue? {
+        var config = configuration()
+        config.readonly = true
+        func open(_ location: String) throws -> DatabaseQueue? {
+            let queue = try DatabaseQueue(path: location, configuration: config)
+            // Anything but the current schema (older: to migrate; newer: to refuse) takes the
+            // usual path, which does both.
+            let current = try queue.read { db in
+                let complete = try Schema.migrator.hasCompletedMigrations(db)
+                let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                return try complete && userVersion <= Schema.version && !Schema.migrator.hasBeenSuperseded(db)
+            }
+            return current ? queue : nil
+        }
+        do {
+            do {
+                return try open(path)
+            } catch let error as DatabaseError where [.SQLITE_IOERR, .SQLITE_FULL].contains(error.resultCode) && walIsEmpty(path) {
+                var uri = URLComponents(url: URL(fileURLWithPath: path), resolvingAgainstBaseURL: false)!
+                uri.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+                return try open(uri.string!)
+            }
+        } catch {
+            throw map(error, path)
+        }
+    }
+
+    /// Whether the file system holding `path` has no block left for an unprivileged writer.
+    static func noSpaceLeft(beside path: String) -> Bool {
+        var space = statvfs()
+        return statvfs((path as NSString).deletingLastPathComponent, &space) == 0 && space.f_bavail == 0
+    }
+
+    /// Whether `path`'s write-ahead log holds nothing: no `-wal` file, or an empty one.
+    static func walIsEmpty(_ path: String) -> Bool {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        return (attributes?[.size] as? NSNumber)?.intValue ?? 0 == 0
     }
 
     /// Refuses a store written by a newer schema; migrates an older one.
@@ -83,6 +139,8 @@ final class SQLiteDatabase: CaseDatabase {
             switch e.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(dbPath)
             case .SQLITE_FULL: return .diskFull(dbPath)
+            // SQLite reports a `-shm` it cannot grow as an I/O error, not as SQLITE_FULL.
+            case .SQLITE_IOERR where noSpaceLeft(beside: dbPath): return .diskFull(dbPath)
             case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .database("\(dbPath) is not a readable case store (\(e.resultCode)): restore it from a copy; `custody ledger verify` shows what is wrong")
             case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
                 return .database("cannot open \(dbPath) for writing (\(e.resultCode)): check the folder's permissions")

@@ -136,6 +136,9 @@ public enum Exporter {
         public var entries: Int
         public var acquisitions: Int
         public var proofs: Int
+        /// Temporary folders of earlier exports to the same `--out` whose process had ended
+        /// (killed, crashed), removed before this export began (`BundleWriter.removeStalePartials`).
+        public var removedPartials: [String]
     }
 
     /// The sealed files every bundle holds, in writing order.
@@ -148,6 +151,7 @@ public enum Exporter {
         let outURL = URL(fileURLWithPath: options.out).standardizedFileURL
         let out = outURL.path
         guard !fm.fileExists(atPath: out) else { throw .outExists(out) }
+        let removedPartials = BundleWriter.removeStalePartials(of: outURL)
         let verification: CaseVerification
         do { verification = try store.verify() } catch { throw .caseStore(error) }
         if let failure = verification.failure {
@@ -158,8 +162,9 @@ public enum Exporter {
         let plan = try ExportPlan(snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
 
         let temp = outURL.deletingLastPathComponent()
-            .appendingPathComponent(".\(outURL.lastPathComponent).partial-\(UUID().uuidString.prefix(8).lowercased())").path
+            .appendingPathComponent(BundleWriter.partialPrefix(of: outURL) + UUID().uuidString.prefix(8).lowercased()).path
         var writer = BundleWriter(root: temp)
+        defer { writer.unlock() }
         do throws(ExportError) {
             try writer.createRoot()
             let context = ExportContext(store: store, plan: plan, tool: options.tool)
@@ -201,7 +206,8 @@ public enum Exporter {
             try writer.write(BundleFile(path: BundleLayout.manifest, data: Data(manifest.text.utf8)))
             try writer.finish(renamingTo: out)
             return Result(out: out, exportEntry: entry, checkpoint: checkpoint, manifest: manifest, items: plan.items.count,
-                          entries: plan.entries.count, acquisitions: plan.acquisitions.count, proofs: lines.count)
+                          entries: plan.entries.count, acquisitions: plan.acquisitions.count, proofs: lines.count,
+                          removedPartials: removedPartials)
         } catch {
             try? fm.removeItem(atPath: temp)
             throw error
@@ -211,6 +217,12 @@ public enum Exporter {
 
 /// Writes files under a temporary root, remembering each one's SHA-256, then flushes them to
 /// disk and renames the root.
+///
+/// The temporary root `.<name>.partial-<random>` is locked (`flock`, exclusive) by the writing
+/// process for as long as it runs: the kernel drops the lock when the process ends, however it
+/// ends. A `kill -9` leaves the folder behind; the next export to the same `--out` finds it
+/// unlocked and removes it (`removeStalePartials`), while the folder of an export still running
+/// is locked and left alone.
 ///
 /// Files are written with plain `write(2)` and flushed once, by `sync()` before the rename:
 /// Foundation's `Data.write(to:)` fsyncs every file, which made a bundle of the seizure's size
@@ -222,13 +234,64 @@ struct BundleWriter {
     private(set) var written = [String: String]()
     /// Folders under `root` already created.
     private var folders = Set<String>()
+    /// The open root folder whose lock marks the export as running; -1 when not held.
+    private var lockDescriptor: Int32 = -1
 
     init(root: String) { self.root = root }
 
-    func createRoot() throws(ExportError) {
+    /// The name every temporary root of an export to `out` starts with: `.<name>.partial-`.
+    static func partialPrefix(of out: URL) -> String { ".\(out.lastPathComponent).partial-" }
+
+    /// Creates the root and locks it.
+    mutating func createRoot() throws(ExportError) {
         do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false) } catch {
             throw .io("cannot create \(root): \(error.localizedDescription); check the folder of --out and its permissions; no bundle written")
         }
+        lockDescriptor = Self.lock(root)
+        guard lockDescriptor >= 0 else {
+            throw .io("cannot lock \(root): \(String(cString: strerror(errno))); no bundle written")
+        }
+    }
+
+    /// Releases the root's lock (after the rename, or on failure).
+    mutating func unlock() {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+        lockDescriptor = -1
+    }
+
+    /// An open descriptor of folder `path` holding its exclusive lock, or -1 (errno says why;
+    /// EWOULDBLOCK: another process holds it).
+    private static func lock(_ path: String) -> Int32 {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return -1 }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let saved = errno
+            close(fd)
+            errno = saved
+            return -1
+        }
+        return fd
+    }
+
+    /// Removes the temporary roots of earlier exports to `out` that no running process holds:
+    /// folders (not symbolic links) named `.<name>.partial-…` beside `out` whose lock can be
+    /// taken. Returns their names; a folder that cannot be removed is left and not listed.
+    static func removeStalePartials(of out: URL) -> [String] {
+        let parent = out.deletingLastPathComponent().path
+        let prefix = partialPrefix(of: out)
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: parent) else { return [] }
+        var removed = [String]()
+        for name in names.sorted() where name.hasPrefix(prefix) {
+            let path = (parent as NSString).appendingPathComponent(name)
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            let fd = lock(path)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            if (try? fm.removeItem(atPath: path)) != nil { removed.append(name) }
+        }
+        return removed
     }
 
     mutating func write(_ file: BundleFile) throws(ExportError) {

@@ -42,11 +42,14 @@ public struct AcquisitionSummary: Codable, Sendable, Hashable {
         /// TMSI, P-TMSI or M-TMSI, hex.
         public var temporaryIdentity: String?
         public var updateStatus: String
+        /// The fields of the file that did not decode (e.g. a PLMN of FFFF00: `plmn` is then nil).
+        public var fieldErrors: [FieldError]?
     }
 
     public var messages: [Message] = []
     public var concatenatedMessages: [ConcatenatedSMS] = []
     public var contacts: [Contact] = []
+    /// The numbers of EF.MSISDN, each once (DF.TELECOM's and ADF.USIM's often hold the same).
     public var ownNumbers: [String] = []
     public var locations: [Location] = []
     public var serviceProviderName: String?
@@ -63,7 +66,10 @@ public struct AcquisitionSummary: Codable, Sendable, Hashable {
             switch file.name {
             case "EF.SMS": addMessages(records, file: file.path)
             case "EF.MSISDN":
-                ownNumbers += records.compactMap { try? DiallingNumber.decode(record: $0[...]) }.filter { !$0.isEmpty }.map(\.number)
+                for number in records.compactMap({ try? DiallingNumber.decode(record: $0[...]) }).map(\.number)
+                where !number.isEmpty && !ownNumbers.contains(number) {
+                    ownNumbers.append(number)
+                }
             case "EF.ADN", "EF.FDN", "EF.SDN", "EF.LND", "EF.ADN (phonebook)":
                 for (index, bytes) in records.enumerated() {
                     guard let entry = try? DiallingNumber.decode(record: bytes[...]), !entry.isEmpty else { continue }
@@ -72,24 +78,25 @@ public struct AcquisitionSummary: Codable, Sendable, Hashable {
             case "EF.LOCI":
                 if let loci = try? LocationInformation(decoding: content[...]) {
                     locations.append(Location(file: file.path, kind: "LAI", plmn: loci.locationArea.plmn?.description,
-                                              area: loci.locationArea.lacHex, temporaryIdentity: loci.tmsi, updateStatus: loci.updateStatusName))
+                                              area: loci.locationArea.lacHex, temporaryIdentity: loci.tmsi, updateStatus: loci.updateStatusName,
+                                              fieldErrors: loci.fieldErrors))
                 }
             case "EF.PSLOCI", "EF.LOCIGPRS":
                 if let ps = try? PacketLocationInformation(decoding: content[...]) {
                     let lai = ps.routingArea.locationArea
                     locations.append(Location(file: file.path, kind: "RAI", plmn: lai.plmn?.description, area: lai.lacHex,
                                               routingAreaCode: Hex.string([ps.routingArea.rac]), temporaryIdentity: ps.ptmsi,
-                                              updateStatus: ps.updateStatusName))
+                                              updateStatus: ps.updateStatusName, fieldErrors: ps.fieldErrors))
                 }
             case "EF.EPSLOCI":
                 if let eps = try? EPSLocationInformation(decoding: content[...]) {
                     locations.append(Location(file: file.path, kind: "TAI", plmn: eps.lastVisitedTAI.plmn?.description,
                                               area: eps.lastVisitedTAI.tacHex, temporaryIdentity: eps.guti?.mTMSI,
-                                              updateStatus: eps.updateStatusName))
+                                              updateStatus: eps.updateStatusName, fieldErrors: eps.fieldErrors))
                 }
             case "EF.SPN":
-                if serviceProviderName == nil, let spn = try? ServiceProviderName(decoding: content[...]), !spn.isEmpty {
-                    serviceProviderName = spn.name
+                if serviceProviderName == nil, let name = (try? ServiceProviderName(decoding: content[...]))?.name, !name.isEmpty {
+                    serviceProviderName = name
                 }
             case "EF.FPLMN":
                 if let list = try? PLMNSelectorList(decoding: content[...], entrySize: 3) {

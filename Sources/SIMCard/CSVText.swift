@@ -2,14 +2,38 @@ import Foundation
 
 /// RFC 4180 CSV: fields separated by commas, records by CRLF (LF accepted), fields with a
 /// comma, quote or line break enclosed in double quotes, a quote inside written twice.
+///
+/// Every CSV Custody writes goes through `record`, which also guards against formula
+/// injection (OWASP "CSV injection"): a value that starts with `=`, `+`, `-`, `@`, tab, carriage
+/// return or `'` is written with one `'` in front, so a spreadsheet shows it as text instead of
+/// evaluating it. `records` removes that `'` again (a `'` followed by one of those seven
+/// characters), so reading back gives exactly the value written (docs/VERIFYING.md §2.3, formula guard).
 public enum CSVText {
+    /// The first characters that make a spreadsheet evaluate a cell, and the marker itself
+    /// (so that a value starting with `'` survives the round trip).
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "'"]
+
+    /// `value` as a cell: with a leading `'` when it starts like a formula (or with `'`).
+    public static func neutralised(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, formulaStarts.contains(first) else { return value }
+        return "'" + value
+    }
+
+    /// The value a cell holds: the cell without the `'` that `neutralised` put in front.
+    public static func value(ofCell cell: String) -> String {
+        let scalars = cell.unicodeScalars
+        guard scalars.first == "'", let second = scalars.dropFirst().first, formulaStarts.contains(second) else { return cell }
+        return String(cell.unicodeScalars.dropFirst())
+    }
+
     public struct Problem: Error, Sendable {
         public var message: String
         public init(message: String) { self.message = message }
     }
 
-    /// Records with the line each starts on (1-based). A UTF-8 BOM is skipped; a final
-    /// line break does not make an empty record; blank lines are skipped.
+    /// Records with the line each starts on (1-based), each field the value its cell holds
+    /// (`value(ofCell:)`). A UTF-8 BOM is skipped; a final line break does not make an empty
+    /// record; blank lines are skipped.
     public static func records(_ data: Data) throws(Problem) -> [(line: Int, fields: [String])] {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -22,10 +46,13 @@ public enum CSVText {
         var chars = Array(text.unicodeScalars)
         chars.append("\n")
         var i = 0
+        func endField() {
+            fields.append(value(ofCell: field)); field = ""
+        }
         func endRecord() {
-            fields.append(field)
+            endField()
             if !(fields.count == 1 && fields[0].isEmpty && !wasQuoted) { out.append((recordLine, fields)) }
-            fields = []; field = ""; wasQuoted = false; afterQuote = false
+            fields = []; wasQuoted = false; afterQuote = false
         }
         while i < chars.count {
             let c = chars[i]
@@ -37,7 +64,7 @@ public enum CSVText {
                     field.unicodeScalars.append(c)
                 }
             } else if c == "," {
-                fields.append(field); field = ""; wasQuoted = false; afterQuote = false
+                endField(); wasQuoted = false; afterQuote = false
             } else if c == "\r" && i + 1 < chars.count && chars[i + 1] == "\n" {
                 // CRLF: the LF ends the record.
             } else if c == "\n" {
@@ -57,13 +84,14 @@ public enum CSVText {
         return out
     }
 
-    /// One field as RFC 4180 writes it.
-    public static func field(_ s: String) -> String {
+    /// One value as a field: neutralised, then quoted as RFC 4180 asks.
+    public static func field(_ value: String) -> String {
+        let s = neutralised(value)
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// One record, CRLF-terminated.
+    /// One record, CRLF-terminated: every value through `field`.
     public static func record(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
 }
 

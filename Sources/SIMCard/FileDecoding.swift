@@ -20,7 +20,10 @@ enum FileDecoding {
         var errors: [String] = []
         if let hex = reading.content, let bytes = Hex.bytes(hex) {
             do {
-                if let value = try decoder(bytes[...]) { reading.decoded = DecodedView(value) }
+                if let value = try decoder(bytes[...]) {
+                    reading.decoded = DecodedView(value)
+                    errors += fieldErrors(of: value).map(\.description)
+                }
             } catch {
                 errors.append(String(describing: error))
             }
@@ -30,7 +33,9 @@ enum FileDecoding {
                 let number = index + 1
                 do {
                     guard let bytes = Hex.bytes(hex) else { throw DecodeError.invalid(what: "record", why: "not hex") }
-                    views.append(.init(record: number, value: try decoder(bytes[...])))
+                    let value = try decoder(bytes[...])
+                    views.append(.init(record: number, value: value))
+                    errors += fieldErrors(of: value).map { "record \(number): \($0)" }
                 } catch {
                     errors.append("record \(number): \(error)")
                     views.append(.init(record: number, decodeError: String(describing: error)))
@@ -40,6 +45,11 @@ enum FileDecoding {
         }
         reading.decodeErrors = errors.isEmpty ? nil : errors
         return reading
+    }
+
+    /// The fields of a value decoded field by field that did not decode.
+    private static func fieldErrors(of value: (any Encodable & Sendable)?) -> [FieldError] {
+        (value as? any FieldByFieldDecoded)?.fieldErrors ?? []
     }
 
     private static func decoder(for content: FileContent) -> Decoder? {

@@ -3,7 +3,7 @@ import SIMCard
 /// The human view of an ID read: what a technician reads first, in a fixed layout.
 enum AcquisitionText {
     static func print(_ id: SIMAcquisition) {
-        func line(_ label: String, _ value: String) { Swift.print(label.padding(toLength: 17, withPad: " ", startingAt: 0) + value) }
+        func line(_ label: String, _ value: String) { custody.print(label.padding(toLength: 17, withPad: " ", startingAt: 0) + value) }
         if let reader = id.reader { line("Reader", reader) }
         line("ATR", "\(id.atr) (\(id.atrProtocols.joined(separator: ", ")))")
         var type = id.cardType.map { $0 == .uicc ? "UICC" : "SIM (classic GSM)" } ?? "unknown"
@@ -55,6 +55,7 @@ enum AcquisitionText {
             var text = "\(location.kind) \(location.plmn ?? "none") area \(location.area)"
             if let rac = location.routingAreaCode { text += " RAC \(rac)" }
             if let id = location.temporaryIdentity { text += ", temporary id \(id)" }
+            if let errors = location.fieldErrors { text += "; DECODE ERROR " + errors.map(\.description).joined(separator: "; ") }
             line("Location", "\(text) (\(location.updateStatus); \(location.file))")
         }
         if !summary.forbiddenNetworks.isEmpty { line("Forbidden PLMNs", summary.forbiddenNetworks.joined(separator: ", ")) }
@@ -64,7 +65,8 @@ enum AcquisitionText {
         if !undecodable.isEmpty { line("Decode errors", undecodable.map { "\($0.name) (\($0.path))" }.joined(separator: ", ")) }
 
         if !summary.messages.isEmpty {
-            Swift.print("\nSMS")
+            custody.print()
+            custody.print("SMS")
             Table.print(header: ["rec", "status", "dir", "party", "time", "text"], rows: summary.messages.map { m in
                 [String(m.record), m.deletedResidue ? "DELETED" : m.status.rawValue, m.direction, m.party ?? "",
                  m.time ?? "", (m.part.map { "[\($0)] " } ?? "") + (m.text ?? m.decodeError ?? "")]
@@ -72,27 +74,30 @@ enum AcquisitionText {
         }
         for concat in summary.concatenatedMessages {
             let missing = concat.missingSequences.isEmpty ? "" : " (parts missing: \(concat.missingSequences.map(String.init).joined(separator: ", ")))"
-            Swift.print("Joined \(concat.parts.count)/\(concat.total) parts from \(concat.originatorOrDestination), records \(concat.parts.map { String($0.recordNumber) }.joined(separator: "+"))\(missing): \(concat.text)")
+            custody.print("Joined \(concat.parts.count)/\(concat.total) parts from \(concat.originatorOrDestination), records \(concat.parts.map { String($0.recordNumber) }.joined(separator: "+"))\(missing): \(concat.text)")
         }
         if !summary.contacts.isEmpty {
-            Swift.print("\nContacts")
+            custody.print()
+            custody.print("Contacts")
             Table.print(header: ["file", "rec", "name", "number"], rows: summary.contacts.map { c in
                 [c.file, String(c.record), c.name ?? "", c.number]
             })
         }
-        Swift.print()
+        custody.print()
     }
 }
 
 /// Plain-text columns, widths from the content (counted in characters, so Vietnamese aligns).
 enum Table {
     static func print(header: [String], rows: [[String]]) {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for row in [header] + rows {
+        // Escaped first, so that the widths are those of what the terminal shows.
+        let lines = ([header] + rows).map { $0.map(TerminalText.escaped) }
+        let widths = header.indices.map { column in lines.map { $0[column].count }.max() ?? 0 }
+        for row in lines {
             let cells = row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
             }
-            Swift.print(cells.joined(separator: "  "))
+            custody.print(cells.joined(separator: "  "))
         }
     }
 }

@@ -25,7 +25,7 @@ struct SIMPending: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let (progress, pending) = try inCase { () throws(CaseStoreError) in (try store.batchProgress(), try store.pendingReads()) }
             if json { return try printJSON(Output(progress: progress, pending: pending)) }
             print("\(pending.count) read(s) pending; \(progress.read) of \(progress.expected) expected SIMs read")

@@ -31,6 +31,10 @@ struct CaseSelection: ParsableArguments {
 
     func open() throws -> CaseStore { try Self.open(store ?? directory, stationKey: stationKey) }
 
+    /// The case for a command that only reads it: opened read-only, so that it works on a full
+    /// disk (docs/CASE-STORE.md, "Commands that only read").
+    func openForReading() throws -> CaseStore { try Self.open(store ?? directory, stationKey: stationKey, readOnly: true) }
+
     static func chosen(_ directory: String?) -> String? {
         if let directory, !directory.isEmpty { return directory }
         for name in ["CUSTODY_STORE", "CUSTODY_CASE"] {
@@ -39,9 +43,11 @@ struct CaseSelection: ParsableArguments {
         return nil
     }
 
-    static func open(_ directory: String?, stationKey: String?) throws -> CaseStore {
+    static func open(_ directory: String?, stationKey: String?, readOnly: Bool = false) throws -> CaseStore {
         guard let store = chosen(directory) else { throw CustodyFailure(CaseStoreError.noCaseSelected) }
-        return try inCase { () throws(CaseStoreError) in try CaseStore.open(store: store, stationKeyFile: stationKeyFile(stationKey)) }
+        return try inCase { () throws(CaseStoreError) in
+            try CaseStore.open(store: store, stationKeyFile: stationKeyFile(stationKey), readOnly: readOnly)
+        }
     }
 
     /// `--station-key`, else CUSTODY_STATION_KEY, else nil.
@@ -261,7 +267,7 @@ struct CaseShow: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             var out = CaseOutput(store)
             let (rows, examiners, items, acqs) = try inCase { () throws(CaseStoreError) in
                 (try store.lineRecords().count, try store.examiners(), try store.items().count, try store.acquisitions().count)

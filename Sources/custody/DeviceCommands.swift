@@ -137,7 +137,7 @@ struct DeviceList: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let items = try inCase { () throws(CaseStoreError) in try store.items(type: type?.lowercased()) }
             if json { try printJSON(Output(caseID: store.caseID, items: items.map(DeviceOutput.init))); return }
             for i in items { print(DeviceOutput(i).text) }
@@ -163,7 +163,7 @@ struct DeviceShow: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let (item, children, history, reads) = try inCase { () throws(CaseStoreError) in
                 guard let item = try store.item(label) else { throw CaseStoreError.unknownItem(label) }
                 let reads = try store.acquisitionCount(item: label)
@@ -202,7 +202,7 @@ struct DeviceFind: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let found = try inCase { () throws(CaseStoreError) in try store.findItems(text) }
             if json {
                 try printJSON(Output(caseID: store.caseID, query: text, matches: found.map { .init(item: DeviceOutput($0.item), matched: $0.matched) }))

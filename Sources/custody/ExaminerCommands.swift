@@ -51,7 +51,7 @@ struct ExaminerList: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let all = try inCase { () throws(CaseStoreError) in try store.examiners() }
             if json {
                 try printJSON(Output(examiners: all.map { ExaminerOutput(id: $0.id, name: $0.name, role: $0.role, addedBy: $0.seq) }))

@@ -40,6 +40,8 @@ struct ExportBundle: ParsableCommand {
         var acquisitions: Int
         var proofs: Int
         var redacted: [String]
+        /// Temporary folders of killed exports to the same --out, removed first.
+        var removedPartials: [String]
     }
 
     func run() throws {
@@ -64,8 +66,11 @@ struct ExportBundle: ParsableCommand {
                 try printJSON(Output(bundle: r.out, zip: zip ? zipPath : nil, exportEntry: r.exportEntry.entry.sequence, manifestSHA256: manifestSHA,
                                      checkpointSize: r.checkpoint.size, checkpointRoot: r.checkpoint.root.base64, files: r.manifest.lines.count + 1,
                                      items: r.items, entries: r.entries, acquisitions: r.acquisitions, proofs: r.proofs,
-                                     redacted: redact.map(\.rawValue)))
+                                     redacted: redact.map(\.rawValue), removedPartials: r.removedPartials))
             } else {
+                if !r.removedPartials.isEmpty {
+                    print("removed \(r.removedPartials.count) unfinished folder(s) of earlier exports to this --out whose process had ended: \(r.removedPartials.joined(separator: ", "))")
+                }
                 print("bundle \(r.out): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.manifest.lines.count + 1) files")
                 if zip { print("ZIP \(zipPath): the same files, stored") }
                 print("recorded entry \(r.exportEntry.entry.sequence) export.bundle (sealed files' manifest SHA-256 \(manifestSHA)); checkpoint size \(r.checkpoint.size), root \(r.checkpoint.root.base64)")

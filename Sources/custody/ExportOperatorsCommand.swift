@@ -39,7 +39,7 @@ struct ExportOperators: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let sims = try inCase { () throws(CaseStoreError) in try store.simStatuses() }.filter { $0.iccid != nil }
             var groups = [String: [SIMStatus]]()
             for s in sims { groups[s.operatorName, default: []].append(s) }

@@ -49,8 +49,10 @@ func reportingFailures(_ body: () throws -> Void) throws {
     }
 }
 
+/// One error line on stderr: escaped and capped (`TerminalText.errorLine`), so input it echoes
+/// can neither flood the screen nor start a line of its own.
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data("custody: \(line)\n".utf8))
+    FileHandle.standardError.write(Data("custody: \(TerminalText.errorLine(line))\n".utf8))
 }
 
 /// JSON as Custody writes it: sorted keys so identical data gives identical bytes.
@@ -60,6 +62,7 @@ func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
     return try encoder.encode(value)
 }
 
+/// JSON on stdout, exactly as encoded (not through the escaping `print`).
 func printJSON<T: Encodable>(_ value: T) throws {
-    print(String(decoding: try encodeJSON(value), as: UTF8.self))
+    Swift.print(String(decoding: try encodeJSON(value), as: UTF8.self))
 }

@@ -28,7 +28,7 @@ struct History: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let (item, entries) = try inCase { () throws(CaseStoreError) in
                 let entries = try store.history(label)
                 return (try store.item(label)!, entries)

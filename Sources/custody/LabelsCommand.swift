@@ -51,7 +51,7 @@ struct LabelsCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
                 throw CustodyFailure("cannot write \(out): there is no folder \(folder); create it or choose another --out")
             }
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let chosen = try inCase { () throws(CaseStoreError) in try choose(from: store.items()) }
             let labels = chosen.map { exhibitLabel($0, caseID: store.caseID) }
             let document: LabelDocument

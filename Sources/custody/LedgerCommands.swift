@@ -31,7 +31,8 @@ func readTextFile(_ path: String, what: String) throws -> String {
 }
 
 func writeOrPrint(_ text: String, to out: String?, what: String) throws {
-    guard let out else { print(text, terminator: ""); return }
+    // A document (checkpoint, proof) goes out byte for byte, not through the escaping `print`.
+    guard let out else { Swift.print(text, terminator: ""); return }
     do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: [.atomic]) } catch {
         throw CustodyFailure("cannot write \(what) to \(out): \(error.localizedDescription); check the folder and free space")
     }
@@ -68,7 +69,7 @@ struct LedgerVerify: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let note = try checkpoint.map { try readTextFile($0, what: "checkpoint") }
             let keys = try trust.keys()
             let r = try inCase { () throws(CaseStoreError) in try store.verify(checkpointNote: note, trustedKeys: keys) }
@@ -146,7 +147,7 @@ struct LedgerConsistency: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let note = try readTextFile(old, what: "checkpoint")
             let keys = try trust.keys()
             let c = try inCase { () throws(CaseStoreError) in try store.consistency(oldNote: note, trustedKeys: keys) }

@@ -386,7 +386,7 @@ final class BatchWatch: Sendable {
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 if let data = try? encoder.encode(report) { FileHandle.standardOutput.write(data + Data("\n".utf8)) }
             } else {
-                FileHandle.standardOutput.write(Data((Self.line(report) + "\n").utf8))
+                FileHandle.standardOutput.write(Data((TerminalText.escaped(Self.line(report)) + "\n").utf8))
                 if let p = report.progress {
                     let rate = report.cardsPerMinute.map { ", \($0) cards/min" } ?? ""
                     printError("progress: \(p.read) of \(p.expected) expected SIMs read, \(p.pending) pending\(rate)")

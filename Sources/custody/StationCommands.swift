@@ -147,7 +147,7 @@ struct StationList: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let stations = try inCase { () throws(CaseStoreError) in try store.stations() }.map {
                 Station(keyID: $0.keyID, name: $0.name, key: $0.key, added: $0.addedSeq, revoked: $0.revokedSeq, reason: $0.revokeReason,
                         active: $0.isActive, thisStation: store.signingKeyID?.hex == $0.keyID)

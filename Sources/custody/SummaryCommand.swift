@@ -29,7 +29,7 @@ struct Summary: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try selection.open()
+            let store = try selection.openForReading()
             let s = try inCase { () throws(CaseStoreError) in try store.summary() }
             let out = Output(caseID: store.caseID, items: s.items, types: s.types,
                              sims: .init(total: s.simItems, read: s.sims[.read] ?? 0, pinLocked: s.sims[.pinLocked] ?? 0,

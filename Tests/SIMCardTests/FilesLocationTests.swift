@@ -100,8 +100,13 @@ import SIMCard
         #expect(empty.updateStatusName == "not updated")
         #expect(try EPSLocationInformation(decoding: hex("FF FF FF FF FF FF FF FF FF FF FF FF  FF FF FF FF FE  02")[...]).updateStatusName == "roaming not allowed")
 
-        #expect(failsInvalid { _ = try EPSLocationInformation(decoding: hex("0A F6 54 F2 40 80 01 01 C1 23 45 67  54 F2 40 00 2A  00")[...]) })
-        #expect(failsInvalid { _ = try EPSLocationInformation(decoding: hex("0B F1 54 F2 40 80 01 01 C1 23 45 67  54 F2 40 00 2A  00")[...]) })
+        // A GUTI of the wrong length or type is a field error; the TAI and the status are kept.
+        for bad in ["0A F6 54 F2 40 80 01 01 C1 23 45 67  54 F2 40 00 2A  00", "0B F1 54 F2 40 80 01 01 C1 23 45 67  54 F2 40 00 2A  00"] {
+            let eps = try EPSLocationInformation(decoding: hex(bad)[...])
+            #expect(eps.guti == nil)
+            #expect(eps.fieldErrors?.map(\.field) == ["guti"])
+            #expect(eps.lastVisitedTAI.tacHex == "002A" && eps.lastVisitedTAI.plmn?.description == "452-04")
+        }
     }
 
     @Test func dripFeed() {

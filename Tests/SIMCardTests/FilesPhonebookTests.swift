@@ -124,8 +124,12 @@ import SIMCard
         record[14] = 0x0C
         #expect(failsInvalid { _ = try DiallingNumber.decode(record: record[...]) })
         // 81 alpha whose character count runs past the 14-byte alpha field.
+        // It is a field error: the number is kept.
         let ucs = hex("81 20 3D 43 68 CB FF FF FF FF FF FF FF FF") + hex(Self.nhaRecord).suffix(14)
-        #expect(failsTruncated { _ = try DiallingNumber.decode(record: ucs[...]) })
+        let overrun = try DiallingNumber.decode(record: ucs[...])
+        #expect(overrun.alpha == nil && overrun.number == "+84912345678")
+        #expect(overrun.fieldErrors?.first?.error == "alpha identifier (81 coding) of 32 characters truncated: needed 35 bytes, got 14")
+        #expect(failsTruncated { _ = try AlphaIdentifier.decode(ucs.prefix(14)) })
         // Maximum length 11 reads exactly to the end of the number field.
         let full = hex("0B 81 21 43 65 87 09 21 43 65 87 09 FF FF")
         #expect(try DiallingNumber.decode(record: full[...]).number == "12345678901234567890")

@@ -170,14 +170,19 @@ import SIMCard
         #expect(erased.alpha == nil && erased.serviceCentreAddress == nil && erased.validityPeriod == nil)
     }
 
-    @Test func hostileSMSParameters() {
+    @Test func hostileSMSParameters() throws {
+        // A bad address is a field error; the other parameters are kept.
         var record = hex(Self.smsp)
         record[13] = 0x0C // SC length 12 > 11
-        #expect(failsInvalid { _ = try SMSParameters(decoding: record[...]) })
+        let badCentre = try SMSParameters(decoding: record[...])
+        #expect(badCentre.serviceCentreAddress == nil && badCentre.protocolIdentifier == 0x00 && badCentre.validityPeriod == 0xA7)
+        #expect(badCentre.fieldErrors?.map(\.field) == ["serviceCentreAddress"])
         var da = hex(Self.smsp)
         da[0] = 0xE0
         da[1] = 0x15 // 21 digits
-        #expect(failsInvalid { _ = try SMSParameters(decoding: da[...]) })
+        let badDestination = try SMSParameters(decoding: da[...])
+        #expect(badDestination.destinationAddress == nil && badDestination.serviceCentreAddress?.number == "+84980200030")
+        #expect(badDestination.fieldErrors?.map(\.field) == ["destinationAddress"])
         let bytes = hex(Self.smsp)
         for count in 0..<bytes.count {
             #expect(failsTruncated { _ = try SMSParameters(decoding: bytes.prefix(count)) }, "prefix \(count)")

@@ -11,7 +11,9 @@
 /// - `82`: a character count, a 16-bit base pointer, then characters coded as for `81`.
 public enum AlphaIdentifier {
     /// The text of an alpha identifier field; an erased (all FF) field is the empty string.
-    /// Throws when an `81`/`82` header or its character count runs past the field.
+    /// Throws when an `81`/`82` header or its character count runs past the field, and when a
+    /// GSM 7-bit field holds a byte with bit 8 set before its FF padding (no character of the
+    /// alphabet: read as a septet it would silently become another letter).
     public static func decode(_ bytes: ArraySlice<UInt8>) throws(DecodeError) -> String {
         let field = Array(bytes)
         guard let first = field.first else { return "" }
@@ -38,6 +40,10 @@ public enum AlphaIdentifier {
             return try offsets(field, header: 4, base: UInt16(field[2]) << 8 | UInt16(field[3]))
         default:
             let septets = field.prefix { $0 != 0xFF }
+            if let bad = septets.firstIndex(where: { $0 & 0x80 != 0 }) {
+                throw .invalid(what: "alpha identifier (GSM 7-bit)",
+                               why: "byte \(bad + 1) is \(Hex.string([septets[bad]])), which has bit 8 set: not a character of the GSM 7-bit alphabet")
+            }
             return GSM7.decode(unpacked: septets)
         }
     }

@@ -8,7 +8,9 @@
 ///     byte X+14      extension record identifier (FF: none)
 ///
 /// A number longer than 20 digits continues in extension records: see `appending(extensions:)`.
-public struct DiallingNumber: Hashable, Sendable, Codable {
+/// An alpha identifier that does not decode is nil and named `alpha` in `fieldErrors`; the
+/// number is kept.
+public struct DiallingNumber: Hashable, Sendable, Codable, FieldByFieldDecoded {
     /// The fixed part after the alpha identifier.
     public static let fixedLength = 14
 
@@ -24,6 +26,8 @@ public struct DiallingNumber: Hashable, Sendable, Codable {
     public var numberingPlan: UInt8?
     public var capabilityConfigurationID: UInt8?
     public var extensionRecord: UInt8?
+    /// The fields that did not decode; nil when all did.
+    public var fieldErrors: [FieldError]?
 
     public init(alpha: String?, number: String, typeOfNumber: UInt8? = nil, numberingPlan: UInt8? = nil,
                 capabilityConfigurationID: UInt8? = nil, extensionRecord: UInt8? = nil) {
@@ -35,18 +39,19 @@ public struct DiallingNumber: Hashable, Sendable, Codable {
         self.extensionRecord = extensionRecord
     }
 
-    /// An unused record: no name and no number.
-    public var isEmpty: Bool { (alpha ?? "").isEmpty && number.isEmpty }
+    /// An unused record: no name, no number, and no field that failed to decode.
+    public var isEmpty: Bool { (alpha ?? "").isEmpty && number.isEmpty && fieldErrors == nil }
 
     /// The number without the `+` of an international number.
     public var digits: String { number.hasPrefix("+") ? String(number.dropFirst()) : number }
 
     /// Decodes one record. Shorter than 14 bytes: truncated; a BCD length above 11 (other
-    /// than FF): invalid; an alpha identifier whose 81/82 header overruns: truncated.
+    /// than FF): invalid. An alpha identifier that does not decode is a field error.
     public static func decode(record: ArraySlice<UInt8>) throws(DecodeError) -> DiallingNumber {
         let raw = try FileBytes.atLeast(record, fixedLength, "dialling number record")
         let x = raw.count - fixedLength
-        let alphaText = x == 0 ? "" : try AlphaIdentifier.decode(raw[0..<x])
+        var fields = FieldErrors()
+        let alphaText = x == 0 ? "" : fields.field("alpha") { () throws(DecodeError) in try AlphaIdentifier.decode(raw[0..<x]) } ?? ""
         let length = raw[x]
         let tonNPI = raw[x + 1]
         var number = ""
@@ -63,9 +68,11 @@ public struct DiallingNumber: Hashable, Sendable, Codable {
         default:
             throw .invalid(what: "dialling number record", why: "BCD length \(length) exceeds 11 (TON/NPI + 10 bytes)")
         }
-        return DiallingNumber(alpha: alphaText.isEmpty ? nil : alphaText, number: number, typeOfNumber: ton, numberingPlan: npi,
-                              capabilityConfigurationID: raw[x + 12] == 0xFF ? nil : raw[x + 12],
-                              extensionRecord: raw[x + 13] == 0xFF ? nil : raw[x + 13])
+        var decoded = DiallingNumber(alpha: alphaText.isEmpty ? nil : alphaText, number: number, typeOfNumber: ton, numberingPlan: npi,
+                                     capabilityConfigurationID: raw[x + 12] == 0xFF ? nil : raw[x + 12],
+                                     extensionRecord: raw[x + 13] == 0xFF ? nil : raw[x + 13])
+        decoded.fieldErrors = fields.list
+        return decoded
     }
 
     /// The record with an alpha field of `alphaLength` bytes; nil when the number holds a

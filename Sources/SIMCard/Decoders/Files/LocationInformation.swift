@@ -5,7 +5,10 @@
 ///     byte 10     TMSI TIME (51.011; RFU in 31.102)
 ///     byte 11     location update status, bits 1–3: 0 updated, 1 not updated,
 ///                 2 PLMN not allowed, 3 location area not allowed, 7 reserved
-public struct LocationInformation: Hashable, Sendable, Codable {
+///
+/// Decoded field by field: a LAI whose PLMN does not decode keeps the TMSI, the LAC and the
+/// status, and `fieldErrors` names `locationArea.plmn`.
+public struct LocationInformation: Hashable, Sendable, Codable, FieldByFieldDecoded {
     public static let encodedLength = 11
 
     /// Upper-case hex; nil when FFFFFFFF.
@@ -14,13 +17,18 @@ public struct LocationInformation: Hashable, Sendable, Codable {
     public let tmsiTime: UInt8
     /// The whole status byte; bits 1–3 carry the status, the others are RFU.
     public let updateStatus: UInt8
+    /// The fields that did not decode; nil when all did.
+    public let fieldErrors: [FieldError]?
 
+    /// Throws only when the file is not 11 bytes long.
     public init(decoding bytes: ArraySlice<UInt8>) throws(DecodeError) {
         let raw = try FileBytes.exact(bytes, Self.encodedLength, "EF.LOCI")
+        var fields = FieldErrors()
         tmsi = FileBytes.hexUnlessErased(raw[0..<4])
-        locationArea = try LocationAreaIdentity(decoding: raw[4..<9])
+        locationArea = try LocationAreaIdentity(decoding: raw[4..<9], fields: &fields, path: "locationArea")
         tmsiTime = raw[9]
         updateStatus = raw[10]
+        fieldErrors = fields.list
     }
 
     public init(tmsi: UInt32?, locationArea: LocationAreaIdentity, tmsiTime: UInt8, updateStatus: UInt8) {
@@ -28,6 +36,7 @@ public struct LocationInformation: Hashable, Sendable, Codable {
         self.locationArea = locationArea
         self.tmsiTime = tmsiTime
         self.updateStatus = updateStatus
+        fieldErrors = nil
     }
 
     public var encoded: [UInt8] {
@@ -57,20 +66,29 @@ public struct LocationInformation: Hashable, Sendable, Codable {
 ///     bytes 8–13   RAI (LAI + RAC, TS 24.008 §10.5.5.15)
 ///     byte 14      routing area update status, bits 1–3: 0 updated, 1 not updated,
 ///                  2 PLMN not allowed, 3 routing area not allowed, 7 reserved
-public struct PacketLocationInformation: Hashable, Sendable, Codable {
+///
+/// Decoded field by field: a RAI whose PLMN does not decode (e.g. FFFF00) keeps the P-TMSI,
+/// its signature, the LAC, the RAC and the status; `fieldErrors` names
+/// `routingArea.locationArea.plmn`.
+public struct PacketLocationInformation: Hashable, Sendable, Codable, FieldByFieldDecoded {
     public static let encodedLength = 14
 
     public let ptmsi: String?
     public let ptmsiSignature: String?
     public let routingArea: RoutingAreaIdentity
     public let updateStatus: UInt8
+    /// The fields that did not decode; nil when all did.
+    public let fieldErrors: [FieldError]?
 
+    /// Throws only when the file is not 14 bytes long.
     public init(decoding bytes: ArraySlice<UInt8>) throws(DecodeError) {
         let raw = try FileBytes.exact(bytes, Self.encodedLength, "EF.PSLOCI")
+        var fields = FieldErrors()
         ptmsi = FileBytes.hexUnlessErased(raw[0..<4])
         ptmsiSignature = FileBytes.hexUnlessErased(raw[4..<7])
-        routingArea = try RoutingAreaIdentity(decoding: raw[7..<13])
+        routingArea = try RoutingAreaIdentity(decoding: raw[7..<13], fields: &fields, path: "routingArea")
         updateStatus = raw[13]
+        fieldErrors = fields.list
     }
 
     public var encoded: [UInt8] {
@@ -99,8 +117,9 @@ public struct GUTI: Hashable, Sendable, Codable {
     /// Upper-case hex.
     public let mTMSI: String
 
-    /// Nil when the length byte is FF (no GUTI stored); throws on any other length or type.
-    public static func decode(_ bytes: ArraySlice<UInt8>) throws(DecodeError) -> GUTI? {
+    /// Nil when the length byte is FF (no GUTI stored); throws on any other length or type. A
+    /// PLMN that does not decode is nil and recorded in `fields` as `<path>.plmn`.
+    static func decode(_ bytes: ArraySlice<UInt8>, fields: inout FieldErrors, path: String) throws(DecodeError) -> GUTI? {
         let raw = try FileBytes.exact(bytes, encodedLength, "GUTI")
         if raw[0] == 0xFF { return nil }
         guard raw[0] == 0x0B else {
@@ -109,7 +128,8 @@ public struct GUTI: Hashable, Sendable, Codable {
         guard raw[1] & 0x07 == 0x06 else {
             throw .invalid(what: "GUTI", why: "type of identity \(raw[1] & 0x07) is not 6 (GUTI)")
         }
-        return GUTI(plmn: try PLMN.decode(raw[2..<5]), mmeGroupID: UInt16(raw[5]) << 8 | UInt16(raw[6]),
+        let plmn = fields.field(path + ".plmn") { () throws(DecodeError) in try PLMN.decode(raw[2..<5]) }
+        return GUTI(plmn: plmn, mmeGroupID: UInt16(raw[5]) << 8 | UInt16(raw[6]),
                     mmeCode: raw[7], mTMSI: Hex.string(raw[8..<12]))
     }
 
@@ -132,18 +152,32 @@ public struct GUTI: Hashable, Sendable, Codable {
 ///     bytes 13–17  last visited registered TAI
 ///     byte 18      EPS update status, bits 1–3: 0 updated, 1 not updated,
 ///                  2 roaming not allowed, others reserved
-public struct EPSLocationInformation: Hashable, Sendable, Codable {
+///
+/// Decoded field by field: a GUTI that does not decode (length or type) is nil and named
+/// `guti` in `fieldErrors`, a PLMN that does not decode `guti.plmn` or `lastVisitedTAI.plmn`;
+/// the other fields are kept.
+public struct EPSLocationInformation: Hashable, Sendable, Codable, FieldByFieldDecoded {
     public static let encodedLength = 18
 
     public let guti: GUTI?
     public let lastVisitedTAI: TrackingAreaIdentity
     public let updateStatus: UInt8
+    /// The fields that did not decode; nil when all did.
+    public let fieldErrors: [FieldError]?
 
+    /// Throws only when the file is not 18 bytes long.
     public init(decoding bytes: ArraySlice<UInt8>) throws(DecodeError) {
         let raw = try FileBytes.exact(bytes, Self.encodedLength, "EF.EPSLOCI")
-        guti = try GUTI.decode(raw[0..<12])
-        lastVisitedTAI = try TrackingAreaIdentity(decoding: raw[12..<17])
+        var fields = FieldErrors()
+        do {
+            guti = try GUTI.decode(raw[0..<12], fields: &fields, path: "guti")
+        } catch {
+            fields.record("guti", error)
+            guti = nil
+        }
+        lastVisitedTAI = try TrackingAreaIdentity(decoding: raw[12..<17], fields: &fields, path: "lastVisitedTAI")
         updateStatus = raw[17]
+        fieldErrors = fields.list
     }
 
     public var encoded: [UInt8] {

@@ -68,7 +68,8 @@ public struct PLMN: Hashable, Sendable, Codable, CustomStringConvertible {
 /// A location area identification (TS 24.008 §10.5.1.3, TS 23.003 §4.1): PLMN (3 bytes) and
 /// location area code (2 bytes, big-endian).
 ///
-/// The PLMN is nil when stored as FFFFFF (an erased LAI). LAC FFFE marks a deleted LAI and
+/// The PLMN is nil when stored as FFFFFF (an erased LAI) or when it does not decode (the
+/// containing value's `fieldErrors` then names it). LAC FFFE marks a deleted LAI and
 /// LAC 0000 is reserved (TS 24.008 §4.4.x, TS 23.003 §4.1: neither names a real area).
 public struct LocationAreaIdentity: Hashable, Sendable, Codable {
     public static let encodedLength = 5
@@ -81,9 +82,11 @@ public struct LocationAreaIdentity: Hashable, Sendable, Codable {
         self.lac = lac
     }
 
-    public init(decoding bytes: ArraySlice<UInt8>) throws(DecodeError) {
+    /// Field by field: a PLMN that does not decode is nil here and recorded in `fields` as
+    /// `<path>.plmn`; the LAC is kept.
+    init(decoding bytes: ArraySlice<UInt8>, fields: inout FieldErrors, path: String) throws(DecodeError) {
         let raw = try FileBytes.exact(bytes, Self.encodedLength, "location area identification")
-        plmn = try PLMN.decode(raw[0..<3])
+        plmn = fields.field(path + ".plmn") { () throws(DecodeError) in try PLMN.decode(raw[0..<3]) }
         lac = UInt16(raw[3]) << 8 | UInt16(raw[4])
     }
 
@@ -117,9 +120,10 @@ public struct RoutingAreaIdentity: Hashable, Sendable, Codable {
         self.rac = rac
     }
 
-    public init(decoding bytes: ArraySlice<UInt8>) throws(DecodeError) {
+    /// Field by field, as `LocationAreaIdentity`'s decoder (`<path>.locationArea.plmn`).
+    init(decoding bytes: ArraySlice<UInt8>, fields: inout FieldErrors, path: String) throws(DecodeError) {
         let raw = try FileBytes.exact(bytes, Self.encodedLength, "routing area identification")
-        locationArea = try LocationAreaIdentity(decoding: raw[0..<5])
+        locationArea = try LocationAreaIdentity(decoding: raw[0..<5], fields: &fields, path: path + ".locationArea")
         rac = raw[5]
     }
 
@@ -127,7 +131,8 @@ public struct RoutingAreaIdentity: Hashable, Sendable, Codable {
 }
 
 /// A tracking area identity (TS 24.301 §9.9.3.32, TS 23.003 §19.4.2.3): PLMN (3 bytes) and
-/// tracking area code (2 bytes, big-endian). The PLMN is nil when stored as FFFFFF.
+/// tracking area code (2 bytes, big-endian). The PLMN is nil when stored as FFFFFF or when it
+/// does not decode (named in the containing value's `fieldErrors`).
 public struct TrackingAreaIdentity: Hashable, Sendable, Codable {
     public static let encodedLength = 5
 
@@ -139,9 +144,10 @@ public struct TrackingAreaIdentity: Hashable, Sendable, Codable {
         self.tac = tac
     }
 
-    public init(decoding bytes: ArraySlice<UInt8>) throws(DecodeError) {
+    /// Field by field: a PLMN that does not decode is nil here and recorded as `<path>.plmn`.
+    init(decoding bytes: ArraySlice<UInt8>, fields: inout FieldErrors, path: String) throws(DecodeError) {
         let raw = try FileBytes.exact(bytes, Self.encodedLength, "tracking area identity")
-        plmn = try PLMN.decode(raw[0..<3])
+        plmn = fields.field(path + ".plmn") { () throws(DecodeError) in try PLMN.decode(raw[0..<3]) }
         tac = UInt16(raw[3]) << 8 | UInt16(raw[4])
     }
 

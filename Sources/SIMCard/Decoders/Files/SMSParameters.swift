@@ -9,8 +9,10 @@
 ///     byte Y+27       TP-DCS
 ///     byte Y+28       TP-VP, relative format (TS 23.040 §9.2.3.12.1)
 ///
-/// A parameter marked absent decodes to nil whatever its bytes hold.
-public struct SMSParameters: Hashable, Sendable, Codable {
+/// A parameter marked absent decodes to nil whatever its bytes hold. Decoded field by field:
+/// an alpha identifier or an address that does not decode is nil and named in `fieldErrors`
+/// (`alpha`, `destinationAddress`, `serviceCentreAddress`); the other parameters are kept.
+public struct SMSParameters: Hashable, Sendable, Codable, FieldByFieldDecoded {
     public static let fixedLength = 28
 
     /// A dialling number in an address field: TON/NPI and digits (`+` first for TON 1).
@@ -27,24 +29,33 @@ public struct SMSParameters: Hashable, Sendable, Codable {
     public let protocolIdentifier: UInt8?
     public let dataCodingScheme: UInt8?
     public let validityPeriod: UInt8?
+    /// The fields that did not decode; nil when all did.
+    public let fieldErrors: [FieldError]?
 
     public static func decode(record: ArraySlice<UInt8>) throws(DecodeError) -> SMSParameters {
         try SMSParameters(decoding: record)
     }
 
+    /// Throws only when the record is shorter than 28 bytes.
     public init(decoding record: ArraySlice<UInt8>) throws(DecodeError) {
         let raw = try FileBytes.atLeast(record, Self.fixedLength, "EF.SMSP record")
         let y = raw.count - Self.fixedLength
-        let alphaText = y == 0 ? "" : try AlphaIdentifier.decode(raw[0..<y])
-        alpha = alphaText.isEmpty ? nil : alphaText
+        var fields = FieldErrors()
+        let alphaText = y == 0 ? "" : fields.field("alpha") { () throws(DecodeError) in try AlphaIdentifier.decode(raw[0..<y]) }
+        alpha = alphaText?.isEmpty == false ? alphaText : nil
         let indicators = raw[y]
         parameterIndicators = indicators
         func present(_ bit: UInt8) -> Bool { indicators & bit == 0 }
-        destinationAddress = present(0x01) ? try Self.address(raw[(y + 1)..<(y + 13)], lengthInDigits: true) : nil
-        serviceCentreAddress = present(0x02) ? try Self.address(raw[(y + 13)..<(y + 25)], lengthInDigits: false) : nil
+        destinationAddress = present(0x01) ? fields.field("destinationAddress") { () throws(DecodeError) in
+            try Self.address(raw[(y + 1)..<(y + 13)], lengthInDigits: true)
+        } : nil
+        serviceCentreAddress = present(0x02) ? fields.field("serviceCentreAddress") { () throws(DecodeError) in
+            try Self.address(raw[(y + 13)..<(y + 25)], lengthInDigits: false)
+        } : nil
         protocolIdentifier = present(0x04) ? raw[y + 25] : nil
         dataCodingScheme = present(0x08) ? raw[y + 26] : nil
         validityPeriod = present(0x10) ? raw[y + 27] : nil
+        fieldErrors = fields.list
     }
 
     /// A 12-byte address field: length, TON/NPI, 10 bytes of semi-octets. Nil when the length
