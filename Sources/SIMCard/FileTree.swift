@@ -90,9 +90,10 @@ public enum SIMFileTree {
     /// Ends the name of a file or directory the probe found: `EF 6FF5 (not in the model)`.
     public static let unmodelled = "(not in the model)"
 
-    /// Probe windows of a level-1 DF or ADF (EF ids 6Fxx): the ends of the range, where the
-    /// specifications keep reserved and operator-specific ids and where newer releases add files.
-    static let levelOneProbe: [ClosedRange<UInt16>] = [0x6F00...0x6F1F, 0x6FE0...0x6FFF]
+    /// Probe window of a level-1 DF or ADF (EF ids 6Fxx): 6F00–6F0F, the start of the range,
+    /// which the specifications leave mostly unassigned and operators use for their own files.
+    /// The rest of the range is named by the model (docs/ACQUISITION.md "The probe").
+    static let levelOneProbe: [ClosedRange<UInt16>] = [0x6F00...0x6F0F]
 
     /// DF.PHONEBOOK: EF.PBR names the phonebook's files; the walker follows it. The other EFs
     /// are the ones EF.PBR does not list (TS 31.102 §4.4.2).
@@ -192,14 +193,15 @@ public enum SIMFileTree {
     public static let masterFile = DirectorySpec(name: "MF", label: "3F00", fid: 0x3F00, files: [
         .init("EF.ICCID", 0x2FE2, .iccid),
         .init("EF.DIR", 0x2F00, .applicationDirectory),
+        .init("EF.ATR", 0x2F01),
         .init("EF.PL", 0x2F05, .preferredLanguages),
         .init("EF.ARR", 0x2F06),
         .init("EF.UMPC", 0x2F08),
     ], directories: [telecom, gsm],
-    // EF ids: EF.DIR's neighbours and the 2FEx/2FFx block (EF.ICCID's, where cards keep
-    // proprietary files); DF ids: the 7F1x/7F2x network DFs (GSM, DCS1800, IS-41, ...), 7F4x
-    // (administrative use, TS 51.011 §6.2) and 7F6x (common operator toolkit DFs).
-    probe: [0x2F00...0x2F0F, 0x2FE0...0x2FFF, 0x7F10...0x7F2F, 0x7F40...0x7F4F, 0x7F60...0x7F6F])
+    // EF ids: the 2FEx/2FFx block around EF.ICCID, where cards keep proprietary files; DF ids:
+    // the other network DFs (7F21–7F2F: DCS1800, IS-41, FP-CTS, TIA/EIA-136, CDMA, ...), 7F4x
+    // (administrative use, TS 51.011 §6.2) and 7F6x (operator toolkit DFs).
+    probe: [0x2FE0...0x2FFF, 0x7F21...0x7F2F, 0x7F40...0x7F4F, 0x7F60...0x7F6F])
 
     /// ADF.USIM, selected by the AID EF.DIR lists (TS 31.102 §4.2).
     public static let usim = DirectorySpec(name: "ADF.USIM", label: "ADF.USIM", fid: nil, files: [
