@@ -141,6 +141,9 @@ public struct SIMReader {
 
         private let accessor: FileAccess
 
+        /// A file id as it appears in paths: 4 upper-case hex digits.
+        static func hex(_ fid: UInt16) -> String { Hex.string([UInt8(fid >> 8), UInt8(fid & 0xFF)]) }
+
         mutating func record(_ reading: FileReading, content: FileContent? = nil) {
             if let content { contents[reading.path] = content }
             if let index = files.firstIndex(where: { $0.path == reading.path }) { files[index] = reading } else { files.append(reading) }
@@ -148,7 +151,7 @@ public struct SIMReader {
 
         @discardableResult
         mutating func read(_ spec: ElementaryFileSpec, in directory: String) throws(SIMChannelError) -> FileReading {
-            let path = "\(directory)/\(Hex.string([UInt8(spec.fid >> 8), UInt8(spec.fid & 0xFF)]))"
+            let path = "\(directory)/\(Self.hex(spec.fid))"
             if let done = files.first(where: { $0.path == path && $0.status == .read }) { return done }
             let reading = try accessor.readElementaryFile(spec.fid, name: spec.name, path: path)
             record(reading, content: spec.content)
@@ -331,9 +334,10 @@ public struct SIMReader {
             if directory.fid == 0x5F3A { try followPhonebookReference(in: label) }
             for file in directory.withheld { try selectWithheld(file, in: label) }
             for child in directory.directories { try walk(child, under: route, label: label) }
-            guard !directory.probe.isEmpty, !allChildrenFound(label: label, declared: Self.declaredChildren(selected.data)) else { return }
+            let declared = declaredChildren(selected.data)
+            guard !directory.probe.isEmpty, !allChildrenFound(label: label, declared: declared) else { return }
             _ = try select(route, header: false)
-            for child in try probe(directory, route: route, label: label, declared: Self.declaredChildren(selected.data)) {
+            for child in try probe(directory, route: route, label: label, declared: declared) {
                 try walk(child, under: route, label: label)
             }
         }
@@ -354,8 +358,9 @@ public struct SIMReader {
 
         /// Classic SIM: a DF's header counts its child DFs and EFs (TS 51.011 §9.2.1 bytes 15
         /// and 16), which tells the probe when nothing is left to find. UICC FCPs do not.
-        private static func declaredChildren(_ header: [UInt8]) -> (directories: Int, files: Int)? {
-            guard header.count >= 16, case .classic(let classic)? = try? FileHeader(decoding: header[...], dialect: .classicSIM),
+        private func declaredChildren(_ header: [UInt8]) -> (directories: Int, files: Int)? {
+            guard accessor.dialect == .classicSIM, header.count >= 16,
+                  case .classic(let classic)? = try? FileHeader(decoding: header[...], dialect: .classicSIM),
                   classic.kind != .elementaryFile else { return nil }
             return (Int(header[14]), Int(header[15]))
         }
@@ -371,19 +376,19 @@ public struct SIMReader {
             var unknown: [DirectorySpec] = []
             for fid in directory.probe.joined() where !skip.contains(fid) {
                 if allChildrenFound(label: label, declared: declared, extra: unknown.count) { break }
-                let path = "\(label)/\(Hex.string([UInt8(fid >> 8), UInt8(fid & 0xFF)]))"
+                let path = "\(label)/\(Self.hex(fid))"
                 let selected = try accessor.select(fid)
                 // Cards answer an id they do not have with 6A82/9404, some with 6A86 or 6B00: only
                 // a file that exists (selected, or refused for want of a PIN) is recorded.
                 guard selected.status.isSuccess || selected.status.isSecurityNotSatisfied else { continue }
                 let header = try? FileHeader(decoding: selected.data[...], dialect: accessor.dialect)
                 if selected.status.isSuccess, header?.structure == .dedicatedFile {
-                    let name = "DF \(Hex.string([UInt8(fid >> 8), UInt8(fid & 0xFF)])) \(SIMFileTree.unmodelled)"
+                    let name = "DF \(Self.hex(fid)) \(SIMFileTree.unmodelled)"
                     unknown.append(.unknown(name: name, label: String(path.dropFirst(label.count + 1)), fid: fid, efSpace: route.appending(fid).efSpace))
                     _ = try select(route, header: false)
                     continue
                 }
-                let name = "EF \(Hex.string([UInt8(fid >> 8), UInt8(fid & 0xFF)])) \(SIMFileTree.unmodelled)"
+                let name = "EF \(Self.hex(fid)) \(SIMFileTree.unmodelled)"
                 record(try accessor.readSelectedFile(selected, name: name, path: path), content: .raw)
             }
             return unknown
@@ -393,7 +398,7 @@ public struct SIMReader {
         /// header are on record; its content is never read.
         private mutating func selectWithheld(_ spec: ElementaryFileSpec, in directory: String) throws(SIMChannelError) {
             let selected = try accessor.select(spec.fid)
-            var entry = FileReading(path: "\(directory)/\(Hex.string([UInt8(spec.fid >> 8), UInt8(spec.fid & 0xFF)]))", name: spec.name,
+            var entry = FileReading(path: "\(directory)/\(Self.hex(spec.fid))", name: spec.name,
                                     status: selected.status.isSuccess ? .withheld : FileAccess.status(for: selected.status), sw: selected.status.hex)
             if selected.status.isSuccess {
                 entry.header = Hex.string(selected.data)
