@@ -85,6 +85,10 @@ extension EndToEnd {
         #expect(stats.writeClassAPDUs == 0 && stats.pinTriesConsumed == 0 && stats.pinPresentations == 0)
         #expect(stats.apdus == acquisition.apduCount)
 
+        let again = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
+        let second = try JSONDecoder().decode(SIMAcquisition.self, from: Data(again.stdout.utf8))
+        #expect(second.contentSHA256 == acquisition.contentSHA256, "the walk, probe included, is repeatable")
+
         let text = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Coverage         \(coverage.filesFound) files found, \(coverage.filesRead) read (5 not in the model, read raw)"), "\(text.stdout)")
