@@ -210,6 +210,20 @@ final class MemoryUICC: CardTransport {
         #expect(Hex.string(card.commands[0]) == "00A40804022FE2")
         #expect(identity.files.allSatisfy { $0.status != .read || $0.header != nil }, "every file read keeps its header")
     }
+
+    @Test func theIDReadOfAUICCWithoutAUSIMTakesThePINTemplateFromTheMF() {
+        let card = MemoryUICC([
+            MemoryUICC.ef(0x2FE2, "98485032100000103244"),
+            MemoryUICC.df(0x7F20, [MemoryUICC.ef(0x6F07, "084925500900000040"), MemoryUICC.ef(0x6FAD, "00000002")]),
+        ])
+        let identity = SIMReader().read(transport: card, atr: hex("3B9F96801FC78031E073FE211B63004C000090019B"))
+        #expect(identity.imsi?.path == "3F00/7F20/6F07")
+        #expect(identity.imsi?.state == .read)
+        // EF.ICCID by path + READ; EF.DIR (absent); the MF with its FCP; DF.GSM by path without
+        // FCP; 4 PIN queries; SELECT + READ for EF.IMSI and EF.AD.
+        #expect(identity.apduCount == 2 + 1 + 1 + 1 + 4 + 4)
+        #expect(card.commands.contains { Hex.string($0) == "00A4080C027F20" })
+    }
 }
 
 @Suite struct NetworkNameFileTests {
