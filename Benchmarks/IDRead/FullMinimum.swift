@@ -24,7 +24,7 @@ struct FullMinimum: Encodable {
     var protectedReads: Int
     var total: Int { selects + applicationSelects + readBinary + readRecord + protectedReads }
     /// `total` plus what Custody's forensic rules make unavoidable on this card: one GET
-    /// RESPONSE per header kept (every EF selected successfully, the application's PIN status
+    /// RESPONSE per header kept (every EF selected successfully, withheld ones too, the application's PIN status
     /// template) on T=0, and the four PIN/PUK queries on a UICC.
     var forensicFloor: Int
 
@@ -54,6 +54,8 @@ struct FullMinimum: Encodable {
             case .protected:
                 headers += 1
                 refused += 1
+            case .withheld:
+                headers += 1
             default: break
             }
         }

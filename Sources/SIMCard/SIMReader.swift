@@ -206,6 +206,12 @@ public struct SIMReader {
                 if adf.status.isSuccess {
                     imsiDirectory = "ADF.USIM"
                     pinTemplate = (try? FileHeader(decoding: adf.data[...], dialect: .uicc)).flatMap(SIMReader.pinTemplate)
+                    if pinTemplate == nil, mfHeader == nil {
+                        // An ADF without a PIN status template: the MF's says which PINs are
+                        // enabled; the USIM is selected again (no FCP) for EF.IMSI and EF.AD.
+                        mfHeader = try? FileHeader(decoding: try accessor.select(0x3F00).data[...], dialect: .uicc)
+                        _ = try accessor.selectApplication(usim.aid, header: false)
+                    }
                 }
             }
             if imsiDirectory == nil {

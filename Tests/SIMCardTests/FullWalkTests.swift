@@ -25,9 +25,15 @@ final class MemoryUICC: CardTransport {
         }
 
         var isDirectory: Bool { content == nil && records == nil }
+        /// The PIN status template (C6) of an MF or ADF FCP: PIN1 enabled in an ADF, disabled in
+        /// the MF (so a test can tell which one the reader used); nil for none.
+        var pin1Enabled: Bool?
 
         var fcp: [UInt8] {
-            if isDirectory { return FileControlParameters(structure: .dedicatedFile, fileID: fid, dfName: aid.isEmpty ? nil : aid).encoded }
+            if isDirectory {
+                let template = pin1Enabled.map { PINStatusTemplate(entries: [KeyReferenceStatus(keyReference: 0x01, enabled: $0)]) }
+                return FileControlParameters(structure: .dedicatedFile, fileID: fid, dfName: aid.isEmpty ? nil : aid, pinStatus: template).encoded
+            }
             if let records {
                 return FileControlParameters(structure: .linearFixed, fileID: fid, recordLength: records[0].count,
                                              recordCount: records.count, fileSize: records.count * records[0].count).encoded
@@ -47,6 +53,8 @@ final class MemoryUICC: CardTransport {
 
     init(_ children: [Node]) {
         mf = Node(fid: 0x3F00, children)
+        mf.pin1Enabled = false
+        for adf in children where !adf.aid.isEmpty && adf.pin1Enabled == nil { adf.pin1Enabled = true }
         currentDF = mf
     }
 
@@ -209,6 +217,17 @@ final class MemoryUICC: CardTransport {
         #expect(identity.apduCount == 2 + 3 + 1 + 4 + 4)
         #expect(Hex.string(card.commands[0]) == "00A40804022FE2")
         #expect(identity.files.allSatisfy { $0.status != .read || $0.header != nil }, "every file read keeps its header")
+    }
+
+    @Test func anADFWithoutAPINTemplateFallsBackToTheMFs() {
+        let usim = MemoryUICC.Node(fid: nil, aid: hex(Self.usimAID), [MemoryUICC.ef(0x6F07, "084925500900000040"), MemoryUICC.ef(0x6FAD, "00000002")])
+        let dir = ApplicationTemplate(aid: hex(Self.usimAID)).encodedRecord(length: 32)
+        let card = MemoryUICC([MemoryUICC.ef(0x2FE2, "98485032100000103244"), MemoryUICC.records(0x2F00, [Hex.string(dir)]), usim])
+        usim.pin1Enabled = nil   // the card gives its ADF no PIN status template
+        let identity = SIMReader().read(transport: card, atr: hex("3B9F96801FC78031E073FE211B63004C000090019B"))
+        #expect(identity.pins.first { $0.name == "PIN1" }?.enabled == false, "from the MF's template")
+        #expect(identity.imsi?.state == .read, "the USIM is selected again before EF.IMSI")
+        #expect(identity.apduCount == 2 + 2 + 1 + 2 + 4 + 4)
     }
 
     @Test func theIDReadOfAUICCWithoutAUSIMTakesThePINTemplateFromTheMF() {
