@@ -336,6 +336,10 @@ public struct SIMReader {
             }
             record(entry)
             guard selected.status.isSuccess else { return }
+            // An application without a file system (an applet EF.DIR lists, answering with an
+            // FCI rather than a DF's FCP) has nothing to walk: its answer is on record.
+            if route.aid != nil, route.path.isEmpty,
+               (try? FileHeader(decoding: selected.data[...], dialect: accessor.dialect))?.structure != .dedicatedFile { return }
             for file in directory.files { try read(file, in: label) }
             if directory.fid == 0x5F3A { try followPhonebookReference(in: label) }
             for file in directory.withheld { try selectWithheld(file, in: label) }

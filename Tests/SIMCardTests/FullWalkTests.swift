@@ -169,6 +169,34 @@ final class MemoryUICC: CardTransport {
         #expect(coverage.directoriesFound == 6, "MF, DF.TELECOM, DF 7F66, ADF.USIM, its DF.5GS, ADF.ISIM")
     }
 
+    @Test func anApplicationWithoutAFileSystemIsRecordedNotProbed() throws {
+        let applet = "A00000015141434C00"
+        final class AppletAnswering: CardTransport {
+            let card: MemoryUICC
+            let aid: [UInt8]
+            /// Commands sent after the applet was selected.
+            var afterApplet: Int?
+            init(_ card: MemoryUICC, aid: [UInt8]) { self.card = card; self.aid = aid }
+            func transmit(_ command: [UInt8]) throws -> [UInt8] {
+                afterApplet = afterApplet.map { $0 + 1 }
+                // SELECT by AID of the applet: an FCI (6F), not a DF's FCP.
+                if command.count > 5, command[1] == 0xA4, command[2] == 0x04, Array(command[5...]).starts(with: aid) {
+                    afterApplet = 0
+                    return [0x6F, 0x03, 0x84, 0x01, 0x00, 0x90, 0x00]
+                }
+                return try card.transmit(command)
+            }
+        }
+        let dir = [Self.usimAID, applet].map { ApplicationTemplate(aid: hex($0)).encodedRecord(length: 32) }.map(Hex.string)
+        let card = MemoryUICC([MemoryUICC.ef(0x2FE2, "98485032100000103244"), MemoryUICC.records(0x2F00, dir),
+                               MemoryUICC.Node(fid: nil, aid: hex(Self.usimAID), [MemoryUICC.ef(0x6F07, "084925500900000040")])])
+        let transport = AppletAnswering(card, aid: hex(applet))
+        let acquisition = SIMReader().read(transport: transport, atr: hex("3B9F96801FC78031E073FE211B63004C000090019B"), scope: .full)
+        let entry = try #require(acquisition.files.first { $0.path == "ADF.\(applet)" })
+        #expect(entry.status == .read && entry.header == "6F03840100")
+        #expect(transport.afterApplet == 0, "no file of an applet is looked for")
+    }
+
     @Test func decodesTheNewFiles() throws {
         let acquisition = Self.fullRead(Self.card())
         let pnn = try #require(acquisition.files.first { $0.path == "ADF.USIM/6FC5" })
