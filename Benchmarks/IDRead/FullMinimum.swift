@@ -24,7 +24,7 @@ struct FullMinimum: Encodable {
     var protectedReads: Int
     var total: Int { selects + applicationSelects + readBinary + readRecord + protectedReads }
     /// `total` plus what Custody's forensic rules make unavoidable on this card: one GET
-    /// RESPONSE per header kept (every EF selected successfully, the application's PIN status
+    /// RESPONSE per header kept (every EF selected successfully, withheld ones too, the application's PIN status
     /// template) on T=0, and the four PIN/PUK queries on a UICC.
     var forensicFloor: Int
 
@@ -54,6 +54,8 @@ struct FullMinimum: Encodable {
             case .protected:
                 headers += 1
                 refused += 1
+            case .withheld:
+                headers += 1
             default: break
             }
         }
@@ -166,5 +168,66 @@ struct Reselection: Encodable {
             i += followedByGR ? 2 : 1
         }
         closeRun()
+    }
+}
+
+/// What pySim-shell's `export` would send for the files of this card that its model declares,
+/// estimated from how it works (pySim-shell.py, `__walk` and `__export_file`): it walks its
+/// declared tree from the MF; for each DF it selects it on entry, selects it again to export
+/// it, and selects the parent on leaving; for each EF it selects the file (with FCP), reads it
+/// (one READ BINARY per chunk, one READ RECORD per record), then selects the DF again, because
+/// the selection changed. A file the card lacks costs the one failed SELECT. Every selection
+/// that returns an FCP costs a GET RESPONSE more on T=0.
+///
+/// The declared tree is taken to be Custody's model (`SIMFileTree`), and whether each file
+/// exists, its size and records from this acquisition. pySim's own model declares at least as
+/// many files (each absent one costs it a SELECT), it sends commands of its own at start-up,
+/// and it finds no file outside its model: so the estimate is a floor for pySim, and it covers
+/// fewer files than Custody reads. Definitions: docs/BENCHMARKS.md ("pySim-shell's export").
+struct PySimExportEstimate: Encodable {
+    var total = 0
+    /// Model EFs present on the card (pySim exports them).
+    var filesExported = 0
+    /// EFs Custody recorded that pySim's walk would not reach (found by Custody's probe).
+    var filesOutsideTheModel = 0
+
+    init(acquisition a: SIMAcquisition, getResponse: Bool) {
+        let header = getResponse ? 2 : 1
+        var byPath: [String: FileReading] = [:]
+        for file in a.files { byPath[file.path] = file }
+        var visited = Set<String>()
+
+        func reads(_ file: FileReading) -> Int {
+            if let records = file.records, file.status == .read { return records.count }
+            if let bytes = file.contentBytes, file.status == .read { return max(1, (bytes.count + 254) / 255) }
+            guard let raw = file.header.flatMap(Hex.bytes),
+                  let parsed = try? FileHeader(decoding: raw[...], dialect: a.cardType ?? .uicc) else { return 1 }
+            return parsed.recordCount ?? max(1, ((parsed.fileSize ?? 0) + 254) / 255)
+        }
+        func walk(_ directory: DirectorySpec, label: String) {
+            visited.insert(label)
+            guard let entry = byPath[label], entry.status == .read else { total += 1; return }
+            total += 3 * header
+            var fids = directory.files.map(\.fid) + directory.withheld.map(\.fid)
+            // The phonebook files EF.PBR names have fixed ids in pySim's model too.
+            if directory.fid == 0x5F3A {
+                fids += a.files.filter { $0.path.hasPrefix(label + "/") && $0.name.hasSuffix("(phonebook)") }
+                    .compactMap { UInt16($0.path.suffix(4), radix: 16) }
+            }
+            for fid in Set(fids) {
+                let path = "\(label)/\(Hex.string([UInt8(fid >> 8), UInt8(fid & 0xFF)]))"
+                visited.insert(path)
+                guard let file = byPath[path], file.status != .notFound else { total += 1; continue }
+                filesExported += 1
+                total += header + reads(file) + header
+            }
+            for child in directory.directories where child.fid != nil { walk(child, label: "\(label)/\(child.label)") }
+        }
+        walk(SIMFileTree.masterFile, label: "3F00")
+        if a.cardType == .uicc {
+            walk(SIMFileTree.usim, label: "ADF.USIM")
+            walk(SIMFileTree.isim, label: "ADF.ISIM")
+        }
+        filesOutsideTheModel = a.files.filter { !visited.contains($0.path) && $0.status != .notFound && $0.structure != .dedicatedFile }.count
     }
 }

@@ -34,6 +34,12 @@ func printFullTable(_ results: [CardResult]) {
             let statuses = c.filesByStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             print("  card: \(c.files) files (\(statuses)); EF.SMS \(c.smsRecords) records, EF.ADN \(c.adnRecords) records; \(c.records) records + \(c.binaryBytes) transparent bytes in all")
         }
+        if let c = r.coverage {
+            print("  coverage: \(c.filesFound) files found, \(c.filesRead) read, \(c.filesNotInModel) of them outside the model; \(c.directoriesFound) directories; not read: \(c.notRead.map { "\($0.name) (\($0.status.rawValue))" }.joined(separator: ", "))")
+        }
+        if let p = r.pySimExport {
+            print("  pySim-shell export (estimate, a floor): \(p.total) APDUs for \(p.filesExported) files; Custody: \(r.apdusPerRead) APDUs for \(r.coverage?.filesRead ?? 0) files read (\(p.filesOutsideTheModel) beyond any model)")
+        }
         if let s = r.reselection {
             print("  directory SELECTs: \(s.directorySelects) + \(s.directoryGetResponses) GET RESPONSE; a walker tracking the current DF would skip \(s.avoidableSelects) SELECT + \(s.avoidableGetResponses) GET RESPONSE = \(s.avoidable) APDUs (\(fmt(100 * Double(s.avoidable) / Double(max(1, r.apdusPerRead)), 1)) %)")
         }

@@ -74,6 +74,10 @@ struct CardResult: Encodable {
     var reselection: Reselection?
     /// Full scope: files in the reference acquisition by status, records and bytes read.
     var cardContent: CardContent?
+    /// Full scope: files found vs read (the acquisition's own count).
+    var coverage: AcquisitionCoverage?
+    /// Full scope: what pySim-shell's export would send for this card (`PySimExportEstimate`).
+    var pySimExport: PySimExportEstimate?
     /// The library read (ID read, or full acquisition with --scope full).
     var idRead: Timing
     var rawReplay: Timing
@@ -256,6 +260,8 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
         minimum: minimum, apduRatio: Double(apdus) / Double(max(1, minimum.total)),
         reselection: scope == .full ? Reselection(reference.transcript) : nil,
         cardContent: scope == .full ? CardContent(reference) : nil,
+        coverage: reference.summary?.coverage,
+        pySimExport: scope == .full ? PySimExportEstimate(acquisition: reference, getResponse: usesGetResponse) : nil,
         idRead: id, rawReplay: raw, timeRatio: id.medianMs / max(raw.medianMs, 1e-9),
         usPerAPDUIdRead: id.medianMs * 1000 / Double(apdus), usPerAPDURaw: raw.medianMs * 1000 / Double(commands.count),
         transcriptExchangeMsMedian: percentile(exchangeMs.sorted(), 0.5),

@@ -57,8 +57,12 @@ public struct AcquisitionSummary: Codable, Sendable, Hashable {
     public var smsRecords = 0
     public var smsUsed = 0
     public var smsDeletedResidue = 0
+    /// Files found on the card against files read, and why the rest were not read (absent
+    /// from records made before it existed).
+    public var coverage: AcquisitionCoverage?
 
     public init(files: [FileReading]) {
+        coverage = AcquisitionCoverage(files: files)
         // Partly read files count too: records read before the card said "no more" are evidence.
         for file in files where file.content != nil || file.records != nil {
             let records = (file.records ?? []).compactMap(Hex.bytes)

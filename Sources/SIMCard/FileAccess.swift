@@ -13,15 +13,25 @@ public struct FileAccess {
 
     var dialect: CardDialect { channel.dialect }
 
-    /// SELECT by file id relative to the current DF (UICC: P2=04 asks for the FCP).
-    public func select(_ fid: UInt16) throws(SIMChannelError) -> ResponseAPDU {
+    /// SELECT by file id relative to the current DF (UICC: P2=04 asks for the FCP, P2=0C without
+    /// `header` for none; a classic SIM always offers its header).
+    public func select(_ fid: UInt16, header: Bool = true) throws(SIMChannelError) -> ResponseAPDU {
         try channel.send(CommandAPDU(cla: dialect.classByte, ins: Instruction.select.rawValue, p1: 0x00,
-                                     p2: dialect == .uicc ? 0x04 : 0x00, data: [UInt8(fid >> 8), UInt8(fid & 0xFF)]))
+                                     p2: dialect == .uicc ? (header ? 0x04 : 0x0C) : 0x00, data: [UInt8(fid >> 8), UInt8(fid & 0xFF)]))
     }
 
-    /// SELECT an application by AID (UICC only, TS 102 221 §11.1.1.2, P1=04).
-    public func selectApplication(_ aid: [UInt8]) throws(SIMChannelError) -> ResponseAPDU {
-        try channel.send(CommandAPDU(cla: 0x00, ins: Instruction.select.rawValue, p1: 0x04, p2: 0x04, data: aid))
+    /// SELECT an application by AID (UICC only, TS 102 221 §11.1.1.2, P1=04); without
+    /// `header` P2=0C asks for no FCP (one APDU on T=0: no GET RESPONSE follows).
+    public func selectApplication(_ aid: [UInt8], header: Bool = true) throws(SIMChannelError) -> ResponseAPDU {
+        try channel.send(CommandAPDU(cla: 0x00, ins: Instruction.select.rawValue, p1: 0x04, p2: header ? 0x04 : 0x0C, data: aid))
+    }
+
+    /// SELECT by path (UICC only, TS 102 221 §8.4.2): from the MF (P1=08, the path without
+    /// 3F00) or, with `fromMF` false, from the current DF (P1=09; a path starting 7FFF starts
+    /// at the current application). One command reaches a file at any depth.
+    public func select(path: [UInt16], fromMF: Bool, header: Bool = true) throws(SIMChannelError) -> ResponseAPDU {
+        try channel.send(CommandAPDU(cla: 0x00, ins: Instruction.select.rawValue, p1: fromMF ? 0x08 : 0x09, p2: header ? 0x04 : 0x0C,
+                                     data: path.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }))
     }
 
     /// Selects a path of file ids, stopping at the first that fails; returns the last answer.
@@ -43,13 +53,24 @@ public struct FileAccess {
         return reading
     }
 
+    /// Reads the file `selected` (the card's answer to the SELECT that just made it current)
+    /// whole, as its header says: for a file reached by a path or found by a probe.
+    public func readSelectedFile(_ selected: ResponseAPDU, name: String, path: String) throws(SIMChannelError) -> FileReading {
+        let reading = try readTracked(selected, name: name, path: path)
+        progress.reading = nil
+        return reading
+    }
+
     /// Reads a file, keeping `progress` up to date; on a throw it keeps the partial file.
     /// Answers that contradict the header or carry a warning are anomalies on the file
     /// (`FileReading.anomalies`): the bytes are kept and the file's status is `failed`.
     private func readTracked(_ fid: UInt16, name: String, path: String) throws(SIMChannelError) -> FileReading {
+        progress.reading = FileReading(path: path, name: name, status: .interrupted, sw: "")
+        return try readTracked(try select(fid), name: name, path: path)
+    }
+
+    private func readTracked(_ selected: ResponseAPDU, name: String, path: String) throws(SIMChannelError) -> FileReading {
         var reading = FileReading(path: path, name: name, status: .interrupted, sw: "")
-        progress.reading = reading
-        let selected = try select(fid)
         reading.sw = selected.status.hex
         guard selected.status.isSuccess else {
             reading.status = Self.status(for: selected.status)

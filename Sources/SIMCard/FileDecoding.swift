@@ -83,6 +83,10 @@ enum FileDecoding {
         case .phase: { try PhaseIndicator(decoding: $0) }
         case .accessControlClasses: { try AccessControlClasses(decoding: $0) }
         case .phonebookReference: { record in record.allSatisfy { $0 == 0xFF } ? nil : try PhonebookReference(decoding: record) }
+        case .networkNames: { try NetworkName.decode(record: $0) }
+        case .operatorPLMNList: { try OperatorPLMNEntry.decode(record: $0) }
+        case .serviceProviderPLMNs: { try ServiceProviderPLMNs(decoding: $0) }
+        case .isimText: { try ISIMText.decode($0) }
         case .raw: nil
         }
     }

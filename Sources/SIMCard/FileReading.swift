@@ -13,6 +13,9 @@ public struct FileReading: Codable, Sendable, Hashable {
         case failed
         /// The read broke off (card removed, mute, garbage): what arrived before is kept.
         case interrupted
+        /// A file known to hold secrets (keys, security contexts; `DirectorySpec.withheld`):
+        /// selected so its existence and header are on record, never read.
+        case withheld
     }
 
     /// Path from the MF, e.g. `3F00/2FE2`, or from an application, e.g. `ADF.USIM/6F07`.

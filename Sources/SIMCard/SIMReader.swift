@@ -149,7 +149,6 @@ public struct SIMReader {
         private(set) var files: [FileReading] = []
         var contents: [String: FileContent] = [:]
         private var mfHeader: FileHeader?
-        private var usimAID: [UInt8]?
 
         init(files: FileAccess, reader: SIMReader, examinerPIN: ExaminerPIN?) {
             self.reader = reader
@@ -159,6 +158,9 @@ public struct SIMReader {
 
         private let accessor: FileAccess
 
+        /// A file id as it appears in paths: 4 upper-case hex digits.
+        static func hex(_ fid: UInt16) -> String { Hex.string([UInt8(fid >> 8), UInt8(fid & 0xFF)]) }
+
         mutating func record(_ reading: FileReading, content: FileContent? = nil) {
             if let content { contents[reading.path] = content }
             if let index = files.firstIndex(where: { $0.path == reading.path }) { files[index] = reading } else { files.append(reading) }
@@ -166,7 +168,7 @@ public struct SIMReader {
 
         @discardableResult
         mutating func read(_ spec: ElementaryFileSpec, in directory: String) throws(SIMChannelError) -> FileReading {
-            let path = "\(directory)/\(Hex.string([UInt8(spec.fid >> 8), UInt8(spec.fid & 0xFF)]))"
+            let path = "\(directory)/\(Self.hex(spec.fid))"
             if let done = files.first(where: { $0.path == path && $0.status == .read }) { return done }
             let reading = try accessor.readElementaryFile(spec.fid, name: spec.name, path: path)
             record(reading, content: spec.content)
@@ -176,55 +178,76 @@ public struct SIMReader {
         // MARK: identity
 
         mutating func identity() throws(SIMChannelError) {
-            let mf = try detectDialect()
+            let iccid = try detectDialect()
             cardType = accessor.dialect
-            mfHeader = try? FileHeader(decoding: mf.data[...], dialect: accessor.dialect)
-            try read(.init("EF.ICCID", 0x2FE2, .iccid), in: "3F00")
+            record(try accessor.readSelectedFile(iccid, name: "EF.ICCID", path: "3F00/2FE2"), content: .iccid)
             switch accessor.dialect {
             case .uicc: try identityUICC()
             case .classicSIM: try identityClassic()
             }
         }
 
-        /// `00 A4 00 04 3F00`: a UICC answers with an FCP; a classic SIM rejects class 00 (6E00
-        /// or 6D00), and then `A0 A4 00 00 3F00` selects its MF.
-        private func detectDialect() throws(SIMChannelError) -> ResponseAPDU {
+        /// Returns the answer to the SELECT of EF.ICCID, having learnt the card type on the way.
+        /// `00 A4 08 04 02 2FE2` (EF.ICCID by path from the MF): a UICC answers with the file's
+        /// FCP, so one command gives the card type and the ICCID header. A classic SIM rejects
+        /// class 00 (6E00 or 6D00): `A0 A4 00 00 3F00` selects its MF (its header is kept for the
+        /// CHV states should DF.GSM be missing), then EF.ICCID. A UICC that answers the path with
+        /// anything else gets `00 A4 00 04 3F00` and EF.ICCID relative to the MF.
+        private mutating func detectDialect() throws(SIMChannelError) -> ResponseAPDU {
             accessor.channel.dialect = .uicc
-            let uiccAnswer = try accessor.select(0x3F00)
-            if uiccAnswer.status.isSuccess { return uiccAnswer }
+            let byPath = try accessor.select(path: [0x2FE2], fromMF: true)
+            if byPath.status.isSuccess { return byPath }
+            if byPath.status != .classNotSupported && byPath.status != .instructionNotSupported {
+                let mf = try accessor.select(0x3F00)
+                if mf.status.isSuccess {
+                    mfHeader = try? FileHeader(decoding: mf.data[...], dialect: .uicc)
+                    return try accessor.select(0x2FE2)
+                }
+            }
             accessor.channel.dialect = .classicSIM
-            return try accessor.select(0x3F00)
+            let mf = try accessor.select(0x3F00)
+            mfHeader = try? FileHeader(decoding: mf.data[...], dialect: .classicSIM)
+            return try accessor.select(0x2FE2)
         }
 
+        /// EF.DIR (the MF is current after EF.ICCID), the USIM by AID (its FCP holds the PIN
+        /// status template), the PIN queries, then EF.IMSI and EF.AD in the USIM, or in DF.GSM
+        /// when there is no USIM (the MF's FCP then gives the template).
         private mutating func identityUICC() throws(SIMChannelError) {
             let dir = try read(.init("EF.DIR", 0x2F00, .applicationDirectory), in: "3F00")
             applications = (dir.records ?? []).compactMap { Hex.bytes($0) }.compactMap { try? ApplicationTemplate.decode(record: $0[...]) }
-            var pinTemplate = mfHeader.flatMap(SIMReader.pinTemplate)
+            var pinTemplate: PINStatusTemplate?
             var imsiDirectory: String?
             if let usim = applications.first(where: { $0.kind == .usim }) {
                 let adf = try accessor.selectApplication(usim.aid)
                 if adf.status.isSuccess {
-                    usimAID = usim.aid
                     imsiDirectory = "ADF.USIM"
-                    if let template = (try? FileHeader(decoding: adf.data[...], dialect: .uicc)).flatMap(SIMReader.pinTemplate) {
-                        pinTemplate = template
+                    pinTemplate = (try? FileHeader(decoding: adf.data[...], dialect: .uicc)).flatMap(SIMReader.pinTemplate)
+                    if pinTemplate == nil, mfHeader == nil {
+                        // An ADF without a PIN status template: the MF's says which PINs are
+                        // enabled; the USIM is selected again (no FCP) for EF.IMSI and EF.AD.
+                        mfHeader = try? FileHeader(decoding: try accessor.select(0x3F00).data[...], dialect: .uicc)
+                        _ = try accessor.selectApplication(usim.aid, header: false)
                     }
                 }
             }
-            pins = try SIMReader.queryUICCPINs(accessor.channel, template: pinTemplate)
-            try presentExaminerPINIfAllowed()
             if imsiDirectory == nil {
-                _ = try accessor.select(0x3F00)
-                if try accessor.select(0x7F20).status.isSuccess { imsiDirectory = "3F00/7F20" }
+                if mfHeader == nil {
+                    let mf = try accessor.select(0x3F00)
+                    mfHeader = try? FileHeader(decoding: mf.data[...], dialect: .uicc)
+                }
+                if try accessor.select(path: [0x7F20], fromMF: true, header: false).status.isSuccess { imsiDirectory = "3F00/7F20" }
             }
+            pins = try SIMReader.queryUICCPINs(accessor.channel, template: pinTemplate ?? mfHeader.flatMap(SIMReader.pinTemplate))
+            try presentExaminerPINIfAllowed()
             if let imsiDirectory {
                 try read(.init("EF.IMSI", 0x6F07, .imsi), in: imsiDirectory)
                 try read(.init("EF.AD", 0x6FAD, .administrativeData), in: imsiDirectory)
             }
         }
 
+        /// DF.GSM from the MF (current after EF.ICCID): its header carries the CHV states.
         private mutating func identityClassic() throws(SIMChannelError) {
-            _ = try accessor.select(0x3F00)
             let gsm = try accessor.select(0x7F20)
             var pinHeader = mfHeader
             if gsm.status.isSuccess, let header = try? FileHeader(decoding: gsm.data[...], dialect: .classicSIM) {
@@ -268,26 +291,59 @@ public struct SIMReader {
 
         // MARK: full tree
 
+        /// How a directory is reached: from the MF, or from an application selected by AID,
+        /// along `path` (file ids below the MF or the application).
+        struct Route {
+            var aid: [UInt8]?
+            var path: [UInt16]
+
+            func appending(_ fid: UInt16) -> Route { Route(aid: aid, path: path + [fid]) }
+
+            /// The high byte of EF ids one level below this directory (TS 102 221 §8.2):
+            /// 2F under the MF, 6F under a first-level DF or an application, 4F deeper.
+            var efSpace: UInt8 {
+                if aid == nil { return path.isEmpty ? 0x2F : (path.count == 1 ? 0x6F : 0x4F) }
+                return path.isEmpty ? 0x6F : 0x4F
+            }
+        }
+
+        /// The MF's tree, then every application EF.DIR lists, each once: the USIM and the
+        /// ISIM by their models, any other by AID as an unknown directory (its EF ids probed).
         mutating func fullTree() throws(SIMChannelError) {
-            try walk(SIMFileTree.masterFile, path: [0x3F00], label: "3F00", viaApplication: nil)
-            if let aid = usimAID {
-                try walk(SIMFileTree.usim, path: [], label: "ADF.USIM", viaApplication: aid)
+            try walk(SIMFileTree.masterFile, route: Route(aid: nil, path: []), label: "3F00")
+            var seen = Set<[UInt8]>()
+            var labels = Set<String>()
+            for application in applications where seen.insert(application.aid).inserted {
+                let known: DirectorySpec? = switch application.kind {
+                case .usim: SIMFileTree.usim
+                case .isim: SIMFileTree.isim
+                default: nil
+                }
+                let aidLabel = "ADF.\(Hex.string(application.aid))"
+                let spec = known.flatMap { labels.contains($0.label) ? nil : $0 }
+                    ?? .unknown(name: "ADF \(application.label ?? aidLabel) \(SIMFileTree.unmodelled)", label: aidLabel, fid: nil, efSpace: 0x6F)
+                labels.insert(spec.label)
+                try walk(spec, route: Route(aid: application.aid, path: []), label: spec.label)
             }
         }
 
-        /// Selects `path` from the MF (or the application), absolutely, so a failure deeper in
-        /// the tree can never leave the walker in the wrong directory.
-        private func select(path: [UInt16], viaApplication aid: [UInt8]?) throws(SIMChannelError) -> ResponseAPDU {
-            if let aid {
-                let adf = try accessor.selectApplication(aid)
-                guard adf.status.isSuccess else { return adf }
-                return path.isEmpty ? adf : try accessor.select(path: path)
+        /// Selects the directory at `route` from the MF or the application, never relative to
+        /// wherever the walker is, so that a failure in one directory cannot leave it elsewhere.
+        /// UICC: one SELECT by path (or by AID, plus one by path below it); classic SIM (no
+        /// path selection): the MF, then each DF in turn. `header` false: no FCP (UICC P2=0C).
+        private func select(_ route: Route, header: Bool = true) throws(SIMChannelError) -> ResponseAPDU {
+            guard accessor.dialect == .uicc else { return try accessor.select(path: [0x3F00] + route.path) }
+            guard let aid = route.aid else {
+                return route.path.isEmpty ? try accessor.select(0x3F00, header: header) : try accessor.select(path: route.path, fromMF: true, header: header)
             }
-            return try accessor.select(path: [0x3F00] + path.drop { $0 == 0x3F00 })
+            if route.path.isEmpty { return try accessor.selectApplication(aid, header: header) }
+            let adf = try accessor.selectApplication(aid, header: false)
+            guard adf.status.isSuccess else { return adf }
+            return try accessor.select(path: route.path, fromMF: false, header: header)
         }
 
-        private mutating func walk(_ directory: DirectorySpec, path: [UInt16], label: String, viaApplication aid: [UInt8]?) throws(SIMChannelError) {
-            let selected = try select(path: path, viaApplication: aid)
+        private mutating func walk(_ directory: DirectorySpec, route: Route, label: String) throws(SIMChannelError) {
+            let selected = try select(route)
             // The directory's own header is kept like any file's (its FCP holds the PIN status
             // template, sizes, life cycle): the GET RESPONSE that fetched it is not wasted.
             var entry = FileReading(path: label, name: directory.name, status: FileAccess.status(for: selected.status), sw: selected.status.hex)
@@ -297,12 +353,85 @@ public struct SIMReader {
             }
             record(entry)
             guard selected.status.isSuccess else { return }
+            // An application without a file system (an applet EF.DIR lists, answering with an
+            // FCI rather than a DF's FCP) has nothing to walk: its answer is on record.
+            if route.aid != nil, route.path.isEmpty,
+               (try? FileHeader(decoding: selected.data[...], dialect: accessor.dialect))?.structure != .dedicatedFile { return }
             for file in directory.files { try read(file, in: label) }
             if directory.fid == 0x5F3A { try followPhonebookReference(in: label) }
-            for child in directory.directories {
-                guard let fid = child.fid else { continue }
-                try walk(child, path: path + [fid], label: "\(label)/\(child.label)", viaApplication: aid)
+            for file in directory.withheld { try selectWithheld(file, in: label) }
+            for child in directory.directories { try walk(child, under: route, label: label) }
+            let declared = declaredChildren(selected.data)
+            guard !directory.probe.isEmpty, !allChildrenFound(label: label, declared: declared) else { return }
+            _ = try select(route, header: false)
+            for child in try probe(directory, route: route, label: label, declared: declared) {
+                try walk(child, under: route, label: label)
             }
+        }
+
+        private mutating func walk(_ child: DirectorySpec, under route: Route, label: String) throws(SIMChannelError) {
+            guard let fid = child.fid else { return }
+            try walk(child, route: route.appending(fid), label: "\(label)/\(child.label)")
+        }
+
+        /// Classic SIM only: whether the DF header's counts of child DFs and EFs are all found
+        /// (`extra` DFs found by the probe and not yet recorded count too).
+        private func allChildrenFound(label: String, declared: (directories: Int, files: Int)?, extra: Int = 0) -> Bool {
+            guard let declared else { return false }
+            let children = files.filter { $0.status != .notFound && $0.path.hasPrefix(label + "/") && !$0.path.dropFirst(label.count + 1).contains("/") }
+            let directories = children.filter { $0.structure == .dedicatedFile }.count
+            return directories + extra >= declared.directories && children.count - directories >= declared.files
+        }
+
+        /// Classic SIM: a DF's header counts its child DFs and EFs (TS 51.011 §9.2.1 bytes 15
+        /// and 16), which tells the probe when nothing is left to find. UICC FCPs do not.
+        private func declaredChildren(_ header: [UInt8]) -> (directories: Int, files: Int)? {
+            guard accessor.dialect == .classicSIM, header.count >= 16,
+                  case .classic(let classic)? = try? FileHeader(decoding: header[...], dialect: .classicSIM),
+                  classic.kind != .elementaryFile else { return nil }
+            return (Int(header[14]), Int(header[15]))
+        }
+
+        /// Selects each id of the directory's probe ranges that the model does not name. An id
+        /// answered "not found" leaves no entry; an EF is read raw with its header (name
+        /// `EF xxxx (not in the model)`); a DF is returned, to be walked as an unknown directory
+        /// (the current directory is selected again before probing on). On a classic SIM the
+        /// probe stops once the DF header's counts of child DFs and EFs are all accounted for.
+        private mutating func probe(_ directory: DirectorySpec, route: Route, label: String,
+                                    declared: (directories: Int, files: Int)?) throws(SIMChannelError) -> [DirectorySpec] {
+            let skip = directory.modelledIDs
+            var unknown: [DirectorySpec] = []
+            for fid in directory.probe.joined() where !skip.contains(fid) {
+                if allChildrenFound(label: label, declared: declared, extra: unknown.count) { break }
+                let path = "\(label)/\(Self.hex(fid))"
+                let selected = try accessor.select(fid)
+                // Cards answer an id they do not have with 6A82/9404, some with 6A86 or 6B00: only
+                // a file that exists (selected, or refused for want of a PIN) is recorded.
+                guard selected.status.isSuccess || selected.status.isSecurityNotSatisfied else { continue }
+                let header = try? FileHeader(decoding: selected.data[...], dialect: accessor.dialect)
+                if selected.status.isSuccess, header?.structure == .dedicatedFile {
+                    let name = "DF \(Self.hex(fid)) \(SIMFileTree.unmodelled)"
+                    unknown.append(.unknown(name: name, label: String(path.dropFirst(label.count + 1)), fid: fid, efSpace: route.appending(fid).efSpace))
+                    _ = try select(route, header: false)
+                    continue
+                }
+                let name = "EF \(Self.hex(fid)) \(SIMFileTree.unmodelled)"
+                record(try accessor.readSelectedFile(selected, name: name, path: path), content: .raw)
+            }
+            return unknown
+        }
+
+        /// A file the model marks as holding secrets: SELECT only, so that its existence and
+        /// header are on record; its content is never read.
+        private mutating func selectWithheld(_ spec: ElementaryFileSpec, in directory: String) throws(SIMChannelError) {
+            let selected = try accessor.select(spec.fid)
+            var entry = FileReading(path: "\(directory)/\(Self.hex(spec.fid))", name: spec.name,
+                                    status: selected.status.isSuccess ? .withheld : FileAccess.status(for: selected.status), sw: selected.status.hex)
+            if selected.status.isSuccess {
+                entry.header = Hex.string(selected.data)
+                entry.structure = (try? FileHeader(decoding: selected.data[...], dialect: accessor.dialect))?.structure
+            }
+            record(entry)
         }
 
         /// EF.PBR lists the phonebook's files (TS 31.102 §4.4.2.1); read each in DF.PHONEBOOK.
@@ -331,7 +460,7 @@ public struct SIMReader {
         switch imsiFile.status {
         case .protected: view.state = .pinRequired
         case .notFound: view.state = .notFound
-        case .failed, .interrupted: view.state = .failed
+        case .failed, .interrupted, .withheld: view.state = .failed
         case .read:
             do throws(DecodeError) {
                 let imsi = try IMSI(decoding: (imsiFile.contentBytes ?? [])[...])

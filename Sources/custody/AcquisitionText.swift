@@ -61,6 +61,10 @@ enum AcquisitionText {
         if !summary.forbiddenNetworks.isEmpty { line("Forbidden PLMNs", summary.forbiddenNetworks.joined(separator: ", ")) }
         let counts = Dictionary(grouping: files, by: \.status).mapValues(\.count)
         line("Files", FileReading.Status.allCases.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }.joined(separator: ", "))
+        if let coverage = summary.coverage {
+            line("Coverage", "\(coverage.filesFound) files found, \(coverage.filesRead) read (\(coverage.filesNotInModel) not in the model, read raw), \(coverage.directoriesFound) directories")
+            for file in coverage.notRead { line("Not read", "\(file.name) (\(file.path)): \(file.reason)") }
+        }
         let undecodable = files.filter { $0.decodeErrors != nil }
         if !undecodable.isEmpty { line("Decode errors", undecodable.map { "\($0.name) (\($0.path))" }.joined(separator: ", ")) }
 

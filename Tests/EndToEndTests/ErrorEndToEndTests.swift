@@ -35,7 +35,7 @@ extension EndToEnd {
     @Test func muteCardTimesOutAsIncomplete() throws {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "usim-iccid20")
-        try rig.control(reader, "mute-after", "4")
+        try rig.control(reader, "mute-after", "2")
         defer { try? rig.swapCard(reader, profile: reader.profilePath) }
         let started = ContinuousClock.now
         let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--apdu-timeout", "1", "--json"])
