@@ -282,7 +282,9 @@ def verify(root, key_file=None, earlier_file=None):
         if e["action"] in ("sim.acquire", "sim.reread") and not redacted:
             if listed.get(f"acquisitions/{e['seq']}.json") != e["payload"].get("recordSHA256"): raise Bad(f"acquisitions/{e['seq']}.json: not the recorded read")
     rows = list(csv.reader(io.StringIO(read(root, "custody.csv").decode("utf-8-sig"), newline="")))
-    want = [[str(e["seq"]), e["time"], e["action"], e["examiner"], "\n".join(e["subjects"]), canonical(e["payload"]), e["station"], h.hex()]
+    # Cells as written: a value starting like a spreadsheet formula (or with the marker ') has one ' in front (VERIFYING.md §2.3).
+    guard = lambda v: "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r", "'") and v else v
+    want = [[guard(c) for c in (str(e["seq"]), e["time"], e["action"], e["examiner"], "\n".join(e["subjects"]), canonical(e["payload"]), e["station"], h.hex())]
             for e, h, *_ in entries[:-1]]
     if rows[1:] != want: raise Bad("custody.csv: rows differ from ledger.jsonl")
     return f"OK: {len(entries)} entries ({'whole ledger' if scope == 'all' else 'excerpt'}), {len(listed)} files, checkpoint size {size}, root {base64.b64encode(cp_root).decode()}" \
