@@ -215,5 +215,39 @@ extension EndToEnd {
         #expect(try rig.run("custody", ["verify", bundle]).status == 0)
         #expect(try c.run(["export", "--out", c.dir + "/second"], examiner: true).stdout.contains("removed") == false)
     }
+
+    @Test func argumentParserErrorsEchoInputOnOneCappedEscapedLine() throws {
+        let rig = try Rig.running()
+        let long = String(repeating: "A", count: 100_000)
+        // ArgumentParser's own errors: a value that does not parse, an unknown option, a
+        // ValidationError that echoes the value; each with a 100,000-character or a
+        // line-forging, screen-clearing argument.
+        let cases: [(args: [String], says: String)] = [
+            (["sim", "read", "--apdu-budget", long], "The value 'AAAA"),
+            (["sim", "read", "--apdu-budget", "1\ncustody: read OK\u{1B}[2J"], #"The value '1\ncustody: read OK\u{1B}[2J' is invalid"#),
+            (["summary", "--" + long], "Unknown option '--AAAA"),
+            (["summary", "--x\u{1B}[2J\ncustody: ok"], #"Unknown option '--x\u{1B}[2J\ncustody: ok'"#),
+            (["sim", "read", "--pin-env", long], "--pin-env AAAA"),
+            (["station", "revoke", "AB\ncustody: revoked\u{7}", "--reason", "x"], #"KEYID AB\ncustody: revoked\u{7} is not a key ID"#),
+        ]
+        for c in cases {
+            let out = try rig.run("custody", c.args)
+            let what = "custody \(c.args.map { String($0.prefix(40)) })"
+            #expect(out.status == 64, "\(what): \(out.status)")
+            #expect(out.stdout.isEmpty, "\(what)")
+            #expect(out.stderr.hasPrefix("custody: ") && out.stderr.hasSuffix("\n"), "\(what): \(out.stderr.prefix(200))")
+            #expect(out.stderr.dropLast().split(separator: "\n", omittingEmptySubsequences: false).count == 1, "\(what): one line")
+            #expect(out.stderr.count < 1_100, "\(what): \(out.stderr.count) characters")
+            #expect(out.stderr.unicodeScalars.filter(Self.actsOnTerminal).isEmpty, "\(what): control characters reached the terminal")
+            #expect(out.stderr.contains(c.says), "\(what): \(out.stderr.prefix(300))")
+        }
+        // The pointer to the command's help is kept (the end of a capped line), the usage is not printed.
+        let unknown = try rig.run("custody", ["summary", "--" + long])
+        #expect(unknown.stderr.hasSuffix(" (see `custody summary --help`)\n"), "\(unknown.stderr.suffix(100))")
+        #expect(unknown.stderr.contains("characters left out]"))
+        // --help still prints the help on stdout, exit 0.
+        let help = try rig.run("custody", ["summary", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: custody summary") && help.stderr.isEmpty, "\(help.stdout.prefix(200))")
+    }
 }
 }
