@@ -210,10 +210,46 @@ extension EndToEnd {
 
         let exported = try c.run(["export", "--out", bundle], examiner: true)
         #expect(exported.status == 0, "\(exported.stderr)")
-        #expect(exported.stdout.hasPrefix("removed 1 unfinished folder(s) of earlier exports to this --out whose process had ended: \(left)\n"))
+        #expect(exported.stdout.hasPrefix("removed 1 unfinished folder(s) or ZIP file(s) of earlier exports to this --out whose process had ended: \(left)\n"))
         #expect(!FileManager.default.fileExists(atPath: c.dir + "/" + left))
         #expect(try rig.run("custody", ["verify", bundle]).status == 0)
         #expect(try c.run(["export", "--out", c.dir + "/second"], examiner: true).stdout.contains("removed") == false)
+    }
+
+    @Test func theNextExportRemovesTheZIPOfAKilledOne() throws {
+        let rig = try Rig.running()
+        let c = try ScratchCase(rig)
+        defer { c.remove() }
+        #expect(try c.run(["event", "seize", "EX-1", "--where", "lab", "--when", "today", "--from", "x"], examiner: true).status == 0)
+        let bundle = c.dir + "/bundle"
+        // An export --zip killed (-9) while its ZIP has its temporary name. That lasts a few
+        // milliseconds: the export runs in short steps (SIGCONT, SIGSTOP) and is looked at
+        // between them, so the moment is not missed.
+        let export = try rig.start("custody", ["export", "--out", bundle, "--zip", "--case", c.dir, "--examiner", "sup1"], environment: c.env)
+        let pid = export.process.processIdentifier
+        var partial: String?
+        let deadline = Date().addingTimeInterval(60)
+        while partial == nil, export.process.isRunning, Date() < deadline {
+            kill(pid, SIGSTOP)
+            partial = try FileManager.default.contentsOfDirectory(atPath: c.dir).first { $0.hasPrefix(".bundle.zip.partial-") }
+            if partial == nil { kill(pid, SIGCONT); usleep(200) }
+        }
+        kill(pid, SIGKILL)
+        _ = export.wait()
+        let left = try #require(partial, "the export finished before its temporary ZIP was seen")
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: c.dir).first { $0.hasPrefix(".bundle.partial-") },
+                                  "the ZIP is written before the folder gets its name")
+        #expect(FileManager.default.fileExists(atPath: c.dir + "/" + left), "kill -9 leaves the ZIP behind")
+        #expect(!FileManager.default.fileExists(atPath: bundle) && !FileManager.default.fileExists(atPath: bundle + ".zip"))
+
+        let exported = try c.run(["export", "--out", bundle, "--zip", "--json"], examiner: true)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])
+        #expect((output["removedPartials"] as? [String])?.sorted() == [folder, left].sorted(), "\(exported.stdout)")
+        #expect(output["zip"] as? String == bundle + ".zip")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: c.dir).filter { $0.contains(".partial-") }.isEmpty)
+        #expect(try rig.run("custody", ["verify", bundle]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bundle + ".zip")).starts(with: [0x50, 0x4B, 0x03, 0x04]))
     }
 
     @Test func argumentParserErrorsEchoInputOnOneCappedEscapedLine() throws {
