@@ -29,6 +29,9 @@ let package = Package(
         ),
         // Typed Swift wrapper over PC/SC: contexts, readers, cards, status changes, PCSCError.
         .target(name: "PCSC", dependencies: ["CPCSCLite"]),
+        // SplitMix64, the seeded generator of the simulator's fault mode, the seizure catalog
+        // generator and the fuzz-style tests; depends on nothing.
+        .target(name: "SeededRandom"),
         // APDUs, status words, the read-only guard, transcripts, SIM file decoders, the ID read.
         .target(
             name: "SIMCard",
@@ -70,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "virtual-sim",
             dependencies: [
-                "SIMCard",
+                "SIMCard", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,7 +93,7 @@ let package = Package(
             path: "Benchmarks/Ledger"
         ),
         // A simulated seizure shaped like CONTEXT.md's, as catalog rows (seizure-gen, registry-bench, tests).
-        .target(name: "SeizureCatalog", dependencies: ["CaseStore"], path: "Benchmarks/SeizureGen/Catalog"),
+        .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom"], path: "Benchmarks/SeizureGen/Catalog"),
         // seizure-gen --scale S [--seed N] --out FILE.csv: the catalog for `custody device import`.
         .executableTarget(name: "seizure-gen", dependencies: ["SeizureCatalog"], path: "Benchmarks/SeizureGen/Tool"),
         // Scripts/bench-registry: catalog import, summary and find at scale 1 and 10 against raw SQLite baselines.
@@ -127,7 +130,7 @@ let package = Package(
             path: "Benchmarks/Store"
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["SIMCard", "virtual-sim"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// `custody export --zip`: the bundle folder as one ZIP file (PKWARE APPNOTE 6.3), for mail and
@@ -6,14 +9,50 @@ import Foundation
 /// a fixed time stamp (1980-01-01 00:00: times that matter are in the ledger, so equal folders
 /// give equal ZIPs). ZIP64 end records are written when the bundle has 65,535 files or more or
 /// passes 4 GiB; a single file of 4 GiB or more is refused. `custody verify` reads folders:
-/// unzip first.
+/// unzip first. `Exporter` writes it before the bundle folder gets its name and names it right
+/// after, so a killed export leaves no ZIP of a bundle that has none.
 public enum BundleZip {
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var description: String
     }
 
-    /// Writes the folder `bundle` as `zip` (which must not exist), atomically.
-    public static func write(bundle: String, to zip: String) throws(Failure) {
+    /// The ZIP file `export --zip` writes for the bundle folder `out`: beside it, `out` + `.zip`.
+    public static func path(of out: String) -> String { out + ".zip" }
+
+    /// A ZIP written in full under its temporary name `.<name>.zip.partial-<random>` beside
+    /// `zip`, locked like a bundle's temporary folder (`BundleWriter`) until it is named or
+    /// discarded, so that the next export to the same `--out` removes it if its process was killed.
+    public struct Partial: Sendable {
+        public let path: String
+        public let zip: String
+        /// The open file holding the lock; -1 once named or discarded.
+        private var lockDescriptor: Int32
+
+        init(path: String, zip: String, lockDescriptor: Int32) { self.path = path; self.zip = zip; self.lockDescriptor = lockDescriptor }
+
+        /// Renames the file to `zip`, which must still not exist, and releases the lock.
+        public mutating func name() throws(Failure) {
+            guard !FileManager.default.fileExists(atPath: zip) else { throw Failure(description: "\(zip) already exists: Custody never overwrites a bundle; choose another --out") }
+            guard rename(path, zip) == 0 else { throw Failure(description: "cannot rename \(path) to \(zip): \(String(cString: strerror(errno)))") }
+            unlock()
+        }
+
+        /// Removes the file unless it was named, and releases the lock.
+        public mutating func discard() {
+            guard lockDescriptor >= 0 else { return }
+            try? FileManager.default.removeItem(atPath: path)
+            unlock()
+        }
+
+        private mutating func unlock() {
+            if lockDescriptor >= 0 { close(lockDescriptor) }
+            lockDescriptor = -1
+        }
+    }
+
+    /// Writes the folder `bundle` as a ZIP under a temporary name beside `zip` (which must not
+    /// exist); `Partial.name()` gives it its name. On failure nothing is left.
+    public static func writePartial(bundle: String, for zip: String) throws(Failure) -> Partial {
         let fm = FileManager.default
         guard !fm.fileExists(atPath: zip) else { throw Failure(description: "\(zip) already exists: Custody never overwrites a bundle; choose another name") }
         guard let enumerator = fm.enumerator(atPath: bundle) else { throw Failure(description: "cannot read the bundle folder \(bundle)") }
@@ -23,26 +62,28 @@ public enum BundleZip {
             if fm.fileExists(atPath: bundle + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue { paths.append(path) }
         }
         paths.sort { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        let partial = zip + ".partial-\(UUID().uuidString.prefix(8))"
-        guard fm.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-            throw Failure(description: "cannot create \(partial): check the folder exists and is writable")
+        let zipURL = URL(fileURLWithPath: zip)
+        let path = zipURL.deletingLastPathComponent().appendingPathComponent(BundleWriter.partialPrefix(of: zipURL) + UUID().uuidString.prefix(8).lowercased()).path
+        guard fm.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw Failure(description: "cannot create \(path): check the folder exists and is writable")
         }
+        let fd = BundleWriter.lock(path)
+        var partial = Partial(path: path, zip: zip, lockDescriptor: fd)
         do throws(Failure) {
+            guard fd >= 0 else { throw Failure(description: "cannot lock \(path): \(String(cString: strerror(errno)))") }
             defer { try? handle.close() }
             var writer = Writer(handle: handle)
-            for path in paths {
-                guard let data = fm.contents(atPath: bundle + "/" + path) else { throw Failure(description: "cannot read \(bundle)/\(path)") }
-                try writer.add(path: path, data: data)
+            for p in paths {
+                guard let data = fm.contents(atPath: bundle + "/" + p) else { throw Failure(description: "cannot read \(bundle)/\(p)") }
+                try writer.add(path: p, data: data)
             }
             try writer.finish()
         } catch {
-            try? fm.removeItem(atPath: partial)
+            try? fm.removeItem(atPath: path)
+            partial.discard()
             throw error
         }
-        do { try fm.moveItem(atPath: partial, toPath: zip) } catch {
-            try? fm.removeItem(atPath: partial)
-            throw Failure(description: "cannot rename \(partial) to \(zip): \(error.localizedDescription)")
-        }
+        return partial
     }
 
     /// Appends local entries as they come and the central directory at the end.

@@ -114,21 +114,26 @@ func boundKeys(_ entries: [SignedEntry]) -> [VerifierKey] {
 /// 4. sign a checkpoint of the ledger up to and including that entry (kept in the case too);
 /// 5. write `ledger.jsonl` (the exported lines and the export entry, byte for byte),
 ///    `checkpoint`, and one `proofs/<seq>.tlog-proof` per line of `ledger.jsonl`;
-/// 6. write `MANIFEST.sha256` over every file, then rename the folder to `--out`.
+/// 6. write `MANIFEST.sha256` over every file; with `zip`, write the ZIP under a temporary name;
+///    then rename the folder to `--out` and the ZIP to `--out`.zip.
 public enum Exporter {
     public struct Options: Sendable {
         public var out: String
         public var items: [String]
         public var redactPins: Bool
+        /// Also write the bundle as one ZIP file, `BundleZip.path(of: out)`.
+        public var zip: Bool
         public var examiner: String
         public var tool: ToolIdentity
-        public init(out: String, items: [String] = [], redactPins: Bool = false, examiner: String, tool: ToolIdentity) {
-            self.out = out; self.items = items; self.redactPins = redactPins; self.examiner = examiner; self.tool = tool
+        public init(out: String, items: [String] = [], redactPins: Bool = false, zip: Bool = false, examiner: String, tool: ToolIdentity) {
+            self.out = out; self.items = items; self.redactPins = redactPins; self.zip = zip; self.examiner = examiner; self.tool = tool
         }
     }
 
     public struct Result: Sendable {
         public var out: String
+        /// The ZIP file, when `Options.zip` asked for one.
+        public var zip: String?
         public var exportEntry: SignedEntry
         public var checkpoint: Checkpoint
         public var manifest: Manifest
@@ -136,8 +141,8 @@ public enum Exporter {
         public var entries: Int
         public var acquisitions: Int
         public var proofs: Int
-        /// Temporary folders of earlier exports to the same `--out` whose process had ended
-        /// (killed, crashed), removed before this export began (`BundleWriter.removeStalePartials`).
+        /// Temporary folders and ZIP files of earlier exports to the same `--out` whose process
+        /// had ended (killed, crashed), removed before this export began (`BundleWriter.removeStalePartials`).
         public var removedPartials: [String]
     }
 
@@ -150,8 +155,9 @@ public enum Exporter {
         // Absolute: Foundation's path helpers trap on some relative one-component paths.
         let outURL = URL(fileURLWithPath: options.out).standardizedFileURL
         let out = outURL.path
-        guard !fm.fileExists(atPath: out) else { throw .outExists(out) }
-        let removedPartials = BundleWriter.removeStalePartials(of: outURL)
+        let zipURL = URL(fileURLWithPath: BundleZip.path(of: out))
+        for taken in [outURL] + (options.zip ? [zipURL] : []) where fm.fileExists(atPath: taken.path) { throw .outExists(taken.path) }
+        let removedPartials = BundleWriter.removeStalePartials(of: outURL) + BundleWriter.removeStalePartials(of: zipURL)
         let verification: CaseVerification
         do { verification = try store.verify() } catch { throw .caseStore(error) }
         if let failure = verification.failure {
@@ -165,6 +171,8 @@ public enum Exporter {
             .appendingPathComponent(BundleWriter.partialPrefix(of: outURL) + UUID().uuidString.prefix(8).lowercased()).path
         var writer = BundleWriter(root: temp)
         defer { writer.unlock() }
+        var zip: BundleZip.Partial? = nil
+        defer { zip?.discard() }
         do throws(ExportError) {
             try writer.createRoot()
             let context = ExportContext(store: store, plan: plan, tool: options.tool)
@@ -204,8 +212,14 @@ public enum Exporter {
             }
             let manifest = Manifest(writer.written)
             try writer.write(BundleFile(path: BundleLayout.manifest, data: Data(manifest.text.utf8)))
+            if options.zip {
+                do { zip = try BundleZip.writePartial(bundle: temp, for: zipURL.path) } catch { throw ExportError.io("\(error); no bundle written") }
+            }
             try writer.finish(renamingTo: out)
-            return Result(out: out, exportEntry: entry, checkpoint: checkpoint, manifest: manifest, items: plan.items.count,
+            if zip != nil {
+                do { try zip?.name() } catch { throw ExportError.io("the bundle \(out) is complete, but its ZIP was not written: \(error)") }
+            }
+            return Result(out: out, zip: zip?.zip, exportEntry: entry, checkpoint: checkpoint, manifest: manifest, items: plan.items.count,
                           entries: plan.entries.count, acquisitions: plan.acquisitions.count, proofs: lines.count,
                           removedPartials: removedPartials)
         } catch {
@@ -222,7 +236,8 @@ public enum Exporter {
 /// process for as long as it runs: the kernel drops the lock when the process ends, however it
 /// ends. A `kill -9` leaves the folder behind; the next export to the same `--out` finds it
 /// unlocked and removes it (`removeStalePartials`), while the folder of an export still running
-/// is locked and left alone.
+/// is locked and left alone. The ZIP of `export --zip` is written the same way, as the file
+/// `.<name>.zip.partial-<random>` (`BundleZip.writePartial`).
 ///
 /// Files are written with plain `write(2)` and flushed once, by `sync()` before the rename:
 /// Foundation's `Data.write(to:)` fsyncs every file, which made a bundle of the seizure's size
@@ -259,10 +274,10 @@ struct BundleWriter {
         lockDescriptor = -1
     }
 
-    /// An open descriptor of folder `path` holding its exclusive lock, or -1 (errno says why;
-    /// EWOULDBLOCK: another process holds it).
-    private static func lock(_ path: String) -> Int32 {
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    /// An open descriptor of folder or file `path` (not a symbolic link) holding its exclusive
+    /// lock, or -1 (errno says why; EWOULDBLOCK: another process holds it).
+    static func lock(_ path: String) -> Int32 {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return -1 }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let saved = errno
@@ -273,9 +288,10 @@ struct BundleWriter {
         return fd
     }
 
-    /// Removes the temporary roots of earlier exports to `out` that no running process holds:
-    /// folders (not symbolic links) named `.<name>.partial-…` beside `out` whose lock can be
-    /// taken. Returns their names; a folder that cannot be removed is left and not listed.
+    /// Removes the temporary roots (or ZIP files) of earlier exports to `out` that no running
+    /// process holds: folders and regular files (not symbolic links) named `.<name>.partial-…`
+    /// beside `out` whose lock can be taken. Returns their names; one that cannot be removed is
+    /// left and not listed.
     static func removeStalePartials(of out: URL) -> [String] {
         let parent = out.deletingLastPathComponent().path
         let prefix = partialPrefix(of: out)
@@ -285,7 +301,7 @@ struct BundleWriter {
         for name in names.sorted() where name.hasPrefix(prefix) {
             let path = (parent as NSString).appendingPathComponent(name)
             var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            guard lstat(path, &info) == 0, [S_IFDIR, S_IFREG].contains(info.st_mode & S_IFMT) else { continue }
             let fd = lock(path)
             guard fd >= 0 else { continue }
             defer { close(fd) }

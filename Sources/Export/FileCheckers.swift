@@ -178,7 +178,6 @@ extension FileChecker {
         return exported.count
     }
 
-    /// The records of a bundle CSV: UTF-8 with BOM, RFC 4180, the given header, full rows.
     /// case.jsonld: every exhibit (ProvenanceRecord exhibitNumber) carries exactly the hashes
     /// the ledger ties to it (`ledgerExhibitHashes`).
     public static let caseGraph = FileChecker(name: "CASE/UCO graph", owns: { $0 == BundleLayout.caseGraph }) { ctx throws(BundleProblem) in
@@ -250,16 +249,24 @@ extension FileChecker {
         }
     }
 
+    /// The records of a bundle CSV (each field the value its cell holds): UTF-8 with BOM,
+    /// RFC 4180, the given header, full rows, every cell as the formula guard writes it.
     static func csvRecords(_ ctx: BundleContext, _ file: String, header: [String]) throws(BundleProblem) -> [(line: Int, fields: [String])] {
         guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
         let data = try ctx.data(file)
         guard data.starts(with: [0xEF, 0xBB, 0xBF]) else { throw BundleProblem(file, "does not start with the UTF-8 byte order mark") }
         let records: [(line: Int, fields: [String])]
-        do { records = try CSVText.records(data) } catch { throw BundleProblem(file, error.message) }
+        do { records = try CSVText.cells(data) } catch { throw BundleProblem(file, error.message) }
         guard records.first?.fields == header else { throw BundleProblem(file, line: 1, "header is not \(header.joined(separator: ","))") }
-        for r in records where r.fields.count != header.count {
-            throw BundleProblem(file, line: r.line, "has \(r.fields.count) fields, the header \(header.count)")
+        for r in records {
+            guard r.fields.count == header.count else { throw BundleProblem(file, line: r.line, "has \(r.fields.count) fields, the header \(header.count)") }
+            // A cell the formula guard would have written otherwise (`=x` unguarded, `'x`) is
+            // not Custody's: a spreadsheet would evaluate it, or show another value.
+            if let k = r.fields.indices.first(where: { !CSVText.isGuarded(cell: r.fields[$0]) }) {
+                let value = CSVText.value(ofCell: r.fields[k])
+                throw BundleProblem(file, line: r.line, "\(header[k]) is written \"\(r.fields[k])\", but Custody writes that value \"\(CSVText.neutralised(value))\" (formula guard, VERIFYING.md §2.3)")
+            }
         }
-        return records
+        return records.map { ($0.line, $0.fields.map(CSVText.value(ofCell:))) }
     }
 }

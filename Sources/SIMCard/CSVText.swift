@@ -31,10 +31,20 @@ public enum CSVText {
         public init(message: String) { self.message = message }
     }
 
+    /// Whether `cell` is the one `field` writes for the value it holds: not a formula-looking
+    /// cell without the guard (`=x`), nor a `'` that is no guard (`'x`, which `field` writes `''x`).
+    public static func isGuarded(cell: String) -> Bool { neutralised(value(ofCell: cell)) == cell }
+
     /// Records with the line each starts on (1-based), each field the value its cell holds
     /// (`value(ofCell:)`). A UTF-8 BOM is skipped; a final line break does not make an empty
     /// record; blank lines are skipped.
     public static func records(_ data: Data) throws(Problem) -> [(line: Int, fields: [String])] {
+        try cells(data).map { ($0.line, $0.fields.map(value(ofCell:))) }
+    }
+
+    /// Records as `records` gives them, each field the cell as written (RFC 4180 unquoted, the
+    /// formula guard kept): for checking a file Custody wrote cell by cell.
+    public static func cells(_ data: Data) throws(Problem) -> [(line: Int, fields: [String])] {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw Problem(message: "the file is not UTF-8 text: save it as CSV UTF-8") }
@@ -47,7 +57,7 @@ public enum CSVText {
         chars.append("\n")
         var i = 0
         func endField() {
-            fields.append(value(ofCell: field)); field = ""
+            fields.append(field); field = ""
         }
         func endRecord() {
             endField()

@@ -23,6 +23,32 @@ struct Custody: AsyncParsableCommand {
         subcommands: [Readers.self, SIM.self, CaseCommand.self, ExaminerCommand.self, StationCommand.self, EventCommand.self, History.self, LedgerCommand.self,
                       DeviceCommand.self, Summary.self, ExportOperators.self, LabelsCommand.self, ExportBundle.self, VerifyBundle.self]
     )
+
+    /// ArgumentParser's own `main`, except that an error it reports (unknown option, a value
+    /// that does not parse, a `ValidationError`, any error a command throws) leaves as one line
+    /// through `printError`, escaped and capped like every other error, since these messages
+    /// echo the command line; the usage text is left out, its "see --help" pointer kept.
+    /// `--help` and `--version` print as ArgumentParser prints them.
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let message = message(for: error)
+            if !message.isEmpty { printError(message + helpPointer(in: fullMessage(for: error))) }
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// " (see `custody sim read --help`)" from the usage text ArgumentParser adds to a usage
+    /// error ("  See 'custody sim read --help' for more information."), or "" when it has none.
+    static func helpPointer(in fullMessage: String) -> String {
+        guard let see = fullMessage.split(separator: "\n").last(where: { $0.contains("See '") }),
+              let start = see.range(of: "See '")?.upperBound, let end = see[start...].firstIndex(of: "'") else { return "" }
+        return " (see `\(see[start..<end])`)"
+    }
 }
 
 struct SIM: AsyncParsableCommand {

@@ -40,7 +40,7 @@ struct ExportBundle: ParsableCommand {
         var acquisitions: Int
         var proofs: Int
         var redacted: [String]
-        /// Temporary folders of killed exports to the same --out, removed first.
+        /// Temporary folders and ZIP files of killed exports to the same --out, removed first.
         var removedPartials: [String]
     }
 
@@ -48,31 +48,22 @@ struct ExportBundle: ParsableCommand {
         try reportingFailures {
             let store = try selection.open()
             let examiner = try by.id(in: store)
-            let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), examiner: examiner,
+            let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), zip: zip, examiner: examiner,
                                            tool: Custody.identity)
             let r: Exporter.Result
-            let zipPath = URL(fileURLWithPath: out).standardizedFileURL.path + ".zip"
-            if zip, FileManager.default.fileExists(atPath: zipPath) {
-                throw CustodyFailure("\(zipPath) already exists: Custody never overwrites a bundle; choose another --out")
-            }
             do { r = try Exporter.export(store: store, options: options) } catch { throw CustodyFailure("export failed: \(error)") }
-            if zip {
-                do { try BundleZip.write(bundle: r.out, to: zipPath) } catch {
-                    throw CustodyFailure("the bundle \(r.out) is complete, but its ZIP was not written: \(error)")
-                }
-            }
             let manifestSHA = r.exportEntry.entry.payload["manifestSHA256"]?.stringValue ?? ""
             if json {
-                try printJSON(Output(bundle: r.out, zip: zip ? zipPath : nil, exportEntry: r.exportEntry.entry.sequence, manifestSHA256: manifestSHA,
+                try printJSON(Output(bundle: r.out, zip: r.zip, exportEntry: r.exportEntry.entry.sequence, manifestSHA256: manifestSHA,
                                      checkpointSize: r.checkpoint.size, checkpointRoot: r.checkpoint.root.base64, files: r.manifest.lines.count + 1,
                                      items: r.items, entries: r.entries, acquisitions: r.acquisitions, proofs: r.proofs,
                                      redacted: redact.map(\.rawValue), removedPartials: r.removedPartials))
             } else {
                 if !r.removedPartials.isEmpty {
-                    print("removed \(r.removedPartials.count) unfinished folder(s) of earlier exports to this --out whose process had ended: \(r.removedPartials.joined(separator: ", "))")
+                    print("removed \(r.removedPartials.count) unfinished folder(s) or ZIP file(s) of earlier exports to this --out whose process had ended: \(r.removedPartials.joined(separator: ", "))")
                 }
                 print("bundle \(r.out): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.manifest.lines.count + 1) files")
-                if zip { print("ZIP \(zipPath): the same files, stored") }
+                if let zip = r.zip { print("ZIP \(zip): the same files, stored") }
                 print("recorded entry \(r.exportEntry.entry.sequence) export.bundle (sealed files' manifest SHA-256 \(manifestSHA)); checkpoint size \(r.checkpoint.size), root \(r.checkpoint.root.base64)")
             }
         }

@@ -1,20 +1,5 @@
+import SeededRandom
 import SIMCard
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so that a seed names one
-/// run of misbehaviours exactly and a failing seed replays the same card.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One way a faulty or hostile card misbehaves (docs/CARD-PROFILES.md "Fault mode").
 enum Misbehaviour: String, CaseIterable, Sendable {
@@ -83,12 +68,12 @@ final class FaultPlan: @unchecked Sendable, CustomStringConvertible {
     /// nil for a plan of one named misbehaviour.
     let seed: UInt64?
     let rules: [Rule]
-    private var random: SeededGenerator
+    private var random: SplitMix64
     private var index = 0
 
     init(seed: UInt64) {
         self.seed = seed
-        var random = SeededGenerator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let count = Int.random(in: 1...3, using: &random)
         rules = (0..<count).map { _ in
             Rule(misbehaviour: Misbehaviour.allCases.randomElement(using: &random)!,
@@ -102,7 +87,7 @@ final class FaultPlan: @unchecked Sendable, CustomStringConvertible {
     init(only misbehaviour: Misbehaviour) {
         seed = nil
         rules = [Rule(misbehaviour: misbehaviour, start: 0, oneIn: 1)]
-        random = SeededGenerator(seed: 0)
+        random = SplitMix64(seed: 0)
     }
 
     var description: String { (seed.map { "seed \($0): " } ?? "") + rules.map(\.description).joined(separator: "; ") }

@@ -210,10 +210,80 @@ extension EndToEnd {
 
         let exported = try c.run(["export", "--out", bundle], examiner: true)
         #expect(exported.status == 0, "\(exported.stderr)")
-        #expect(exported.stdout.hasPrefix("removed 1 unfinished folder(s) of earlier exports to this --out whose process had ended: \(left)\n"))
+        #expect(exported.stdout.hasPrefix("removed 1 unfinished folder(s) or ZIP file(s) of earlier exports to this --out whose process had ended: \(left)\n"))
         #expect(!FileManager.default.fileExists(atPath: c.dir + "/" + left))
         #expect(try rig.run("custody", ["verify", bundle]).status == 0)
         #expect(try c.run(["export", "--out", c.dir + "/second"], examiner: true).stdout.contains("removed") == false)
+    }
+
+    @Test func theNextExportRemovesTheZIPOfAKilledOne() throws {
+        let rig = try Rig.running()
+        let c = try ScratchCase(rig)
+        defer { c.remove() }
+        #expect(try c.run(["event", "seize", "EX-1", "--where", "lab", "--when", "today", "--from", "x"], examiner: true).status == 0)
+        let bundle = c.dir + "/bundle"
+        // An export --zip killed (-9) while its ZIP has its temporary name. That lasts a few
+        // milliseconds: the export runs in short steps (SIGCONT, SIGSTOP) and is looked at
+        // between them, so the moment is not missed.
+        let export = try rig.start("custody", ["export", "--out", bundle, "--zip", "--case", c.dir, "--examiner", "sup1"], environment: c.env)
+        let pid = export.process.processIdentifier
+        var partial: String?
+        let deadline = Date().addingTimeInterval(60)
+        while partial == nil, export.process.isRunning, Date() < deadline {
+            kill(pid, SIGSTOP)
+            partial = try FileManager.default.contentsOfDirectory(atPath: c.dir).first { $0.hasPrefix(".bundle.zip.partial-") }
+            if partial == nil { kill(pid, SIGCONT); usleep(200) }
+        }
+        kill(pid, SIGKILL)
+        _ = export.wait()
+        let left = try #require(partial, "the export finished before its temporary ZIP was seen")
+        let folder = try #require(try FileManager.default.contentsOfDirectory(atPath: c.dir).first { $0.hasPrefix(".bundle.partial-") },
+                                  "the ZIP is written before the folder gets its name")
+        #expect(FileManager.default.fileExists(atPath: c.dir + "/" + left), "kill -9 leaves the ZIP behind")
+        #expect(!FileManager.default.fileExists(atPath: bundle) && !FileManager.default.fileExists(atPath: bundle + ".zip"))
+
+        let exported = try c.run(["export", "--out", bundle, "--zip", "--json"], examiner: true)
+        #expect(exported.status == 0, "\(exported.stderr)")
+        let output = try #require(try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])
+        #expect((output["removedPartials"] as? [String])?.sorted() == [folder, left].sorted(), "\(exported.stdout)")
+        #expect(output["zip"] as? String == bundle + ".zip")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: c.dir).filter { $0.contains(".partial-") }.isEmpty)
+        #expect(try rig.run("custody", ["verify", bundle]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: bundle + ".zip")).starts(with: [0x50, 0x4B, 0x03, 0x04]))
+    }
+
+    @Test func argumentParserErrorsEchoInputOnOneCappedEscapedLine() throws {
+        let rig = try Rig.running()
+        let long = String(repeating: "A", count: 100_000)
+        // ArgumentParser's own errors: a value that does not parse, an unknown option, a
+        // ValidationError that echoes the value; each with a 100,000-character or a
+        // line-forging, screen-clearing argument.
+        let cases: [(args: [String], says: String)] = [
+            (["sim", "read", "--apdu-budget", long], "The value 'AAAA"),
+            (["sim", "read", "--apdu-budget", "1\ncustody: read OK\u{1B}[2J"], #"The value '1\ncustody: read OK\u{1B}[2J' is invalid"#),
+            (["summary", "--" + long], "Unknown option '--AAAA"),
+            (["summary", "--x\u{1B}[2J\ncustody: ok"], #"Unknown option '--x\u{1B}[2J\ncustody: ok'"#),
+            (["sim", "read", "--pin-env", long], "--pin-env AAAA"),
+            (["station", "revoke", "AB\ncustody: revoked\u{7}", "--reason", "x"], #"KEYID AB\ncustody: revoked\u{7} is not a key ID"#),
+        ]
+        for c in cases {
+            let out = try rig.run("custody", c.args)
+            let what = "custody \(c.args.map { String($0.prefix(40)) })"
+            #expect(out.status == 64, "\(what): \(out.status)")
+            #expect(out.stdout.isEmpty, "\(what)")
+            #expect(out.stderr.hasPrefix("custody: ") && out.stderr.hasSuffix("\n"), "\(what): \(out.stderr.prefix(200))")
+            #expect(out.stderr.dropLast().split(separator: "\n", omittingEmptySubsequences: false).count == 1, "\(what): one line")
+            #expect(out.stderr.count < 1_100, "\(what): \(out.stderr.count) characters")
+            #expect(out.stderr.unicodeScalars.filter(Self.actsOnTerminal).isEmpty, "\(what): control characters reached the terminal")
+            #expect(out.stderr.contains(c.says), "\(what): \(out.stderr.prefix(300))")
+        }
+        // The pointer to the command's help is kept (the end of a capped line), the usage is not printed.
+        let unknown = try rig.run("custody", ["summary", "--" + long])
+        #expect(unknown.stderr.hasSuffix(" (see `custody summary --help`)\n"), "\(unknown.stderr.suffix(100))")
+        #expect(unknown.stderr.contains("characters left out]"))
+        // --help still prints the help on stdout, exit 0.
+        let help = try rig.run("custody", ["summary", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: custody summary") && help.stderr.isEmpty, "\(help.stdout.prefix(200))")
     }
 }
 }

@@ -2,6 +2,7 @@ import CaseStore
 import Export
 import Foundation
 import Ledger
+import SIMCard
 import Testing
 
 /// Forged bundles that are validly signed and hashed throughout, so that only one rule can
@@ -241,15 +242,59 @@ extension BundleForgeryTests {
         // examiners.json changed, the manifest and the export entry's manifestSHA256 re-made and
         // the export entry re-signed: only the roster check can tell.
         let (f, bundle, key) = Self.base
+        let forged = try Self.resealed(bundle, fixture: f, key: key) { b in
+            try b.write(BundleLayout.examiners, try b.text(BundleLayout.examiners)
+                .replacingOccurrences(of: "\"role\" : \"supervisor\"", with: "\"role\" : \"technician\""))
+        }
+        try expectBothReject(forged, swift: "examiner 1 (sup1) differs from the roster in the ledger",
+                             python: "examiners.json: not the roster in the ledger", key: key.verifierKey, "roster")
+    }
+
+    /// A copy of `bundle` with its sealed files changed by `change`, MANIFEST.sha256 re-made and
+    /// the export entry's manifestSHA256 re-signed by the export station: only the checks of the
+    /// files' content can tell.
+    static func resealed(_ bundle: String, fixture f: ExportFixture, key: StationKey, _ change: (BundleEditor) throws -> Void) throws -> String {
         var forger = try BundleForger(BundleEditor(root: bundle).copy())
         let old = try Manifest(parsing: forger.editor.data(BundleLayout.manifest)).sealedSHA256
-        try forger.editor.write(BundleLayout.examiners, try forger.editor.text(BundleLayout.examiners)
-            .replacingOccurrences(of: "\"role\" : \"supervisor\"", with: "\"role\" : \"technician\""))
+        try change(forger.editor)
         try forger.editor.reseal()
         let new = try Manifest(parsing: forger.editor.data(BundleLayout.manifest)).sealedSHA256
         forger.edit(forger.lines.count - 1, key: key, Self.replacing(old, new))
         try forger.write(checkpointKey: key, origin: f.store.origin)
-        try expectBothReject(forger.root, swift: "examiner 1 (sup1) differs from the roster in the ledger",
-                             python: "examiners.json: not the roster in the ledger", key: key.verifierKey, "roster")
+        return forger.root
+    }
+
+    @Test func aCSVCellStrippedOfItsFormulaGuardAndResealedIsRejected() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let key = try f.caseKey()
+        try f.store.addExaminer(id: "-tech", name: "Lê C", role: .technician, by: "sup1")
+        try f.store.recordEvent(.custodySeize, label: "=1+2", details: ["where": "Hà Nội"], by: "-tech")
+        _ = try f.export("b")
+        let bundle = f.bundle("b")
+        let keyFile = try PythonVerifier.keyFile([key.verifierKey], beside: bundle)
+        #expect(BundleEditor(root: bundle).problem(key: [key.verifierKey]) == nil)
+        #expect(try PythonVerifier.run([bundle, keyFile]).status == 0)
+
+        // custody.csv: the examiner cell `'-tech` of the seizure's row written `-tech`.
+        let custody = try Self.resealed(bundle, fixture: f, key: key) { b in
+            let text = try b.text(BundleLayout.custody)
+            #expect(text.contains(",'-tech,"))
+            try b.write(BundleLayout.custody, text.replacingOccurrences(of: ",'-tech,", with: ",-tech,"))
+        }
+        let rows = try CSVText.records(BundleEditor(root: custody).data(BundleLayout.custody))
+        let line = try #require(rows.first { $0.fields[3] == "-tech" }?.line)
+        #expect(BundleEditor(root: custody).problem(key: [key.verifierKey])?.line == line)
+        try expectBothReject(custody, swift: "examiner is written \"-tech\", but Custody writes that value \"'-tech\"",
+                             python: "custody.csv: rows differ from ledger.jsonl", key: key.verifierKey, "unguarded custody.csv cell")
+
+        // inventory.csv: the label `'=1+2` written `=1+2` (Scripts/verify-bundle.py does not
+        // open inventory.csv, VERIFYING.md §5).
+        let inventory = try Self.resealed(bundle, fixture: f, key: key) { b in
+            try b.write(BundleLayout.inventory, try b.text(BundleLayout.inventory).replacingOccurrences(of: "\r\n'=1+2,", with: "\r\n=1+2,"))
+        }
+        let problem = BundleEditor(root: inventory).problem(key: [key.verifierKey])
+        #expect(problem?.file == BundleLayout.inventory && problem?.reason.contains("label is written \"=1+2\", but Custody writes that value \"'=1+2\"") == true,
+                "\(String(describing: problem))")
     }
 }

@@ -20,9 +20,10 @@ import Testing
     @Test func aZippedBundleUnzipsToTheSameFiles() throws {
         let f = try ExportFixture()
         defer { f.remove() }
-        let r = try f.export("bundle")
-        let zip = f.bundle("bundle.zip")
-        try BundleZip.write(bundle: r.out, to: zip)
+        let r = try Exporter.export(store: f.store, options: .init(out: f.bundle("bundle"), zip: true, examiner: "sup1", tool: ToolIdentity(name: "custody", version: "test", build: "")))
+        let zip = try #require(r.zip)
+        #expect(zip == f.bundle("bundle.zip"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).sorted() == ["bundle", "bundle.zip", "case"], "no temporary file left")
         let listing = try run("python3", ["-c", """
             import sys, zipfile, hashlib
             z = zipfile.ZipFile(sys.argv[1])
@@ -39,8 +40,9 @@ import Testing
         let test = try run("unzip", ["-t", zip])
         #expect(test.status == 0 && test.output.contains("No errors detected"), "\(test.output)")
         // Never overwritten; equal folders give equal ZIPs.
-        #expect(throws: BundleZip.Failure.self) { try BundleZip.write(bundle: r.out, to: zip) }
-        try BundleZip.write(bundle: r.out, to: zip + "2")
+        #expect(throws: BundleZip.Failure.self) { try BundleZip.writePartial(bundle: r.out, for: zip) }
+        var again = try BundleZip.writePartial(bundle: r.out, for: zip + "2")
+        try again.name()
         #expect(try Data(contentsOf: URL(fileURLWithPath: zip)) == Data(contentsOf: URL(fileURLWithPath: zip + "2")))
     }
 
@@ -53,7 +55,8 @@ import Testing
         // Python makes the 66,000 files in a second (Foundation's createFile takes a minute).
         let made = try run("python3", ["-c", "import sys\nfor i in range(66000): open(f'{sys.argv[1]}/{i}.tlog-proof', 'w').write(f'proof {i}\\n')", folder])
         try #require(made.status == 0, "\(made.output)")
-        try BundleZip.write(bundle: dir + "/bundle", to: dir + "/bundle.zip")
+        var partial = try BundleZip.writePartial(bundle: dir + "/bundle", for: dir + "/bundle.zip")
+        try partial.name()
         let check = try run("python3", ["-c", """
             import sys, zipfile
             z = zipfile.ZipFile(sys.argv[1])

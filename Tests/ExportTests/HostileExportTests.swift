@@ -70,4 +70,29 @@ import Testing
         #expect(left == [prefix + "link0004", prefix + "live0002", ".bb.partial-dead0003", "b", "case"])
         #expect(FileManager.default.fileExists(atPath: f.directory + "/case/" + CaseStore.databaseName), "the link's target is untouched")
     }
+
+    @Test func theNextExportRemovesPartialZIPFilesNoProcessHolds() throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let zipURL = URL(fileURLWithPath: BundleZip.path(of: f.bundle("b")))
+        let prefix = BundleWriter.partialPrefix(of: zipURL)
+        #expect(prefix == ".b.zip.partial-")
+        try Data("PK half a zip".utf8).write(to: URL(fileURLWithPath: f.directory + "/" + prefix + "dead0001"))
+        // The ZIP of an export still running (its temporary name, locked), and one named
+        // beside another bundle, are left alone.
+        _ = try f.export("other")
+        var running = try BundleZip.writePartial(bundle: f.bundle("other"), for: zipURL.path)
+        defer { running.discard() }
+        let live = (running.path as NSString).lastPathComponent
+        #expect(live.hasPrefix(prefix))
+        try Data().write(to: URL(fileURLWithPath: f.directory + "/.bb.zip.partial-dead0003"))
+
+        let result = try f.export("b")
+        #expect(result.removedPartials == [prefix + "dead0001"])
+        #expect(result.zip == nil)
+        let left = try FileManager.default.contentsOfDirectory(atPath: f.directory).sorted()
+        #expect(left == [".bb.zip.partial-dead0003", live, "b", "case", "other"].sorted())
+        running.discard()
+        #expect(!FileManager.default.fileExists(atPath: running.path), "a discarded ZIP leaves nothing")
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 @testable import Ledger
 
@@ -131,7 +132,7 @@ enum GoNoteVector {
             b[i] ^= 0x01
             #expect(throws: CheckpointError.self) { try Checkpoint.open(b, trustedKeys: [k.verifierKey]) }
         }
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<2000 {
             var b = note
             for _ in 0..<Int(rng.next() % 4 + 1) { b[Int(rng.next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: rng.next()) }

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Testing
 @testable import Ledger
 
@@ -255,7 +256,7 @@ import Testing
         for n in 0..<full.count {
             #expect(throws: EntryError.self) { try SignedEntry(line: full.prefix(n)) }
         }
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         for _ in 0..<3000 {
             var b = full
             for _ in 0..<Int(rng.next() % 5 + 1) { b[Int(rng.next() % UInt64(b.count))] = UInt8(truncatingIfNeeded: rng.next()) }

@@ -42,3 +42,16 @@ import SIMCard
         #expect(CSVText.value(ofCell: "-5") == "-5")
     }
 }
+
+extension CSVFormulaGuardTests {
+    @Test func cellsKeepTheGuardAndOnlyTheCellsCustodyWritesAreGuarded() throws {
+        let text = CSVText.record(["label", "note"]) + Self.hostile.map { CSVText.record([$0, $0]) }.joined()
+        let written = try CSVText.cells(Data(text.utf8)).dropFirst().map(\.fields)
+        #expect(written == Self.hostile.map { [CSVText.neutralised($0), CSVText.neutralised($0)] })
+        #expect(written.joined().allSatisfy(CSVText.isGuarded(cell:)))
+        // What a hand edit leaves: a formula without its guard, an apostrophe that is no guard.
+        for cell in ["=1+2", "-5", "+84912345678", "@x", "\tx", "'x", "'"] {
+            #expect(!CSVText.isGuarded(cell: cell), "\(cell)")
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import CaseStore
 import Foundation
+import SeededRandom
 
 /// A simulated seizure shaped like the one in CONTEXT.md (9 systems, 384 SIM-box ports, 53
 /// smartphones, 180 basic phones, 19 computers, 7,100 SIMs), as device-catalog rows that
@@ -19,20 +20,6 @@ public struct SeizureCatalog: Sendable {
         precondition(scale > 0, "scale must be positive")
         var builder = Builder(scale: scale, seed: seed)
         rows = builder.build()
-    }
-}
-
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast and the same on every platform, so a seed
-/// always gives the same catalog (Swift's own generator is seeded randomly per process).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
