@@ -110,6 +110,32 @@ extension EndToEnd {
         #expect(selected.allSatisfy(modelled.contains), "the DF headers' file counts are met by the model: nothing to probe")
     }
 
+    /// A dual-mode UICC (it answers class A0 too): a classic STATUS of each DF below the MF
+    /// gives its child counts, which end the probe there; a UICC-only card is asked once.
+    @Test func aDualModeUICCIsProbedOnlyUntilItsDirectoriesCountsAreMet() throws {
+        let rig = try Rig.running()
+        let dual = try rig.reader(profile: "usim-dual-classic")
+        try rig.control(dual, "reset-stats")
+        let output = try rig.run("custody", ["sim", "read", "--reader", dual.name, "--full", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let acquisition = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+        #expect(acquisition.summary?.coverage?.filesFound == (try Self.elementaryFiles(profilePath: dual.profilePath)).count, "every file still found")
+        let commands = acquisition.transcript.entries.map(\.command)
+        let statuses = acquisition.transcript.entries.filter { $0.command.hasPrefix("A0") }
+        #expect(!statuses.isEmpty && statuses.allSatisfy { $0.command == "A0F2000016" && $0.sw == "9000" }, "\(statuses.map(\.command))")
+        func ids(_ d: DirectorySpec) -> [UInt16] { d.files.map(\.fid) + d.withheld.map(\.fid) + d.directories.compactMap(\.fid) }
+        let modelled = Set(ids(SIMFileTree.masterFile))
+        let probedInMF = commands.filter { $0.hasPrefix("00A4000") }.compactMap { UInt16($0.suffix(4), radix: 16) }
+            .filter { id in !modelled.contains(id) && SIMFileTree.masterFile.probe.contains { $0.contains(id) } }
+        #expect(probedInMF.isEmpty, "the MF's counts are met by the model: its windows are not probed")
+        let stats = try rig.stats(dual)
+        #expect(stats.writeClassAPDUs == 0 && stats.pinTriesConsumed == 0 && stats.apdus == acquisition.apduCount)
+
+        let uiccOnly = try rig.reader(profile: "usim-mobifone")
+        let other = try JSONDecoder().decode(SIMAcquisition.self, from: Data(try rig.run("custody", ["sim", "read", "--reader", uiccOnly.name, "--full", "--json"]).stdout.utf8))
+        #expect(other.transcript.entries.filter { $0.command.hasPrefix("A0") }.map { "\($0.command) \($0.sw ?? "")" } == ["A0F2000016 6E00"])
+    }
+
     /// The ID read's cost per card type (docs/BENCHMARKS.md): every header of a file read is
     /// kept, nothing else is asked twice.
     @Test(arguments: SIMReadEndToEndTests.profiles)
