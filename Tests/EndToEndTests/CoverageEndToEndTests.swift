@@ -52,13 +52,18 @@ extension EndToEnd {
         return names(directory)
     })
 
+    /// `custody sim read --full --json` on `reader`, which must exit 0.
+    static func fullRead(_ rig: Rig, _ reader: Rig.Reader) throws -> SIMAcquisition {
+        let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        return try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+    }
+
     @Test func theRichUICCIsReadWhole() throws {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "usim-iccid20")
         try rig.control(reader, "reset-stats")
-        let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
-        #expect(output.status == 0, "\(output.stderr)")
-        let acquisition = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+        let acquisition = try Self.fullRead(rig, reader)
         let onCard = try Self.elementaryFiles(profilePath: reader.profilePath)
         var readable = 0
         for ef in onCard {
@@ -85,8 +90,7 @@ extension EndToEnd {
         #expect(stats.writeClassAPDUs == 0 && stats.pinTriesConsumed == 0 && stats.pinPresentations == 0)
         #expect(stats.apdus == acquisition.apduCount)
 
-        let again = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
-        let second = try JSONDecoder().decode(SIMAcquisition.self, from: Data(again.stdout.utf8))
+        let second = try Self.fullRead(rig, reader)
         #expect(second.contentSHA256 == acquisition.contentSHA256, "the walk, probe included, is repeatable")
 
         let text = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full"])
@@ -98,9 +102,7 @@ extension EndToEnd {
     @Test func aClassicSIMIsNotProbedOnceItsHeadersCountsAreMet() throws {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "classic-viettel")
-        let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
-        #expect(output.status == 0, "\(output.stderr)")
-        let acquisition = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+        let acquisition = try Self.fullRead(rig, reader)
         let onCard = try Self.elementaryFiles(profilePath: reader.profilePath)
         #expect(acquisition.summary?.coverage?.filesFound == onCard.count)
         #expect(acquisition.summary?.coverage?.filesNotInModel == 0)
@@ -116,9 +118,7 @@ extension EndToEnd {
         let rig = try Rig.running()
         let dual = try rig.reader(profile: "usim-dual-classic")
         try rig.control(dual, "reset-stats")
-        let output = try rig.run("custody", ["sim", "read", "--reader", dual.name, "--full", "--json"])
-        #expect(output.status == 0, "\(output.stderr)")
-        let acquisition = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+        let acquisition = try Self.fullRead(rig, dual)
         #expect(acquisition.summary?.coverage?.filesFound == (try Self.elementaryFiles(profilePath: dual.profilePath)).count, "every file still found")
         let commands = acquisition.transcript.entries.map(\.command)
         let statuses = acquisition.transcript.entries.filter { $0.command.hasPrefix("A0") }
@@ -131,8 +131,7 @@ extension EndToEnd {
         let stats = try rig.stats(dual)
         #expect(stats.writeClassAPDUs == 0 && stats.pinTriesConsumed == 0 && stats.apdus == acquisition.apduCount)
 
-        let uiccOnly = try rig.reader(profile: "usim-mobifone")
-        let other = try JSONDecoder().decode(SIMAcquisition.self, from: Data(try rig.run("custody", ["sim", "read", "--reader", uiccOnly.name, "--full", "--json"]).stdout.utf8))
+        let other = try Self.fullRead(rig, try rig.reader(profile: "usim-mobifone"))
         #expect(other.transcript.entries.filter { $0.command.hasPrefix("A0") }.map { "\($0.command) \($0.sw ?? "")" } == ["A0F2000016 6E00"])
     }
 
