@@ -54,17 +54,20 @@ public struct FileAccess {
     /// Selects `fid` in the current DF and reads it whole, as its header says.
     /// Absent and protected files come back as such; only transport faults throw.
     public func readElementaryFile(_ fid: UInt16, name: String, path: String) throws(SIMChannelError) -> FileReading {
-        var reading = try readTracked(fid, name: name, path: path)
-        if reading.anomalies != nil { reading.status = .failed }
-        progress.reading = nil
-        return reading
+        finished(try readTracked(fid, name: name, path: path))
     }
 
     /// Reads the file `selected` (the card's answer to the SELECT that just made it current)
     /// whole, as its header says: for a file reached by a path or found by a probe.
     public func readSelectedFile(_ selected: ResponseAPDU, name: String, path: String) throws(SIMChannelError) -> FileReading {
-        let reading = try readTracked(selected, name: name, path: path)
+        finished(try readTracked(selected, name: name, path: path))
+    }
+
+    /// A file read to its end, however it is reached: one with anomalies is `failed`.
+    private func finished(_ reading: FileReading) -> FileReading {
         progress.reading = nil
+        var reading = reading
+        if reading.anomalies != nil { reading.status = .failed }
         return reading
     }
 

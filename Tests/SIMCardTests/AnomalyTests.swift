@@ -47,6 +47,16 @@ final class AnsweringTransport: CardTransport {
         #expect(file.anomalies == ["READ BINARY at offset 0 (10 bytes asked) answered 9000 with 0 bytes", "content is 0 bytes, header gives 10"])
     }
 
+    /// A file reached by a path SELECT or a probe (the ID read's EF.ICCID) is read by
+    /// `readSelectedFile`: its anomalies make it `failed` just the same.
+    @Test func fileReachedByItsSelectAnswerIsFailedWithAnomalies() throws {
+        let access = FileAccess(channel: SIMChannel(transport: ScriptedTransport([("00B000000A", "9000")])))
+        let selected = ResponseAPDU(data: hex(Self.transparentFCP(size: 10)), status: .ok)
+        let file = try access.readSelectedFile(selected, name: "EF.ICCID", path: "3F00/2FE2")
+        #expect(file.status == .failed)
+        #expect(file.anomalies?.first == "READ BINARY at offset 0 (10 bytes asked) answered 9000 with 0 bytes")
+    }
+
     @Test(arguments: ["9240", "6282", "6281", "9201", "6300"])
     func warningStatusIsAnAnomalyKeepingTheBytes(sw: String) throws {
         let file = try read([("00A40004022FE2", Self.transparentFCP(size: 10) + "9000"), ("00B000000A", "0102030405" + sw)])
