@@ -411,9 +411,9 @@ public struct SIMReader {
         private var answersClassicStatus: Bool?
 
         /// A DF's counts of its child DFs and EFs (TS 51.011 §9.2.1 bytes 15 and 16), which tell
-        /// the walk and the probe when nothing is left to find; nil when the card does not give
-        /// them. Classic SIM: from the header its SELECT returned, for every DF. UICC (an FCP has
-        /// no such count): only for a DF below the MF that has probe windows, and only while it is
+        /// the probe when nothing is left to find; nil when the card does not give them.
+        /// Classic SIM: from the header its SELECT returned. UICC (an FCP has no such count):
+        /// only for a DF below the MF that has probe windows, and only while the directory is
         /// current (just selected), one classic STATUS (`A0 F2 00 00 16`, read-only, in the
         /// transcript like every command), which a dual-mode card answers with the current DF's
         /// classic header. The counts are used only if that header names the directory itself
@@ -421,9 +421,9 @@ public struct SIMReader {
         /// the first STATUS not answered so (6E00 from a UICC-only card) ends the attempts.
         private mutating func declaredChildren(of directory: DirectorySpec, route: Route,
                                                selected: ResponseAPDU) throws(SIMChannelError) -> (directories: Int, files: Int)? {
-            guard let fid = directory.fid else { return nil }
+            guard let fid = directory.fid, !directory.probe.isEmpty else { return nil }
             guard accessor.dialect == .uicc else { return Self.childCounts(selected.data, of: fid) }
-            guard !directory.probe.isEmpty, route.aid == nil, answersClassicStatus != false else { return nil }
+            guard route.aid == nil, answersClassicStatus != false else { return nil }
             let status = try accessor.classicStatus()
             let counts = status.status.isSuccess ? Self.childCounts(status.data, of: fid) : nil
             answersClassicStatus = counts != nil
