@@ -110,16 +110,6 @@ extension EndToEnd {
         let modelled = Set(ids(SIMFileTree.masterFile) + [0x3F00])
         let selected = acquisition.transcript.entries.map(\.command).filter { $0.hasPrefix("A0A4") }.map { UInt16($0.suffix(4), radix: 16)! }
         #expect(selected.allSatisfy(modelled.contains), "the DF headers' file counts are met by the model: nothing to probe")
-        // Nor is a modelled EF id tried once a DF's EFs are all found (header byte 16).
-        for directory in acquisition.files where directory.structure == .dedicatedFile {
-            let efCount = Int(try #require(directory.header.flatMap(Hex.bytes))[15])
-            let children = acquisition.files.filter {
-                $0.path.hasPrefix(directory.path + "/") && !$0.path.dropFirst(directory.path.count + 1).contains("/") && $0.structure != .dedicatedFile
-            }
-            let lastFound = try #require(children.lastIndex { $0.status != .notFound })
-            #expect(children.filter { $0.status != .notFound }.count == efCount, "\(directory.path)")
-            #expect(children.count == lastFound + 1, "\(directory.path): tried after its \(efCount) EFs were found: \(children.dropFirst(lastFound + 1).map(\.path))")
-        }
     }
 
     /// A dual-mode UICC (it answers class A0 too): a classic STATUS of each DF below the MF
