@@ -362,12 +362,10 @@ public struct SIMReader {
             if route.aid != nil, route.path.isEmpty,
                (try? FileHeader(decoding: selected.data[...], dialect: accessor.dialect))?.structure != .dedicatedFile { return }
             let declared = try declaredChildren(of: directory, route: route, selected: selected)
-            // Where the DF counts its children, a modelled id is not selected once every child of
-            // its kind is found: the card has no other (the same trust in the counts as the probe's).
-            for file in directory.files where !countsMet(label, declared).files { try read(file, in: label) }
+            for file in directory.files { try read(file, in: label) }
             if directory.fid == 0x5F3A { try followPhonebookReference(in: label) }
-            for file in directory.withheld where !countsMet(label, declared).files { try selectWithheld(file, in: label) }
-            for child in directory.directories where !countsMet(label, declared).directories { try walk(child, under: route, label: label) }
+            for file in directory.withheld { try selectWithheld(file, in: label) }
+            for child in directory.directories { try walk(child, under: route, label: label) }
             guard !directory.probe.isEmpty, !allChildrenFound(label: label, declared: declared) else { return }
             if !directory.directories.isEmpty || mayHaveLeftDirectory(label) { _ = try select(route, header: false) }
             for child in try probe(directory, route: route, label: label, declared: declared) {
@@ -383,17 +381,10 @@ public struct SIMReader {
         /// Whether the DF's declared counts of child DFs and EFs are all found
         /// (`extra` DFs found by the probe and not yet recorded count too).
         private func allChildrenFound(label: String, declared: (directories: Int, files: Int)?, extra: Int = 0) -> Bool {
-            let met = countsMet(label, declared, extra: extra)
-            return met.directories && met.files
-        }
-
-        /// Whether the children found in `label` (any status but `notFound`, withheld included)
-        /// meet the DF's declared count of DFs and of EFs, each on its own; never without counts.
-        private func countsMet(_ label: String, _ declared: (directories: Int, files: Int)?, extra: Int = 0) -> (directories: Bool, files: Bool) {
-            guard let declared else { return (false, false) }
+            guard let declared else { return false }
             let children = files.filter { $0.status != .notFound && $0.path.hasPrefix(label + "/") && !$0.path.dropFirst(label.count + 1).contains("/") }
             let directories = children.filter { $0.structure == .dedicatedFile }.count
-            return (directories + extra >= declared.directories, children.count - directories >= declared.files)
+            return directories + extra >= declared.directories && children.count - directories >= declared.files
         }
 
         /// Whether the current DF may no longer be the directory `label` after its modelled
