@@ -34,6 +34,13 @@ public struct FileAccess {
                                      data: path.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }))
     }
 
+    /// STATUS in class A0 (TS 51.011 §9.2.2): the current DF's classic header, its first
+    /// `length` bytes (22: through the GSM-specific data, TS 51.011 §9.2.1). On a UICC only a
+    /// dual-mode card answers it; the others answer 6E00.
+    public func classicStatus(length: UInt8 = 22) throws(SIMChannelError) -> ResponseAPDU {
+        try channel.send(CommandAPDU(cla: CardDialect.classicSIM.classByte, ins: Instruction.status.rawValue, p1: 0x00, p2: 0x00, le: length))
+    }
+
     /// Selects a path of file ids, stopping at the first that fails; returns the last answer.
     public func select(path: [UInt16]) throws(SIMChannelError) -> ResponseAPDU {
         var last = ResponseAPDU(data: [], status: .ok)

@@ -329,18 +329,22 @@ public struct SIMReader {
 
         /// Selects the directory at `route` from the MF or the application, never relative to
         /// wherever the walker is, so that a failure in one directory cannot leave it elsewhere.
-        /// UICC: one SELECT by path (or by AID, plus one by path below it); classic SIM (no
-        /// path selection): the MF, then each DF in turn. `header` false: no FCP (UICC P2=0C).
+        /// UICC: one SELECT by path from the MF, or by AID; below an application one SELECT by
+        /// path from the MF starting 7FFF, the current application's ADF (TS 102 221 §8.4.2):
+        /// an application's tree is walked right after its SELECT by AID and nothing selects
+        /// another AID meanwhile, so 7FFF is that application. Classic SIM (no path selection):
+        /// the MF, then each DF in turn. `header` false: no FCP (UICC P2=0C).
         private func select(_ route: Route, header: Bool = true) throws(SIMChannelError) -> ResponseAPDU {
             guard accessor.dialect == .uicc else { return try accessor.select(path: [0x3F00] + route.path) }
             guard let aid = route.aid else {
                 return route.path.isEmpty ? try accessor.select(0x3F00, header: header) : try accessor.select(path: route.path, fromMF: true, header: header)
             }
             if route.path.isEmpty { return try accessor.selectApplication(aid, header: header) }
-            let adf = try accessor.selectApplication(aid, header: false)
-            guard adf.status.isSuccess else { return adf }
-            return try accessor.select(path: route.path, fromMF: false, header: header)
+            return try accessor.select(path: [Self.currentApplication] + route.path, fromMF: true, header: header)
         }
+
+        /// The file id that stands for the current application's ADF in a path (TS 102 221 §8.4.2).
+        static let currentApplication: UInt16 = 0x7FFF
 
         private mutating func walk(_ directory: DirectorySpec, route: Route, label: String) throws(SIMChannelError) {
             let selected = try select(route)
@@ -357,13 +361,13 @@ public struct SIMReader {
             // FCI rather than a DF's FCP) has nothing to walk: its answer is on record.
             if route.aid != nil, route.path.isEmpty,
                (try? FileHeader(decoding: selected.data[...], dialect: accessor.dialect))?.structure != .dedicatedFile { return }
+            let declared = try declaredChildren(of: directory, route: route, selected: selected)
             for file in directory.files { try read(file, in: label) }
             if directory.fid == 0x5F3A { try followPhonebookReference(in: label) }
             for file in directory.withheld { try selectWithheld(file, in: label) }
             for child in directory.directories { try walk(child, under: route, label: label) }
-            let declared = declaredChildren(selected.data)
             guard !directory.probe.isEmpty, !allChildrenFound(label: label, declared: declared) else { return }
-            _ = try select(route, header: false)
+            if !directory.directories.isEmpty || mayHaveLeftDirectory(label) { _ = try select(route, header: false) }
             for child in try probe(directory, route: route, label: label, declared: declared) {
                 try walk(child, under: route, label: label)
             }
@@ -374,7 +378,7 @@ public struct SIMReader {
             try walk(child, route: route.appending(fid), label: "\(label)/\(child.label)")
         }
 
-        /// Classic SIM only: whether the DF header's counts of child DFs and EFs are all found
+        /// Whether the DF's declared counts of child DFs and EFs are all found
         /// (`extra` DFs found by the probe and not yet recorded count too).
         private func allChildrenFound(label: String, declared: (directories: Int, files: Int)?, extra: Int = 0) -> Bool {
             guard let declared else { return false }
@@ -383,20 +387,52 @@ public struct SIMReader {
             return directories + extra >= declared.directories && children.count - directories >= declared.files
         }
 
-        /// Classic SIM: a DF's header counts its child DFs and EFs (TS 51.011 §9.2.1 bytes 15
-        /// and 16), which tells the probe when nothing is left to find. UICC FCPs do not.
-        private func declaredChildren(_ header: [UInt8]) -> (directories: Int, files: Int)? {
-            guard accessor.dialect == .classicSIM, header.count >= 16,
-                  case .classic(let classic)? = try? FileHeader(decoding: header[...], dialect: .classicSIM),
-                  classic.kind != .elementaryFile else { return nil }
+        /// Whether the current DF may no longer be the directory `label` after its modelled
+        /// files were selected: selecting an EF leaves the current DF where it is, so only a
+        /// child that answered with a DF's header (or one that does not decode) can have moved it.
+        private func mayHaveLeftDirectory(_ label: String) -> Bool {
+            files.contains { file in
+                file.header != nil && file.path.hasPrefix(label + "/") && !file.path.dropFirst(label.count + 1).contains("/")
+                    && ![.transparent, .linearFixed, .cyclic, .berTLV].contains(file.structure)
+            }
+        }
+
+        /// Whether the UICC answers class A0 (a dual-mode card, TS 51.011 too): nil until a
+        /// classic STATUS was sent, false once one was not answered with the directory's header.
+        private var answersClassicStatus: Bool?
+
+        /// A DF's counts of its child DFs and EFs (TS 51.011 §9.2.1 bytes 15 and 16), which tell
+        /// the probe when nothing is left to find; nil when the card does not give them.
+        /// Classic SIM: from the header its SELECT returned. UICC (an FCP has no such count):
+        /// only for a DF below the MF that has probe windows, and only while the directory is
+        /// current (just selected), one classic STATUS (`A0 F2 00 00 16`, read-only, in the
+        /// transcript like every command), which a dual-mode card answers with the current DF's
+        /// classic header. The counts are used only if that header names the directory itself
+        /// (a card keeping apart its class A0 and class 00 current files answers another DF's);
+        /// the first STATUS not answered so (6E00 from a UICC-only card) ends the attempts.
+        private mutating func declaredChildren(of directory: DirectorySpec, route: Route,
+                                               selected: ResponseAPDU) throws(SIMChannelError) -> (directories: Int, files: Int)? {
+            guard let fid = directory.fid, !directory.probe.isEmpty else { return nil }
+            guard accessor.dialect == .uicc else { return Self.childCounts(selected.data, of: fid) }
+            guard route.aid == nil, answersClassicStatus != false else { return nil }
+            let status = try accessor.classicStatus()
+            let counts = status.status.isSuccess ? Self.childCounts(status.data, of: fid) : nil
+            answersClassicStatus = counts != nil
+            return counts
+        }
+
+        /// Bytes 15 and 16 of a classic MF or DF header (TS 51.011 §9.2.1) whose file id
+        /// (bytes 5 and 6) is `fid` and whose type (byte 7) is MF (01) or DF (02).
+        static func childCounts(_ header: [UInt8], of fid: UInt16) -> (directories: Int, files: Int)? {
+            guard header.count >= 16, UInt16(header[4]) << 8 | UInt16(header[5]) == fid, [0x01, 0x02].contains(header[6]) else { return nil }
             return (Int(header[14]), Int(header[15]))
         }
 
         /// Selects each id of the directory's probe ranges that the model does not name. An id
         /// answered "not found" leaves no entry; an EF is read raw with its header (name
         /// `EF xxxx (not in the model)`); a DF is returned, to be walked as an unknown directory
-        /// (the current directory is selected again before probing on). On a classic SIM the
-        /// probe stops once the DF header's counts of child DFs and EFs are all accounted for.
+        /// (the current directory is selected again before probing on). Where the DF's counts of
+        /// child DFs and EFs are known (`declaredChildren`), the probe stops once all are found.
         private mutating func probe(_ directory: DirectorySpec, route: Route, label: String,
                                     declared: (directories: Int, files: Int)?) throws(SIMChannelError) -> [DirectorySpec] {
             let skip = directory.modelledIDs

@@ -52,13 +52,18 @@ extension EndToEnd {
         return names(directory)
     })
 
+    /// `custody sim read --full --json` on `reader`, which must exit 0.
+    static func fullRead(_ rig: Rig, _ reader: Rig.Reader) throws -> SIMAcquisition {
+        let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
+        #expect(output.status == 0, "\(output.stderr)")
+        return try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+    }
+
     @Test func theRichUICCIsReadWhole() throws {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "usim-iccid20")
         try rig.control(reader, "reset-stats")
-        let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
-        #expect(output.status == 0, "\(output.stderr)")
-        let acquisition = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+        let acquisition = try Self.fullRead(rig, reader)
         let onCard = try Self.elementaryFiles(profilePath: reader.profilePath)
         var readable = 0
         for ef in onCard {
@@ -85,8 +90,7 @@ extension EndToEnd {
         #expect(stats.writeClassAPDUs == 0 && stats.pinTriesConsumed == 0 && stats.pinPresentations == 0)
         #expect(stats.apdus == acquisition.apduCount)
 
-        let again = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
-        let second = try JSONDecoder().decode(SIMAcquisition.self, from: Data(again.stdout.utf8))
+        let second = try Self.fullRead(rig, reader)
         #expect(second.contentSHA256 == acquisition.contentSHA256, "the walk, probe included, is repeatable")
 
         let text = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full"])
@@ -98,9 +102,7 @@ extension EndToEnd {
     @Test func aClassicSIMIsNotProbedOnceItsHeadersCountsAreMet() throws {
         let rig = try Rig.running()
         let reader = try rig.reader(profile: "classic-viettel")
-        let output = try rig.run("custody", ["sim", "read", "--reader", reader.name, "--full", "--json"])
-        #expect(output.status == 0, "\(output.stderr)")
-        let acquisition = try JSONDecoder().decode(SIMAcquisition.self, from: Data(output.stdout.utf8))
+        let acquisition = try Self.fullRead(rig, reader)
         let onCard = try Self.elementaryFiles(profilePath: reader.profilePath)
         #expect(acquisition.summary?.coverage?.filesFound == onCard.count)
         #expect(acquisition.summary?.coverage?.filesNotInModel == 0)
@@ -108,6 +110,29 @@ extension EndToEnd {
         let modelled = Set(ids(SIMFileTree.masterFile) + [0x3F00])
         let selected = acquisition.transcript.entries.map(\.command).filter { $0.hasPrefix("A0A4") }.map { UInt16($0.suffix(4), radix: 16)! }
         #expect(selected.allSatisfy(modelled.contains), "the DF headers' file counts are met by the model: nothing to probe")
+    }
+
+    /// A dual-mode UICC (it answers class A0 too): a classic STATUS of each DF below the MF
+    /// gives its child counts, which end the probe there; a UICC-only card is asked once.
+    @Test func aDualModeUICCIsProbedOnlyUntilItsDirectoriesCountsAreMet() throws {
+        let rig = try Rig.running()
+        let dual = try rig.reader(profile: "usim-dual-classic")
+        try rig.control(dual, "reset-stats")
+        let acquisition = try Self.fullRead(rig, dual)
+        #expect(acquisition.summary?.coverage?.filesFound == (try Self.elementaryFiles(profilePath: dual.profilePath)).count, "every file still found")
+        let commands = acquisition.transcript.entries.map(\.command)
+        let statuses = acquisition.transcript.entries.filter { $0.command.hasPrefix("A0") }
+        #expect(!statuses.isEmpty && statuses.allSatisfy { $0.command == "A0F2000016" && $0.sw == "9000" }, "\(statuses.map(\.command))")
+        func ids(_ d: DirectorySpec) -> [UInt16] { d.files.map(\.fid) + d.withheld.map(\.fid) + d.directories.compactMap(\.fid) }
+        let modelled = Set(ids(SIMFileTree.masterFile))
+        let probedInMF = commands.filter { $0.hasPrefix("00A4000") }.compactMap { UInt16($0.suffix(4), radix: 16) }
+            .filter { id in !modelled.contains(id) && SIMFileTree.masterFile.probe.contains { $0.contains(id) } }
+        #expect(probedInMF.isEmpty, "the MF's counts are met by the model: its windows are not probed")
+        let stats = try rig.stats(dual)
+        #expect(stats.writeClassAPDUs == 0 && stats.pinTriesConsumed == 0 && stats.apdus == acquisition.apduCount)
+
+        let other = try Self.fullRead(rig, try rig.reader(profile: "usim-mobifone"))
+        #expect(other.transcript.entries.filter { $0.command.hasPrefix("A0") }.map { "\($0.command) \($0.sw ?? "")" } == ["A0F2000016 6E00"])
     }
 
     /// The ID read's cost per card type (docs/BENCHMARKS.md): every header of a file read is

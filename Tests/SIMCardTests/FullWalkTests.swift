@@ -3,8 +3,11 @@ import Testing
 
 /// A UICC held in memory, answering T=1 style (data + 9000), with just what the walker uses:
 /// SELECT by file id (children, the MF, siblings of the current DF), by AID, by path from the
-/// MF (P1 08) or from the current DF (P1 09), P2 04 or 0C; READ BINARY, READ RECORD, and the
-/// PIN queries. Every command is kept, to check what was and was not sent.
+/// MF (P1 08) or from the current DF (P1 09), a path starting 7FFF at the current application,
+/// P2 04 or 0C; READ BINARY, READ RECORD, and the PIN queries. A dual-mode card (`dualMode`)
+/// also answers a class A0 STATUS with the current DF's classic header (its child DF and EF
+/// counts, ADFs not counted); other class A0 commands, and any on a UICC-only card, get 6E00.
+/// Every command is kept, to check what was and was not sent.
 final class MemoryUICC: CardTransport {
     final class Node {
         let fid: UInt16?
@@ -47,8 +50,10 @@ final class MemoryUICC: CardTransport {
     static func df(_ fid: UInt16, _ children: [Node]) -> Node { Node(fid: fid, children) }
 
     let mf: Node
+    var dualMode = false
     private var currentDF: Node
     private var currentEF: Node?
+    private var currentApplication: Node?
     private(set) var commands: [[UInt8]] = []
 
     init(_ children: [Node]) {
@@ -61,6 +66,10 @@ final class MemoryUICC: CardTransport {
     func transmit(_ command: [UInt8]) throws -> [UInt8] {
         commands.append(command)
         let apdu = try CommandAPDU(parsing: command[...])
+        if apdu.cla == CardDialect.classicSIM.classByte {
+            guard dualMode, apdu.instruction == .status else { return [0x6E, 0x00] }
+            return classicHeader(currentDF) + [0x90, 0x00]
+        }
         switch apdu.instruction {
         case .select: return select(apdu)
         case .readBinary:
@@ -91,6 +100,7 @@ final class MemoryUICC: CardTransport {
         }
         guard let node = target else { return [0x6A, 0x82] }
         node.selections += 1
+        if apdu.p1 == 0x04 { currentApplication = node }
         if node.isDirectory { currentDF = node; currentEF = nil } else { currentEF = node; currentDF = node.parent ?? mf }
         return (apdu.p2 == 0x0C ? [] : node.fcp) + [0x90, 0x00]
     }
@@ -99,8 +109,21 @@ final class MemoryUICC: CardTransport {
 
     private func walk(_ ids: [UInt16], from start: Node) -> Node? {
         var node: Node? = start
-        for fid in ids { node = node.flatMap { child(fid, of: $0) } }
+        for (index, fid) in ids.enumerated() {
+            node = index == 0 && fid == 0x7FFF ? currentApplication : node.flatMap { child(fid, of: $0) }
+        }
         return node
+    }
+
+    func classicHeader(_ directory: Node) -> [UInt8] {
+        var header = ClassicFileHeader.directory(kind: directory === mf ? .masterFile : .dedicatedFile, fileID: directory.fid ?? 0,
+                                                 chv1Enabled: false, chv1: .init(initialised: true, remainingTries: 3),
+                                                 unblockCHV1: .init(initialised: true, remainingTries: 10),
+                                                 chv2: .init(initialised: true, remainingTries: 3),
+                                                 unblockCHV2: .init(initialised: true, remainingTries: 10)).raw
+        header[14] = UInt8(directory.children.filter { $0.isDirectory && $0.aid.isEmpty }.count)
+        header[15] = UInt8(directory.children.filter { !$0.isDirectory }.count)
+        return header
     }
 
     /// File ids of every SELECT by file id (P1 00) sent.
@@ -222,6 +245,63 @@ final class MemoryUICC: CardTransport {
 
     @Test func sameCardTwiceGivesTheSameContentHash() {
         #expect(Self.fullRead(Self.card()).contentSHA256 == Self.fullRead(Self.card()).contentSHA256)
+    }
+
+    static let classicStatus = "A0F2000016"
+
+    /// Issue 13: a dual-mode UICC answers a classic STATUS with each DF's child counts (TS
+    /// 51.011 §9.2.1), which end the probe as on a classic SIM; the same files are found.
+    @Test func aDualModeUICCsChildCountsEndTheProbeWithTheSameFilesFound() {
+        let uiccOnly = Self.card()
+        let dual = Self.card()
+        dual.dualMode = true
+        let withoutCounts = Self.fullRead(uiccOnly)
+        let withCounts = Self.fullRead(dual)
+        #expect(withCounts.complete, "\(withCounts.incompleteReason ?? "")")
+        #expect(withCounts.contentSHA256 == withoutCounts.contentSHA256, "the same files, byte for byte")
+        #expect(uiccOnly.commands.map(Hex.string).filter { $0.hasPrefix("A0") } == [Self.classicStatus], "one STATUS, answered 6E00, then no more")
+        #expect(dual.commands.map(Hex.string).filter { $0.hasPrefix("A0") } == Array(repeating: Self.classicStatus, count: 3), "the MF, DF.TELECOM, DF 7F66")
+        // Saved: the MF's probe after DF 7F66 (7F67–7F6F, 9 ids); all of DF.TELECOM's (its one
+        // EF is found by the model: 15 ids and its re-selection); DF 7F66's after its second
+        // EF 6F99 (6F9A–6FFF, 102 ids). Spent: 2 STATUS more.
+        #expect(withCounts.apduCount == withoutCounts.apduCount - 9 - 16 - 102 + 2)
+    }
+
+    /// A card that keeps apart its class A0 and class 00 current files answers STATUS with
+    /// another DF's header: its counts are not used, and no more STATUS is sent.
+    @Test func aClassicStatusNamingAnotherDirectoryIsNotTrusted() {
+        final class SeparateClassicContext: CardTransport {
+            let card: MemoryUICC
+            init(_ card: MemoryUICC) { self.card = card }
+            func transmit(_ command: [UInt8]) throws -> [UInt8] {
+                // Class A0 stays at the MF whatever class 00 selected.
+                Hex.string(command) == FullWalkTests.classicStatus ? card.classicHeader(card.mf) + [0x90, 0x00] : try card.transmit(command)
+            }
+        }
+        let uiccOnly = Self.card()
+        let withoutCounts = Self.fullRead(uiccOnly)
+        let separate = SeparateClassicContext(Self.card())
+        let acquisition = SIMReader().read(transport: separate, atr: hex("3B9F96801FC78031E073FE211B63004C000090019B"), scope: .full)
+        #expect(acquisition.contentSHA256 == withoutCounts.contentSHA256, "nothing lost")
+        #expect(acquisition.transcript.entries.filter { $0.command == Self.classicStatus }.count == 2, "the MF's (its own header), DF.TELECOM's (the MF's: the last)")
+        // Only the MF's probe ends early (after DF 7F66, 9 ids); one STATUS more.
+        #expect(acquisition.apduCount == withoutCounts.apduCount - 9 + 1)
+    }
+
+    /// Below an application one SELECT by path from 7FFF (not the AID, then a path from it); a
+    /// directory is selected again before its probe only when the walk went into another.
+    @Test func aDirectoryIsSelectedOnceByPathAndAgainOnlyWhenTheWalkLeftIt() {
+        let card = Self.card()
+        let acquisition = Self.fullRead(card)
+        #expect(acquisition.complete)
+        let commands = card.commands.map(Hex.string)
+        #expect(commands.contains("00A40804047FFF5FC0"), "DF.5GS: one SELECT by path from the USIM's ADF")
+        #expect(commands.filter { $0.hasPrefix("00A408") && $0.dropFirst(10).hasPrefix("7FFF") }.count == 7, "the 7 DFs the model names in ADF.USIM")
+        #expect(!commands.contains { $0.hasPrefix("00A409") }, "no path relative to wherever the walker is")
+        #expect(commands.filter { $0 == "00A4040C10" + Self.usimAID }.count == 1, "the USIM again only before its probe (the walk went into its DFs)")
+        #expect(!commands.contains("00A4040C10" + Self.isimAID), "the ISIM's probe follows its files without selecting it again")
+        #expect(commands.filter { $0 == "00A4080C027F66" }.isEmpty, "DF 7F66 (no modelled DF) is probed right after its SELECT")
+        #expect(commands.filter { $0 == "00A4000C023F00" }.count == 2, "the MF: before its probe, and after the probe found DF 7F66")
     }
 
     @Test func theModelNamesEachFileIDOncePerDirectory() {
