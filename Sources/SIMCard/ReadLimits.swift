@@ -18,8 +18,9 @@ public struct ReadLimits: Sendable, Hashable {
     public static let maximumResponseChain = 16
 
     /// An ID read costs 14 to 30 APDUs; a full read 147 to 761 on the simulator profiles and
-    /// about 2,000 on a card with every modelled file and a few unknown DFs. The budgets leave a margin of about 10× over the largest; the deadlines are
-    /// minutes, far above the seconds a healthy card takes.
+    /// about 2,000 on a card with every modelled file and a few unknown DFs. The budgets leave
+    /// a margin of about 10× over the largest; the deadlines are minutes, far above the
+    /// seconds a healthy card takes.
     public static func defaults(for scope: AcquisitionScope) -> ReadLimits {
         switch scope {
         case .identity: ReadLimits(apduBudget: 500, deadline: .seconds(60))
