@@ -125,7 +125,7 @@ extension CaseStore {
     /// for every string of an entry, `NewCase.validate` for entry 0, device specs for the
     /// fields a catalog row stores outside the entry.
     static func checkText(_ value: String, _ what: String) throws(CaseStoreError) {
-        guard let index = value.unicodeScalars.firstIndex(where: { ($0.value < 0x20 && !["\t", "\n", "\r"].contains($0)) || $0.value == 0x7F })
+        guard let index = value.unicodeScalars.firstIndex(where: { $0.isLedgerControl && !["\t", "\n", "\r"].contains($0) })
         else { return }
         let scalar = value.unicodeScalars[index]
         let position = value.unicodeScalars.distance(from: value.unicodeScalars.startIndex, to: index) + 1

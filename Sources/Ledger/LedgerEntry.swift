@@ -50,8 +50,9 @@ public struct LedgerAction: Hashable, Sendable, CustomStringConvertible, Express
 
 extension Unicode.Scalar {
     /// A control character as docs/LEDGER.md defines it: Unicode general category Cc, i.e.
-    /// U+0000–U+001F, U+007F and U+0080–U+009F (refused in examiner ids and key names).
-    var isLedgerControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
+    /// U+0000–U+001F, U+007F and U+0080–U+009F (refused in examiner ids and key names, and,
+    /// but for tab and line breaks, in any text entering a case).
+    public var isLedgerControl: Bool { value < 0x20 || (0x7F...0x9F).contains(value) }
 }
 
 /// One unsigned ledger entry: the decoded form of its canonical body.

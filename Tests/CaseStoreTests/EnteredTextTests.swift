@@ -19,6 +19,9 @@ import Testing
             == "the entry's text holds the control character U+0000 at character 3: case text may not hold control characters other than tab and line breaks; remove it and run the command again")
         #expect(refusal { try c.store.recordEvent(.custodyNote, label: "EX-1", details: ["text": "\u{1B}[2J"], by: "tech1") }
             .hasPrefix("the entry's text holds the control character U+001B at character 1"))
+        // C1 too (docs/LEDGER.md's control characters): U+009B is the 8-bit CSI of some terminals.
+        #expect(refusal { try c.store.recordEvent(.custodyNote, label: "EX-1", details: ["text": "x\u{9B}2J"], by: "tech1") }
+            .hasPrefix("the entry's text holds the control character U+009B at character 2"))
         #expect(refusal { try c.store.correct(seq: 2, text: "bell\u{7}", by: "tech1") }.hasPrefix("the entry's text holds the control character U+0007"))
         #expect(refusal { try c.store.addExaminer(id: "tech2", name: "Le\u{7F}C", role: .technician, by: "sup1") }
             .hasPrefix("the entry's name holds the control character U+007F at character 3"))
