@@ -62,10 +62,18 @@ let package = Package(
             dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Every use case a front end triggers: choose a reader and read a card into a case, watch N
+        // readers (the batch engine), list readers, and the output structures of the --json schemas.
+        // Front ends (the custody CLI) parse and print only, and import no PCSC, GRDB or PostgresNIO
+        // (Scripts/check-imports).
+        .target(
+            name: "Workbench",
+            dependencies: ["PCSC", "SIMCard", "CaseStore"]
+        ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "PCSC", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
+                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -82,7 +90,7 @@ let package = Package(
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
         .executableTarget(
             name: "id-read-bench",
-            dependencies: ["PCSC", "SIMCard", "BenchmarkSupport"],
+            dependencies: ["PCSC", "SIMCard", "Workbench", "BenchmarkSupport"],
             path: "Benchmarks/IDRead"
         ),
         // Scripts/bench-ledger: append and verify throughput against raw Ed25519 and SHA-256 rates.
@@ -105,7 +113,7 @@ let package = Package(
         // Scripts/bench-batch: `custody sim watch` throughput on 1 and 4 readers against the bare card swap.
         .executableTarget(
             name: "batch-bench",
-            dependencies: ["PCSC", "SIMCard", "BenchmarkSupport"],
+            dependencies: ["PCSC", "SIMCard", "Workbench", "BenchmarkSupport"],
             path: "Benchmarks/Batch"
         ),
         // Scripts/bench-export: custody export and verify at scale 1 and 10 against sqlite3 -csv and raw SHA-256 + Ed25519 baselines.
@@ -135,6 +143,7 @@ let package = Package(
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "PCSC", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import Foundation
 import PCSC
+import Workbench
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -88,17 +89,9 @@ final class ReaderWaiter {
     /// Blocks until pcscd reports a card in the reader (`present`) or none; returns at once if
     /// that is already so. Fails after `limit`.
     func wait(present: Bool, limit: Duration = .seconds(10)) throws {
-        let deadline = ContinuousClock.now + limit
-        while last.event.contains(.present) != present {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero else {
-                throw BenchFailure("reader \"\(reader)\": pcscd did not see the card \(present ? "arrive" : "go") within \(limit)")
-            }
-            // (A `catch where` here crashes the Swift 6.3.1 optimizer: MandatoryAllocBoxToStack.)
-            switch Result(catching: { () throws(PCSCError) in try context.waitForChange([last], timeout: min(left, .seconds(1))) }) {
-            case .success(let states): last = states[0]
-            case .failure(let error): if error.code != .timeout { throw error }
-            }
+        last = try CardSession.waitUntil(context: context, from: last, deadline: ContinuousClock.now + limit) { $0.event.contains(.present) == present }
+        guard last.event.contains(.present) == present else {
+            throw BenchFailure("reader \"\(reader)\": pcscd did not see the card \(present ? "arrive" : "go") within \(limit)")
         }
     }
 }

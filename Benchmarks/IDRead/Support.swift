@@ -1,14 +1,6 @@
 import BenchmarkSupport
 import Foundation
-import PCSC
 import SIMCard
-
-/// A connected PC/SC card as the SIM library's transport (the same 3 lines as the
-/// `PCSCTransport` of the custody executable, which a benchmark cannot import).
-struct CardLink: CardTransport {
-    let card: PCSCCard
-    func transmit(_ command: [UInt8]) throws -> [UInt8] { try card.transmit(command) }
-}
 
 /// Answers from a recorded transcript, in order, without any I/O: running the ID read over it
 /// measures what the library itself costs per read (guard, parsing, decoding, transcript,

@@ -11,6 +11,7 @@ import BenchmarkSupport
 import Foundation
 import PCSC
 import SIMCard
+import Workbench
 
 struct Options {
     var scope: AcquisitionScope = .identity
@@ -176,7 +177,8 @@ func bench(reader: String, label: String, context: PCSCContext) throws -> CardRe
     let card = try context.connect(reader: reader, share: .exclusive)
     defer { try? card.disconnect() }
     let atr = try card.atr()
-    let link = CardLink(card: card)
+    // No watchdog thread per command: the library's own cost, as the raw transmit baseline pays none.
+    let link = PCSCTransport(card: card, timeout: nil)
     let scope = options.scope
     var warnings: [String] = []
 

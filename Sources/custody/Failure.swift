@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PCSC
+import Workbench
 
 /// A failure the user can act on: one line saying what failed, why, and what to do.
 struct CustodyFailure: Error, CustomStringConvertible {
@@ -12,18 +12,6 @@ struct CustodyFailure: Error, CustomStringConvertible {
     init(_ message: String, exitCode: Int32 = ExitStatus.failure) {
         self.message = message
         self.exitCode = exitCode
-    }
-
-    /// The user-facing line for a PC/SC failure.
-    init(_ error: PCSCError) {
-        switch error.code {
-        case .noService, .serviceStopped:
-            self.init("pcscd is not running (\(error.function): \(error.code.name)): start it with `pcscd -f` or run Scripts/setup")
-        case .noReadersAvailable:
-            self.init("no smart-card reader found: connect a USB reader (check with `pcsc_scan`) or start the virtual rig with Scripts/rig start")
-        default:
-            self.init("\(error)")
-        }
     }
 }
 
@@ -43,8 +31,9 @@ func reportingFailures(_ body: () throws -> Void) throws {
     } catch let failure as CustodyFailure {
         printError(failure.message)
         throw ExitCode(failure.exitCode)
-    } catch let error as PCSCError {
-        printError(CustodyFailure(error).message)
+    } catch {
+        guard let failure = WorkbenchError(error) else { throw error }
+        printError(failure.message)
         throw ExitCode(ExitStatus.failure)
     }
 }
@@ -53,13 +42,6 @@ func reportingFailures(_ body: () throws -> Void) throws {
 /// can neither flood the screen nor start a line of its own.
 func printError(_ line: String) {
     FileHandle.standardError.write(Data("custody: \(TerminalText.errorLine(line))\n".utf8))
-}
-
-/// JSON as Custody writes it: sorted keys so identical data gives identical bytes.
-func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(value)
 }
 
 /// JSON on stdout, exactly as encoded (not through the escaping `print`).

@@ -3,18 +3,18 @@ import SIMCard
 
 /// pcsc-tools' ATR list (`/usr/share/pcsc/smartcard_list.txt`): ATR patterns, hex with `..`
 /// wildcards, each followed by tab-indented description lines. Read where installed; never shipped.
-struct ATRList {
-    static let path = "/usr/share/pcsc/smartcard_list.txt"
+public struct ATRList {
+    public static let path = "/usr/share/pcsc/smartcard_list.txt"
 
     private var entries: [(pattern: [UInt8?], lines: [String])] = []
 
     /// The system's list, or nil when pcsc-tools is not installed.
-    static var system: ATRList? {
+    public static var system: ATRList? {
         guard let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? (try? String(contentsOfFile: path, encoding: .isoLatin1)) else { return nil }
         return ATRList(text: text)
     }
 
-    init(text: String) {
+    public init(text: String) {
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("\t") {
                 if !entries.isEmpty { entries[entries.count - 1].lines.append(line.trimmingCharacters(in: .whitespaces)) }
@@ -29,7 +29,8 @@ struct ATRList {
         text.split(separator: " ").map { UInt8($0, radix: 16) }
     }
 
-    func describe(_ atr: [UInt8]) -> [String]? {
+    /// The description lines of every pattern `atr` matches, or nil when none does.
+    public func describe(_ atr: [UInt8]) -> [String]? {
         let found = entries.filter { entry in
             entry.pattern.count == atr.count && zip(entry.pattern, atr).allSatisfy { $0 == nil || $0 == $1 }
         }.flatMap(\.lines)

@@ -1,0 +1,48 @@
+import CaseStore
+import Foundation
+import SIMCard
+
+/// Saves acquisition records: one JSON file per read, never overwriting another.
+public enum AcquisitionFile {
+    /// Writes `acquisition` as `DIR/<ICCID>-<UTC time>.json` (atomically) and returns the path.
+    public static func write(_ acquisition: SIMAcquisition, into directory: String) throws(WorkbenchError) -> String {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw WorkbenchError("cannot create the output folder \(directory): \(error.localizedDescription); choose another --out")
+        }
+        let stamp = acquisition.transcript.entries.first?.time.filter { $0.isNumber || $0 == "T" } ?? "unread"
+        let name = "\(acquisition.iccid?.digits ?? "no-iccid")-\(stamp)Z.json"
+        let path = (directory as NSString).appendingPathComponent(name)
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw WorkbenchError("\(path) already exists: Custody never overwrites an acquisition record; choose another --out")
+        }
+        do {
+            try encodeJSON(acquisition).write(to: URL(fileURLWithPath: path), options: [.atomic])
+        } catch {
+            throw WorkbenchError("cannot write \(path): \(error.localizedDescription); check free space and permissions")
+        }
+        return path
+    }
+}
+
+/// `sim read --case`: a read stored in the case.
+public enum AcquisitionRecording {
+    /// Stores the read in the case (record, SIM item, sim.acquire / sim.reread) and returns the
+    /// line saying what it did.
+    public static func record(_ identity: SIMAcquisition, into store: CaseStore, by examiner: String) throws -> String {
+        let record = try encodeJSON(identity)
+        let outcome: CaseStore.AcquisitionOutcome
+        do { outcome = try store.recordAcquisition(identity, record: record, by: examiner) } catch { throw WorkbenchError(error) }
+        let seq = outcome.entry.entry.sequence
+        let flag = identity.complete ? "" : " (INCOMPLETE)"
+        if outcome.reread, let label = outcome.label {
+            let same = outcome.sameContentAsFirst.map { $0 ? ", same content hash as the first \(identity.scope.rawValue) read" : ", content hash DIFFERS from the first \(identity.scope.rawValue) read" } ?? ""
+            return "SIM \(identity.iccid?.digits ?? "") is already in the case as \(label); recorded as a re-read\(flag) (entry \(seq) sim.reread\(same))"
+        } else if let label = outcome.label {
+            return "recorded in case \(store.caseID) as \(label)\(flag) (entry \(seq) sim.acquire, record SHA-256 \(outcome.recordSHA256))"
+        } else {
+            return "recorded in case \(store.caseID) without an item: no ICCID was read\(flag) (entry \(seq) sim.acquire)"
+        }
+    }
+}
