@@ -68,7 +68,7 @@ let package = Package(
         // (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "SIMCard", "CaseStore"]
+            dependencies: ["PCSC", "SIMCard", "Ledger", "CaseStore", "Labels"]
         ),
         .executableTarget(
             name: "custody",

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseStore
 import Foundation
 import Ledger
+import Workbench
 
 extension CustodyFailure {
     init(_ error: CaseStoreError) { self.init(error.description) }
@@ -27,33 +28,13 @@ struct CaseSelection: ParsableArguments {
     static let stationKeyHelp = ArgumentHelp("This station's key, which signs entries and checkpoints (default: $CUSTODY_STATION_KEY, else the case's own DIR/station.key).", valueName: "FILE")
 
     /// The chosen store, or nil when none of --store, --case, CUSTODY_STORE, CUSTODY_CASE is given.
-    var chosen: String? { Self.chosen(store ?? directory) }
+    var chosen: String? { CaseAccess.location(store ?? directory) }
 
-    func open() throws -> CaseStore { try Self.open(store ?? directory, stationKey: stationKey) }
+    func open() throws -> CaseStore { try CaseAccess.open(store ?? directory, stationKey: stationKey) }
 
     /// The case for a command that only reads it: opened read-only, so that it works on a full
     /// disk (docs/CASE-STORE.md, "Commands that only read").
-    func openForReading() throws -> CaseStore { try Self.open(store ?? directory, stationKey: stationKey, readOnly: true) }
-
-    static func chosen(_ directory: String?) -> String? {
-        if let directory, !directory.isEmpty { return directory }
-        for name in ["CUSTODY_STORE", "CUSTODY_CASE"] {
-            if let env = ProcessInfo.processInfo.environment[name], !env.isEmpty { return env }
-        }
-        return nil
-    }
-
-    static func open(_ directory: String?, stationKey: String?, readOnly: Bool = false) throws -> CaseStore {
-        guard let store = chosen(directory) else { throw CustodyFailure(CaseStoreError.noCaseSelected) }
-        return try inCase { () throws(CaseStoreError) in
-            try CaseStore.open(store: store, stationKeyFile: stationKeyFile(stationKey), readOnly: readOnly)
-        }
-    }
-
-    /// `--station-key`, else CUSTODY_STATION_KEY, else nil.
-    static func stationKeyFile(_ option: String?) -> String? {
-        [option, ProcessInfo.processInfo.environment["CUSTODY_STATION_KEY"]].compactMap { $0 }.first { !$0.isEmpty }
-    }
+    func openForReading() throws -> CaseStore { try CaseAccess.open(store ?? directory, stationKey: stationKey, readOnly: true) }
 }
 
 /// `--examiner ID` (or CUSTODY_EXAMINER): who runs a command that changes the case.
@@ -76,53 +57,11 @@ struct ExaminerSelection: ParsableArguments {
     }
 }
 
-/// What a changing command prints: the entry it wrote.
-struct EntryOutput: Encodable {
-    static let schema = "custody.ledger.entry/1"
-    var schema = EntryOutput.schema
-    var seq: Int64
-    var time: String
-    var examiner: String
-    var action: String
-    var subjects: [String]
-    /// Key ID of the station key that signed the entry.
-    var station: String
-    var hash: String
-    var payload: JSONPayload
-
-    init(_ e: SignedEntry) {
-        seq = e.entry.sequence
-        time = e.entry.time.description
-        examiner = e.entry.examiner
-        action = e.entry.action.rawValue
-        station = e.entry.station.hex
-        subjects = e.entry.subjects
-        hash = e.hash.hex
-        payload = JSONPayload(.object(e.entry.payload))
-    }
-}
-
 func printEntry(_ e: SignedEntry, json: Bool, what: String) throws {
     if json { try printJSON(EntryOutput(e)) } else { print("recorded entry \(e.entry.sequence) \(e.entry.action): \(what)") }
 }
 
-/// A ledger payload value as JSON output.
-struct JSONPayload: Encodable {
-    let value: CanonicalJSON
-    init(_ value: CanonicalJSON) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch value {
-        case .null: try c.encodeNil()
-        case .bool(let b): try c.encode(b)
-        case .integer(let i): try c.encode(i)
-        case .string(let s): try c.encode(s)
-        case .array(let a): try c.encode(a.map(JSONPayload.init))
-        case .object(let o): try c.encode(o.mapValues(JSONPayload.init))
-        }
-    }
-
+extension JSONPayload {
     /// `key=value` pairs for one-line human output.
     static func text(_ payload: [String: CanonicalJSON]) -> String {
         payload.keys.sorted().map { k in "\(k)=\(text(payload[k]!))" }.joined(separator: " ")
@@ -204,7 +143,7 @@ struct CaseInit: ParsableCommand {
                 let new = CaseStore.NewCase(name: name, agency: agency, authority: authority, timeZone: timeZone,
                                             examiner: .init(id: try CaseStore.examinerID(examiner), name: examinerName))
                 guard CaseStore.isPostgres(target) else { return try CaseStore.create(directory: target, new) }
-                let (store, file) = try CaseStore.create(postgres: target, keyFile: CaseSelection.stationKeyFile(stationKey), new)
+                let (store, file) = try CaseStore.create(postgres: target, keyFile: CaseAccess.stationKeyFile(stationKey), new)
                 keyFile = file
                 return store
             }
@@ -226,39 +165,6 @@ struct CaseInit: ParsableCommand {
     }
 }
 
-struct CaseOutput: Encodable {
-    static let schema = "custody.case/1"
-    var schema = CaseOutput.schema
-    var id: String
-    var name: String
-    var agency: String
-    var authority: String
-    var timeZone: String
-    var stationKey: String
-    var createdAt: String
-    /// The case folder, or the PostgreSQL URL without its password.
-    var directory: String
-    /// `case init --store`: the file the case's first station key was written to.
-    var stationKeyFile: String?
-    var entries: Int?
-    var examiners: [ExaminerOutput]?
-    var items: Int?
-    var acquisitions: Int?
-
-    init(_ s: CaseStore) {
-        let c = s.caseRecord
-        id = c.id; name = c.name; agency = c.agency; authority = c.authority; timeZone = c.timeZone
-        stationKey = c.stationKey; createdAt = c.createdAt; directory = s.directory
-    }
-}
-
-struct ExaminerOutput: Encodable {
-    var id: String
-    var name: String
-    var role: String
-    var addedBy: Int64
-}
-
 struct CaseShow: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the case, its roster and counts.")
     @OptionGroup var selection: CaseSelection
@@ -268,20 +174,13 @@ struct CaseShow: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
-            var out = CaseOutput(store)
-            let (rows, examiners, items, acqs) = try inCase { () throws(CaseStoreError) in
-                (try store.lineRecords().count, try store.examiners(), try store.items().count, try store.acquisitions().count)
-            }
-            out.entries = rows
-            out.examiners = examiners.map { ExaminerOutput(id: $0.id, name: $0.name, role: $0.role, addedBy: $0.seq) }
-            out.items = items
-            out.acquisitions = acqs
+            let out = try CaseOutput(showing: store)
             if json { try printJSON(out); return }
             print("case \(out.id): \(out.name)")
             print("agency \(out.agency), authority \(out.authority), time zone \(out.timeZone)")
             print("station key \(out.stationKey)")
-            print("\(rows) ledger entries, \(items) items, \(acqs) acquisitions")
-            for x in examiners { print("examiner \(x.id) (\(x.role)): \(x.name)") }
+            print("\(out.entries ?? 0) ledger entries, \(out.items ?? 0) items, \(out.acquisitions ?? 0) acquisitions")
+            for x in out.examiners ?? [] { print("examiner \(x.id) (\(x.role)): \(x.name)") }
         }
     }
 }
@@ -314,7 +213,7 @@ struct CaseCopy: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let source = try CaseSelection.open(from, stationKey: nil)
+            let source = try CaseAccess.open(from, stationKey: nil)
             let (_, report) = try inCase { () throws(CaseStoreError) in try source.copy(to: to) }
             if json { try printJSON(Output(source: source.directory, report: report, verified: true)) } else {
                 print("case \(source.caseID) copied from \(source.directory) to \(report.target)")

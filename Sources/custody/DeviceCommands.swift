@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseStore
 import Foundation
 import Ledger
+import Workbench
 
 struct DeviceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -83,30 +84,7 @@ struct DeviceImport: ParsableCommand {
     }
 }
 
-/// An item as the device commands print it.
-struct DeviceOutput: Encodable {
-    var label: String
-    var type: String
-    var parent: String?
-    var identifiers: JSONPayload
-    var attributes: JSONPayload
-    var createdBy: Int64
-    /// TAC (first 8 digits) of each phone IMEI.
-    var tac: [String: String]?
-    /// For a port's module IMEI: "software-rewritable: a claim, not an identity".
-    var moduleIMEINote: String?
-
-    init(_ i: ItemRecord) {
-        label = i.label; type = i.type; parent = i.parent; createdBy = i.seq
-        let ids = (try? CanonicalJSON(parsing: Array(i.identifiers.utf8))) ?? .object([:])
-        identifiers = JSONPayload(ids)
-        attributes = JSONPayload((try? CanonicalJSON(parsing: Array(i.attributes.utf8))) ?? .object([:]))
-        var t = [String: String]()
-        for k in ["IMEI", "IMEI2"] { if let v = ids[k]?.stringValue { t[v] = IMEI.tac(v) } }
-        tac = t.isEmpty ? nil : t
-        if ids["moduleIMEI"] != nil { moduleIMEINote = CaseStore.moduleIMEIFlag }
-    }
-
+extension DeviceOutput {
     /// One line: label, type, parent, identifiers and attributes as key=value.
     var text: String {
         var parts = [label, type, parent.map { "in \($0)" } ?? "-"]
@@ -117,10 +95,6 @@ struct DeviceOutput: Encodable {
         parts.append(fields.joined(separator: " "))
         return parts.joined(separator: "\t")
     }
-}
-
-func labelOrder(_ a: ItemRecord, _ b: ItemRecord) -> Bool {
-    a.label.compare(b.label, options: [.numeric]) == .orderedAscending
 }
 
 struct DeviceList: ParsableCommand {
@@ -152,30 +126,16 @@ struct DeviceShow: ParsableCommand {
     @OptionGroup var selection: CaseSelection
     @Flag(help: "Print JSON (schema custody.device/1).") var json = false
 
-    struct Output: Encodable {
-        var schema = "custody.device/1"
-        var caseID: String
-        var item: DeviceOutput
-        var children: [String]
-        var historyEntries: Int
-        var acquisitions: Int
-    }
-
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
-            let (item, children, history, reads) = try inCase { () throws(CaseStoreError) in
-                guard let item = try store.item(label) else { throw CaseStoreError.unknownItem(label) }
-                let reads = try store.acquisitionCount(item: label)
-                return (item, try store.children(of: label).sorted(by: labelOrder), try store.history(label).count, reads)
-            }
-            let out = Output(caseID: store.caseID, item: DeviceOutput(item), children: children.map(\.label), historyEntries: history, acquisitions: reads)
+            let out = try DeviceDetail(label, in: store)
             if json { try printJSON(out); return }
             print(out.item.text)
             if let note = out.item.moduleIMEINote { print("module IMEI: \(note)") }
-            print("\(history) custody history entries (`custody history \(label)`), \(reads) SIM reads")
-            if !children.isEmpty {
-                print("holds \(children.count): " + children.prefix(20).map(\.label).joined(separator: ", ") + (children.count > 20 ? ", …" : ""))
+            print("\(out.historyEntries) custody history entries (`custody history \(label)`), \(out.acquisitions) SIM reads")
+            if !out.children.isEmpty {
+                print("holds \(out.children.count): " + out.children.prefix(20).joined(separator: ", ") + (out.children.count > 20 ? ", …" : ""))
             }
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaseStore
 import Foundation
+import Workbench
 
 extension ExaminerRole: ExpressibleByArgument {}
 
@@ -54,7 +55,7 @@ struct ExaminerList: ParsableCommand {
             let store = try selection.openForReading()
             let all = try inCase { () throws(CaseStoreError) in try store.examiners() }
             if json {
-                try printJSON(Output(examiners: all.map { ExaminerOutput(id: $0.id, name: $0.name, role: $0.role, addedBy: $0.seq) }))
+                try printJSON(Output(examiners: all.map(ExaminerOutput.init)))
             } else {
                 for x in all { print("\(x.id)\t\(x.role)\t\(x.name)\tentry \(x.seq)") }
             }

@@ -1,8 +1,7 @@
 import ArgumentParser
-import CaseStore
 import Foundation
 import Labels
-import Ledger
+import Workbench
 
 struct LabelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,23 +23,13 @@ struct LabelsCommand: ParsableCommand {
     @OptionGroup var selection: CaseSelection
     @Flag(help: "Print what was written as JSON (schema custody.labels/1).") var json = false
 
-    struct Output: Encodable {
-        var schema = "custody.labels/1"
-        var caseID: String
-        var path: String
-        var format: String
-        var count: Int
-        var pages: Int
-        var sha256: String
-        var labels: [String]
-    }
-
     func run() throws {
         try reportingFailures {
             guard let format = LabelFormat(path: out) else {
                 throw CustodyFailure("--out \(out) must end in .pdf or .svg (the format is chosen by the extension)", exitCode: ExitStatus.usage)
             }
-            guard all || type != nil || children != nil || !items.isEmpty else {
+            let choice = LabelSheets.Choice(labels: items, all: all, type: type, children: children)
+            guard !choice.isEmpty else {
                 throw CustodyFailure("no items to label: give item labels, --all, --type TYPE or --children LABEL", exitCode: ExitStatus.usage)
             }
             if !force, FileManager.default.fileExists(atPath: out) {
@@ -52,62 +41,10 @@ struct LabelsCommand: ParsableCommand {
                 throw CustodyFailure("cannot write \(out): there is no folder \(folder); create it or choose another --out")
             }
             let store = try selection.openForReading()
-            let chosen = try inCase { () throws(CaseStoreError) in try choose(from: store.items()) }
-            let labels = chosen.map { exhibitLabel($0, caseID: store.caseID) }
-            let document: LabelDocument
-            do { document = try LabelDocument(labels, format: format, title: "Exhibit labels, case \(store.caseID)") } catch {
-                throw CustodyFailure("\(error); nothing was written")
-            }
-            do { try Data(document.bytes).write(to: URL(fileURLWithPath: out), options: [.atomic]) } catch {
-                throw CustodyFailure("cannot write \(out): \(error.localizedDescription); check free space and permissions")
-            }
-            let output = Output(caseID: store.caseID, path: out, format: format.rawValue, count: labels.count, pages: document.pages,
-                                sha256: SHA256Hash.of(document.bytes).hex, labels: chosen.map(\.label))
+            let output = try LabelSheets.write(store, choice: choice, format: format, to: out)
             if json { try printJSON(output); return }
             let labelsWord = output.count == 1 ? "label" : "labels", sheetsWord = output.pages == 1 ? "sheet" : "sheets"
             print("wrote \(output.count) \(labelsWord) on \(output.pages) \(sheetsWord) to \(out) (SHA-256 \(output.sha256))")
         }
-    }
-
-    /// The items named, then those inside `--children`, then those of `--type`, each once, in
-    /// that order (or every item with `--all`); an unknown label refuses the whole run.
-    func choose(from every: [ItemRecord]) throws(CaseStoreError) -> [ItemRecord] {
-        let sorted = every.sorted(by: labelOrder)
-        if all { return sorted }
-        let byLabel = Dictionary(uniqueKeysWithValues: every.map { ($0.label, $0) })
-        var chosen = [ItemRecord]()
-        for label in items {
-            guard let item = byLabel[label] else { throw .unknownItem(label) }
-            chosen.append(item)
-        }
-        if let children {
-            guard byLabel[children] != nil else { throw .unknownItem(children) }
-            let held = Dictionary(grouping: sorted.filter { $0.parent != nil }, by: { $0.parent! })
-            // Depth first: each port, then its slots, then the next port.
-            func appendHeld(by holder: String) {
-                for item in held[holder] ?? [] {
-                    chosen.append(item)
-                    appendHeld(by: item.label)
-                }
-            }
-            appendHeld(by: children)
-        }
-        if let type {
-            let ofType = sorted.filter { $0.type == type.lowercased() }
-            guard !ofType.isEmpty else { throw .invalidInput("no item of type \(type) in this case (see `custody device list`); nothing was written") }
-            chosen += ofType
-        }
-        var seen = Set<String>()
-        return chosen.filter { seen.insert($0.label).inserted }
-    }
-
-    /// What a label prints about an item: string identifiers and attributes from its JSON.
-    func exhibitLabel(_ item: ItemRecord, caseID: String) -> ExhibitLabel {
-        func strings(_ json: String) -> [String: String] {
-            guard case .object(let fields)? = try? CanonicalJSON(parsing: Array(json.utf8)) else { return [:] }
-            return fields.compactMapValues(\.stringValue)
-        }
-        return ExhibitLabel(label: item.label, type: item.type, identifiers: strings(item.identifiers),
-                            attributes: strings(item.attributes), caseID: caseID)
     }
 }

@@ -65,8 +65,8 @@ struct SIMRead: AsyncParsableCommand {
     func run() async throws {
         try reportingFailures {
             // The case and examiner are checked before the card is touched.
-            let caseTarget = try CaseSelection.chosen(caseDirectory).map { _ in
-                let store = try CaseSelection.open(caseDirectory, stationKey: stationKey)
+            let caseTarget = try CaseAccess.location(caseDirectory).map { _ in
+                let store = try CaseAccess.open(caseDirectory, stationKey: stationKey)
                 return (store, try ExaminerSelection.id(examiner, in: store))
             }
             let chosen = try ChosenReader(reader)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseStore
 import Foundation
 import Ledger
+import Workbench
 
 struct StationCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +38,7 @@ struct StationInit: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try CaseSelection.open(caseDirectory, stationKey: nil)
+            let store = try CaseAccess.open(caseDirectory, stationKey: nil)
             let environment = ProcessInfo.processInfo.environment["CUSTODY_STATION_KEY"].flatMap { $0.isEmpty ? nil : $0 }
             let keyFile = keyOut ?? environment ?? CaseStore.defaultStationKeyFile(caseID: store.caseID, station: name)
             let (key, publicFile) = try inCase { () throws(CaseStoreError) in try store.makeStationKey(name: name, keyFile: keyFile) }
