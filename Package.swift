@@ -62,10 +62,10 @@ let package = Package(
             dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Every use case a front end triggers: choose a reader and read a card into a case, watch N
-        // readers (the batch engine), list readers, and the output structures of the --json schemas.
-        // Front ends (the custody CLI) parse and print only, and import no PCSC, GRDB or PostgresNIO
-        // (Scripts/check-imports).
+        // Application layer, every use case a front end triggers: open a case, list readers, read a
+        // card into a case, watch N readers (the batch engine, event-driven), operator lists, label
+        // sheets, and the output structures the --json schemas are made of. Front ends parse and
+        // print only: they import no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
             dependencies: ["PCSC", "SIMCard", "Ledger", "CaseStore", "Labels"]
