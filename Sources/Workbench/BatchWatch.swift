@@ -70,6 +70,8 @@ public final class BatchWatch: Sendable {
     struct Shared {
         var stopping = false
         var cancellers: [String: PCSCCanceller] = [:]
+        /// Readers whose thread is in (or about to enter) its wait for a card.
+        var waiting: Set<String> = []
         var cardsThisRun = 0
         var failure: String?
     }
@@ -110,9 +112,9 @@ public final class BatchWatch: Sendable {
         }
         group.notify(queue: .global()) { [self] in wake.signal() }
         wake.wait()
-        // Woken by stop() or by the last reader thread ending. A stop that lands between a reader's check of `stopping` and its
-        // entry into SCardGetStatusChange is not seen by that wait (pcsc-lite cancels only a
-        // wait in progress): cancel again until every reader has left.
+        // Woken by stop() or by the last reader thread ending. A stop that lands just before a
+        // reader enters SCardGetStatusChange is not seen by that wait (pcsc-lite cancels only
+        // a wait in progress): cancel the waits still there until every reader has left.
         while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut { cancelWaits() }
         let (count, failure) = shared.withLock { ($0.cardsThisRun, $0.failure) }
         let end = try Self.inCase { () throws(CaseStoreError) in try store.batchProgress() }
@@ -129,9 +131,20 @@ public final class BatchWatch: Sendable {
         wake.signal()
     }
 
-    /// `SCardCancel` on every reader's context.
+    /// `SCardCancel` on the context of every reader waiting for a card (not on a read in
+    /// flight: its own short waits, such as `CardSession.cardLeft`, run to their end).
     func cancelWaits() {
-        for canceller in shared.withLock({ Array($0.cancellers.values) }) { try? canceller.cancel() }
+        let waiting = shared.withLock { s in s.waiting.compactMap { s.cancellers[$0] } }
+        for canceller in waiting { try? canceller.cancel() }
+    }
+
+    /// Marks `reader` as waiting for a card, unless the batch is stopping.
+    func startWaiting(_ reader: String) -> Bool {
+        shared.withLock { s in
+            guard !s.stopping else { return false }
+            s.waiting.insert(reader)
+            return true
+        }
     }
 
     /// One reader's loop: wait for a card, read it, wait for it to go.
@@ -145,13 +158,14 @@ public final class BatchWatch: Sendable {
         // Unaware of any state: the first wait returns at once, so a card already in the
         // reader (after a restart, say) is read too.
         var last = ReaderState(reader: reader)
-        while !stopping {
+        while startWaiting(reader) {
             let now: ReaderState
             do {
+                defer { shared.withLock { _ = $0.waiting.remove(reader) } }
                 // No timeout: a card coming or going, the reader unplugged, or stop() ends the wait.
                 guard let state = try context.waitForChange([last], timeout: nil).first else { return }
                 now = state
-            } catch where error.code == .timeout || error.code == .cancelled {
+            } catch where error.code == .cancelled {
                 continue
             } catch {
                 note("reader \"\(reader)\": \(WorkbenchError(error).message); not watching it any more")
