@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libpcsclite's C API, nothing else; only the PCSC target imports it.
@@ -54,15 +55,19 @@ let package = Package(
             dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
+        // The words and formats the court report and the labels both print (counts, times, item
+        // kinds, identifier names): where the language catalogs plug in. Depends on nothing.
+        .target(name: "Wording"),
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
-        .target(name: "Labels", dependencies: ["CQRencode"]),
+        .target(name: "Labels", dependencies: ["CQRencode", "Wording"]),
         // Evidence bundles for prosecutors and the defense: writer and offline verifier
         // (docs/VERIFYING.md), the case as CASE/UCO JSON-LD (docs/CASE-UCO.md), the court report
-        // (HTML, PDF through headless Chromium; docs/REPORT.md).
+        // (HTML from Mustache templates, PDF through headless Chromium; docs/REPORT.md).
         .target(
             name: "Export",
-            dependencies: ["ByteText", "CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ByteText", "CaseStore", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Resources/report")]
         ),
         .executableTarget(
             name: "custody",
@@ -136,7 +141,8 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
-        .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ByteText", "SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
