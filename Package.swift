@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "Export",
             dependencies: ["ByteText", "CaseStore", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Mustache", package: "swift-mustache")],
+                           .product(name: "Mustache", package: "swift-mustache")],
             resources: [.copy("Resources/report")]
         ),
         .executableTarget(
