@@ -104,8 +104,10 @@ struct TagScanner {
 
     func line(at offset: Int) -> Int { bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
-    private func find(_ text: String, from start: Int) -> Int? {
-        let needle = Array(text.utf8)
+    private func find(_ text: String, from start: Int) -> Int? { Self.find(Array(text.utf8), in: bytes, from: start) }
+
+    /// Where `needle` first starts in `bytes` at or after `start`.
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
         var i = start
         while i + needle.count <= bytes.count {
             if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }

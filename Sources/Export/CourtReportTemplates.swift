@@ -49,7 +49,7 @@ struct ReportTemplates: Sendable {
         var i = 0
         while i < marked.count {
             guard marked[i] == open[0], marked[i...].starts(with: open),
-                  let end = Self.find(close, in: marked, from: i + open.count) else {
+                  let end = TagScanner.find(close, in: marked, from: i + open.count) else {
                 html.append(marked[i])
                 i += 1
                 continue
@@ -68,14 +68,5 @@ struct ReportTemplates: Sendable {
         }
         precondition(bodyMarks.count == 2, "page.mustache marks the body's start and end")
         return ReportDocument(html: String(decoding: html, as: UTF8.self), bodyStart: bodyMarks[0], bodyEnd: bodyMarks[1], cuts: cuts)
-    }
-
-    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        var i = start
-        while i + needle.count <= bytes.count {
-            if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
     }
 }
