@@ -1,3 +1,4 @@
+import ByteText
 import CaseStore
 import Crypto
 import Export

@@ -1,3 +1,5 @@
+import ByteText
+
 /// The integrated circuit card identifier (ITU-T E.118), read from EF.ICCID (MF/2FE2).
 ///
 /// Validating value type: it always holds 18 to 20 decimal digits. The Luhn check digit is
