@@ -59,8 +59,7 @@ let package = Package(
         // (HTML, PDF through headless Chromium; docs/REPORT.md).
         .target(
             name: "Export",
-            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "custody",
@@ -133,7 +132,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],

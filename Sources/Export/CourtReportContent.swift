@@ -99,9 +99,7 @@ struct ReportContent {
         for s in try store.simStatuses() where selected.contains(s.label) { sims[s.label] = s }
         self.sims = sims
 
-        let fullReads = try store.read { db in
-            try AcquisitionRecord.fetchAll(db, "WHERE scope = ? ORDER BY seq", AcquisitionScope.full.rawValue)
-        }
+        let fullReads = try store.acquisitions(scope: .full)
         var smsReads = [String: SMSRead]()
         let decoder = JSONDecoder()
         for read in fullReads {
