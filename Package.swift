@@ -92,7 +92,7 @@ let package = Package(
             path: "Benchmarks/Ledger"
         ),
         // A simulated seizure shaped like CONTEXT.md's, as catalog rows (seizure-gen, registry-bench, tests).
-        .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom"], path: "Benchmarks/SeizureGen/Catalog"),
+        .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom", "SIMCard"], path: "Benchmarks/SeizureGen/Catalog"),
         // seizure-gen --scale S [--seed N] --out FILE.csv: the catalog for `custody device import`.
         .executableTarget(name: "seizure-gen", dependencies: ["SeizureCatalog"], path: "Benchmarks/SeizureGen/Tool"),
         // Scripts/bench-registry: catalog import, summary and find at scale 1 and 10 against raw SQLite baselines.

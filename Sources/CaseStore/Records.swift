@@ -29,22 +29,23 @@ public struct ExaminerRecord: Codable, Sendable, Hashable, SQLRecord {
     public var seq: Int64
 }
 
-/// Table `item`: pieces of evidence; `seq` is the entry that created the item.
-public struct ItemRecord: Codable, Sendable, Hashable, SQLRecord {
+/// Table `item`: pieces of evidence; `seq` is the entry that created the item. Identifiers and
+/// attributes are stored as canonical JSON objects (sorted keys) and decoded when the row is read.
+public struct ItemRecord: Sendable, Hashable, SQLRecord {
     static let table = "item"
     /// Unique label, e.g. `SIM-8984…` or the exhibit number on the bag.
     public var label: String
-    /// `sim`, `phone`, `bag`, `exhibit`, …
-    public var type: String
+    /// `sim`, `phone`, … or, from before the registry, `bag`, `exhibit`, …
+    public var type: ItemType
     public var parent: String?
-    /// JSON object of identifiers (ICCID, IMSI, IMEI, serial, …), sorted keys.
-    public var identifiers: String
+    /// ICCID, IMSI, IMEI, serial, …
+    public var identifiers: ItemIdentifiers
     public var seq: Int64
-    /// JSON object of descriptive fields (make, model, condition, location, seal, note, count,
-    /// ports, slotsPerPort, port/slot index, …), sorted keys (schema 2).
-    public var attributes: String
+    /// Descriptive fields (make, model, condition, location, seal, note, count, ports,
+    /// slotsPerPort, port/slot index, …) (schema 2).
+    public var attributes: ItemAttributes
 
-    public init(label: String, type: String, parent: String?, identifiers: String, seq: Int64, attributes: String = "{}") {
+    public init(label: String, type: ItemType, parent: String?, identifiers: ItemIdentifiers, seq: Int64, attributes: ItemAttributes = [:]) {
         self.label = label; self.type = type; self.parent = parent; self.identifiers = identifiers; self.seq = seq
         self.attributes = attributes
     }
@@ -122,14 +123,15 @@ public struct StationRecord: Codable, Sendable, Hashable, SQLRecord {
     public var isActive: Bool { revokedSeq == nil }
 }
 
-// Column lists and row conversions (the order of `columns` is the order of `init(row:)` and
-// `sqlValues`).
+// Column lists and row conversions: `init(row:)` reads columns by name; `sqlValues` gives them
+// in the order of `columns`.
 
 extension CaseRecord {
     static let columns = ["id", "name", "agency", "authority", "timeZone", "stationKey", "createdAt"]
     init(row: SQLRow) throws {
-        self.init(id: try row.string(0), name: try row.string(1), agency: try row.string(2), authority: try row.string(3),
-                  timeZone: try row.string(4), stationKey: try row.string(5), createdAt: try row.string(6))
+        self.init(id: try row.string("id"), name: try row.string("name"), agency: try row.string("agency"),
+                  authority: try row.string("authority"), timeZone: try row.string("timeZone"), stationKey: try row.string("stationKey"),
+                  createdAt: try row.string("createdAt"))
     }
     var sqlValues: [SQLValue] { [id, name, agency, authority, timeZone, stationKey, createdAt].map(\.sqlValue) }
 }
@@ -137,7 +139,7 @@ extension CaseRecord {
 extension ExaminerRecord {
     static let columns = ["id", "name", "role", "seq"]
     init(row: SQLRow) throws {
-        self.init(id: try row.string(0), name: try row.string(1), role: try row.string(2), seq: try row.int64(3))
+        self.init(id: try row.string("id"), name: try row.string("name"), role: try row.string("role"), seq: try row.int64("seq"))
     }
     var sqlValues: [SQLValue] { [.text(id), .text(name), .text(role), .integer(seq)] }
 }
@@ -145,18 +147,23 @@ extension ExaminerRecord {
 extension ItemRecord {
     static let columns = ["label", "type", "parent", "identifiers", "seq", "attributes"]
     init(row: SQLRow) throws {
-        self.init(label: try row.string(0), type: try row.string(1), parent: try row.optionalString(2),
-                  identifiers: try row.string(3), seq: try row.int64(4), attributes: try row.string(5))
+        let label = try row.string("label")
+        self.init(label: label, type: ItemType(rawValue: try row.string("type")), parent: try row.optionalString("parent"),
+                  identifiers: try ItemIdentifiers(stored: try row.string("identifiers"), item: label), seq: try row.int64("seq"),
+                  attributes: try ItemAttributes(stored: try row.string("attributes"), item: label))
     }
-    var sqlValues: [SQLValue] { [.text(label), .text(type), parent.sqlValueOrNull, .text(identifiers), .integer(seq), .text(attributes)] }
+    var sqlValues: [SQLValue] {
+        [.text(label), .text(type.rawValue), parent.sqlValueOrNull, .text(identifiers.description), .integer(seq), .text(attributes.description)]
+    }
 }
 
 extension AcquisitionRecord {
     static let columns = ["seq", "item", "iccid", "scope", "complete", "contentSHA256", "transcriptSHA256", "recordSHA256", "record"]
     init(row: SQLRow) throws {
-        self.init(seq: try row.int64(0), item: try row.optionalString(1), iccid: try row.optionalString(2), scope: try row.string(3),
-                  complete: try row.bool(4), contentSHA256: try row.string(5), transcriptSHA256: try row.string(6),
-                  recordSHA256: try row.string(7), record: try row.data(8))
+        self.init(seq: try row.int64("seq"), item: try row.optionalString("item"), iccid: try row.optionalString("iccid"),
+                  scope: try row.string("scope"), complete: try row.bool("complete"), contentSHA256: try row.string("contentSHA256"),
+                  transcriptSHA256: try row.string("transcriptSHA256"), recordSHA256: try row.string("recordSHA256"),
+                  record: try row.data("record"))
     }
     var sqlValues: [SQLValue] {
         [.integer(seq), item.sqlValueOrNull, iccid.sqlValueOrNull, .text(scope), complete.sqlValue, .text(contentSHA256),
@@ -164,18 +171,35 @@ extension AcquisitionRecord {
     }
 }
 
+extension AcquisitionRecord {
+    /// The stored record (schema custody.sim.acquisition/1) decoded as `T`, the parts of it a
+    /// caller reads. A record that does not decode names its entry.
+    public func decoded<T: Decodable>(as type: T.Type) throws(CaseStoreError) -> T {
+        do { return try Self.decode(type, record, seq: seq) } catch {
+            throw .database("the case store holds a value of the wrong type (\(error)): it was changed outside Custody; run `custody ledger verify`")
+        }
+    }
+
+    /// `decoded(as:)` for a record read inside a transaction.
+    static func decode<T: Decodable>(_ type: T.Type, _ record: Data, seq: Int64) throws(SQLTypeMismatch) -> T {
+        do { return try JSONDecoder().decode(type, from: record) } catch {
+            throw SQLTypeMismatch(description: "acquisition \(seq): its record does not decode (\(error))")
+        }
+    }
+}
+
 extension PhotoRecord {
     static let columns = ["seq", "item", "sha256", "path", "originalName", "bytes"]
     init(row: SQLRow) throws {
-        self.init(seq: try row.int64(0), item: try row.string(1), sha256: try row.string(2), path: try row.string(3),
-                  originalName: try row.string(4), bytes: try row.int64(5))
+        self.init(seq: try row.int64("seq"), item: try row.string("item"), sha256: try row.string("sha256"), path: try row.string("path"),
+                  originalName: try row.string("originalName"), bytes: try row.int64("bytes"))
     }
     var sqlValues: [SQLValue] { [.integer(seq), .text(item), .text(sha256), .text(path), .text(originalName), .integer(bytes)] }
 }
 
 extension LedgerEntryRecord {
     static let columns = ["seq", "line"]
-    init(row: SQLRow) throws { self.init(seq: try row.int64(0), line: try row.data(1)) }
+    init(row: SQLRow) throws { self.init(seq: try row.int64("seq"), line: try row.data("line")) }
     var sqlValues: [SQLValue] { [.integer(seq), line.sqlValue] }
 }
 
@@ -183,7 +207,8 @@ extension CheckpointRecord {
     /// `id` is given by the database on insert (`insert` leaves it out when nil).
     static let columns = ["id", "size", "root", "note", "createdAt"]
     init(row: SQLRow) throws {
-        self.init(id: try row.int64(0), size: try row.int64(1), root: try row.string(2), note: try row.string(3), createdAt: try row.string(4))
+        self.init(id: try row.int64("id"), size: try row.int64("size"), root: try row.string("root"), note: try row.string("note"),
+                  createdAt: try row.string("createdAt"))
     }
     var sqlValues: [SQLValue] { [id.sqlValueOrNull, .integer(size), .text(root), .text(note), .text(createdAt)] }
 
@@ -196,8 +221,8 @@ extension CheckpointRecord {
 extension StationRecord {
     static let columns = ["keyID", "name", "key", "addedSeq", "revokedSeq", "revokeReason"]
     init(row: SQLRow) throws {
-        self.init(keyID: try row.string(0), name: try row.string(1), key: try row.string(2), addedSeq: try row.int64(3),
-                  revokedSeq: try row.optionalInt64(4), revokeReason: try row.optionalString(5))
+        self.init(keyID: try row.string("keyID"), name: try row.string("name"), key: try row.string("key"), addedSeq: try row.int64("addedSeq"),
+                  revokedSeq: try row.optionalInt64("revokedSeq"), revokeReason: try row.optionalString("revokeReason"))
     }
     var sqlValues: [SQLValue] {
         [.text(keyID), .text(name), .text(key), .integer(addedSeq), revokedSeq.sqlValueOrNull, revokeReason.sqlValueOrNull]

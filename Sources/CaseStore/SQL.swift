@@ -33,15 +33,42 @@ struct SQLTypeMismatch: Error, CustomStringConvertible {
     var description: String
 }
 
-/// One result row; columns by position, as the statement selected them.
+/// The column names of one statement's result, shared by its rows. Names match without regard
+/// to ASCII case: PostgreSQL folds unquoted identifiers to lower case (`timeZone` comes back as
+/// `timezone`), SQLite keeps them as declared.
+final class SQLColumns: Sendable {
+    let names: [String]
+    let positions: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        var positions = [String: Int]()
+        for (i, name) in names.enumerated() where positions[name.lowercased()] == nil { positions[name.lowercased()] = i }
+        self.positions = positions
+    }
+}
+
+/// One result row. Ad-hoc queries read columns by position, as the statement selected them;
+/// records (`SQLRecord`) read them by name.
 struct SQLRow: Sendable {
     let values: [SQLValue]
-    init(_ values: [SQLValue]) { self.values = values }
+    let columns: SQLColumns
+
+    init(_ values: [SQLValue], columns: SQLColumns) { self.values = values; self.columns = columns }
 
     subscript(_ column: Int) -> SQLValue { values[column] }
 
+    /// The position of column `name`.
+    func position(_ name: String) throws -> Int {
+        guard let i = columns.positions[name.lowercased()] else {
+            throw SQLTypeMismatch(description: "the result has no column \(name) (it has \(columns.names.joined(separator: ", ")))")
+        }
+        return i
+    }
+
     func mismatch(_ column: Int, _ expected: String) -> SQLTypeMismatch {
-        SQLTypeMismatch(description: "column \(column) holds \(values[column]), not \(expected)")
+        let name = column < columns.names.count ? columns.names[column] : String(column)
+        return SQLTypeMismatch(description: "column \(name) holds \(values[column]), not \(expected)")
     }
 
     func string(_ column: Int) throws -> String {
@@ -77,6 +104,14 @@ struct SQLRow: Sendable {
     }
 
     func data(_ column: Int) throws -> Data { Data(try bytes(column)) }
+
+    // By name: what records read.
+    func string(_ name: String) throws -> String { try string(position(name)) }
+    func optionalString(_ name: String) throws -> String? { try optionalString(position(name)) }
+    func int64(_ name: String) throws -> Int64 { try int64(position(name)) }
+    func optionalInt64(_ name: String) throws -> Int64? { try optionalInt64(position(name)) }
+    func bool(_ name: String) throws -> Bool { try bool(position(name)) }
+    func data(_ name: String) throws -> Data { try data(position(name)) }
 }
 
 /// One connection inside a transaction of the backend's `read` or `write`.
@@ -140,7 +175,7 @@ extension SQLExecutor {
 /// A table's row type: which columns it has and how a row converts.
 protocol SQLRecord: Sendable {
     static var table: String { get }
-    /// The columns, in the order `init(row:)` reads and `sqlValues` gives them.
+    /// The columns, in the order `sqlValues` gives them; `init(row:)` reads them by name.
     static var columns: [String] { get }
     init(row: SQLRow) throws
     var sqlValues: [SQLValue] { get }

@@ -141,7 +141,7 @@ struct ReportPage {
     private mutating func summarySection() {
         out += "<h2 id=\"summary\">Summary</h2>\n<div class=\"cols\">\n"
         var types = [String: Int]()
-        for item in content.ordered { types[item.type, default: 0] += 1 }
+        for item in content.ordered { types[item.type.rawValue, default: 0] += 1 }
         out += "<table class=\"count\"><thead><tr><th>Item type</th><th>Count</th></tr></thead><tbody>\n"
         for type in types.keys.sorted() { out += "<tr><td>\(HTMLText.escape(type))</td><td>\(types[type]!)</td></tr>\n" }
         out += "<tr class=\"total\"><td>all items</td><td>\(content.ordered.count)</td></tr>\n</tbody></table>\n"
@@ -193,7 +193,7 @@ struct ReportPage {
     private mutating func exhibit(_ item: ItemRecord) {
         let hashes = content.hashes(of: item.label)
         out += "<section class=\"exhibit\"\(ReportPage.exhibitAttributes(item.label, hashes))>\n"
-        out += "<h3>\(HTMLText.escape(item.label)) <span class=\"type\">\(HTMLText.escape(item.type))</span></h3>\n<table class=\"facts\">\n"
+        out += "<h3>\(HTMLText.escape(item.label)) <span class=\"type\">\(HTMLText.escape(item.type.rawValue))</span></h3>\n<table class=\"facts\">\n"
         let chain = ReportContent.ancestors(of: item, in: content.itemsByLabel).reversed().map { HTMLText.escape($0.label) }
         out += "<tr><th>Inside</th><td>\(chain.isEmpty ? "—" : chain.joined(separator: " ▸ "))</td></tr>\n"
         fieldsRow("Identifiers", ReportContent.fields(item.identifiers))
@@ -303,7 +303,7 @@ struct ReportPage {
         let caption = "\(sims) SIM\(sims == 1 ? "" : "s") in \(HTMLText.escape(section.label))"
         let head = "<thead><tr><th>Position</th><th>Exhibit</th><th>ICCID</th><th>IMSI</th><th>Operator</th><th>State</th></tr></thead>\n"
         out += "<table class=\"sims\"><caption>\(caption)</caption>\n" + head
-        if section.type == "port" { emptySlots(of: section, in: section) }
+        if section.type == .device(.port) { emptySlots(of: section, in: section) }
         // A lot of thousands of SIMs may be cut between its rows; the next part repeats the table's head.
         let reopen = "<section class=\"exhibit\">\n<table class=\"sims\"><caption>\(caption) (continued)</caption>\n" + head
         for (index, row) in rows.filter({ !isEmptySlot($0) }).enumerated() {
@@ -316,7 +316,7 @@ struct ReportPage {
     private func countSIMs(_ items: [ItemRecord]) -> Int {
         items.reduce(0) { total, item in
             let inside = (content.children[item.label] ?? []).filter { content.selected.contains($0.label) && content.isRow($0) }
-            return total + (item.type == "sim" ? 1 : 0) + countSIMs(inside)
+            return total + (item.type == .device(.sim) ? 1 : 0) + countSIMs(inside)
         }
     }
 
@@ -324,7 +324,7 @@ struct ReportPage {
     private mutating func row(_ item: ItemRecord, in section: ItemRecord, position: String?) {
         let inside = (content.children[item.label] ?? []).filter { content.selected.contains($0.label) && content.isRow($0) }
         switch item.type {
-        case "port":
+        case .device(.port):
             out += "<tbody class=\"port\"><tr\(ReportPage.exhibitAttributes(item.label, content.hashes(of: item.label)))><td colspan=\"6\">"
             out += "<b>\(HTMLText.escape(relative(item.label, to: section)))</b>"
             for (key, value) in ReportContent.fields(item.identifiers) { out += " · \(HTMLText.escape(key)) \(HTMLText.text(value))" }
@@ -335,7 +335,7 @@ struct ReportPage {
             out += "</td></tr></tbody>\n"
             emptySlots(of: item, in: section)
             for child in inside where !isEmptySlot(child) { row(child, in: section, position: nil) }
-        case "slot":
+        case .device(.slot):
             let marker = "<span\(ReportPage.exhibitAttributes(item.label, content.hashes(of: item.label)))>\(HTMLText.escape(relative(item.label, to: section)))</span>"
                 + ownEntries(item)
             if inside.isEmpty {
@@ -351,7 +351,7 @@ struct ReportPage {
     }
 
     private func isEmptySlot(_ item: ItemRecord) -> Bool {
-        item.type == "slot" && (content.children[item.label] ?? []).isEmpty
+        item.type == .device(.slot) && (content.children[item.label] ?? []).isEmpty
     }
 
     /// A port's empty slots, on one line.
@@ -376,7 +376,7 @@ struct ReportPage {
         let ids = Dictionary(ReportContent.fields(item.identifiers).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         let iccid = s?.iccid ?? ids["ICCID"], imsi = s?.imsi ?? ids["IMSI"]
         out += "<tbody class=\"sim\"><tr\(ReportPage.exhibitAttributes(item.label, content.hashes(of: item.label)))>"
-        out += "<td>\(position)</td><td><b>\(HTMLText.escape(item.label))</b>\(item.type == "sim" ? "" : " (\(HTMLText.escape(item.type)))")</td>"
+        out += "<td>\(position)</td><td><b>\(HTMLText.escape(item.label))</b>\(item.type == .device(.sim) ? "" : " (\(HTMLText.escape(item.type.rawValue)))")</td>"
         out += "<td>\(iccid.map(HTMLText.escape) ?? "")</td><td>\(imsi.map(HTMLText.escape) ?? "")</td>"
         out += "<td>\(s.map { HTMLText.escape($0.operatorName) } ?? "")</td><td>\(s.map { ReportPage.stateName($0.state) } ?? "")</td></tr>\n"
         // The entry that registered this SIM with many others (a catalog import, a box) goes in
