@@ -81,8 +81,6 @@ public struct ItemAttributes: Hashable, Sendable, ExpressibleByDictionaryLiteral
     public init(_ values: [String: CanonicalJSON]) { self.values = values }
     public init(dictionaryLiteral pairs: (String, CanonicalJSON)...) { self.init(Dictionary(uniqueKeysWithValues: pairs)) }
 
-    public subscript(_ key: String) -> CanonicalJSON? { values[key] }
-
     /// A simlot's SIM count.
     public var count: Int? { integer("count") }
     /// A simbox's or simbank's port count and slots per port.

@@ -221,7 +221,7 @@ extension CaseStore {
                     try ItemRecord(label: label, type: .device(.sim), parent: nil, identifiers: ids, seq: seq).insert(db)
                 }
                 if let label { try CaseStore.indexIdentifiers(db, label: label, ids) }
-                try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope.rawValue, complete: a.complete,
+                try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope, complete: a.complete,
                                       contentSHA256: a.contentSHA256, transcriptSHA256: a.transcriptSHA256,
                                       recordSHA256: recordSHA, record: record).insert(db)
             }

@@ -1,6 +1,7 @@
 import Foundation
+import SIMCard
 
-// One Sendable Codable record per table (docs/CASE-STORE.md). Migrations that create these
+// One Sendable record per table (docs/CASE-STORE.md). Migrations that create these
 // tables are in Schema.swift and are never edited once shipped.
 
 /// Table `case_info`: the case this store holds (exactly one row).
@@ -59,7 +60,7 @@ public struct AcquisitionRecord: Codable, Sendable, Hashable, SQLRecord {
     /// The SIM item, nil when the ICCID could not be read.
     public var item: String?
     public var iccid: String?
-    public var scope: String
+    public var scope: AcquisitionScope
     public var complete: Bool
     public var contentSHA256: String
     public var transcriptSHA256: String
@@ -161,13 +162,23 @@ extension AcquisitionRecord {
     static let columns = ["seq", "item", "iccid", "scope", "complete", "contentSHA256", "transcriptSHA256", "recordSHA256", "record"]
     init(row: SQLRow) throws {
         self.init(seq: try row.int64("seq"), item: try row.optionalString("item"), iccid: try row.optionalString("iccid"),
-                  scope: try row.string("scope"), complete: try row.bool("complete"), contentSHA256: try row.string("contentSHA256"),
+                  scope: try AcquisitionScope(stored: try row.string("scope"), seq: try row.int64("seq")), complete: try row.bool("complete"), contentSHA256: try row.string("contentSHA256"),
                   transcriptSHA256: try row.string("transcriptSHA256"), recordSHA256: try row.string("recordSHA256"),
                   record: try row.data("record"))
     }
     var sqlValues: [SQLValue] {
-        [.integer(seq), item.sqlValueOrNull, iccid.sqlValueOrNull, .text(scope), complete.sqlValue, .text(contentSHA256),
+        [.integer(seq), item.sqlValueOrNull, iccid.sqlValueOrNull, .text(scope.rawValue), complete.sqlValue, .text(contentSHA256),
          .text(transcriptSHA256), .text(recordSHA256), record.sqlValue]
+    }
+}
+
+extension AcquisitionScope {
+    /// The `scope` column of acquisition `seq`.
+    init(stored text: String, seq: Int64) throws(SQLTypeMismatch) {
+        guard let scope = AcquisitionScope(rawValue: text) else {
+            throw SQLTypeMismatch(description: "acquisition \(seq): scope \(text) is neither identity nor full")
+        }
+        self = scope
     }
 }
 

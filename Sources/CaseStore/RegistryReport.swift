@@ -42,12 +42,12 @@ extension CaseStore {
     /// The parts of a stored acquisition record the registry reports on.
     struct StoredRead: Decodable {
         struct ICCIDPart: Decodable { var digits: String }
-        struct IMSIPart: Decodable { var state: String; var digits: String?; var mcc: String?; var mnc: String? }
+        struct IMSIPart: Decodable { var state: SIMAcquisition.IMSIView.State; var digits: String?; var mcc: String?; var mnc: String? }
         struct SummaryPart: Decodable { var ownNumbers: [String]? }
         var iccid: ICCIDPart?
         var imsi: IMSIPart?
         var complete: Bool
-        var scope: String?
+        var scope: AcquisitionScope?
         var summary: SummaryPart?
     }
 
@@ -77,10 +77,10 @@ extension CaseStore {
             let iccid = latest?.iccid?.digits ?? item.identifiers[.iccid]
             let imsi = list.reversed().lazy.compactMap { $0.imsi?.digits }.first ?? item.identifiers[.imsi]
             var numbers = [String]()
-            for r in list where r.scope == "full" { for n in r.summary?.ownNumbers ?? [] where !numbers.contains(n) { numbers.append(n) } }
+            for r in list where r.scope == .full { for n in r.summary?.ownNumbers ?? [] where !numbers.contains(n) { numbers.append(n) } }
             let state: SIMStatus.State
             if list.isEmpty { state = .notRead } else if let c = list.last(where: { $0.complete }) {
-                state = c.imsi?.state == "pinRequired" ? .pinLocked : .read
+                state = c.imsi?.state == .pinRequired ? .pinLocked : .read
             } else { state = .unreadable }
             var name = "unknown", source = "none"
             if let plmn = list.reversed().first(where: { $0.imsi?.mcc != nil && $0.imsi?.mnc != nil })?.imsi, let mcc = plmn.mcc, let mnc = plmn.mnc {
