@@ -100,7 +100,7 @@ let package = Package(
             path: "Benchmarks/Ledger"
         ),
         // A simulated seizure shaped like CONTEXT.md's, as catalog rows (seizure-gen, registry-bench, tests).
-        .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom"], path: "Benchmarks/SeizureGen/Catalog"),
+        .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom", "SIMCard"], path: "Benchmarks/SeizureGen/Catalog"),
         // seizure-gen --scale S [--seed N] --out FILE.csv: the catalog for `custody device import`.
         .executableTarget(name: "seizure-gen", dependencies: ["SeizureCatalog"], path: "Benchmarks/SeizureGen/Tool"),
         // Scripts/bench-registry: catalog import, summary and find at scale 1 and 10 against raw SQLite baselines.
@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
-        .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift"),
+        .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ByteText", "SIMCard", "Ledger"], exclude: ["Fixtures"]),

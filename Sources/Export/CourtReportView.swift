@@ -269,7 +269,7 @@ extension ReportView {
         examiners = content.examiners.map { ExaminerRow(id: $0.id, name: $0.name, role: $0.role, seq: $0.seq) }
 
         var types = [String: Int]()
-        for item in content.ordered { types[item.type, default: 0] += 1 }
+        for item in content.ordered { types[item.type.rawValue, default: 0] += 1 }
         typeCounts = types.keys.sorted().map { CountRow(name: $0, count: types[$0]!) }
         var states = [SIMStatus.State: Int]()
         var operators = [String: Int]()
@@ -334,7 +334,7 @@ private final class ReportViewBuilder {
         let (chain, elsewhere) = custodyChain(item)
         let hashes = content.hashes(of: item.label)
         return V.ExhibitView(
-            mark: mark(item.label), label: item.label, type: item.type,
+            mark: mark(item.label), label: item.label, type: item.type.rawValue,
             inside: ReportContent.ancestors(of: item, in: content.itemsByLabel).reversed().map(\.label),
             identifiers: identifiers.isEmpty ? nil : V.FieldList(fields: identifiers),
             description: description.isEmpty ? nil : V.FieldList(fields: description),
@@ -410,18 +410,18 @@ private final class ReportViewBuilder {
         tableCount += 1
         let groups = rows.filter { !isEmptySlot($0) }.map { V.RowGroup(table: index, rows: self.rows($0, in: section, slot: nil, ditto: false)) }
         return V.SIMTable(index: index, caption: ReportWording.simsIn(countSIMs(rows), section.label),
-                          portEmptySlots: section.type == "port" ? emptySlots(of: section, in: section) : nil, groups: groups)
+                          portEmptySlots: section.type == .device(.port) ? emptySlots(of: section, in: section) : nil, groups: groups)
     }
 
     private func countSIMs(_ items: [ItemRecord]) -> Int {
-        items.reduce(0) { total, item in total + (item.type == "sim" ? 1 : 0) + countSIMs(rowChildren(item)) }
+        items.reduce(0) { total, item in total + (item.type == .device(.sim) ? 1 : 0) + countSIMs(rowChildren(item)) }
     }
 
     /// The rows of `item` and what it holds; `slot`/`ditto`: the position of a SIM in a slot.
     private func rows(_ item: ItemRecord, in section: ItemRecord, slot: V.SlotMarker?, ditto: Bool) -> [V.Row] {
         let inside = rowChildren(item)
         switch item.type {
-        case "port":
+        case .device(.port):
             let note = ReportContent.fields(item.attributes).first { $0.key == "moduleIMEINote" }
             var rows = [V.Row(port: V.PortRow(mark: mark(item.label), name: relative(item.label, to: section),
                                               fields: Self.fields(ReportContent.fields(item.identifiers)),
@@ -429,7 +429,7 @@ private final class ReportViewBuilder {
             if let empty = emptySlots(of: item, in: section) { rows.append(V.Row(emptySlots: empty)) }
             for child in inside where !isEmptySlot(child) { rows += self.rows(child, in: section, slot: nil, ditto: false) }
             return rows
-        case "slot":
+        case .device(.slot):
             let marker = V.SlotMarker(mark: mark(item.label), name: relative(item.label, to: section), own: ownEntries(item))
             var rows = [V.Row]()
             if inside.isEmpty {
@@ -449,7 +449,7 @@ private final class ReportViewBuilder {
     }
 
     private func isEmptySlot(_ item: ItemRecord) -> Bool {
-        item.type == "slot" && (content.children[item.label] ?? []).isEmpty
+        item.type == .device(.slot) && (content.children[item.label] ?? []).isEmpty
     }
 
     /// A port's empty slots, on one line.
@@ -482,7 +482,7 @@ private final class ReportViewBuilder {
                 details: e.entry.subjects.first == item.label ? details(e, about: item.label) : nil)))
         }
         return V.SIMRow(mark: mark(item.label), slot: slot, ditto: ditto, label: item.label,
-                        otherType: item.type == "sim" ? nil : item.type,
+                        otherType: item.type == .device(.sim) ? nil : item.type.rawValue,
                         iccid: s?.iccid ?? ids["ICCID"] ?? "", imsi: s?.imsi ?? ids["IMSI"] ?? "",
                         operatorName: s?.operatorName ?? "", state: s.map { ReportWording.stateName($0.state) } ?? "",
                         registeredBy: group?.entry.sequence, lines: lines)

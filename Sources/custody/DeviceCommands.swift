@@ -41,7 +41,7 @@ struct DeviceAdd: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var spec = DeviceSpec(label: label, type: type.lowercased(), parent: parent)
+            var spec = DeviceSpec(label: label, type: ItemType(rawValue: type.lowercased()), parent: parent)
             spec.make = make; spec.model = model; spec.serial = serial; spec.mac = mac; spec.imeis = imeis
             spec.hostname = hostname; spec.count = count; spec.iccid = iccid; spec.condition = condition
             spec.location = location; spec.seal = seal; spec.note = note; spec.ports = ports; spec.slotsPerPort = slotsPerPort
@@ -97,14 +97,13 @@ struct DeviceOutput: Encodable {
     var moduleIMEINote: String?
 
     init(_ i: ItemRecord) {
-        label = i.label; type = i.type; parent = i.parent; createdBy = i.seq
-        let ids = (try? CanonicalJSON(parsing: Array(i.identifiers.utf8))) ?? .object([:])
-        identifiers = JSONPayload(ids)
-        attributes = JSONPayload((try? CanonicalJSON(parsing: Array(i.attributes.utf8))) ?? .object([:]))
+        label = i.label; type = i.type.rawValue; parent = i.parent; createdBy = i.seq
+        identifiers = JSONPayload(i.identifiers.canonical)
+        attributes = JSONPayload(i.attributes.canonical)
         var t = [String: String]()
-        for k in ["IMEI", "IMEI2"] { if let v = ids[k]?.stringValue { t[v] = IMEI.tac(v) } }
+        for kind in [IdentifierKind.imei, .imei2] { if let v = i.identifiers[kind] { t[v] = IMEI.tac(v) } }
         tac = t.isEmpty ? nil : t
-        if ids["moduleIMEI"] != nil { moduleIMEINote = CaseStore.moduleIMEIFlag }
+        if i.identifiers[.moduleIMEI] != nil { moduleIMEINote = CaseStore.moduleIMEIFlag }
     }
 
     /// One line: label, type, parent, identifiers and attributes as key=value.
@@ -138,7 +137,7 @@ struct DeviceList: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
-            let items = try inCase { () throws(CaseStoreError) in try store.items(type: type?.lowercased()) }
+            let items = try inCase { () throws(CaseStoreError) in try store.items(type: type.map { ItemType(rawValue: $0.lowercased()) }) }
             if json { try printJSON(Output(caseID: store.caseID, items: items.map(DeviceOutput.init))); return }
             for i in items { print(DeviceOutput(i).text) }
             printError("\(items.count) items\(type.map { " of type \($0)" } ?? "")")

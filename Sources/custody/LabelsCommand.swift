@@ -93,7 +93,7 @@ struct LabelsCommand: ParsableCommand {
             appendHeld(by: children)
         }
         if let type {
-            let ofType = sorted.filter { $0.type == type.lowercased() }
+            let ofType = sorted.filter { $0.type == ItemType(rawValue: type.lowercased()) }
             guard !ofType.isEmpty else { throw .invalidInput("no item of type \(type) in this case (see `custody device list`); nothing was written") }
             chosen += ofType
         }
@@ -101,13 +101,9 @@ struct LabelsCommand: ParsableCommand {
         return chosen.filter { seen.insert($0.label).inserted }
     }
 
-    /// What a label prints about an item: string identifiers and attributes from its JSON.
+    /// What a label prints about an item: its identifiers and its text attributes.
     func exhibitLabel(_ item: ItemRecord, caseID: String) -> ExhibitLabel {
-        func strings(_ json: String) -> [String: String] {
-            guard case .object(let fields)? = try? CanonicalJSON(parsing: Array(json.utf8)) else { return [:] }
-            return fields.compactMapValues(\.stringValue)
-        }
-        return ExhibitLabel(label: item.label, type: item.type, identifiers: strings(item.identifiers),
-                            attributes: strings(item.attributes), caseID: caseID)
+        ExhibitLabel(label: item.label, type: item.type.rawValue, identifiers: item.identifiers.values,
+                     attributes: item.attributes.values.compactMapValues(\.stringValue), caseID: caseID)
     }
 }

@@ -45,19 +45,7 @@ public struct ICCID: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Whether the last digit is a correct Luhn (ISO/IEC 7812-1 annex B) check digit.
-    public var luhnValid: Bool {
-        var sum = 0
-        for (offset, value) in SwappedBCD.digitValues(digits).reversed().enumerated() {
-            let digit = Int(value)
-            if offset % 2 == 1 {
-                let doubled = digit * 2
-                sum += doubled > 9 ? doubled - 9 : doubled
-            } else {
-                sum += digit
-            }
-        }
-        return sum % 10 == 0
-    }
+    public var luhnValid: Bool { Luhn.isValid(digits) }
 
     public var description: String { digits }
 
