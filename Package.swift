@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libpcsclite's C API, nothing else; only the PCSC target imports it.
@@ -32,17 +33,19 @@ let package = Package(
         // SplitMix64, the seeded generator of the simulator's fault mode, the seizure catalog
         // generator and the fuzz-style tests; depends on nothing.
         .target(name: "SeededRandom"),
+        // Hex and base64 text of bytes, the one implementation every target uses; depends on nothing.
+        .target(name: "ByteText"),
         // APDUs, status words, the read-only guard, transcripts, SIM file decoders, the ID read.
         .target(
             name: "SIMCard",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ByteText", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/mcc-mnc.csv"), .copy("Resources/e118-iin.csv")]
         ),
         // Append-only, hash-chained, Ed25519-signed custody ledger; RFC 6962 Merkle tree,
         // C2SP checkpoints and proofs; verification. Pure: no storage (docs/LEDGER.md).
         .target(
             name: "Ledger",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["ByteText", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The case store: case, examiners, items, acquisitions, custody events; every change and
         // its ledger entry in one transaction. One SQLite file per case (GRDB, WAL) or one
@@ -52,15 +55,19 @@ let package = Package(
             dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
+        // The words and formats the court report and the labels both print (counts, times, item
+        // kinds, identifier names): where the language catalogs plug in. Depends on nothing.
+        .target(name: "Wording"),
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
-        .target(name: "Labels", dependencies: ["CQRencode"]),
+        .target(name: "Labels", dependencies: ["CQRencode", "Wording"]),
         // Evidence bundles for prosecutors and the defense: writer and offline verifier
         // (docs/VERIFYING.md), the case as CASE/UCO JSON-LD (docs/CASE-UCO.md), the court report
-        // (HTML, PDF through headless Chromium; docs/REPORT.md).
+        // (HTML from Mustache templates, PDF through headless Chromium; docs/REPORT.md).
         .target(
             name: "Export",
-            dependencies: ["CaseStore", "Ledger", "SIMCard", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ByteText", "CaseStore", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Resources/report")]
         ),
         // Application layer, every use case a front end triggers: open a case, list readers, read a
         // card into a case, watch N readers (the batch engine, event-driven), operator lists, label
@@ -68,12 +75,12 @@ let package = Package(
         // print only: they import no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "SIMCard", "Ledger", "CaseStore", "Labels"]
+            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels"]
         ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
+                "Workbench", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -81,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "virtual-sim",
             dependencies: [
-                "SIMCard", "SeededRandom",
+                "ByteText", "SIMCard", "SeededRandom",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,7 +97,7 @@ let package = Package(
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
         .executableTarget(
             name: "id-read-bench",
-            dependencies: ["PCSC", "SIMCard", "Workbench", "BenchmarkSupport"],
+            dependencies: ["PCSC", "ByteText", "SIMCard", "Workbench", "BenchmarkSupport"],
             path: "Benchmarks/IDRead"
         ),
         // Scripts/bench-ledger: append and verify throughput against raw Ed25519 and SHA-256 rates.
@@ -101,7 +108,7 @@ let package = Package(
             path: "Benchmarks/Ledger"
         ),
         // A simulated seizure shaped like CONTEXT.md's, as catalog rows (seizure-gen, registry-bench, tests).
-        .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom"], path: "Benchmarks/SeizureGen/Catalog"),
+        .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom", "SIMCard"], path: "Benchmarks/SeizureGen/Catalog"),
         // seizure-gen --scale S [--seed N] --out FILE.csv: the catalog for `custody device import`.
         .executableTarget(name: "seizure-gen", dependencies: ["SeizureCatalog"], path: "Benchmarks/SeizureGen/Tool"),
         // Scripts/bench-registry: catalog import, summary and find at scale 1 and 10 against raw SQLite baselines.
@@ -113,7 +120,7 @@ let package = Package(
         // Scripts/bench-batch: `custody sim watch` throughput on 1 and 4 readers against the bare card swap.
         .executableTarget(
             name: "batch-bench",
-            dependencies: ["PCSC", "SIMCard", "Workbench", "BenchmarkSupport"],
+            dependencies: ["PCSC", "ByteText", "SIMCard", "Workbench", "BenchmarkSupport"],
             path: "Benchmarks/Batch"
         ),
         // Scripts/bench-export: custody export and verify at scale 1 and 10 against sqlite3 -csv and raw SHA-256 + Ed25519 baselines.
@@ -137,14 +144,16 @@ let package = Package(
             dependencies: ["CaseStore", "Ledger", "BenchmarkCase", "BenchmarkSupport"],
             path: "Benchmarks/Store"
         ),
-        .testTarget(name: "SIMCardTests", dependencies: ["SIMCard", "virtual-sim"]),
+        .testTarget(name: "SIMCardTests", dependencies: ["ByteText", "SIMCard", "virtual-sim"]),
+        .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "CaseStore", "Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard",
+                                                    .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "PCSC", "SIMCard"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["SIMCard", "Ledger"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ByteText", "SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

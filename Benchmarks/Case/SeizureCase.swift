@@ -115,7 +115,7 @@ public func buildSeizureCase(_ recipe: CaseRecipe, directory: String, templates:
         }
         let catalog = SeizureCatalog(scale: scale, seed: recipe.seed)
         _ = must("import the catalog") { try store.importDevices(csv: Data(catalog.csv.utf8), fileName: "catalog.csv", by: clerk) }
-        sims = catalog.rows.filter { $0.type == "sim" }
+        sims = catalog.rows.filter { $0.type == .device(.sim) }
         for (i, sim) in sims.enumerated() {
             guard let iccid = sim.iccid else { fail("catalog SIM \(sim.label) has no ICCID") }
             let full = i % recipe.fullEvery == 0
@@ -133,7 +133,7 @@ public func buildSeizureCase(_ recipe: CaseRecipe, directory: String, templates:
             }
         }
         must("move the devices") {
-            let containers = catalog.rows.filter { ["system", "simbox", "simbank", "phone", "computer", "simlot"].contains($0.type) }
+            let containers = catalog.rows.filter { [.system, .simbox, .simbank, .phone, .computer, .simlot].contains($0.type.deviceType) }
             for (i, device) in containers.enumerated() {
                 let technician = technicians[i % technicians.count]
                 try store.recordEvent(.custodyTransfer, label: device.label,

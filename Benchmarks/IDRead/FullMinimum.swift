@@ -1,3 +1,4 @@
+import ByteText
 import SIMCard
 
 /// The minimum APDU count of a full acquisition as issue 3 defines it: one SELECT per file +

@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import ByteText
 import Foundation
 import SIMCard
 

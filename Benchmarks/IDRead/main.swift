@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import ByteText
 // id-read-bench: how fast Custody's ID read (or, with --scope full, its full acquisition) is
 // on a reader, against the same APDUs sent raw.
 //

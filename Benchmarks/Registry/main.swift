@@ -158,10 +158,10 @@ func measure(scale: Double) -> ScaleResult {
     let data = Data(csv.utf8)
     do { try data.write(to: URL(fileURLWithPath: csvPath)) } catch { fail("cannot write \(csvPath): \(error)") }
     var types = [String: Int]()
-    for r in catalog.rows { types[r.type, default: 0] += 1 }
+    for r in catalog.rows { types[r.type.rawValue, default: 0] += 1 }
     let items = catalog.rows.reduce(0) { $0 + $1.itemCount }
-    let ports = catalog.rows.filter { $0.type == "simbox" }.reduce(0) { $0 + ($1.ports ?? 0) }
-    note("scale \(scale): \(catalog.rows.count) rows, \(items) items, \(types["sim"] ?? 0) SIMs, \(data.count) bytes of CSV, generated in \(fmt(generateSeconds, 2)) s")
+    let ports = catalog.rows.filter { $0.type == .device(.simbox) }.reduce(0) { $0 + ($1.ports ?? 0) }
+    note("scale \(scale): \(catalog.rows.count) rows, \(items) items, \(types[DeviceType.sim.rawValue] ?? 0) SIMs, \(data.count) bytes of CSV, generated in \(fmt(generateSeconds, 2)) s")
 
     // Import: rounds of (in-process import, sqlite3 .import[, binary import]), order alternating.
     var store: CaseStore!
@@ -214,7 +214,7 @@ func measure(scale: Double) -> ScaleResult {
     do { raw = try DatabaseQueue(path: store.databasePath, configuration: config) } catch { fail("cannot open \(store.databasePath): \(error)") }
 
     // Summary, alternating with the raw queries it needs.
-    let sims = types["sim"] ?? 0
+    let sims = types[DeviceType.sim.rawValue] ?? 0
     var summaryTimes = [Double](), rawTimes = [Double]()
     func rawSummary() {
         var n = 0
@@ -242,11 +242,11 @@ func measure(scale: Double) -> ScaleResult {
     note("scale \(scale) summary: median \(fmt(summary.medianMs, 1)) ms, raw queries \(fmt(summaryRaw.medianMs, 1)) ms")
 
     // Find: a label, an ICCID, an IMEI and a serial from the catalog's middle rows.
-    func middle(_ type: String) -> DeviceSpec {
-        let list = catalog.rows.filter { $0.type == type }
+    func middle(_ type: DeviceType) -> DeviceSpec {
+        let list = catalog.rows.filter { $0.type == .device(type) }
         return list[list.count / 2]
     }
-    let sim = middle("sim"), phone = middle("phone"), box = middle("simbox")
+    let sim = middle(.sim), phone = middle(.phone), box = middle(.simbox)
     let targets: [(kind: String, text: String, label: String, identifierKind: String?)] = [
         ("label", sim.label, sim.label, nil),
         ("ICCID", sim.iccid!, sim.label, "ICCID"),
@@ -364,7 +364,7 @@ if options.json {
 
 func row(_ cells: [String]) -> String { "| " + cells.joined(separator: " | ") + " |" }
 for r in results {
-    print("\n### Scale \(fmt(r.scale, r.scale == r.scale.rounded() ? 0 : 2)): \(r.rows) rows, \(r.items) items (\(r.types["sim"] ?? 0) SIMs, \(r.simBoxPorts) SIM-box ports), CSV \(r.csvBytes) bytes\n")
+    print("\n### Scale \(fmt(r.scale, r.scale == r.scale.rounded() ? 0 : 2)): \(r.rows) rows, \(r.items) items (\(r.types[DeviceType.sim.rawValue] ?? 0) SIMs, \(r.simBoxPorts) SIM-box ports), CSV \(r.csvBytes) bytes\n")
     print(row(["measurement", "time", "baseline", "ratio"]))
     print(row(["---", "---", "---", "---"]))
     let imp = Stats(seconds: r.importSeconds), base = Stats(seconds: r.sqliteImportSeconds)

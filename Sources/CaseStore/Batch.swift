@@ -43,12 +43,12 @@ extension CaseStore {
             let registered = Int(try db.integer("SELECT COUNT(*) FROM item WHERE type = 'sim'") ?? 0)
             var unregisteredInLots = 0
             let lots = try db.rows("""
-                SELECT lot.attributes, (SELECT COUNT(*) FROM item s WHERE s.parent = lot.label AND s.type = 'sim')
+                SELECT lot.label, lot.attributes, (SELECT COUNT(*) FROM item s WHERE s.parent = lot.label AND s.type = 'sim')
                 FROM item lot WHERE lot.type = 'simlot'
                 """)
             for lot in lots {
-                let attributes = try lot.string(0), inside = try lot.int(1)
-                unregisteredInLots += max(0, (CaseStore.attributeInt(attributes, "count") ?? 0) - inside)
+                let attributes = try ItemAttributes(stored: try lot.string(1), item: try lot.string(0)), inside = try lot.int(2)
+                unregisteredInLots += max(0, (attributes.count ?? 0) - inside)
             }
             let done = Int(try db.integer("SELECT COUNT(DISTINCT item) FROM acquisition WHERE item IS NOT NULL AND complete = 1") ?? 0)
             return BatchProgress(expected: registered + unregisteredInLots, read: done, pending: try CaseStore.pendingRows(db).count)
@@ -74,11 +74,15 @@ extension CaseStore {
             """)
         struct Reason: Decodable { var reader: String?; var incompleteReason: String? }
         return try rows.map { r in
-            let reason = try? JSONDecoder().decode(Reason.self, from: try r.data(3))
-            let time = (try? SignedEntry(line: try r.bytes(5)))?.entry.time.description ?? ""
+            let seq = try r.int64(2)
+            let reason = try AcquisitionRecord.decode(Reason.self, try r.data(3), seq: seq)
+            let time: String
+            do { time = try SignedEntry(line: try r.bytes(5)).entry.time.description } catch {
+                throw CaseStoreError.ledger("ledger entry \(seq) is unreadable (\(error)): run `custody ledger verify`")
+            }
             let label = try r.optionalString(0)
-            return PendingRead(label: label, iccid: try r.optionalString(1), seq: try r.int64(2), reader: reason?.reader,
-                               reason: reason?.incompleteReason ?? "incomplete", attempts: label == nil ? 1 : try r.int(4), time: time)
+            return PendingRead(label: label, iccid: try r.optionalString(1), seq: seq, reader: reason.reader,
+                               reason: reason.incompleteReason ?? "incomplete", attempts: label == nil ? 1 : try r.int(4), time: time)
         }
     }
 
@@ -115,12 +119,12 @@ extension CaseStore {
     /// per slot, no item inside itself.
     static func checkPlacement(_ item: ItemRecord, in target: ItemRecord, move: Bool, _ db: any SQLExecutor) throws {
         let label = item.label, container = target.label
-        if let type = DeviceType(rawValue: item.type) {
+        if let type = item.type.deviceType {
             guard !type.needsParent else {
                 throw CaseStoreError.invalidInput("\(label) is a \(type.rawValue) of its box and cannot move; nothing was written")
             }
             guard DeviceType.canHold(type, itemType: target.type) else {
-                throw CaseStoreError.invalidInput("a \(type.rawValue) cannot be inside a \(target.type) (\(container)): put it in a \(type.parentTypes.sorted().joined(separator: ", ")); nothing was written")
+                throw CaseStoreError.invalidInput("a \(type.rawValue) cannot be inside a \(target.type) (\(container)): put it in a \(type.parentTypesText); nothing was written")
             }
         }
         guard item.parent != container else {
@@ -129,7 +133,7 @@ extension CaseStore {
         if let current = item.parent, !move {
             throw CaseStoreError.invalidInput("\(label) is recorded in \(current), not \(container): check the exhibit, then give --move if \(container) is right; nothing was written")
         }
-        if target.type == DeviceType.slot.rawValue, item.type == DeviceType.sim.rawValue,
+        if target.type == .device(.slot), item.type == .device(.sim),
            let other = try db.string("SELECT label FROM item WHERE parent = ? AND type = 'sim' LIMIT 1", container) {
             throw CaseStoreError.invalidInput("slot \(container) already holds SIM \(other): one SIM per slot; nothing was written")
         }
@@ -144,8 +148,9 @@ extension CaseStore {
 extension DeviceType {
     /// Whether an item of type `child` may be placed in an item of `itemType` (a registry type,
     /// or an `exhibit`/`bag` from before the registry).
-    public static func canHold(_ child: DeviceType, itemType: String) -> Bool {
-        child.parentTypes.contains(itemType) || (!child.needsParent && legacyContainers.contains(itemType))
+    public static func canHold(_ child: DeviceType, itemType: ItemType) -> Bool {
+        if let container = itemType.deviceType { return child.parentTypes.contains(container) }
+        return !child.needsParent && ItemType.legacyContainers.contains(itemType)
     }
 }
 

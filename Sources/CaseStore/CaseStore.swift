@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import SIMCard
 
 /// One case, in one of two backends (docs/CASE-STORE.md, "Backends"): a folder holding
 /// `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the case's own Ed25519 station key,
@@ -305,8 +306,15 @@ public final class CaseStore: Sendable {
     /// was appended since the caller read the ledger), else `.caseChanged`.
     @discardableResult
     public func append(examiner: String, action: LedgerAction, subjects: [String] = [],
-                       payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
-                       change: @escaping (any SQLExecutor, Int64) throws -> Void = { _, _ in }) throws(CaseStoreError) -> SignedEntry {
+                       payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil, expectedSequence: Int64? = nil) throws(CaseStoreError) -> SignedEntry {
+        try append(examiner: examiner, action: action, subjects: subjects, payload: payload, time: time, expectedSequence: expectedSequence) { _, _ in }
+    }
+
+    /// `append` with the store change that the entry records.
+    @discardableResult
+    func append(examiner: String, action: LedgerAction, subjects: [String] = [],
+                payload: [String: CanonicalJSON] = [:], time: LedgerTime? = nil, expectedSequence: Int64? = nil,
+                change: @escaping (any SQLExecutor, Int64) throws -> Void) throws(CaseStoreError) -> SignedEntry {
         try append(examiner: examiner, subjects: subjects, time: time, expectedSequence: expectedSequence) { _ in EntryDraft(action: action, payload: payload, change: change) }
     }
 
@@ -429,12 +437,17 @@ public final class CaseStore: Sendable {
     }
 
     /// Runs `body` in one read transaction (one consistent state of the store).
-    public func read<T>(_ body: (any SQLExecutor) throws -> T) throws(CaseStoreError) -> T {
+    func read<T>(_ body: (any SQLExecutor) throws -> T) throws(CaseStoreError) -> T {
         do { return try database.read(body) } catch { throw map(error) }
     }
 
     public func examiners() throws(CaseStoreError) -> [ExaminerRecord] {
         try read { db in try ExaminerRecord.fetchAll(db, "ORDER BY seq") }
+    }
+
+    /// The roster's examiner `id`, nil when not in the roster.
+    public func examiner(id: String) throws(CaseStoreError) -> ExaminerRecord? {
+        try read { db in try ExaminerRecord.fetchOne(db, "WHERE id = ?", id) }
     }
 
     public func items() throws(CaseStoreError) -> [ItemRecord] {
@@ -443,6 +456,11 @@ public final class CaseStore: Sendable {
 
     public func acquisitions() throws(CaseStoreError) -> [AcquisitionRecord] {
         try read { db in try AcquisitionRecord.fetchAll(db, "ORDER BY seq") }
+    }
+
+    /// The reads of one scope (identity or full), in entry order.
+    public func acquisitions(scope: AcquisitionScope) throws(CaseStoreError) -> [AcquisitionRecord] {
+        try read { db in try AcquisitionRecord.fetchAll(db, "WHERE scope = ? ORDER BY seq", scope.rawValue) }
     }
 
     public func item(_ label: String) throws(CaseStoreError) -> ItemRecord? {

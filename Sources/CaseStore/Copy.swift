@@ -198,6 +198,6 @@ struct ItemIdentifierRow: SQLRecord {
     var label: String
     var kind: String
     var value: String
-    init(row: SQLRow) throws { label = try row.string(0); kind = try row.string(1); value = try row.string(2) }
+    init(row: SQLRow) throws { label = try row.string("label"); kind = try row.string("kind"); value = try row.string("value") }
     var sqlValues: [SQLValue] { [.text(label), .text(kind), .text(value)] }
 }

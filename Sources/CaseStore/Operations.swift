@@ -41,9 +41,9 @@ extension CaseStore {
             if try !CaseStore.itemExists(db, label) {
                 guard creates else { throw CaseStoreError.unknownItem(label) }
                 if let parent, try !CaseStore.itemExists(db, parent) { throw CaseStoreError.unknownItem(parent) }
-                try ItemRecord(label: label, type: newItemType, parent: parent,
-                               identifiers: CaseStore.identifiersJSON(identifiers), seq: seq).insert(db)
-                try CaseStore.indexIdentifiers(db, label: label, identifiers)
+                try ItemRecord(label: label, type: ItemType(rawValue: newItemType), parent: parent,
+                               identifiers: ItemIdentifiers(identifiers), seq: seq).insert(db)
+                try CaseStore.indexIdentifiers(db, label: label, ItemIdentifiers(identifiers))
             }
         }
     }
@@ -152,10 +152,6 @@ extension CaseStore {
         try check(.object(payload), "payload")
     }
 
-    static func identifiersJSON(_ ids: [String: String]) -> String {
-        String(decoding: CanonicalJSON.object(ids.mapValues { .string($0) }).canonicalBytes, as: UTF8.self)
-    }
-
     // MARK: Acquisitions
 
     /// What recording an acquisition did.
@@ -218,18 +214,14 @@ extension CaseStore {
                 }
             }
             return EntryDraft(action: reread ? .simReread : .simAcquire, payload: payload) { db, seq in
+                var ids: ItemIdentifiers = [:]
+                ids[.iccid] = iccid
+                ids[.imsi] = imsi
                 if let label, !exists {
-                    var ids = ["ICCID": iccid!]
-                    if let imsi { ids["IMSI"] = imsi }
-                    try ItemRecord(label: label, type: "sim", parent: nil, identifiers: CaseStore.identifiersJSON(ids), seq: seq).insert(db)
+                    try ItemRecord(label: label, type: .device(.sim), parent: nil, identifiers: ids, seq: seq).insert(db)
                 }
-                if let label {
-                    var ids = [String: String]()
-                    if let iccid { ids["ICCID"] = iccid }
-                    if let imsi { ids["IMSI"] = imsi }
-                    try CaseStore.indexIdentifiers(db, label: label, ids)
-                }
-                try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope.rawValue, complete: a.complete,
+                if let label { try CaseStore.indexIdentifiers(db, label: label, ids) }
+                try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope, complete: a.complete,
                                       contentSHA256: a.contentSHA256, transcriptSHA256: a.transcriptSHA256,
                                       recordSHA256: recordSHA, record: record).insert(db)
             }

@@ -350,7 +350,9 @@ final class PostgresExecutor: SQLExecutor {
     }
 
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
-        for row in try run(sql, arguments).rows { try body(SQLRow(try Self.values(row))) }
+        let rows = try run(sql, arguments).rows
+        let columns = SQLColumns(rows.first.map { $0.map(\.columnName) } ?? [])
+        for row in rows { try body(SQLRow(try Self.values(row), columns: columns)) }
     }
 
     /// How long one statement may go unanswered before its connection is taken for dead:

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import SIMCard
 
 extension LedgerAction {
     /// Registers one device (and, for a SIM box/bank created with ports, its ports and slots).
@@ -13,27 +14,30 @@ public enum DeviceType: String, CaseIterable, Sendable, Codable {
     case seizure, system, simbox, simbank, phone, computer, simlot, port, slot, sim
 
     /// The types an item of this type may be placed in (nil parent is allowed unless `needsParent`).
-    /// Items created before the registry (`exhibit`, `bag`, …) may hold anything but ports and slots.
-    var parentTypes: Set<String> {
+    /// Items created before the registry (`ItemType.legacyContainers`) may hold anything but
+    /// ports and slots.
+    var parentTypes: Set<DeviceType> {
         switch self {
         case .seizure: []
-        case .system: ["seizure"]
-        case .simbox, .simbank, .phone, .computer, .simlot: ["seizure", "system"]
-        case .port: ["simbox", "simbank"]
-        case .slot: ["port"]
-        case .sim: ["slot", "simlot", "phone", "system", "seizure", "computer"]
+        case .system: [.seizure]
+        case .simbox, .simbank, .phone, .computer, .simlot: [.seizure, .system]
+        case .port: [.simbox, .simbank]
+        case .slot: [.port]
+        case .sim: [.slot, .simlot, .phone, .system, .seizure, .computer]
         }
     }
 
-    var needsParent: Bool { self == .port || self == .slot }
+    /// `parentTypes` as a message lists them: "seizure, system".
+    var parentTypesText: String { parentTypes.map(\.rawValue).sorted().joined(separator: ", ") }
 
-    static let legacyContainers: Set<String> = ["exhibit", "bag"]
+    var needsParent: Bool { self == .port || self == .slot }
 }
 
 /// One device to register: what `device add` takes and what one CSV row holds.
 public struct DeviceSpec: Sendable, Hashable {
     public var label: String
-    public var type: String
+    /// The type as given; `checkFormat` refuses a word that is not a `DeviceType`.
+    public var type: ItemType
     public var parent: String?
     public var make: String?
     public var model: String?
@@ -52,40 +56,12 @@ public struct DeviceSpec: Sendable, Hashable {
     /// A SIM's ICCID when known from its packaging or an earlier list.
     public var iccid: String?
 
-    public init(label: String, type: String, parent: String? = nil) {
+    public init(label: String, type: ItemType, parent: String? = nil) {
         self.label = label; self.type = type; self.parent = parent
     }
 
     /// Items this spec creates: itself, plus ports × (1 + slots per port) for a box.
     public var itemCount: Int { 1 + (ports ?? 0) * (1 + (slotsPerPort ?? 1)) }
-}
-
-/// IMEI rules: 15 digits, the last one the Luhn check digit; the TAC is the first 8.
-public enum IMEI {
-    public static func luhnCheckDigit(_ body: some StringProtocol) -> Int {
-        var sum = 0
-        for (i, ch) in body.reversed().enumerated() {
-            var d = Int(String(ch))!
-            if i % 2 == 0 { d *= 2; if d > 9 { d -= 9 } }
-            sum += d
-        }
-        return (10 - sum % 10) % 10
-    }
-
-    /// nil when `imei` is a valid IMEI; otherwise the reason, one line.
-    public static func problem(_ imei: String) -> String? {
-        guard imei.utf8.count == 15, imei.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            return "IMEI \(imei) must be 15 digits (as printed on the label or shown by *#06#)"
-        }
-        let expected = luhnCheckDigit(imei.prefix(14))
-        guard Int(String(imei.last!)) == expected else {
-            return "IMEI \(imei) fails the Luhn check (its check digit should be \(expected)): re-read it from the device"
-        }
-        return nil
-    }
-
-    /// Type Allocation Code: make and model of the device the IMEI was allocated to.
-    public static func tac(_ imei: String) -> String { String(imei.prefix(8)) }
 }
 
 /// What registering did.
@@ -107,10 +83,10 @@ extension CaseStore {
     @discardableResult
     public func addDevice(_ spec: DeviceSpec, by examiner: String) throws(CaseStoreError) -> RegistrationOutcome {
         do { try CaseStore.checkFormat(spec) } catch { throw .invalidInput("\(error.message); nothing was written") }
-        var payload: [String: CanonicalJSON] = ["type": .string(spec.type), "items": .integer(Int64(spec.itemCount))]
+        var payload: [String: CanonicalJSON] = ["type": .string(spec.type.rawValue), "items": .integer(Int64(spec.itemCount))]
         if let p = spec.parent { payload["parent"] = .string(p) }
         if let n = spec.ports { payload["ports"] = .integer(Int64(n)); payload["slotsPerPort"] = .integer(Int64(spec.slotsPerPort ?? 1)) }
-        for (k, v) in CaseStore.identifiers(of: spec) { payload[k] = .string(v) }
+        for (k, v) in CaseStore.identifiers(of: spec).values { payload[k] = .string(v) }
         for (k, v) in CaseStore.attributes(of: spec) { payload[k] = v }
         let entry = try append(examiner: examiner, action: .deviceAdd, subjects: [spec.label], payload: payload) { db, seq in
             var registry = RegistryState()
@@ -161,13 +137,13 @@ extension CaseStore {
     static func checkFormat(_ s: DeviceSpec) throws(RegistryProblem) {
         do {
             try validateLabel(s.label)
-            let texts: [(String, String?)] = [("type", s.type), ("parent", s.parent), ("make", s.make), ("model", s.model), ("serial", s.serial),
+            let texts: [(String, String?)] = [("type", s.type.rawValue), ("parent", s.parent), ("make", s.make), ("model", s.model), ("serial", s.serial),
                                               ("mac", s.mac), ("hostname", s.hostname), ("condition", s.condition), ("location", s.location),
                                               ("seal", s.seal), ("note", s.note), ("iccid", s.iccid)]
             for (field, value) in texts { if let value { try checkText(value, field) } }
             for imei in s.imeis { try checkText(imei, "imei") }
         } catch { throw RegistryProblem(error.description) }
-        guard let type = DeviceType(rawValue: s.type) else {
+        guard let type = s.type.deviceType else {
             throw RegistryProblem("type \"\(s.type)\" is not a device type: use one of \(DeviceType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if s.parent == s.label { throw RegistryProblem("item \(s.label) cannot be its own parent") }
@@ -192,7 +168,7 @@ extension CaseStore {
             for i in s.imeis { if let p = IMEI.problem(i) { throw RegistryProblem(p) } }
         case .port:
             guard s.imeis.count <= 1 else { throw RegistryProblem("a port has one module IMEI, \(s.imeis.count) given") }
-            for i in s.imeis where !(i.utf8.count == 15 && i.allSatisfy({ $0.isASCII && $0.isNumber })) {
+            for i in s.imeis where (try? IMEI(digits: i)) == nil {
                 throw RegistryProblem("module IMEI \(i) must be 15 digits")
             }
         default:
@@ -213,7 +189,7 @@ extension CaseStore {
         if s.hostname != nil, type != .computer { throw RegistryProblem("a hostname belongs to a computer, not to a \(type.rawValue)") }
         if let iccid = s.iccid {
             guard type == .sim else { throw RegistryProblem("an ICCID belongs to a sim, not to a \(type.rawValue)") }
-            guard (18...20).contains(iccid.utf8.count), iccid.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard (try? ICCID(digits: iccid)) != nil else {
                 throw RegistryProblem("ICCID \(iccid) must be 18–20 digits")
             }
         }
@@ -235,17 +211,17 @@ extension CaseStore {
         return Int(rest)
     }
 
-    static func identifiers(of s: DeviceSpec) -> [String: String] {
-        var ids = [String: String]()
-        if let v = s.serial { ids["serial"] = v }
-        if let v = s.mac { ids["MAC"] = v }
-        if let v = s.hostname { ids["hostname"] = v }
-        if let v = s.iccid { ids["ICCID"] = v }
-        if s.type == DeviceType.port.rawValue {
-            if let v = s.imeis.first { ids["moduleIMEI"] = v }
+    static func identifiers(of s: DeviceSpec) -> ItemIdentifiers {
+        var ids: ItemIdentifiers = [:]
+        ids[.serial] = s.serial
+        ids[.mac] = s.mac
+        ids[.hostname] = s.hostname
+        ids[.iccid] = s.iccid
+        if s.type == .device(.port) {
+            ids[.moduleIMEI] = s.imeis.first
         } else {
-            if s.imeis.count > 0 { ids["IMEI"] = s.imeis[0] }
-            if s.imeis.count > 1 { ids["IMEI2"] = s.imeis[1] }
+            ids[.imei] = s.imeis.first
+            ids[.imei2] = s.imeis.dropFirst().first
         }
         return ids
     }
@@ -258,29 +234,24 @@ extension CaseStore {
         }
         if let c = s.count { a["count"] = .integer(Int64(c)) }
         if let n = s.ports { a["ports"] = .integer(Int64(n)); a["slotsPerPort"] = .integer(Int64(s.slotsPerPort ?? 1)) }
-        if s.type == DeviceType.port.rawValue, let p = s.parent, let i = portIndex(s.label, box: p) { a["port"] = .integer(Int64(i)) }
-        if s.type == DeviceType.slot.rawValue, let p = s.parent, let i = slotIndex(s.label, port: p) { a["slot"] = .integer(Int64(i)) }
-        if s.type == DeviceType.port.rawValue, !s.imeis.isEmpty { a["moduleIMEINote"] = .string(moduleIMEINote) }
+        if s.type == .device(.port), let p = s.parent, let i = portIndex(s.label, box: p) { a["port"] = .integer(Int64(i)) }
+        if s.type == .device(.slot), let p = s.parent, let i = slotIndex(s.label, port: p) { a["slot"] = .integer(Int64(i)) }
+        if s.type == .device(.port), !s.imeis.isEmpty { a["moduleIMEINote"] = .string(moduleIMEINote) }
         return a
     }
 
-    static func attributeInt(_ json: String, _ key: String) -> Int? {
-        guard let v = try? CanonicalJSON(parsing: Array(json.utf8)) else { return nil }
-        if case .integer(let i)? = v[key] { return Int(i) }
-        return nil
-    }
-
-    /// Identifier kinds that must be on one item only.
-    static let uniqueKinds: [String: String] = ["ICCID": "ICCID", "IMEI": "IMEI", "IMEI2": "IMEI"]
+    /// Identifier kinds that must be on one item only, with the kinds they must not repeat
+    /// (an IMEI is unique as first or second IMEI).
+    static let uniqueKinds: [IdentifierKind: [IdentifierKind]] = [.iccid: [.iccid], .imei: [.imei, .imei2], .imei2: [.imei, .imei2]]
 
     /// The item holding identifier `value` of one of `kinds`, if any.
-    static func holder(_ db: any SQLExecutor, kinds: [String], value: String) throws -> (label: String, parent: String?, type: String)? {
+    static func holder(_ db: any SQLExecutor, kinds: [String], value: String) throws -> (label: String, parent: String?, type: ItemType)? {
         let marks = kinds.map { _ in "?" }.joined(separator: ",")
         let row = try db.rows("""
             SELECT i.label, i.parent, i.type FROM item_identifier x JOIN item i ON i.label = x.label
             WHERE x.value = ? AND x.kind IN (\(marks)) LIMIT 1
             """, ([value] + kinds).map(\.sqlValue)).first
-        return try row.map { (try $0.string(0), try $0.optionalString(1), try $0.string(2)) }
+        return try row.map { (try $0.string(0), try $0.optionalString(1), ItemType(rawValue: try $0.string(2))) }
     }
 
     /// Item `label`, if any.
@@ -290,7 +261,7 @@ extension CaseStore {
 
     /// Inserts one spec (and a box's ports and slots), enforcing the registry's consistency rules.
     static func insert(_ s: DeviceSpec, db: any SQLExecutor, seq: Int64, state: inout RegistryState, line: Int? = nil) throws {
-        let type = DeviceType(rawValue: s.type)!
+        guard let type = s.type.deviceType else { throw RegistryProblem("type \"\(s.type)\" is not a device type") }
         if let existing = try fetchItem(db, s.label) {
             if let first = state.lines[s.label] { throw RegistryProblem("label \(s.label) is used twice (also on line \(first))") }
             throw RegistryProblem("label \(s.label) is already used by a \(existing.type) item (entry \(existing.seq)): every label must be unique")
@@ -300,63 +271,60 @@ extension CaseStore {
             guard let parent = try fetchItem(db, parentLabel) else {
                 throw RegistryProblem("parent \(parentLabel) is not in this case: register it first (or on an earlier line)")
             }
-            let allowed = type.parentTypes.contains(parent.type) || (!type.needsParent && DeviceType.legacyContainers.contains(parent.type))
-            guard allowed else {
-                throw RegistryProblem("a \(type.rawValue) cannot be inside a \(parent.type) (\(parentLabel)): put it in a \(type.parentTypes.sorted().joined(separator: ", ")))")
+            guard DeviceType.canHold(type, itemType: parent.type) else {
+                throw RegistryProblem("a \(type.rawValue) cannot be inside a \(parent.type) (\(parentLabel)): put it in a \(type.parentTypesText))")
             }
-            if type == .port, let count = attributeInt(parent.attributes, "ports"), let i = portIndex(s.label, box: parentLabel), i > count {
+            if type == .port, let count = parent.attributes.ports, let i = portIndex(s.label, box: parentLabel), i > count {
                 throw RegistryProblem("port index \(i) is outside \(parentLabel)'s ports 1–\(count)")
             }
             if type == .slot, let boxLabel = parent.parent, let box = try fetchItem(db, boxLabel),
-               let perPort = attributeInt(box.attributes, "slotsPerPort"), let i = slotIndex(s.label, port: parentLabel), i > perPort {
+               let perPort = box.attributes.slotsPerPort, let i = slotIndex(s.label, port: parentLabel), i > perPort {
                 throw RegistryProblem("slot index \(i) is outside \(parentLabel)'s slots 1–\(perPort)")
             }
             // `type || ''`: look the slot up by the parent index. On the bare column SQLite picks
             // the type index and walks every SIM in the case for every SIM placed (quadratic
             // imports); an expression cannot use that index, on either backend.
-            if type == .sim, parent.type == DeviceType.slot.rawValue,
+            if type == .sim, parent.type == .device(.slot),
                let other = try db.string("SELECT label FROM item WHERE parent = ? AND (type || '') = 'sim' LIMIT 1", parentLabel) {
                 throw RegistryProblem("slot \(parentLabel) already holds SIM \(other): one SIM per slot")
             }
         }
         let ids = identifiers(of: s)
-        for (kind, value) in ids.sorted(by: { $0.key < $1.key }) {
-            guard let what = uniqueKinds[kind] else { continue }
-            let kinds = what == "IMEI" ? ["IMEI", "IMEI2"] : [kind]
-            if let h = try holder(db, kinds: kinds, value: value) {
-                if what == "ICCID", let hp = h.parent, let p = s.parent,
-                   try db.string("SELECT type FROM item WHERE label = ?", hp) == DeviceType.slot.rawValue,
-                   try db.string("SELECT type FROM item WHERE label = ?", p) == DeviceType.slot.rawValue {
+        for (kind, value) in ids.values.sorted(by: { $0.key < $1.key }) {
+            guard let kinds = IdentifierKind(rawValue: kind).flatMap({ uniqueKinds[$0] }) else { continue }
+            let what = kinds[0].rawValue
+            if let h = try holder(db, kinds: kinds.map(\.rawValue), value: value) {
+                if kinds == [.iccid], let hp = h.parent, let p = s.parent,
+                   try fetchItem(db, hp)?.type == .device(.slot), try fetchItem(db, p)?.type == .device(.slot) {
                     throw RegistryProblem("SIM \(value) is already item \(h.label) in slot \(hp): a SIM cannot be in two slots")
                 }
                 throw RegistryProblem("\(what) \(value) is already on item \(h.label): an \(what) identifies one item")
             }
         }
-        try insertItem(db, label: s.label, type: s.type, parent: s.parent, ids: ids, attributes: attributes(of: s), seq: seq)
+        try insertItem(db, label: s.label, type: s.type, parent: s.parent, ids: ids, attributes: ItemAttributes(attributes(of: s)), seq: seq)
         if let ports = s.ports {
             let perPort = s.slotsPerPort ?? 1
             for p in 1...ports {
                 let port = "\(s.label)/P\(p)"
                 if try itemExists(db, port) { throw RegistryProblem("label \(port) (a port of \(s.label)) is already used") }
-                try insertItem(db, label: port, type: "port", parent: s.label, ids: [:], attributes: ["port": .integer(Int64(p))], seq: seq)
+                try insertItem(db, label: port, type: .device(.port), parent: s.label, ids: [:], attributes: ["port": .integer(Int64(p))], seq: seq)
                 for m in 1...perPort {
                     let slot = "\(port)/S\(m)"
                     if try itemExists(db, slot) { throw RegistryProblem("label \(slot) (a slot of \(s.label)) is already used") }
-                    try insertItem(db, label: slot, type: "slot", parent: port, ids: [:], attributes: ["slot": .integer(Int64(m))], seq: seq)
+                    try insertItem(db, label: slot, type: .device(.slot), parent: port, ids: [:], attributes: ["slot": .integer(Int64(m))], seq: seq)
                 }
             }
         }
     }
 
-    static func insertItem(_ db: any SQLExecutor, label: String, type: String, parent: String?, ids: [String: String],
-                           attributes: [String: CanonicalJSON], seq: Int64) throws {
-        try ItemRecord(label: label, type: type, parent: parent, identifiers: identifiersJSON(ids), seq: seq,
-                       attributes: String(decoding: CanonicalJSON.object(attributes).canonicalBytes, as: UTF8.self)).insert(db)
+    static func insertItem(_ db: any SQLExecutor, label: String, type: ItemType, parent: String?, ids: ItemIdentifiers,
+                           attributes: ItemAttributes, seq: Int64) throws {
+        try ItemRecord(label: label, type: type, parent: parent, identifiers: ids, seq: seq, attributes: attributes).insert(db)
         try indexIdentifiers(db, label: label, ids)
     }
 
-    static func indexIdentifiers(_ db: any SQLExecutor, label: String, _ ids: [String: String]) throws {
-        for (kind, value) in ids where !value.isEmpty {
+    static func indexIdentifiers(_ db: any SQLExecutor, label: String, _ ids: ItemIdentifiers) throws {
+        for (kind, value) in ids.values where !value.isEmpty {
             try db.execute("INSERT INTO item_identifier (label, kind, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", label, kind, value)
         }
     }

@@ -10,7 +10,7 @@ public enum DeviceCSV {
     /// reads back as the same spec.
     public static func fields(of s: DeviceSpec) -> [String] {
         let values: [String: String?] = [
-            "label": s.label, "type": s.type, "parent": s.parent, "make": s.make, "model": s.model, "serial": s.serial,
+            "label": s.label, "type": s.type.rawValue, "parent": s.parent, "make": s.make, "model": s.model, "serial": s.serial,
             "mac": s.mac, "imei": s.imeis.first, "imei2": s.imeis.dropFirst().first, "hostname": s.hostname,
             "count": s.count.map(String.init), "condition": s.condition, "location": s.location, "seal": s.seal, "note": s.note,
             "ports": s.ports.map(String.init), "slots_per_port": s.slotsPerPort.map(String.init), "iccid": s.iccid,
@@ -67,7 +67,7 @@ public enum DeviceCSV {
             }
             guard let label = value("label") else { throw CSVText.Problem(message: "line \(r.line): label is empty") }
             guard let type = value("type") else { throw CSVText.Problem(message: "line \(r.line): type is empty") }
-            var s = DeviceSpec(label: label, type: type.lowercased(), parent: value("parent"))
+            var s = DeviceSpec(label: label, type: ItemType(rawValue: type.lowercased()), parent: value("parent"))
             s.make = value("make"); s.model = value("model"); s.serial = value("serial"); s.mac = value("mac")
             s.imeis = [value("imei"), value("imei2")].compactMap { $0 }
             s.hostname = value("hostname"); s.condition = value("condition"); s.location = value("location")

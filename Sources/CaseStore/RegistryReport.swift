@@ -42,12 +42,12 @@ extension CaseStore {
     /// The parts of a stored acquisition record the registry reports on.
     struct StoredRead: Decodable {
         struct ICCIDPart: Decodable { var digits: String }
-        struct IMSIPart: Decodable { var state: String; var digits: String?; var mcc: String?; var mnc: String? }
+        struct IMSIPart: Decodable { var state: SIMAcquisition.IMSIView.State; var digits: String?; var mcc: String?; var mnc: String? }
         struct SummaryPart: Decodable { var ownNumbers: [String]? }
         var iccid: ICCIDPart?
         var imsi: IMSIPart?
         var complete: Bool
-        var scope: String?
+        var scope: AcquisitionScope?
         var summary: SummaryPart?
     }
 
@@ -61,26 +61,26 @@ extension CaseStore {
         // Only the columns used, read from rows: decoding 70,000 `ItemRecord`s through Codable
         // took a third of a large case's summary.
         let sims = try db.rows("SELECT label, parent, identifiers FROM item WHERE type = 'sim'")
-            .map { (label: try $0.string(0), parent: try $0.optionalString(1), identifiers: try $0.string(2)) }
+            .map { row in
+                let label = try row.string(0)
+                return (label: label, parent: try row.optionalString(1), identifiers: try ItemIdentifiers(stored: try row.string(2), item: label))
+            }
             .sorted { CaseStore.byteOrder($0.label, $1.label) }
         var byItem = [String: [StoredRead]]()
-        let decoder = JSONDecoder()
-        try db.forEachRow("SELECT item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq", []) { r in
-            guard let stored = try? decoder.decode(StoredRead.self, from: try r.data(1)) else { return }
-            byItem[try r.string(0), default: []].append(stored)
+        try db.forEachRow("SELECT item, record, seq FROM acquisition WHERE item IS NOT NULL ORDER BY seq", []) { r in
+            byItem[try r.string(0), default: []].append(try AcquisitionRecord.decode(StoredRead.self, try r.data(1), seq: try r.int64(2)))
         }
         struct Partial { var status: SIMStatus; var prefix: String? }
         let partial: [Partial] = sims.map { item in
-            let ids = (try? JSONSerialization.jsonObject(with: Data(item.identifiers.utf8))) as? [String: Any] ?? [:]
             let list = byItem[item.label] ?? []
             let latest = list.last { $0.complete } ?? list.last
-            let iccid = latest?.iccid?.digits ?? ids["ICCID"] as? String
-            let imsi = list.reversed().lazy.compactMap { $0.imsi?.digits }.first ?? ids["IMSI"] as? String
+            let iccid = latest?.iccid?.digits ?? item.identifiers[.iccid]
+            let imsi = list.reversed().lazy.compactMap { $0.imsi?.digits }.first ?? item.identifiers[.imsi]
             var numbers = [String]()
-            for r in list where r.scope == "full" { for n in r.summary?.ownNumbers ?? [] where !numbers.contains(n) { numbers.append(n) } }
+            for r in list where r.scope == .full { for n in r.summary?.ownNumbers ?? [] where !numbers.contains(n) { numbers.append(n) } }
             let state: SIMStatus.State
             if list.isEmpty { state = .notRead } else if let c = list.last(where: { $0.complete }) {
-                state = c.imsi?.state == "pinRequired" ? .pinLocked : .read
+                state = c.imsi?.state == .pinRequired ? .pinLocked : .read
             } else { state = .unreadable }
             var name = "unknown", source = "none"
             if let plmn = list.reversed().first(where: { $0.imsi?.mcc != nil && $0.imsi?.mnc != nil })?.imsi, let mcc = plmn.mcc, let mnc = plmn.mnc {
@@ -171,9 +171,9 @@ extension CaseStore {
     }
 
     /// Items, optionally of one type, in creation then label order.
-    public func items(type: String?) throws(CaseStoreError) -> [ItemRecord] {
+    public func items(type: ItemType?) throws(CaseStoreError) -> [ItemRecord] {
         try read { db in
-            let items = if let type { try ItemRecord.fetchAll(db, "WHERE type = ?", type) } else { try ItemRecord.fetchAll(db) }
+            let items = if let type { try ItemRecord.fetchAll(db, "WHERE type = ?", type.rawValue) } else { try ItemRecord.fetchAll(db) }
             return items.sorted(by: CaseStore.creationOrder)
         }
     }

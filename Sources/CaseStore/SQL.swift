@@ -6,7 +6,7 @@ import Foundation
 // placeholders and SQL both servers accept; values are the five SQLite storage classes.
 
 /// A value bound to or read from a statement.
-public enum SQLValue: Sendable, Hashable {
+enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
@@ -15,60 +15,87 @@ public enum SQLValue: Sendable, Hashable {
 }
 
 /// A Swift value that binds as an `SQLValue`.
-public protocol SQLArgument {
+protocol SQLArgument {
     var sqlValue: SQLValue { get }
 }
 
-extension String: SQLArgument { public var sqlValue: SQLValue { .text(self) } }
-extension Int: SQLArgument { public var sqlValue: SQLValue { .integer(Int64(self)) } }
-extension Int64: SQLArgument { public var sqlValue: SQLValue { .integer(self) } }
+extension String: SQLArgument { var sqlValue: SQLValue { .text(self) } }
+extension Int: SQLArgument { var sqlValue: SQLValue { .integer(Int64(self)) } }
+extension Int64: SQLArgument { var sqlValue: SQLValue { .integer(self) } }
 /// Booleans are stored as the integers 0 and 1 on both backends.
-extension Bool: SQLArgument { public var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
-extension Data: SQLArgument { public var sqlValue: SQLValue { .blob([UInt8](self)) } }
-extension Array: SQLArgument where Element == UInt8 { public var sqlValue: SQLValue { .blob(self) } }
-extension SQLValue: SQLArgument { public var sqlValue: SQLValue { self } }
+extension Bool: SQLArgument { var sqlValue: SQLValue { .integer(self ? 1 : 0) } }
+extension Data: SQLArgument { var sqlValue: SQLValue { .blob([UInt8](self)) } }
+extension Array: SQLArgument where Element == UInt8 { var sqlValue: SQLValue { .blob(self) } }
+extension SQLValue: SQLArgument { var sqlValue: SQLValue { self } }
 
 /// A column value that is not of the type the store expects: the store was changed by hand.
-public struct SQLTypeMismatch: Error, CustomStringConvertible {
-    public var description: String
+struct SQLTypeMismatch: Error, CustomStringConvertible {
+    var description: String
 }
 
-/// One result row; columns by position, as the statement selected them.
-public struct SQLRow: Sendable {
-    public let values: [SQLValue]
-    public init(_ values: [SQLValue]) { self.values = values }
+/// The column names of one statement's result, shared by its rows. Names match without regard
+/// to ASCII case: PostgreSQL folds unquoted identifiers to lower case (`timeZone` comes back as
+/// `timezone`), SQLite keeps them as declared.
+final class SQLColumns: Sendable {
+    let names: [String]
+    let positions: [String: Int]
 
-    public subscript(_ column: Int) -> SQLValue { values[column] }
+    init(_ names: [String]) {
+        self.names = names
+        var positions = [String: Int]()
+        for (i, name) in names.enumerated() where positions[name.lowercased()] == nil { positions[name.lowercased()] = i }
+        self.positions = positions
+    }
+}
 
-    func mismatch(_ column: Int, _ expected: String) -> SQLTypeMismatch {
-        SQLTypeMismatch(description: "column \(column) holds \(values[column]), not \(expected)")
+/// One result row. Ad-hoc queries read columns by position, as the statement selected them;
+/// records (`SQLRecord`) read them by name.
+struct SQLRow: Sendable {
+    let values: [SQLValue]
+    let columns: SQLColumns
+
+    init(_ values: [SQLValue], columns: SQLColumns) { self.values = values; self.columns = columns }
+
+    subscript(_ column: Int) -> SQLValue { values[column] }
+
+    /// The position of column `name`.
+    func position(_ name: String) throws -> Int {
+        guard let i = columns.positions[name.lowercased()] else {
+            throw SQLTypeMismatch(description: "the result has no column \(name) (it has \(columns.names.joined(separator: ", ")))")
+        }
+        return i
     }
 
-    public func string(_ column: Int) throws -> String {
+    func mismatch(_ column: Int, _ expected: String) -> SQLTypeMismatch {
+        let name = column < columns.names.count ? columns.names[column] : String(column)
+        return SQLTypeMismatch(description: "column \(name) holds \(values[column]), not \(expected)")
+    }
+
+    func string(_ column: Int) throws -> String {
         guard case .text(let s) = values[column] else { throw mismatch(column, "text") }
         return s
     }
 
-    public func optionalString(_ column: Int) throws -> String? {
+    func optionalString(_ column: Int) throws -> String? {
         if case .null = values[column] { return nil }
         return try string(column)
     }
 
-    public func int64(_ column: Int) throws -> Int64 {
+    func int64(_ column: Int) throws -> Int64 {
         guard case .integer(let i) = values[column] else { throw mismatch(column, "an integer") }
         return i
     }
 
-    public func optionalInt64(_ column: Int) throws -> Int64? {
+    func optionalInt64(_ column: Int) throws -> Int64? {
         if case .null = values[column] { return nil }
         return try int64(column)
     }
 
-    public func int(_ column: Int) throws -> Int { Int(try int64(column)) }
+    func int(_ column: Int) throws -> Int { Int(try int64(column)) }
 
-    public func bool(_ column: Int) throws -> Bool { try int64(column) != 0 }
+    func bool(_ column: Int) throws -> Bool { try int64(column) != 0 }
 
-    public func bytes(_ column: Int) throws -> [UInt8] {
+    func bytes(_ column: Int) throws -> [UInt8] {
         switch values[column] {
         case .blob(let b): return b
         case .text(let s): return Array(s.utf8)
@@ -76,11 +103,19 @@ public struct SQLRow: Sendable {
         }
     }
 
-    public func data(_ column: Int) throws -> Data { Data(try bytes(column)) }
+    func data(_ column: Int) throws -> Data { Data(try bytes(column)) }
+
+    // By name: what records read.
+    func string(_ name: String) throws -> String { try string(position(name)) }
+    func optionalString(_ name: String) throws -> String? { try optionalString(position(name)) }
+    func int64(_ name: String) throws -> Int64 { try int64(position(name)) }
+    func optionalInt64(_ name: String) throws -> Int64? { try optionalInt64(position(name)) }
+    func bool(_ name: String) throws -> Bool { try bool(position(name)) }
+    func data(_ name: String) throws -> Data { try data(position(name)) }
 }
 
 /// One connection inside a transaction of the backend's `read` or `write`.
-public protocol SQLExecutor: AnyObject {
+protocol SQLExecutor: AnyObject {
     /// Runs a statement that returns no rows.
     func execute(_ sql: String, _ arguments: [SQLValue]) throws
     /// Runs a query and calls `body` for each row, in order, without holding them all.
@@ -88,24 +123,24 @@ public protocol SQLExecutor: AnyObject {
 }
 
 extension SQLExecutor {
-    public func execute(_ sql: String, _ arguments: (any SQLArgument)?...) throws {
+    func execute(_ sql: String, _ arguments: (any SQLArgument)?...) throws {
         try execute(sql, arguments.map { $0?.sqlValue ?? .null })
     }
 
-    public func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         var rows = [SQLRow]()
         try forEachRow(sql, arguments) { rows.append($0) }
         return rows
     }
 
-    public func rows(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> [SQLRow] {
+    func rows(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> [SQLRow] {
         try rows(sql, arguments.map { $0?.sqlValue ?? .null })
     }
 
     /// Runs `select` (a SELECT without WHERE whose first column is `seq`) in pages of
     /// `pageSize` rows in `seq` order: a PostgreSQL query holds its whole result in memory, and
     /// the large tables (ledger, acquisitions) do not fit it well at ten times the seizure.
-    public func forEachRowBySeq(_ select: String, pageSize: Int = 200, _ body: (SQLRow) throws -> Void) throws {
+    func forEachRowBySeq(_ select: String, pageSize: Int = 200, _ body: (SQLRow) throws -> Void) throws {
         var after = Int64.min
         while true {
             let page = try rows("\(select) WHERE seq > ? ORDER BY seq LIMIT \(pageSize)", after)
@@ -116,21 +151,21 @@ extension SQLExecutor {
     }
 
     /// The first row, if any (add `LIMIT 1` to the statement when more could match).
-    public func row(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> SQLRow? {
+    func row(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> SQLRow? {
         var first: SQLRow?
         try forEachRow(sql, arguments.map { $0?.sqlValue ?? .null }) { if first == nil { first = $0 } }
         return first
     }
 
     /// The first column of the first row as text; nil when no row or NULL.
-    public func string(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> String? {
+    func string(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> String? {
         var first: SQLRow?
         try forEachRow(sql, arguments.map { $0?.sqlValue ?? .null }) { if first == nil { first = $0 } }
         return try first?.optionalString(0)
     }
 
     /// The first column of the first row as an integer; nil when no row or NULL.
-    public func integer(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> Int64? {
+    func integer(_ sql: String, _ arguments: (any SQLArgument)?...) throws -> Int64? {
         var first: SQLRow?
         try forEachRow(sql, arguments.map { $0?.sqlValue ?? .null }) { if first == nil { first = $0 } }
         return try first?.optionalInt64(0)
@@ -138,9 +173,9 @@ extension SQLExecutor {
 }
 
 /// A table's row type: which columns it has and how a row converts.
-public protocol SQLRecord: Sendable {
+protocol SQLRecord: Sendable {
     static var table: String { get }
-    /// The columns, in the order `init(row:)` reads and `sqlValues` gives them.
+    /// The columns, in the order `sqlValues` gives them; `init(row:)` reads them by name.
     static var columns: [String] { get }
     init(row: SQLRow) throws
     var sqlValues: [SQLValue] { get }
@@ -148,12 +183,12 @@ public protocol SQLRecord: Sendable {
 
 extension SQLRecord {
     /// `SELECT <columns> FROM <table> <clauses>`: clauses such as `WHERE x = ? ORDER BY seq`.
-    public static func fetchAll(_ db: any SQLExecutor, _ clauses: String = "", _ arguments: (any SQLArgument)?...) throws -> [Self] {
+    static func fetchAll(_ db: any SQLExecutor, _ clauses: String = "", _ arguments: (any SQLArgument)?...) throws -> [Self] {
         try db.rows(select(clauses), arguments.map { $0?.sqlValue ?? .null }).map(Self.init(row:))
     }
 
     /// The first row of `fetchAll` (clauses get `LIMIT 1`).
-    public static func fetchOne(_ db: any SQLExecutor, _ clauses: String = "", _ arguments: (any SQLArgument)?...) throws -> Self? {
+    static func fetchOne(_ db: any SQLExecutor, _ clauses: String = "", _ arguments: (any SQLArgument)?...) throws -> Self? {
         try db.rows(select(clauses + " LIMIT 1"), arguments.map { $0?.sqlValue ?? .null }).first.map(Self.init(row:))
     }
 
@@ -161,7 +196,7 @@ extension SQLRecord {
         "SELECT \(columns.joined(separator: ", ")) FROM \(table) \(clauses)"
     }
 
-    public func insert(_ db: any SQLExecutor) throws {
+    func insert(_ db: any SQLExecutor) throws {
         let marks = Array(repeating: "?", count: Self.columns.count).joined(separator: ", ")
         try db.execute("INSERT INTO \(Self.table) (\(Self.columns.joined(separator: ", "))) VALUES (\(marks))", sqlValues)
     }

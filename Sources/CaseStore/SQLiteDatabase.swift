@@ -177,7 +177,9 @@ final class GRDBExecutor: SQLExecutor {
     }
 
     func forEachRow(_ sql: String, _ arguments: [SQLValue], _ body: (SQLRow) throws -> Void) throws {
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
+        let statement = try db.cachedStatement(sql: sql)
+        let columns = SQLColumns(statement.columnNames)
+        let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
         while let row = try cursor.next() {
             var values = [SQLValue]()
             values.reserveCapacity(row.count)
@@ -190,7 +192,7 @@ final class GRDBExecutor: SQLExecutor {
                 case .blob(let b): values.append(.blob([UInt8](b)))
                 }
             }
-            try body(SQLRow(values))
+            try body(SQLRow(values, columns: columns))
         }
     }
 }

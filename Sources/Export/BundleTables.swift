@@ -25,11 +25,9 @@ public enum InventoryTable {
     /// The read an inventory row reports: the last complete one, else the last one.
     static func reportedRead<T>(_ reads: [T], complete: (T) -> Bool) -> T? { reads.last(where: complete) ?? reads.last }
 
-    /// Identifiers as `KIND=value` lines (sorted by kind), from the item's canonical JSON object.
-    static func identifiersText(_ json: String) -> String {
-        guard let object = (try? CanonicalJSON(parsing: Array(json.utf8)))?.objectValue else { return json }
-        return object.keys.sorted().map { k in "\(k)=\(object[k]?.stringValue ?? String(decoding: object[k]!.canonicalBytes, as: UTF8.self))" }
-            .joined(separator: "\n")
+    /// Identifiers as `KIND=value` lines (sorted by kind).
+    static func identifiersText(_ identifiers: ItemIdentifiers) -> String {
+        identifiers.values.keys.sorted().map { "\($0)=\(identifiers.values[$0]!)" }.joined(separator: "\n")
     }
 
     static func csv(plan: ExportPlan) -> Data {
@@ -43,8 +41,8 @@ public enum InventoryTable {
             let shown = reportedRead(reads) { $0.complete }
             let sim = sims[item.label]
             text += CSVText.record([
-                item.label, item.type, item.parent ?? "", identifiersText(item.identifiers), sim?.operatorName ?? "",
-                sim?.state.rawValue ?? "", item.type == "sim" || !reads.isEmpty ? String(reads.count) : "",
+                item.label, item.type.rawValue, item.parent ?? "", identifiersText(item.identifiers), sim?.operatorName ?? "",
+                sim?.state.rawValue ?? "", item.type == .device(.sim) || !reads.isEmpty ? String(reads.count) : "",
                 shown.map { String($0.seq) } ?? "", shown?.contentSHA256 ?? "", String(item.seq),
                 (byItem[item.label] ?? []).map(String.init).joined(separator: " "),
             ])

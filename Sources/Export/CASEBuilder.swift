@@ -11,7 +11,7 @@ struct CASEGraphBuilder {
     let roster: [String: ExaminerRecord]
     /// The exported items, in label order.
     let items: [ItemRecord]
-    let itemTypes: [String: String]
+    let itemTypes: [String: ItemType]
     let sims: [String: SIMStatus]
     /// Bytes of each stored read's record, by its entry's sequence number. Only the size: the
     /// records themselves are dropped once read (at ten times the seizure they are 1 GiB, and
@@ -46,7 +46,7 @@ struct CASEGraphBuilder {
         var latest = [String: (complete: Bool, seq: Int64)]()
         for read in try store.acquisitions() where sizes[read.seq] == nil {
             sizes[read.seq] = Int64(read.record.count)
-            facts[read.seq] = ReadFacts(read.record)
+            facts[read.seq] = try read.decoded(as: ReadFacts.self)
             guard let label = read.item else { continue }
             if let other = latest[label], (other.complete ? 1 : 0, other.seq) > (read.complete ? 1 : 0, read.seq) { continue }
             latest[label] = (read.complete, read.seq)
@@ -177,11 +177,6 @@ struct ReadFacts: Decodable {
     var cardType: String?
     var applications: [Application]?
     var transcript: Exchanges?
-
-    init?(_ record: Data) {
-        guard let facts = try? JSONDecoder().decode(ReadFacts.self, from: record) else { return nil }
-        self = facts
-    }
 
     /// `USIM` when the card has a USIM application, else the card type (`SIM` or `UICC`).
     var simType: String? {

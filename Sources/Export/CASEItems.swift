@@ -8,16 +8,16 @@ struct ItemClass {
     var kind: String
     var deviceType: String?
 
-    init(_ itemType: String) {
-        switch itemType {
-        case "sim": (type, kind, deviceType) = ("uco-observable:SIMCard", "simcard", nil)
-        case "phone": (type, kind, deviceType) = ("uco-observable:MobilePhone", "mobilephone", "phone")
-        case "computer": (type, kind, deviceType) = ("uco-observable:Computer", "computer", "computer")
-        case "simbox": (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM box")
-        case "simbank": (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM bank")
-        case "port": (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM-box port")
-        case "slot": (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM slot")
-        default: (type, kind, deviceType) = ("uco-observable:ObservableObject", "object", nil)
+    init(_ itemType: ItemType?) {
+        switch itemType?.deviceType {
+        case .sim: (type, kind, deviceType) = ("uco-observable:SIMCard", "simcard", nil)
+        case .phone: (type, kind, deviceType) = ("uco-observable:MobilePhone", "mobilephone", "phone")
+        case .computer: (type, kind, deviceType) = ("uco-observable:Computer", "computer", "computer")
+        case .simbox: (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM box")
+        case .simbank: (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM bank")
+        case .port: (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM-box port")
+        case .slot: (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM slot")
+        case .seizure, .system, .simlot, nil: (type, kind, deviceType) = ("uco-observable:ObservableObject", "object", nil)
         }
     }
 }
@@ -26,12 +26,7 @@ extension CASEGraphBuilder {
     static func itemName(_ label: String) -> String { "item:\(label)" }
 
     func itemIRI(_ label: String) -> String {
-        names.iri(ItemClass(itemTypes[label] ?? "").kind, Self.itemName(label))
-    }
-
-    /// The members of a stored JSON object (an item's identifiers or attributes).
-    static func members(_ json: String) -> [String: CanonicalJSON] {
-        (try? CanonicalJSON(parsing: Array(json.utf8)))?.objectValue ?? [:]
+        names.iri(ItemClass(itemTypes[label]).kind, Self.itemName(label))
     }
 
     static func text(_ value: CanonicalJSON?) -> String? {
@@ -48,8 +43,8 @@ extension CASEGraphBuilder {
     mutating func addItem(_ item: ItemRecord) {
         let itemClass = ItemClass(item.type)
         let name = Self.itemName(item.label)
-        let ids = Self.members(item.identifiers)
-        let attributes = Self.members(item.attributes)
+        let ids = item.identifiers.values.mapValues(CanonicalJSON.string)
+        let attributes = item.attributes.values
         var node = CASENode(itemIRI(item.label), itemClass.type)
         node["uco-core:name"] = .string(item.label)
         var description = ["type: \(item.type)"]
@@ -77,7 +72,7 @@ extension CASEGraphBuilder {
             spec["uco-observable:hostname"] = .string(hostname)
             facets.append(spec)
         }
-        if item.type == "sim" {
+        if item.type == .device(.sim) {
             facets += simFacets(item, name: name, ids: ids, description: &description)
         }
         node["uco-core:description"] = .string(description.joined(separator: "; "))

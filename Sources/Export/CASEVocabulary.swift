@@ -1,3 +1,4 @@
+import ByteText
 import Crypto
 import Foundation
 import Ledger
@@ -56,7 +57,7 @@ struct NodeNames {
         var b = Array(sha1.finalize().prefix(16))
         b[6] = (b[6] & 0x0F) | 0x50
         b[8] = (b[8] & 0x3F) | 0x80
-        let hex = Hex.string(b).lowercased()
+        let hex = Hex.lowercase(b)
         let cut = [8, 12, 16, 20]
         var out = ""
         for (i, ch) in hex.enumerated() {

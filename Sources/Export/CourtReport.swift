@@ -37,9 +37,7 @@ public enum CourtReport {
     public static func document(store: CaseStore, items: Set<String>?, tool: ToolIdentity,
                                 verification: ReportVerificationFacts, time: Date) throws(CaseStoreError) -> ReportDocument {
         let content = try ReportContent(store: store, items: items)
-        var page = ReportPage(content: content, tool: tool, verification: verification, time: time)
-        let html = page.render()
-        return ReportDocument(html: html, bodyStart: page.bodyStart, bodyEnd: page.bodyEnd, cuts: page.cuts)
+        return ReportTemplates.shared.document(ReportView(content: content, tool: tool, verification: verification, time: time))
     }
 
     /// Every exhibit the report shows, with the SHA-256 values it shows for it (acquisition

@@ -99,16 +99,13 @@ struct ReportContent {
         for s in try store.simStatuses() where selected.contains(s.label) { sims[s.label] = s }
         self.sims = sims
 
-        let fullReads = try store.read { db in
-            try AcquisitionRecord.fetchAll(db, "WHERE scope = ? ORDER BY seq", AcquisitionScope.full.rawValue)
-        }
+        let fullReads = try store.acquisitions(scope: .full)
         var smsReads = [String: SMSRead]()
-        let decoder = JSONDecoder()
         for read in fullReads {
             guard let label = read.item, selected.contains(label) else { continue }
             // The latest complete full read, else the latest full read.
             if let chosen = smsReads[label], chosen.complete, !read.complete { continue }
-            let summary = (try? decoder.decode(StoredSummary.self, from: read.record))?.summary
+            let summary = try read.decoded(as: StoredSummary.self).summary
             smsReads[label] = SMSRead(seq: read.seq, recordSHA256: read.recordSHA256, complete: read.complete, summary: summary)
         }
         self.smsReads = smsReads
@@ -143,15 +140,17 @@ struct ReportContent {
     }
 
     static func position(_ item: ItemRecord) -> Int64? {
-        guard item.type == "port" || item.type == "slot",
-              let attributes = try? CanonicalJSON(parsing: Array(item.attributes.utf8)) else { return nil }
-        return attributes[item.type]?.integerValue
+        item.attributes.position(of: item.type).map(Int64.init)
     }
 
-    /// Identifiers or attributes (canonical JSON objects) as ordered pairs.
-    static func fields(_ json: String) -> [(key: String, value: String)] {
-        guard let object = (try? CanonicalJSON(parsing: Array(json.utf8)))?.objectValue else { return [] }
-        return object.keys.sorted().map { ($0, plain(object[$0]!)) }
+    /// Identifiers as ordered pairs.
+    static func fields(_ identifiers: ItemIdentifiers) -> [(key: String, value: String)] {
+        identifiers.values.keys.sorted().map { ($0, identifiers.values[$0]!) }
+    }
+
+    /// Attributes as ordered pairs.
+    static func fields(_ attributes: ItemAttributes) -> [(key: String, value: String)] {
+        attributes.values.keys.sorted().map { ($0, plain(attributes.values[$0]!)) }
     }
 
     /// A JSON value as one line of text.
@@ -189,7 +188,7 @@ struct ReportContent {
     /// Whether `item` is shown as a compact row of its container's table rather than as its
     /// own section: SIMs, ports and slots, unless the selection starts at them.
     func isRow(_ item: ItemRecord) -> Bool {
-        guard ["sim", "port", "slot"].contains(item.type) else { return false }
+        guard let type = item.type.deviceType, [.sim, .port, .slot].contains(type) else { return false }
         guard let parent = item.parent else { return false }
         return selected.contains(parent)
     }

@@ -35,7 +35,7 @@ enum ReportExhibitParser {
     }
 }
 
-/// A small HTML start-tag reader: enough for the pages `ReportPage` writes and for hand
+/// A small HTML start-tag reader: enough for the pages the report templates write and for hand
 /// edits of them (any attribute order, quoted or unquoted values, character references).
 /// Comments are skipped, and the contents of `style` and `script` elements are not markup.
 struct TagScanner {
@@ -104,8 +104,10 @@ struct TagScanner {
 
     func line(at offset: Int) -> Int { bytes[..<offset].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
-    private func find(_ text: String, from start: Int) -> Int? {
-        let needle = Array(text.utf8)
+    private func find(_ text: String, from start: Int) -> Int? { Self.find(Array(text.utf8), in: bytes, from: start) }
+
+    /// Where `needle` first starts in `bytes` at or after `start`.
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
         var i = start
         while i + needle.count <= bytes.count {
             if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
@@ -127,16 +129,18 @@ struct TagScanner {
     private func lowercased(_ s: ArraySlice<UInt8>) -> String { String(decoding: s, as: UTF8.self).lowercased() }
 
     /// `&amp; &lt; &gt; &quot; &apos; &#NN; &#xHH;`; anything else stays as written.
+    /// Character references decoded. Works on Unicode scalars: a `;` or `&` followed by a
+    /// combining mark is one Character with it, which a search for ";" would not find.
     private func decodeReferences(_ raw: ArraySlice<UInt8>) -> String {
         let text = String(decoding: raw, as: UTF8.self)
-        guard text.contains("&") else { return text }
-        var out = ""
-        var rest = Substring(text)
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
+        var out = String.UnicodeScalarView()
+        var rest = Substring(text).unicodeScalars
         while let amp = rest.firstIndex(of: "&") {
             out += rest[..<amp]
             rest = rest[amp...]
-            guard let semicolon = rest.prefix(12).firstIndex(of: ";") else { out += "&"; rest = rest.dropFirst(); continue }
-            let name = rest[rest.index(after: rest.startIndex)..<semicolon]
+            guard let semicolon = rest.prefix(12).firstIndex(of: ";") else { out.append("&"); rest = rest.dropFirst(); continue }
+            let name = String(rest[rest.index(after: rest.startIndex)..<semicolon])
             var scalar: Unicode.Scalar?
             switch name {
             case "amp": scalar = "&"
@@ -152,13 +156,14 @@ struct TagScanner {
                 }
             }
             if let scalar {
-                out.unicodeScalars.append(scalar)
+                out.append(scalar)
                 rest = rest[rest.index(after: semicolon)...]
             } else {
-                out += "&"
+                out.append("&")
                 rest = rest.dropFirst()
             }
         }
-        return out + rest
+        out += rest
+        return String(out)
     }
 }

@@ -127,7 +127,7 @@ extension FileChecker {
             let entries = Array(Set([created] + (aboutItem[label] ?? []))).sorted().map(String.init).joined(separator: " ")
             guard f["entries"] == entries else { throw fail("item \(label): entries \"\(f["entries"]!)\" but the ledger has \"\(entries)\"") }
             let reads = readsOf[label] ?? []
-            let readCount = f["type"] == "sim" || !reads.isEmpty ? String(reads.count) : ""
+            let readCount = f["type"].map(ItemType.init(rawValue:)) == .device(.sim) || !reads.isEmpty ? String(reads.count) : ""
             guard f["reads"] == readCount else { throw fail("item \(label): reads \"\(f["reads"]!)\" but the ledger records \(reads.count)") }
             let shown = InventoryTable.reportedRead(reads) { $0.entry.payload["complete"] == .bool(true) }
             let seqText = shown.map { String($0.entry.sequence) } ?? ""

@@ -1,3 +1,5 @@
+import Wording
+
 /// What one printed label shows (docs/LABELS.md): the item's label as a QR code and in large
 /// text, its type (with make and model), up to two key identifiers, and the case id.
 public struct ExhibitLabel: Sendable, Hashable {
@@ -5,7 +7,7 @@ public struct ExhibitLabel: Sendable, Hashable {
     public var label: String
     /// Type, then make and model when known: "simbox, Hybertone GoIP-8".
     public var kind: String
-    /// At most two (name, value) pairs, in `keyIdentifierOrder`.
+    /// At most two (name, value) pairs: the first two of `Wording.keyIdentifiers` the item has.
     public var keyIdentifiers: [KeyIdentifier]
     public var caseID: String
 
@@ -15,21 +17,13 @@ public struct ExhibitLabel: Sendable, Hashable {
         public var value: String
     }
 
-    /// Identifiers and attributes a label prints, most telling first: (key in the item's
-    /// identifiers or attributes, printed name). The first two the item has are printed.
-    static let keyIdentifierOrder: [(key: String, name: String)] = [
-        ("ICCID", "ICCID"), ("IMEI", "IMEI"), ("IMEI2", "IMEI2"), ("moduleIMEI", "Module IMEI"), ("serial", "S/N"),
-        ("seal", "Seal"), ("MAC", "MAC"), ("hostname", "Host"), ("IMSI", "IMSI"),
-    ]
-
     /// A label for a registry item: `identifiers` and the string `attributes` as the case store
     /// holds them (make, model, seal, …).
     public init(label: String, type: String, identifiers: [String: String], attributes: [String: String], caseID: String) {
         self.label = label
         self.caseID = caseID
-        let makeAndModel = [attributes["make"], attributes["model"]].compactMap { $0 }.joined(separator: " ")
-        kind = makeAndModel.isEmpty ? type : "\(type), \(makeAndModel)"
-        keyIdentifiers = Array(Self.keyIdentifierOrder.compactMap { key, name in
+        kind = Wording.itemKind(type: type, make: attributes["make"], model: attributes["model"])
+        keyIdentifiers = Array(Wording.keyIdentifiers.compactMap { key, name in
             (identifiers[key] ?? attributes[key]).map { KeyIdentifier(name: name, value: $0) }
         }.prefix(2))
     }

@@ -1,3 +1,5 @@
+import ByteText
+
 /// What investigators look for first on a SIM, drawn from the raw files of a full read:
 /// the spam texts (deleted residue included), the numbers, where the card last attached.
 public struct AcquisitionSummary: Codable, Sendable, Hashable {

@@ -1,3 +1,5 @@
+import ByteText
+
 /// Selecting and reading files over a `SIMChannel` in either dialect.
 /// The caller names files; the card's own headers say how to read them.
 public struct FileAccess {

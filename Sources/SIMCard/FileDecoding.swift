@@ -1,3 +1,5 @@
+import ByteText
+
 /// Decoded views of acquired files. Decoding never replaces the raw bytes: each view sits
 /// beside them, and a file or record that does not decode keeps its bytes and gets an error.
 enum FileDecoding {

@@ -1,3 +1,5 @@
+import ByteText
+
 /// What happened to one elementary file during an acquisition, with every byte the card gave.
 /// Decoded views live elsewhere; these raw bytes are what the content hash covers.
 public struct FileReading: Codable, Sendable, Hashable {

@@ -1,3 +1,5 @@
+import ByteText
+
 /// An APDU instruction byte (INS). Open set: named values are the ones SIM tools meet.
 public struct Instruction: Hashable, Sendable, RawRepresentable, CustomStringConvertible {
     public var rawValue: UInt8

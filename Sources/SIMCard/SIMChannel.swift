@@ -1,3 +1,4 @@
+import ByteText
 import Foundation
 
 /// Sends raw APDU bytes to a card and returns its raw answer (data + SW1 SW2).

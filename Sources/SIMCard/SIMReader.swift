@@ -1,3 +1,4 @@
+import ByteText
 import Crypto
 
 /// One read of one SIM: who issued it, which network it belongs to, whether it is PIN-locked,
@@ -565,7 +566,7 @@ public struct SIMReader {
              pin.remainingTries.map(String.init) ?? ""].joined(separator: "|")
         }
         let text = lines.map { $0 + "\n" }.joined()
-        return Hex.string(Array(SHA256.hash(data: Array(text.utf8)))).lowercased()
+        return Hex.lowercase(SHA256.hash(data: Array(text.utf8)))
     }
 }
 

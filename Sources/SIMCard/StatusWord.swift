@@ -1,3 +1,5 @@
+import ByteText
+
 /// The two status bytes ending every response (ISO/IEC 7816-4, TS 51.011 §9.4, TS 102 221 §10.2).
 /// An open set: well-known values are `static let`s, families are predicates.
 public struct StatusWord: Hashable, Sendable, Codable, CustomStringConvertible {

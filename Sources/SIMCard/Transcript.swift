@@ -1,3 +1,4 @@
+import ByteText
 import Crypto
 import Foundation
 
@@ -42,7 +43,7 @@ public struct Transcript: Codable, Sendable, Hashable {
                 .joined(separator: "|") + "\n"
             hasher.update(data: Array(line.utf8))
         }
-        return Hex.string(Array(hasher.finalize())).lowercased()
+        return Hex.lowercase(hasher.finalize())
     }
 }
 

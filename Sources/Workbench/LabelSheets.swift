@@ -76,7 +76,7 @@ public enum LabelSheets {
             appendHeld(by: children)
         }
         if let type = choice.type {
-            let ofType = sorted.filter { $0.type == type.lowercased() }
+            let ofType = sorted.filter { $0.type == ItemType(rawValue: type.lowercased()) }
             guard !ofType.isEmpty else { throw .invalidInput("no item of type \(type) in this case (see `custody device list`); nothing was written") }
             chosen += ofType
         }
@@ -84,14 +84,10 @@ public enum LabelSheets {
         return chosen.filter { seen.insert($0.label).inserted }
     }
 
-    /// What a label prints about an item: string identifiers and attributes from its JSON.
+    /// What a label prints about an item: its identifiers and its text attributes.
     static func exhibitLabel(_ item: ItemRecord, caseID: String) -> ExhibitLabel {
-        func strings(_ json: String) -> [String: String] {
-            guard case .object(let fields)? = try? CanonicalJSON(parsing: Array(json.utf8)) else { return [:] }
-            return fields.compactMapValues(\.stringValue)
-        }
-        return ExhibitLabel(label: item.label, type: item.type, identifiers: strings(item.identifiers),
-                            attributes: strings(item.attributes), caseID: caseID)
+        ExhibitLabel(label: item.label, type: item.type.rawValue, identifiers: item.identifiers.values,
+                     attributes: item.attributes.values.compactMapValues(\.stringValue), caseID: caseID)
     }
 }
 

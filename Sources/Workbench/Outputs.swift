@@ -61,14 +61,13 @@ public struct DeviceOutput: Encodable, Sendable {
     public var moduleIMEINote: String?
 
     public init(_ i: ItemRecord) {
-        label = i.label; type = i.type; parent = i.parent; createdBy = i.seq
-        let ids = (try? CanonicalJSON(parsing: Array(i.identifiers.utf8))) ?? .object([:])
-        identifiers = JSONPayload(ids)
-        attributes = JSONPayload((try? CanonicalJSON(parsing: Array(i.attributes.utf8))) ?? .object([:]))
+        label = i.label; type = i.type.rawValue; parent = i.parent; createdBy = i.seq
+        identifiers = JSONPayload(i.identifiers.canonical)
+        attributes = JSONPayload(i.attributes.canonical)
         var t = [String: String]()
-        for k in ["IMEI", "IMEI2"] { if let v = ids[k]?.stringValue { t[v] = IMEI.tac(v) } }
+        for kind in [IdentifierKind.imei, .imei2] { if let v = i.identifiers[kind] { t[v] = IMEI.tac(v) } }
         tac = t.isEmpty ? nil : t
-        if ids["moduleIMEI"] != nil { moduleIMEINote = CaseStore.moduleIMEIFlag }
+        if i.identifiers[.moduleIMEI] != nil { moduleIMEINote = CaseStore.moduleIMEIFlag }
     }
 }
 

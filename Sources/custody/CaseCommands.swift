@@ -50,7 +50,7 @@ struct ExaminerSelection: ParsableArguments {
     static func id(_ examiner: String?, in store: CaseStore) throws -> String {
         try inCase { () throws(CaseStoreError) in
             let id = try CaseStore.examinerID(examiner)
-            guard try store.read({ db in try ExaminerRecord.fetchOne(db, "WHERE id = ?", id) }) != nil else { throw CaseStoreError.unknownExaminer(id) }
+            guard try store.examiner(id: id) != nil else { throw CaseStoreError.unknownExaminer(id) }
             try store.checkStationMaySign()
             return id
         }

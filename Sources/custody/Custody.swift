@@ -1,4 +1,5 @@
 import ArgumentParser
+import ByteText
 import Crypto
 import Export
 import Foundation
@@ -11,7 +12,7 @@ struct Custody: AsyncParsableCommand {
     /// executable, so a report says exactly which binary made it.
     static var identity: ToolIdentity {
         let binary = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/self/exe"), options: .alwaysMapped)).map {
-            "sha256:" + SHA256.hash(data: $0).map { String(format: "%02x", $0) }.joined()
+            "sha256:" + Hex.lowercase(SHA256.hash(data: $0))
         }
         return ToolIdentity(name: "custody", version: version, build: binary ?? "")
     }

@@ -42,7 +42,7 @@ struct DeviceAdd: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var spec = DeviceSpec(label: label, type: type.lowercased(), parent: parent)
+            var spec = DeviceSpec(label: label, type: ItemType(rawValue: type.lowercased()), parent: parent)
             spec.make = make; spec.model = model; spec.serial = serial; spec.mac = mac; spec.imeis = imeis
             spec.hostname = hostname; spec.count = count; spec.iccid = iccid; spec.condition = condition
             spec.location = location; spec.seal = seal; spec.note = note; spec.ports = ports; spec.slotsPerPort = slotsPerPort
@@ -112,7 +112,7 @@ struct DeviceList: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
-            let items = try inCase { () throws(CaseStoreError) in try store.items(type: type?.lowercased()) }
+            let items = try inCase { () throws(CaseStoreError) in try store.items(type: type.map { ItemType(rawValue: $0.lowercased()) }) }
             if json { try printJSON(Output(caseID: store.caseID, items: items.map(DeviceOutput.init))); return }
             for i in items { print(DeviceOutput(i).text) }
             printError("\(items.count) items\(type.map { " of type \($0)" } ?? "")")

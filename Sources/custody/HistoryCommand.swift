@@ -35,9 +35,8 @@ struct History: ParsableCommand {
                 return (try store.item(label)!, entries)
             }
             if json {
-                let ids = (try? CanonicalJSON(parsing: Array(item.identifiers.utf8))) ?? .object([:])
                 try printJSON(Output(caseID: store.caseID,
-                                     item: .init(label: item.label, type: item.type, parent: item.parent, identifiers: JSONPayload(ids), createdBy: item.seq),
+                                     item: .init(label: item.label, type: item.type.rawValue, parent: item.parent, identifiers: JSONPayload(item.identifiers.canonical), createdBy: item.seq),
                                      entries: entries.map(EntryOutput.init)))
                 return
             }

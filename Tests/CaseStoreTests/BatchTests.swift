@@ -38,7 +38,7 @@ import Testing
         let actions = try c.store.entries().map(\.entry.action)
         #expect(actions.filter { $0 == .simAcquire }.count == 1)
         #expect(actions.filter { $0 == .simReread }.count == 7)
-        #expect(try c.store.items(type: "sim").count == 1)
+        #expect(try c.store.items(type: .device(.sim)).count == 1)
         #expect(try c.store.verify().failure == nil)
     }
 
@@ -46,10 +46,10 @@ import Testing
         let c = try TempCase(backend)
         defer { c.remove() }
         try c.store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")
-        var lot = DeviceSpec(label: "LOT-1", type: "simlot")
+        var lot = DeviceSpec(label: "LOT-1", type: .device(.simlot))
         lot.count = 5
         try c.store.addDevice(lot, by: "tech1")
-        var registered = DeviceSpec(label: "SIM-A", type: "sim", parent: "LOT-1")
+        var registered = DeviceSpec(label: "SIM-A", type: .device(.sim), parent: "LOT-1")
         registered.iccid = "8984012204000123456"
         try c.store.addDevice(registered, by: "tech1")
         #expect(try c.store.batchProgress() == BatchProgress(expected: 5, read: 0, pending: 0))

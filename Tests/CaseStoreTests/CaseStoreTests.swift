@@ -1,4 +1,4 @@
-import CaseStore
+@testable import CaseStore
 import Foundation
 import GRDB
 import Ledger
@@ -96,7 +96,7 @@ import Testing
         defer { c.remove() }
         #expect(throws: CaseStoreError.self) {
             try c.store.append(examiner: "sup1", action: .custodySeize, subjects: ["EX-1"], payload: [:]) { db, seq in
-                try ItemRecord(label: "EX-1", type: "phone", parent: nil, identifiers: "{}", seq: seq).insert(db)
+                try ItemRecord(label: "EX-1", type: .device(.phone), parent: nil, identifiers: [:], seq: seq).insert(db)
                 throw Fault()
             }
         }
@@ -105,7 +105,7 @@ import Testing
         // And a change whose entry cannot be stored (a duplicate sequence) leaves no item.
         #expect(throws: CaseStoreError.self) {
             try c.store.append(examiner: "sup1", action: .custodySeize, subjects: ["EX-2"], payload: [:]) { db, seq in
-                try ItemRecord(label: "EX-2", type: "phone", parent: nil, identifiers: "{}", seq: seq).insert(db)
+                try ItemRecord(label: "EX-2", type: .device(.phone), parent: nil, identifiers: [:], seq: seq).insert(db)
                 try LedgerEntryRecord(seq: seq, line: Data("squatter".utf8)).insert(db)
             }
         }

@@ -7,8 +7,8 @@ import Testing
 
 @Suite struct RegistryTests {
     func box(_ c: TempCase) throws {
-        try c.store.addDevice(DeviceSpec(label: "SYS-1", type: "system"), by: "sup1")
-        var sb = DeviceSpec(label: "SB-03", type: "simbox", parent: "SYS-1")
+        try c.store.addDevice(DeviceSpec(label: "SYS-1", type: .device(.system)), by: "sup1")
+        var sb = DeviceSpec(label: "SB-03", type: .device(.simbox), parent: "SYS-1")
         sb.ports = 32
         sb.slotsPerPort = 4
         try c.store.addDevice(sb, by: "sup1")
@@ -24,8 +24,8 @@ import Testing
         try box(c)
         #expect(try c.entryCount() == 3)
         let items = try c.store.items()
-        #expect(items.filter { $0.type == "port" }.count == 32)
-        #expect(items.filter { $0.type == "slot" }.count == 128)
+        #expect(items.filter { $0.type == .device(.port) }.count == 32)
+        #expect(items.filter { $0.type == .device(.slot) }.count == 128)
         #expect(try c.store.item("SB-03/P17/S2")?.parent == "SB-03/P17")
         #expect(try c.store.item("SB-03/P17")?.parent == "SB-03")
         let entry = try #require(c.store.entries().last).entry
@@ -42,38 +42,38 @@ import Testing
         try box(c)
         let before = try c.entryCount()
         // A label used twice.
-        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SB-03", type: "simbank"), by: "sup1") }
+        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SB-03", type: .device(.simbank)), by: "sup1") }
             .contains("label SB-03 is already used by a simbox item"))
         // A port index outside the box's port count; a slot index outside the slots per port.
-        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SB-03/P33", type: "port", parent: "SB-03"), by: "sup1") }
+        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SB-03/P33", type: .device(.port), parent: "SB-03"), by: "sup1") }
             == "port index 33 is outside SB-03's ports 1–32; nothing was written")
-        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SB-03/P1/S5", type: "slot", parent: "SB-03/P1"), by: "sup1") }
+        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SB-03/P1/S5", type: .device(.slot), parent: "SB-03/P1"), by: "sup1") }
             == "slot index 5 is outside SB-03/P1's slots 1–4; nothing was written")
         // An ICCID on two items; a SIM in two slots; two SIMs in one slot.
-        var sim = DeviceSpec(label: "SIM-A", type: "sim", parent: "SB-03/P1/S1")
+        var sim = DeviceSpec(label: "SIM-A", type: .device(.sim), parent: "SB-03/P1/S1")
         sim.iccid = "8984012204000123456"
         try c.store.addDevice(sim, by: "sup1")
-        var again = DeviceSpec(label: "SIM-B", type: "sim", parent: "SB-03/P2/S1")
+        var again = DeviceSpec(label: "SIM-B", type: .device(.sim), parent: "SB-03/P2/S1")
         again.iccid = sim.iccid
         #expect(refusal { try c.store.addDevice(again, by: "sup1") }
             .contains("SIM 8984012204000123456 is already item SIM-A in slot SB-03/P1/S1: a SIM cannot be in two slots"))
         again.parent = nil
         #expect(refusal { try c.store.addDevice(again, by: "sup1") }.contains("ICCID 8984012204000123456 is already on item SIM-A"))
-        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SIM-C", type: "sim", parent: "SB-03/P1/S1"), by: "sup1") }
+        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "SIM-C", type: .device(.sim), parent: "SB-03/P1/S1"), by: "sup1") }
             .contains("slot SB-03/P1/S1 already holds SIM SIM-A"))
         // An IMEI on two items (as first or second IMEI).
-        var phone = DeviceSpec(label: "PH-1", type: "phone", parent: "SYS-1")
+        var phone = DeviceSpec(label: "PH-1", type: .device(.phone), parent: "SYS-1")
         phone.imeis = ["356938035643809", "490154203237518"]
         try c.store.addDevice(phone, by: "sup1")
-        var other = DeviceSpec(label: "PH-2", type: "phone")
+        var other = DeviceSpec(label: "PH-2", type: .device(.phone))
         other.imeis = ["490154203237518"]
         #expect(refusal { try c.store.addDevice(other, by: "sup1") }.contains("IMEI 490154203237518 is already on item PH-1"))
         // Parent types.
-        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "PH-1/P1", type: "port", parent: "PH-1"), by: "sup1") }
+        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "PH-1/P1", type: .device(.port), parent: "PH-1"), by: "sup1") }
             .contains("a port cannot be inside a phone"))
-        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "X", type: "sim", parent: "NOPE"), by: "sup1") }
+        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "X", type: .device(.sim), parent: "NOPE"), by: "sup1") }
             .contains("parent NOPE is not in this case"))
-        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "X", type: "gadget"), by: "sup1") }.contains("type \"gadget\" is not a device type"))
+        #expect(refusal { try c.store.addDevice(DeviceSpec(label: "X", type: .other("gadget")), by: "sup1") }.contains("type \"gadget\" is not a device type"))
         #expect(try c.entryCount() == before + 2, "only the two accepted adds were written")
         #expect(try c.store.verify().isValid)
     }
@@ -87,19 +87,19 @@ import Testing
         #expect(IMEI.tac("356938035643809") == "35693803")
         let c = try TempCase()
         defer { c.remove() }
-        var phone = DeviceSpec(label: "PH-1", type: "phone")
+        var phone = DeviceSpec(label: "PH-1", type: .device(.phone))
         phone.imeis = ["356938035643808"]
         #expect(refusal { try c.store.addDevice(phone, by: "sup1") }.contains("fails the Luhn check (its check digit should be 9)"))
         phone.imeis = ["356938035643809", "490154203237518", "353918057654321"]
         #expect(refusal { try c.store.addDevice(phone, by: "sup1") }.contains("a phone has 1 or 2 IMEIs, 3 given"))
         // A module IMEI is a claim: not Luhn-checked, flagged.
-        try c.store.addDevice(DeviceSpec(label: "SB-1", type: "simbox"), by: "sup1")
-        var port = DeviceSpec(label: "SB-1/P1", type: "port", parent: "SB-1")
+        try c.store.addDevice(DeviceSpec(label: "SB-1", type: .device(.simbox)), by: "sup1")
+        var port = DeviceSpec(label: "SB-1/P1", type: .device(.port), parent: "SB-1")
         port.imeis = ["356938035643808"]
         try c.store.addDevice(port, by: "sup1")
         let item = try #require(try c.store.item("SB-1/P1"))
-        #expect(item.identifiers.contains("\"moduleIMEI\":\"356938035643808\""))
-        #expect(item.attributes.contains("software-rewritable: a claim, not an identity"))
+        #expect(item.identifiers.description.contains("\"moduleIMEI\":\"356938035643808\""))
+        #expect(item.attributes.description.contains("software-rewritable: a claim, not an identity"))
         #expect(try c.entryCount() == 3)
     }
 
@@ -141,7 +141,7 @@ import Testing
         #expect(entry.action == .deviceImport)
         #expect(entry.payload["sha256"]?.stringValue?.count == 64)
         #expect(entry.payload["rows"]?.integerValue == 2)
-        #expect(try c.store.item("LOT-1")?.attributes.contains("\"note\":\"two bags, \\\"taped\\\"\"") == true)
+        #expect(try c.store.item("LOT-1")?.attributes.description.contains("\"note\":\"two bags, \\\"taped\\\"\"") == true)
         #expect(try c.store.item("SB-04/P8/S2") != nil)
         #expect(try c.store.verify().isValid)
     }
@@ -155,12 +155,12 @@ import Testing
         try box(c)
         var specs = [DeviceSpec]()
         for n in 1...300 {
-            var sim = DeviceSpec(label: "SIM-\(n)", type: "sim", parent: "SB-03/P\((n - 1) / 4 + 1)/S\((n - 1) % 4 + 1)")
+            var sim = DeviceSpec(label: "SIM-\(n)", type: .device(.sim), parent: "SB-03/P\((n - 1) / 4 + 1)/S\((n - 1) % 4 + 1)")
             if n > 128 { sim.parent = "SYS-1" }
             sim.iccid = "89840400000000\(10_000 + n)"
             specs.append(sim)
         }
-        var second = DeviceSpec(label: "SIM-X", type: "sim", parent: "SB-03/P32/S4")
+        var second = DeviceSpec(label: "SIM-X", type: .device(.sim), parent: "SB-03/P32/S4")
         second.iccid = "8984049999999999999"
         let before = try c.entryCount()
         #expect(refusal { try c.store.importDevices(csv: Data(DeviceCSV.text(specs + [second]).utf8), fileName: "sims.csv", by: "sup1") }
@@ -169,7 +169,7 @@ import Testing
         let padded = "label , type,parent,iccid\n  SIM-P1\t, sim ,SB-03/P1/S1 , 8984041907123456786\n"
         try c.store.importDevices(csv: Data(padded.utf8), fileName: "padded.csv", by: "sup1")
         let sim = try #require(try c.store.item("SIM-P1"))
-        #expect(sim.parent == "SB-03/P1/S1" && sim.identifiers == "{\"ICCID\":\"8984041907123456786\"}")
+        #expect(sim.parent == "SB-03/P1/S1" && sim.identifiers.description == "{\"ICCID\":\"8984041907123456786\"}")
         try c.store.importDevices(csv: Data(DeviceCSV.text(Array(specs.dropFirst())).utf8), fileName: "sims.csv", by: "sup1")
         #expect(try c.store.item("SIM-300")?.parent == "SYS-1")
         #expect(try c.store.findItems("89840400000000" + "10200").map(\.item.label) == ["SIM-200"])
@@ -179,10 +179,10 @@ import Testing
         let c = try TempCase(backend)
         defer { c.remove() }
         try box(c)
-        var sim = DeviceSpec(label: "SIM-A", type: "sim", parent: "SB-03/P1/S1")
+        var sim = DeviceSpec(label: "SIM-A", type: .device(.sim), parent: "SB-03/P1/S1")
         sim.iccid = "8984012204000123456"
         try c.store.addDevice(sim, by: "sup1")
-        var pc = DeviceSpec(label: "PC-1", type: "computer", parent: "SYS-1")
+        var pc = DeviceSpec(label: "PC-1", type: .device(.computer), parent: "SYS-1")
         pc.serial = "CN0X1234"
         pc.hostname = "rig-01"
         try c.store.addDevice(pc, by: "sup1")

@@ -116,8 +116,8 @@ import Testing
         try c.raw().write { db in try db.execute(sql: "DELETE FROM item WHERE label = 'EX-1'") }
         #expect(try c.store.verify().failure?.contains("which table item lacks") == true)
         try c.raw().write { db in
-            try ItemRecord(label: "EX-1", type: "exhibit", parent: nil, identifiers: "{}", seq: 2).insert(GRDBExecutor(db))
-            try ItemRecord(label: "EX-forged", type: "phone", parent: nil, identifiers: "{}", seq: 3).insert(GRDBExecutor(db))
+            try ItemRecord(label: "EX-1", type: .other("exhibit"), parent: nil, identifiers: [:], seq: 2).insert(GRDBExecutor(db))
+            try ItemRecord(label: "EX-forged", type: .device(.phone), parent: nil, identifiers: [:], seq: 3).insert(GRDBExecutor(db))
         }
         #expect(try c.store.verify().failure?.contains("item EX-forged has no creating entry") == true)
         try c.raw().write { db in

@@ -19,18 +19,18 @@ struct CASETestCase {
         store = try CaseStore.create(directory: directory, name: "Op Lotus", agency: "C03 Hà Nội", authority: "W-2026-17",
                                      timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: "sup1", name: "Nguyễn Văn A"))
         try store.addExaminer(id: "tech1", name: "Trần Thị B", role: .technician, by: "sup1")
-        try store.addDevice(DeviceSpec(label: "SYS-1", type: "system"), by: "sup1")
-        var box = DeviceSpec(label: "SB-1", type: "simbox", parent: "SYS-1")
+        try store.addDevice(DeviceSpec(label: "SYS-1", type: .device(.system)), by: "sup1")
+        var box = DeviceSpec(label: "SB-1", type: .device(.simbox), parent: "SYS-1")
         box.make = "GoIP"
         box.model = "GoIP-4"
         box.serial = "GB4-0001"
         box.ports = 2
         box.slotsPerPort = 2
         try store.addDevice(box, by: "sup1")
-        var sim = DeviceSpec(label: "SIM-A", type: "sim", parent: "SB-1/P1/S2")
+        var sim = DeviceSpec(label: "SIM-A", type: .device(.sim), parent: "SB-1/P1/S2")
         sim.iccid = Self.iccid
         try store.addDevice(sim, by: "tech1")
-        var phone = DeviceSpec(label: "PH-1", type: "phone", parent: "SYS-1")
+        var phone = DeviceSpec(label: "PH-1", type: .device(.phone), parent: "SYS-1")
         phone.make = "Nokia"
         phone.model = "105"
         phone.imeis = ["490154203237518", "356938035643809"]

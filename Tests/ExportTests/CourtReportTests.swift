@@ -1,6 +1,7 @@
 import CaseStore
 import Foundation
 import Ledger
+import Mustache
 import Testing
 @testable import Export
 
@@ -13,7 +14,7 @@ import Testing
 
         for text in [record.name, record.agency, record.authority, record.timeZone, record.id,
                      "Custody 0.1.0", "test-build-7f3a", "Nguyễn Văn A", "Trần Thị B", "Lê Văn C", "technician", "clerk"] {
-            #expect(html.contains(HTMLText.escape(text)), "missing \(text)")
+            #expect(html.contains(try MustacheTemplate(string: "{{.}}").render(text)), "missing \(text)")
         }
         // Exhibits, the SIM's position in its box, its identifiers.
         for label in ["SZ-1", "SB-01", "PH-1", "LOT-1", "SIM-A", "SIM-B", "SIM-\(ReportCase.lotICCID)"] {
@@ -162,9 +163,25 @@ import Testing
         #expect(refusal("<meta name=\"custody-report-format\" content=\"custody.report/9\">")?.contains("custody.report/9") == true)
     }
 
+    /// The template engine escapes; free text from cards and examiners also has its invisible characters marked.
     @Test func freeTextIsEscapedAndInvisibleCharactersShown() {
-        #expect(HTMLText.escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;")
-        #expect(HTMLText.text("a\u{0}b\u{7F}c\u{2067}d\te\nf") == "a<span class=\"ctl\">U+0000</span>b<span class=\"ctl\">U+007F</span>c<span class=\"ctl\">U+2067</span>d\te\nf")
-        #expect(HTMLText.text("Tiếng Việt <3") == "Tiếng Việt &lt;3")
+        func free(_ text: String) -> String { ReportTemplates.shared.render(ReportView.FreeText(text), "free") }
+        #expect(free("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;")
+        #expect(free("a\u{0}b\u{7F}c\u{2067}d\te\nf") == "a<span class=\"ctl\">U+0000</span>b<span class=\"ctl\">U+007F</span>c<span class=\"ctl\">U+2067</span>d\te\nf")
+        #expect(free("Tiếng Việt <3") == "Tiếng Việt &lt;3")
+    }
+
+    /// The engine escapes whole characters: a quote with a combining mark on it is one character
+    /// that is not a quote to it. An exhibit's label in its attribute is escaped all the same.
+    @Test func aQuoteWithACombiningMarkInALabelStaysInsideItsAttribute() throws {
+        let label = "Q\"\u{301} data-exhibit=\"X\"\u{301}'\u{301}<\u{301}&\u{301}"
+        let mark = ReportTemplates.shared.render(ReportView.Mark(exhibit: AttributeText(label), sha256: nil), "mark")
+        #expect(mark == " data-exhibit=\"Q&quot;\u{301} data-exhibit=&quot;X&quot;\u{301}&#39;\u{301}&lt;\u{301}&amp;\u{301}\"")
+        let c = try ReportCase()
+        defer { c.remove() }
+        try c.store.addDevice(DeviceSpec(label: label, type: .device(.phone), parent: "SZ-1"), by: "clerk1")
+        let exhibits = try CourtReport.exhibitHashes(html: try c.html())
+        #expect(exhibits[label] == [])
+        #expect(exhibits["X"] == nil)
     }
 }

@@ -1,7 +1,6 @@
-import CaseStore
+@testable import CaseStore
 import Export
 import Foundation
-import GRDB
 import Ledger
 import SIMCard
 import Testing
@@ -254,9 +253,7 @@ import Testing
         let row = try f.store.lineRecords()[2]
         var line = row.line
         line[line.count - 100] ^= 1
-        try DatabaseQueue(path: f.store.databasePath).write { db in
-            try db.execute(sql: "UPDATE ledger_entry SET line = ? WHERE seq = ?", arguments: [line, row.seq])
-        }
+        try f.store.database.write { db in try db.execute("UPDATE ledger_entry SET line = ? WHERE seq = ?", line, row.seq) }
         let failure = #expect(throws: ExportError.self) { try f.export("y") }
         #expect(failure?.description.contains("does not verify") == true)
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).sorted() == ["case", "taken"])

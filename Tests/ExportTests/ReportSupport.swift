@@ -1,3 +1,4 @@
+import ByteText
 import CaseStore
 import Crypto
 import Export
@@ -29,21 +30,21 @@ struct ReportCase {
         try store.addExaminer(id: "tech1", name: "Trần Thị B", role: .technician, by: "sup1")
         try store.addExaminer(id: "clerk1", name: "Lê Văn C", role: .clerk, by: "sup1")
 
-        try store.addDevice(DeviceSpec(label: "SZ-1", type: "seizure"), by: "clerk1")
-        var box = DeviceSpec(label: "SB-01", type: "simbox", parent: "SZ-1")
+        try store.addDevice(DeviceSpec(label: "SZ-1", type: .device(.seizure)), by: "clerk1")
+        var box = DeviceSpec(label: "SB-01", type: .device(.simbox), parent: "SZ-1")
         box.make = "GoIP"; box.ports = 2; box.slotsPerPort = 2; box.serial = "GOIP-778"
         try store.addDevice(box, by: "clerk1")
-        var phone = DeviceSpec(label: "PH-1", type: "phone", parent: "SZ-1")
+        var phone = DeviceSpec(label: "PH-1", type: .device(.phone), parent: "SZ-1")
         let body = "35693803564380"
-        phone.imeis = [body + String(IMEI.luhnCheckDigit(body))]
+        phone.imeis = [body + String(Luhn.checkDigit(of: body))]
         try store.addDevice(phone, by: "clerk1")
-        var lot = DeviceSpec(label: "LOT-1", type: "simlot", parent: "SZ-1")
+        var lot = DeviceSpec(label: "LOT-1", type: .device(.simlot), parent: "SZ-1")
         lot.count = 3
         try store.addDevice(lot, by: "clerk1")
-        var slotted = DeviceSpec(label: "SIM-A", type: "sim", parent: "SB-01/P1/S1")
+        var slotted = DeviceSpec(label: "SIM-A", type: .device(.sim), parent: "SB-01/P1/S1")
         slotted.iccid = Self.fullReadICCID
         try store.addDevice(slotted, by: "clerk1")
-        var locked = DeviceSpec(label: "SIM-B", type: "sim", parent: "SB-01/P2/S2")
+        var locked = DeviceSpec(label: "SIM-B", type: .device(.sim), parent: "SB-01/P2/S2")
         locked.iccid = Self.lockedICCID
         try store.addDevice(locked, by: "clerk1")
 

@@ -17,12 +17,12 @@ struct ExportFixture {
         store = try CaseStore.create(directory: directory + "/case", name: "Op Lotus", agency: "C03", authority: "W-2026-17",
                                      timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: "sup1", name: "Nguyễn Văn A"))
         try store.addExaminer(id: "tech1", name: "Trần Thị B", role: .technician, by: "sup1")
-        var box = DeviceSpec(label: "SB-1", type: "simbox")
+        var box = DeviceSpec(label: "SB-1", type: .device(.simbox))
         box.ports = 2
         box.slotsPerPort = 1
         box.make = "GoIP"
         try store.addDevice(box, by: "tech1")
-        var sim = DeviceSpec(label: "SIM-A", type: "sim", parent: "SB-1/P1/S1")
+        var sim = DeviceSpec(label: "SIM-A", type: .device(.sim), parent: "SB-1/P1/S1")
         sim.iccid = ExportFixture.iccid
         try store.addDevice(sim, by: "tech1")
         _ = try store.recordAcquisition(try JSONDecoder().decode(SIMAcquisition.self, from: ExportFixture.record), record: ExportFixture.record, by: "tech1")

@@ -1,3 +1,4 @@
+import ByteText
 import SIMCard
 
 /// Bytes from hex text; a typo in a fixture is a test bug, so it traps.

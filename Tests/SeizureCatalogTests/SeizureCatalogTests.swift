@@ -7,7 +7,7 @@ import Testing
 @Suite struct SeizureCatalogTests {
     static let scaleOne = SeizureCatalog(scale: 1, seed: 2021)
 
-    func count(_ rows: [DeviceSpec], _ type: String) -> Int { rows.filter { $0.type == type }.count }
+    func count(_ rows: [DeviceSpec], _ type: DeviceType) -> Int { rows.filter { $0.type == .device(type) }.count }
 
     @Test func theSameSeedGivesTheSameFileAndAnotherSeedAnotherOne() {
         let again = SeizureCatalog(scale: 1, seed: 2021)
@@ -19,27 +19,27 @@ import Testing
 
     @Test func scaleOneHasTheSeizureOfContextMD() {
         let rows = Self.scaleOne.rows
-        #expect(count(rows, "seizure") == 1)
-        #expect(count(rows, "system") == 9)
-        let boxes = rows.filter { $0.type == "simbox" }
+        #expect(count(rows, .seizure) == 1)
+        #expect(count(rows, .system) == 9)
+        let boxes = rows.filter { $0.type == .device(.simbox) }
         #expect(boxes.reduce(0) { $0 + $1.ports! } == 384)
         #expect(Set(boxes.map(\.ports!)) == [8, 16, 32])
         #expect(Set(boxes.map(\.slotsPerPort!)) == [1, 4])
-        #expect(count(rows, "simbank") == 3)
-        #expect(rows.filter { $0.type == "phone" && $0.label.hasPrefix("SP-") }.count == 53)
-        #expect(rows.filter { $0.type == "phone" && $0.label.hasPrefix("BP-") }.count == 180)
-        #expect(count(rows, "computer") == 19)
-        #expect(rows.filter { $0.type == "computer" }.allSatisfy { $0.serial != nil && $0.hostname != nil })
-        #expect(count(rows, "sim") == 7_100)
+        #expect(count(rows, .simbank) == 3)
+        #expect(rows.filter { $0.type == .device(.phone) && $0.label.hasPrefix("SP-") }.count == 53)
+        #expect(rows.filter { $0.type == .device(.phone) && $0.label.hasPrefix("BP-") }.count == 180)
+        #expect(count(rows, .computer) == 19)
+        #expect(rows.filter { $0.type == .device(.computer) }.allSatisfy { $0.serial != nil && $0.hostname != nil })
+        #expect(count(rows, .sim) == 7_100)
     }
 
     @Test func scaleTenMultipliesEveryCount() {
         let rows = SeizureCatalog(scale: 10, seed: 1).rows
-        #expect(count(rows, "system") == 90)
-        #expect(rows.filter { $0.type == "simbox" }.reduce(0) { $0 + $1.ports! } == 3_840)
-        #expect(count(rows, "phone") == 2_330)
-        #expect(count(rows, "computer") == 190)
-        #expect(count(rows, "sim") == 71_000)
+        #expect(count(rows, .system) == 90)
+        #expect(rows.filter { $0.type == .device(.simbox) }.reduce(0) { $0 + $1.ports! } == 3_840)
+        #expect(count(rows, .phone) == 2_330)
+        #expect(count(rows, .computer) == 190)
+        #expect(count(rows, .sim) == 71_000)
     }
 
     @Test func everySIMIsInAFreeSlotOrALotWhoseCountMatches() {
@@ -47,10 +47,10 @@ import Testing
         let slots = Set(rows.filter { $0.ports != nil }.flatMap { box in
             (1...box.ports!).flatMap { p in (1...box.slotsPerPort!).map { "\(box.label)/P\(p)/S\($0)" } }
         })
-        let lots = Dictionary(uniqueKeysWithValues: rows.filter { $0.type == "simlot" }.map { ($0.label, $0.count!) })
+        let lots = Dictionary(uniqueKeysWithValues: rows.filter { $0.type == .device(.simlot) }.map { ($0.label, $0.count!) })
         var inLot = [String: Int]()
         var usedSlots = Set<String>()
-        for sim in rows where sim.type == "sim" {
+        for sim in rows where sim.type == .device(.sim) {
             let parent = try! #require(sim.parent)
             if lots[parent] != nil { inLot[parent, default: 0] += 1 } else {
                 #expect(slots.contains(parent), "\(sim.label) in \(parent)")
@@ -67,7 +67,7 @@ import Testing
         #expect(imeis.count >= 233)
         #expect(imeis.allSatisfy { IMEI.problem($0) == nil })
         #expect(Set(imeis).count == imeis.count)
-        #expect(rows.filter { $0.type == "phone" }.allSatisfy { (1...2).contains($0.imeis.count) })
+        #expect(rows.filter { $0.type == .device(.phone) }.allSatisfy { (1...2).contains($0.imeis.count) })
         let iccids = rows.compactMap(\.iccid)
         #expect(iccids.count == 7_100)
         #expect(Set(iccids).count == iccids.count)
@@ -96,7 +96,7 @@ import Testing
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: cards.appendingPathComponent(name))) as? [String: Any]
             let iccid = try #require((json?["expect"] as? [String: Any])?["iccid"] as? String, "\(name)")
             let found = try store.findItems(iccid)
-            #expect(found.count == 1 && found.first?.item.type == "sim", "\(name): \(iccid)")
+            #expect(found.count == 1 && found.first?.item.type == .device(.sim), "\(name): \(iccid)")
         }
         let summary = try store.summary()
         #expect(summary.simItems == 13 && summary.sims[.notRead] == 13)
@@ -108,7 +108,7 @@ import Testing
         let store = try CaseStore.create(directory: dir, name: "Generated seizure", agency: "C03", authority: "W-2026-17",
                                          timeZone: "Asia/Ho_Chi_Minh", examiner: .init(id: "clerk1", name: "Le Thi C"))
         let catalog = SeizureCatalog(scale: 0.05, seed: 9)
-        #expect(count(catalog.rows, "sim") == 355)
+        #expect(count(catalog.rows, .sim) == 355)
         let outcome = try store.importDevices(csv: Data(catalog.csv.utf8), fileName: "catalog.csv", by: "clerk1")
         #expect(outcome.rows == catalog.rows.count)
         #expect(outcome.items == catalog.rows.reduce(0) { $0 + $1.itemCount })
@@ -117,7 +117,7 @@ import Testing
         #expect(summary.simItems == 355 && summary.sims[.notRead] == 355)
         #expect(summary.types["port"] == catalog.rows.reduce(0) { $0 + ($1.ports ?? 0) })
         #expect(summary.operators["MOBIFONE CORPORATION (MOBIFONE)"] ?? 0 > 0, "ICCID issuer 898401: \(summary.operators)")
-        let phone = try #require(catalog.rows.first { $0.type == "phone" && $0.imeis.count == 2 })
+        let phone = try #require(catalog.rows.first { $0.type == .device(.phone) && $0.imeis.count == 2 })
         let found = try store.findItems(phone.imeis[1])
         #expect(found.map(\.item.label) == [phone.label])
         #expect(found.first?.matched == ["IMEI2 \(phone.imeis[1])"])

@@ -50,6 +50,6 @@ if out == "-" {
         fail("cannot write \(out): \(error.localizedDescription): check the folder exists and is writable", status: 1)
     }
     var types = [String: Int]()
-    for r in catalog.rows { types[r.type, default: 0] += 1 }
+    for r in catalog.rows { types[r.type.rawValue, default: 0] += 1 }
     FileHandle.standardError.write(Data("seizure-gen: \(out): \(catalog.rows.count) rows (\(types.keys.sorted().map { "\($0) \(types[$0]!)" }.joined(separator: ", ")))\n".utf8))
 }

@@ -1,3 +1,5 @@
+import ByteText
+
 /// EF.AD, administrative data (TS 31.102 §4.2.18, TS 51.011 §10.3.18): the UE operation mode
 /// and the length of the MNC in the IMSI.
 public struct AdministrativeData: Hashable, Sendable, Codable {

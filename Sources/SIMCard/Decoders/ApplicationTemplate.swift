@@ -1,3 +1,5 @@
+import ByteText
+
 /// What an application identifier names, from its RID and application code (TS 101 220
 /// annex E; 3GPP RID A000000087, 3GPP2 RID A000000343).
 public enum ApplicationKind: String, Hashable, Sendable, Codable {

@@ -1,3 +1,5 @@
+import ByteText
+
 /// The state of one secret code in a classic SIM DF header (TS 51.011 §9.2.1, bytes 19 to 22).
 public struct CHVStatus: Hashable, Sendable, Codable {
     /// b8: the secret code is initialised.

@@ -1,3 +1,5 @@
+import ByteText
+
 /// How an elementary file stores its data, or that the file is a directory.
 public enum FileStructure: String, Hashable, Sendable, Codable {
     case transparent, linearFixed, cyclic, dedicatedFile, berTLV, unknown

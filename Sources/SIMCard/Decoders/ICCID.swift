@@ -1,3 +1,5 @@
+import ByteText
+
 /// The integrated circuit card identifier (ITU-T E.118), read from EF.ICCID (MF/2FE2).
 ///
 /// Validating value type: it always holds 18 to 20 decimal digits. The Luhn check digit is
@@ -43,19 +45,7 @@ public struct ICCID: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Whether the last digit is a correct Luhn (ISO/IEC 7812-1 annex B) check digit.
-    public var luhnValid: Bool {
-        var sum = 0
-        for (offset, value) in SwappedBCD.digitValues(digits).reversed().enumerated() {
-            let digit = Int(value)
-            if offset % 2 == 1 {
-                let doubled = digit * 2
-                sum += doubled > 9 ? doubled - 9 : doubled
-            } else {
-                sum += digit
-            }
-        }
-        return sum % 10 == 0
-    }
+    public var luhnValid: Bool { Luhn.isValid(digits) }
 
     public var description: String { digits }
 

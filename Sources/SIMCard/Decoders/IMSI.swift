@@ -1,3 +1,5 @@
+import ByteText
+
 /// The international mobile subscriber identity (3GPP TS 23.003 §2.2): MCC, MNC and MSIN.
 ///
 /// Validating value type: it always holds 6 to 15 decimal digits (3GPP TS 23.003 allows at

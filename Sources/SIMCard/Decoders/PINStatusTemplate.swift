@@ -1,3 +1,5 @@
+import ByteText
+
 /// The PIN status template DO, tag C6 in the FCP of the MF, a DF or an ADF
 /// (ETSI TS 102 221 §9.5.2): which key references (PINs) exist there and whether each is
 /// enabled.

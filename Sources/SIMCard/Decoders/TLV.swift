@@ -1,3 +1,5 @@
+import ByteText
+
 /// A BER-TLV data object as smart cards use it (ISO/IEC 7816-4 §5.2.2, tag and length rules of
 /// ITU-T X.690 §8.1.2 and §8.1.3, restricted to what UICCs use): tags of 1 to 3 bytes, definite
 /// lengths of at most 2 bytes (`81 xx`, `82 xx xx`).

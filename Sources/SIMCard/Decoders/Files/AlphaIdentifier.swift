@@ -1,3 +1,5 @@
+import ByteText
+
 /// Alpha identifiers: the names in EF.ADN, EF.MSISDN, EF.SPN, EF.SMSP… (TS 31.102 Annex A,
 /// TS 102 221 Annex A, TS 51.011 Annex B).
 ///

@@ -1,3 +1,5 @@
+import ByteText
+
 /// Length checks shared by the elementary-file decoders in this folder.
 enum FileBytes {
     /// `bytes` as an array, provided it holds exactly `length` bytes.

@@ -1,3 +1,5 @@
+import ByteText
+
 /// EF.LOCI, location information (TS 31.102 §4.2.17, TS 51.011 §10.3.17): 11 bytes.
 ///
 ///     bytes 1–4   TMSI (FFFFFFFF: none)

@@ -1,3 +1,5 @@
+import ByteText
+
 /// BER-TLV objects of a file or record, the FF padding after them left out (the unused rest of
 /// a record or file is erased to FF, which is not a tag).
 private func paddedTLVs(_ bytes: ArraySlice<UInt8>) throws(DecodeError) -> [TLV] {

@@ -1,3 +1,5 @@
+import ByteText
+
 /// A public land mobile network identity: mobile country code and mobile network code
 /// (TS 23.003 §2.2), in the 3-byte coding of TS 24.008 §10.5.1.3 (figure 10.5.3) used by
 /// EF.LOCI, EF.FPLMN, EF.PLMNwAcT and the others:

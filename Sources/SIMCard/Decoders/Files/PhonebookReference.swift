@@ -1,3 +1,5 @@
+import ByteText
+
 /// One record of EF.PBR, the phonebook reference file (DF.PHONEBOOK 5F3A/4F30 under
 /// DF.TELECOM or ADF.USIM, TS 31.102 §4.4.2.1): constructed data objects A8 (type 1 files:
 /// one record per ADN entry), A9 (type 2: linked through EF.IAP), AA (type 3: linked through

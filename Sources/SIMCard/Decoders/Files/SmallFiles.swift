@@ -1,3 +1,5 @@
+import ByteText
+
 /// EF.PHASE (DF.GSM 6FAE, TS 51.011 §10.3.19): the SIM's phase, 1 byte.
 public struct PhaseIndicator: Hashable, Sendable, Codable {
     public let raw: UInt8

@@ -1,3 +1,5 @@
+import ByteText
+
 /// A byte reader over a TPDU that throws `truncated` instead of reading past the end.
 struct TPDUReader {
     let bytes: ArraySlice<UInt8>

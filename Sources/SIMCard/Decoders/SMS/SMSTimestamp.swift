@@ -1,3 +1,5 @@
+import ByteText
+
 /// A TP-Service-Centre-Time-Stamp (TS 23.040 §9.2.3.11), also the layout of TP-DT and of an
 /// absolute TP-VP: seven octets of swapped semi-octets, year, month, day, hour, minute,
 /// second and time zone.

@@ -1,3 +1,5 @@
+import ByteText
+
 /// The character set of TP-UD as TP-DCS selects it.
 public enum SMSEncoding: String, Hashable, Sendable, Codable {
     case gsm7, eightBit, ucs2

@@ -1,0 +1,72 @@
+import Foundation
+import Mustache
+
+/// The report's Mustache templates and style sheet (Resources/report, docs/REPORT.md), loaded
+/// once from the module's bundle. `page` is the report; the others are its partials, each named
+/// by its file name without the extension; `style.css` is the partial `style`.
+struct ReportTemplates: Sendable {
+    static let shared = ReportTemplates()
+
+    private let library: MustacheLibrary
+
+    private init() {
+        guard let folder = Bundle.module.url(forResource: "report", withExtension: nil),
+              let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+            preconditionFailure("the court report's templates are missing from Custody's resource bundle: reinstall Custody")
+        }
+        var library = MustacheLibrary()
+        for name in names where name.hasSuffix(".mustache") || name == "style.css" {
+            let file = folder.appendingPathComponent(name)
+            do {
+                let text = try String(contentsOf: file, encoding: .utf8)
+                library.register(try MustacheTemplate(string: text), named: name == "style.css" ? "style" : String(name.dropLast(".mustache".count)))
+            } catch {
+                preconditionFailure("the court report's template \(name) does not load (\(error)): reinstall Custody")
+            }
+        }
+        self.library = library
+    }
+
+    /// `view` through the template `name`.
+    func render(_ view: Any, _ name: String) -> String {
+        guard let text = library.render(view, withTemplate: name) else {
+            preconditionFailure("the court report's template \(name) is missing: reinstall Custody")
+        }
+        return text
+    }
+
+    /// The report page, with the marks of page.mustache (`<!--body-->`, `<!--cut-->`,
+    /// `<!--cut:N-->`) taken out and recorded as offsets. Values are escaped by the engine, so
+    /// no `<` of the case's text can form a mark.
+    func document(_ view: ReportView) -> ReportDocument {
+        let marked = Array(render(view, "page").utf8)
+        let tables = Dictionary(view.exhibits.compactMap(\.simTable).map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
+        var html = [UInt8]()
+        html.reserveCapacity(marked.count)
+        var bodyMarks = [Int]()
+        var cuts = [ReportCut]()
+        let open = Array("<!--".utf8), close = Array("-->".utf8)
+        var i = 0
+        while i < marked.count {
+            guard marked[i] == open[0], marked[i...].starts(with: open),
+                  let end = TagScanner.find(close, in: marked, from: i + open.count) else {
+                html.append(marked[i])
+                i += 1
+                continue
+            }
+            let mark = String(decoding: marked[(i + open.count)..<end], as: UTF8.self)
+            if mark == "body" {
+                bodyMarks.append(html.count)
+            } else if mark == "cut" {
+                cuts.append(ReportCut(offset: html.count, close: "", reopen: ""))
+            } else if mark.hasPrefix("cut:"), let table = Int(mark.dropFirst(4)).flatMap({ tables[$0] }) {
+                cuts.append(ReportCut(offset: html.count, close: render(table, "sims-cut"), reopen: render(table, "sims-continued")))
+            } else {
+                preconditionFailure("the court report's templates hold an unknown mark <!--\(mark)-->")
+            }
+            i = end + close.count
+        }
+        precondition(bodyMarks.count == 2, "page.mustache marks the body's start and end")
+        return ReportDocument(html: String(decoding: html, as: UTF8.self), bodyStart: bodyMarks[0], bodyEnd: bodyMarks[1], cuts: cuts)
+    }
+}
