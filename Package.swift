@@ -70,12 +70,12 @@ let package = Package(
             resources: [.copy("Resources/report")]
         ),
         // Application layer, every use case a front end triggers: open a case, list readers, read a
-        // card into a case, watch N readers (the batch engine, event-driven), operator lists, label
-        // sheets, and the output structures the --json schemas are made of. Front ends parse and
-        // print only: they import no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
+        // card into a case, watch N readers (the batch engine, event-driven), export a bundle,
+        // operator lists, label sheets, and the output structures the --json schemas are made of.
+        // Front ends parse and print only: no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels"]
+            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export"]
         ),
         .executableTarget(
             name: "custody",

@@ -3,6 +3,7 @@ import CaseStore
 import Export
 import Foundation
 import Ledger
+import Workbench
 
 /// What `--redact` may take out of a bundle.
 enum RedactedData: String, ExpressibleByArgument, CaseIterable {
@@ -26,46 +27,20 @@ struct ExportBundle: ParsableCommand {
     @OptionGroup var by: ExaminerSelection
     @Flag(help: "Print JSON (schema custody.export/1).") var json = false
 
-    struct Output: Encodable {
-        var schema = "custody.export/1"
-        var bundle: String
-        var zip: String?
-        var exportEntry: Int64
-        var manifestSHA256: String
-        var checkpointSize: Int
-        var checkpointRoot: String
-        var files: Int
-        var items: Int
-        var entries: Int
-        var acquisitions: Int
-        var proofs: Int
-        var redacted: [String]
-        /// Temporary folders and ZIP files of killed exports to the same --out, removed first.
-        var removedPartials: [String]
-    }
-
     func run() throws {
         try reportingFailures {
             let store = try selection.open()
             let examiner = try by.id(in: store)
             let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), zip: zip, examiner: examiner,
                                            tool: Custody.identity)
-            let r: Exporter.Result
-            do { r = try Exporter.export(store: store, options: options) } catch { throw CustodyFailure("export failed: \(error)") }
-            let manifestSHA = r.exportEntry.entry.payload["manifestSHA256"]?.stringValue ?? ""
-            if json {
-                try printJSON(Output(bundle: r.out, zip: r.zip, exportEntry: r.exportEntry.entry.sequence, manifestSHA256: manifestSHA,
-                                     checkpointSize: r.checkpoint.size, checkpointRoot: r.checkpoint.root.base64, files: r.manifest.lines.count + 1,
-                                     items: r.items, entries: r.entries, acquisitions: r.acquisitions, proofs: r.proofs,
-                                     redacted: redact.map(\.rawValue), removedPartials: r.removedPartials))
-            } else {
-                if !r.removedPartials.isEmpty {
-                    print("removed \(r.removedPartials.count) unfinished folder(s) or ZIP file(s) of earlier exports to this --out whose process had ended: \(r.removedPartials.joined(separator: ", "))")
-                }
-                print("bundle \(r.out): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.manifest.lines.count + 1) files")
-                if let zip = r.zip { print("ZIP \(zip): the same files, stored") }
-                print("recorded entry \(r.exportEntry.entry.sequence) export.bundle (sealed files' manifest SHA-256 \(manifestSHA)); checkpoint size \(r.checkpoint.size), root \(r.checkpoint.root.base64)")
+            let r = try BundleExport.export(store, options: options, redacted: redact.map(\.rawValue))
+            if json { return try printJSON(r) }
+            if !r.removedPartials.isEmpty {
+                print("removed \(r.removedPartials.count) unfinished folder(s) or ZIP file(s) of earlier exports to this --out whose process had ended: \(r.removedPartials.joined(separator: ", "))")
             }
+            print("bundle \(r.bundle): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.files) files")
+            if let zip = r.zip { print("ZIP \(zip): the same files, stored") }
+            print("recorded entry \(r.exportEntry) export.bundle (sealed files' manifest SHA-256 \(r.manifestSHA256)); checkpoint size \(r.checkpointSize), root \(r.checkpointRoot)")
         }
     }
 }
