@@ -134,7 +134,7 @@ let package = Package(
         // The seizure-shaped case export-bench exports and store-bench copies (CaseStore API, one entry per transaction).
         .target(
             name: "BenchmarkCase",
-            dependencies: ["CaseStore", "Export", "Ledger", "SIMCard", "SeizureCatalog", "BenchmarkSupport"],
+            dependencies: ["CaseStore", "Export", "Ledger", "SIMCard", "SeizureCatalog", "Workbench", "BenchmarkSupport"],
             path: "Benchmarks/Case"
         ),
         // Scripts/bench-store: appends/s with 1, 2 and 4 station processes on one PostgreSQL case against SQLite,

@@ -8,6 +8,7 @@ import Foundation
 import Ledger
 import SeizureCatalog
 import SIMCard
+import Workbench
 
 /// The examiner who opens the case, imports the catalog and releases the devices.
 public let clerk = "clerk-01"
@@ -81,11 +82,9 @@ public struct CaseShape: Encodable, Sendable {
     public var buildSeconds: Double
 }
 
-/// What `custody sim read` stores, as written there (`encodeJSON` in the custody target).
+/// What `custody sim read` stores: the record bytes of Workbench's `encodeJSON`.
 public func recordJSON(_ a: SIMAcquisition) -> Data {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(a) else { fail("cannot encode an acquisition record") }
+    guard let data = try? encodeJSON(a) else { fail("cannot encode an acquisition record") }
     return data
 }
 
