@@ -1,23 +1,34 @@
 /// Hexadecimal text of bytes, without separators. Upper case is the form of transcripts,
 /// profiles and card JSON; lower case the form of hashes and key ids (docs/LEDGER.md).
 public enum Hex {
-    private static let upperDigits = Array("0123456789ABCDEF".utf8)
-    private static let lowerDigits = Array("0123456789abcdef".utf8)
+    // The encoders are inlinable: every APDU of a transcript and every hash is written through
+    // them from other modules, and a generic function called across modules without
+    // specialisation walks the bytes through protocol witnesses.
 
     /// The bytes as upper-case hex digits.
-    public static func string(_ bytes: some Sequence<UInt8>) -> String { encode(bytes, upperDigits) }
+    @inlinable
+    public static func string(_ bytes: some Sequence<UInt8>) -> String { encode(bytes, letters: UInt8(ascii: "A")) }
 
     /// The bytes as lower-case hex digits.
-    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String { encode(bytes, lowerDigits) }
+    @inlinable
+    public static func lowercase(_ bytes: some Sequence<UInt8>) -> String { encode(bytes, letters: UInt8(ascii: "a")) }
 
-    private static func encode(_ bytes: some Sequence<UInt8>, _ digits: [UInt8]) -> String {
+    /// Two digits per byte, high nibble first; `letters` is the digit for ten ("A" or "a").
+    @inlinable
+    static func encode(_ bytes: some Sequence<UInt8>, letters: UInt8) -> String {
         var out = [UInt8]()
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+            out.append(digit(b >> 4, letters: letters))
+            out.append(digit(b & 0x0F, letters: letters))
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The hex digit of a nibble (0...15).
+    @inlinable
+    static func digit(_ nibble: UInt8, letters: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : letters + nibble - 10
     }
 
     /// Parses hex of either case, ignoring spaces, colons, dashes, tabs and line feeds (text
