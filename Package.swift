@@ -75,14 +75,14 @@ let package = Package(
         // Front ends parse and print only: no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export"]
+            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "Workbench", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
+                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

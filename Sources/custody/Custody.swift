@@ -1,21 +1,14 @@
 import ArgumentParser
-import ByteText
-import Crypto
 import Export
 import Foundation
+import Workbench
 
 @main
 struct Custody: AsyncParsableCommand {
     static let version = "0.1.0"
 
-    /// This program as exports name it: version, and as build the SHA-256 of the running
-    /// executable, so a report says exactly which binary made it.
-    static var identity: ToolIdentity {
-        let binary = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/self/exe"), options: .alwaysMapped)).map {
-            "sha256:" + Hex.lowercase(SHA256.hash(data: $0))
-        }
-        return ToolIdentity(name: "custody", version: version, build: binary ?? "")
-    }
+    /// This program as exports name it (`ToolIdentity.running`: the executable's SHA-256 as build).
+    static var identity: ToolIdentity { .running(name: "custody", version: version) }
 
     static let configuration = CommandConfiguration(
         commandName: "custody",
