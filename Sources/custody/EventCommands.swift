@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseStore
 import Foundation
 import Ledger
+import Workbench
 
 struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,21 +21,18 @@ struct ItemEventOptions: ParsableArguments {
     @Flag(help: "Print the entry as JSON.") var json = false
 }
 
-/// The common shape of an event on an existing item: its options plus the event's details.
-protocol ItemEvent: ParsableCommand {
-    static var action: LedgerAction { get }
+/// The common shape of an event on an existing item: its options plus the event they describe.
+protocol ItemEventCommand: ParsableCommand {
     var item: ItemEventOptions { get }
-    var details: [String: String] { get }
+    var event: CustodyEvent { get }
 }
 
-extension ItemEvent {
+extension ItemEventCommand {
     func run() throws {
         try reportingFailures {
             let store = try item.selection.open()
             let examiner = try item.by.id(in: store)
-            let entry = try inCase { () throws(CaseStoreError) in
-                try store.recordEvent(Self.action, label: item.label, details: details, by: examiner)
-            }
+            let entry = try event.record(on: item.label, in: store, by: examiner)
             try printEntry(entry, json: item.json, what: "\(item.label) by \(examiner)")
         }
     }
@@ -57,91 +55,73 @@ struct EventSeize: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            var ids = [String: String]()
-            for pair in identifiers {
-                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                guard kv.count == 2, !kv[0].isEmpty, !kv[1].isEmpty else {
-                    throw CustodyFailure("--identifier \(pair): write it as KEY=VALUE, e.g. IMEI=356938035643809")
-                }
-                ids[kv[0]] = kv[1]
-            }
+            let seizure = Seizure(label: label, place: place, when: when, from: from, authority: authority, type: type,
+                                  parent: parent, identifiers: try Seizure.identifiers(identifiers))
             let store = try selection.open()
             let examiner = try by.id(in: store)
-            var details = ["where": place, "when": when, "from": from, "authority": authority ?? store.caseRecord.authority, "by": examiner]
-            if let parent { details["parent"] = parent }
-            let entry = try inCase { () throws(CaseStoreError) in
-                try store.recordEvent(.custodySeize, label: label, details: details, by: examiner, newItemType: type, parent: parent, identifiers: ids)
-            }
+            let entry = try seizure.record(in: store, by: examiner)
             try printEntry(entry, json: json, what: "\(label) seized from \(from) by \(examiner)")
         }
     }
 }
 
-struct EventReceive: ItemEvent {
+struct EventReceive: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "receive", abstract: "Receipt of an item at the lab.")
-    static let action = LedgerAction.custodyReceive
     @OptionGroup var item: ItemEventOptions
     @Option(help: "Who delivered it.") var from: String
     @Option(help: "Where it was received.") var at: String?
-    var details: [String: String] { ["from": from, "at": at ?? ""] }
+    var event: CustodyEvent { .receive(from: from, at: at) }
 }
 
-struct EventTransfer: ItemEvent {
+struct EventTransfer: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "transfer", abstract: "Hand-over of an item from one person to another.")
-    static let action = LedgerAction.custodyTransfer
     @OptionGroup var item: ItemEventOptions
     @Option(help: ArgumentHelp("Who released it.", valueName: "ID")) var releasedBy: String
     @Option(help: ArgumentHelp("Who received it.", valueName: "ID")) var receivedBy: String
     @Option(help: "Why.") var purpose: String
-    var details: [String: String] { ["releasedBy": releasedBy, "receivedBy": receivedBy, "purpose": purpose] }
+    var event: CustodyEvent { .transfer(releasedBy: releasedBy, receivedBy: receivedBy, purpose: purpose) }
 }
 
-struct EventCheckOut: ItemEvent {
+struct EventCheckOut: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "checkout", abstract: "Check an item out of the evidence store.")
-    static let action = LedgerAction.custodyCheckOut
     @OptionGroup var item: ItemEventOptions
     @Option(help: "Why.") var reason: String
-    var details: [String: String] { ["reason": reason] }
+    var event: CustodyEvent { .checkOut(reason: reason) }
 }
 
-struct EventCheckIn: ItemEvent {
+struct EventCheckIn: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "checkin", abstract: "Check an item back into the evidence store.")
-    static let action = LedgerAction.custodyCheckIn
     @OptionGroup var item: ItemEventOptions
     @Option(help: "Why / in what state.") var reason: String
-    var details: [String: String] { ["reason": reason] }
+    var event: CustodyEvent { .checkIn(reason: reason) }
 }
 
-struct EventSeal: ItemEvent {
+struct EventSeal: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "seal", abstract: "Seal an item (tamper-evident bag or tape).")
-    static let action = LedgerAction.custodySeal
     @OptionGroup var item: ItemEventOptions
     @Option(help: ArgumentHelp("Seal number.", valueName: "NUMBER")) var seal: String
-    var details: [String: String] { ["seal": seal] }
+    var event: CustodyEvent { .seal(number: seal) }
 }
 
-struct EventUnseal: ItemEvent {
+struct EventUnseal: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "unseal", abstract: "Break an item's seal.")
-    static let action = LedgerAction.custodyUnseal
     @OptionGroup var item: ItemEventOptions
     @Option(help: ArgumentHelp("Number of the seal found and broken.", valueName: "NUMBER")) var seal: String
-    var details: [String: String] { ["seal": seal] }
+    var event: CustodyEvent { .unseal(number: seal) }
 }
 
-struct EventNote: ItemEvent {
+struct EventNote: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "note", abstract: "A note about an item.")
-    static let action = LedgerAction.custodyNote
     @OptionGroup var item: ItemEventOptions
     @Option(help: "The note.") var text: String
-    var details: [String: String] { ["text": text] }
+    var event: CustodyEvent { .note(text: text) }
 }
 
-struct EventDispose: ItemEvent {
+struct EventDispose: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "dispose", abstract: "Disposal or return of an item.")
-    static let action = LedgerAction.custodyDispose
     @OptionGroup var item: ItemEventOptions
     @Option(help: "How (returned to owner, destroyed, …).") var method: String
-    var details: [String: String] { ["method": method] }
+    var event: CustodyEvent { .dispose(method: method) }
 }
 
 struct EventPhotograph: ParsableCommand {

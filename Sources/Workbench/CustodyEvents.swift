@@ -1,0 +1,99 @@
+import CaseStore
+import Ledger
+
+/// A custody event on an item the case holds, as every front end records it: the ledger action
+/// and the details its entry carries (the keys docs/LEDGER.md lists per action). The CLI's
+/// `custody event …` commands and the desk's forms build one of these; neither writes a details
+/// dictionary of its own.
+public enum CustodyEvent: Sendable, Hashable {
+    case receive(from: String, at: String?)
+    case transfer(releasedBy: String, receivedBy: String, purpose: String)
+    case checkOut(reason: String)
+    case checkIn(reason: String)
+    case seal(number: String)
+    case unseal(number: String)
+    case note(text: String)
+    case dispose(method: String)
+
+    public var action: LedgerAction {
+        switch self {
+        case .receive: .custodyReceive
+        case .transfer: .custodyTransfer
+        case .checkOut: .custodyCheckOut
+        case .checkIn: .custodyCheckIn
+        case .seal: .custodySeal
+        case .unseal: .custodyUnseal
+        case .note: .custodyNote
+        case .dispose: .custodyDispose
+        }
+    }
+
+    /// The entry's details.
+    public var details: [String: String] {
+        switch self {
+        case .receive(let from, let at): ["from": from, "at": at ?? ""]
+        case .transfer(let releasedBy, let receivedBy, let purpose): ["releasedBy": releasedBy, "receivedBy": receivedBy, "purpose": purpose]
+        case .checkOut(let reason), .checkIn(let reason): ["reason": reason]
+        case .seal(let number), .unseal(let number): ["seal": number]
+        case .note(let text): ["text": text]
+        case .dispose(let method): ["method": method]
+        }
+    }
+
+    /// Records the event on `label` as a signed ledger entry by `examiner`.
+    public func record(on label: String, in store: CaseStore, by examiner: String) throws(WorkbenchError) -> SignedEntry {
+        do { return try store.recordEvent(action, label: label, details: details, by: examiner) } catch { throw WorkbenchError(error) }
+    }
+}
+
+/// The seizure of an item (`custody.seize`): the item is created when the case does not hold it yet.
+public struct Seizure: Sendable, Hashable {
+    public var label: String
+    /// Where, when and from whom it was seized, as written on the seizure record.
+    public var place: String
+    public var when: String
+    public var from: String
+    /// The legal authority; nil: the case's.
+    public var authority: String?
+    /// The type of a new item (phone, sim, bag, exhibit, …).
+    public var type: String
+    /// The item that contains a new one.
+    public var parent: String?
+    /// Identifiers of a new item (e.g. IMEI).
+    public var identifiers: [String: String]
+
+    public init(label: String, place: String, when: String, from: String, authority: String? = nil,
+                type: String = "exhibit", parent: String? = nil, identifiers: [String: String] = [:]) {
+        self.label = label
+        self.place = place
+        self.when = when
+        self.from = from
+        self.authority = authority
+        self.type = type
+        self.parent = parent
+        self.identifiers = identifiers
+    }
+
+    /// Identifiers written as `KEY=VALUE` (one per `--identifier`, or per form field).
+    public static func identifiers(_ pairs: [String]) throws(WorkbenchError) -> [String: String] {
+        var ids = [String: String]()
+        for pair in pairs {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty, !kv[1].isEmpty else {
+                throw WorkbenchError("--identifier \(pair): write it as KEY=VALUE, e.g. IMEI=356938035643809")
+            }
+            ids[kv[0]] = kv[1]
+        }
+        return ids
+    }
+
+    /// Records the seizure as a signed ledger entry by `examiner`.
+    public func record(in store: CaseStore, by examiner: String) throws(WorkbenchError) -> SignedEntry {
+        var details = ["where": place, "when": when, "from": from, "authority": authority ?? store.caseRecord.authority, "by": examiner]
+        if let parent { details["parent"] = parent }
+        do {
+            return try store.recordEvent(.custodySeize, label: label, details: details, by: examiner, newItemType: type,
+                                         parent: parent, identifiers: identifiers)
+        } catch { throw WorkbenchError(error) }
+    }
+}
