@@ -253,7 +253,7 @@ public final class CaseStore: Sendable {
         do {
             try database.write { db in
                 try record.insert(db)
-                try ExaminerRecord(id: new.examiner.id, name: new.examiner.name, role: ExaminerRole.supervisor.rawValue, seq: 0).insert(db)
+                try ExaminerRecord(id: new.examiner.id, name: new.examiner.name, role: .supervisor, seq: 0).insert(db)
                 try StationRecord(keyID: key.keyID.hex, name: key.name, key: key.verifierKey.description, addedSeq: 0).insert(db)
                 try LedgerEntryRecord(seq: 0, line: Data(genesis.lineBytes)).insert(db)
             }

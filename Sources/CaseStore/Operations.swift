@@ -10,15 +10,13 @@ extension CaseStore {
     public func addExaminer(id: String, name: String, role: ExaminerRole, by examiner: String) throws(CaseStoreError) -> SignedEntry {
         try CaseStore.validateID(id, what: "examiner id")
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("--name must not be empty") }
-        if let who = try read({ db in try ExaminerRecord.fetchOne(db, "WHERE id = ?", examiner) }), who.role != ExaminerRole.supervisor.rawValue {
-            throw .notPermitted("examiner \(examiner) is a \(who.role): only a supervisor may add examiners; nothing was written")
-        }
+        try read { db in try Self.requireSupervisor(db, examiner, to: "add examiners") }
         return try append(examiner: examiner, action: .examinerAdd,
                           payload: ["id": .string(id), "name": .string(name), "role": .string(role.rawValue)]) { db, seq in
             guard try !CaseStore.examinerExists(db, id) else {
                 throw CaseStoreError.invalidInput("examiner \(id) is already in the roster; nothing was written")
             }
-            try ExaminerRecord(id: id, name: name, role: role.rawValue, seq: seq).insert(db)
+            try ExaminerRecord(id: id, name: name, role: role, seq: seq).insert(db)
         }
     }
 

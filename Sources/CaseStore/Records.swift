@@ -25,8 +25,7 @@ public struct ExaminerRecord: Codable, Sendable, Hashable, SQLRecord {
     static let table = "examiner"
     public var id: String
     public var name: String
-    /// technician, clerk or supervisor.
-    public var role: String
+    public var role: ExaminerRole
     public var seq: Int64
 }
 
@@ -140,9 +139,22 @@ extension CaseRecord {
 extension ExaminerRecord {
     static let columns = ["id", "name", "role", "seq"]
     init(row: SQLRow) throws {
-        self.init(id: try row.string("id"), name: try row.string("name"), role: try row.string("role"), seq: try row.int64("seq"))
+        let id = try row.string("id")
+        self.init(id: id, name: try row.string("name"), role: try ExaminerRole(stored: try row.string("role"), examiner: id),
+                  seq: try row.int64("seq"))
     }
-    var sqlValues: [SQLValue] { [.text(id), .text(name), .text(role), .integer(seq)] }
+    var sqlValues: [SQLValue] { [.text(id), .text(name), .text(role.rawValue), .integer(seq)] }
+}
+
+extension ExaminerRole {
+    /// The `role` column of examiner `examiner`.
+    init(stored text: String, examiner: String) throws(SQLTypeMismatch) {
+        guard let role = ExaminerRole(rawValue: text) else {
+            let known = ExaminerRole.allCases.map(\.rawValue).joined(separator: ", ")
+            throw SQLTypeMismatch(description: "examiner \(examiner): role \(text) is none of \(known)")
+        }
+        self = role
+    }
 }
 
 extension ItemRecord {

@@ -71,9 +71,8 @@ extension CaseStore {
 
     /// Fails unless `examiner` is a supervisor (inside the caller's transaction).
     static func requireSupervisor(_ db: any SQLExecutor, _ examiner: String, to what: String) throws {
-        let role = try db.string("SELECT role FROM examiner WHERE id = ?", examiner)
-        if let role, role != ExaminerRole.supervisor.rawValue {
-            throw CaseStoreError.notPermitted("examiner \(examiner) is a \(role): only a supervisor may \(what); nothing was written")
+        if let who = try ExaminerRecord.fetchOne(db, "WHERE id = ?", examiner), who.role != .supervisor {
+            throw CaseStoreError.notPermitted("examiner \(examiner) is a \(who.role.rawValue): only a supervisor may \(what); nothing was written")
         }
     }
 

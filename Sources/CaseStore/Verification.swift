@@ -153,8 +153,8 @@ extension CaseStore {
                 guard roster.contains(x.id) else { return "examiner \(x.id) claims entry 0, which does not list it" }
             } else {
                 guard let e = entry(x.seq), e.action == .examinerAdd, e.payload["id"]?.stringValue == x.id,
-                      e.payload["role"]?.stringValue == x.role else {
-                    return "examiner \(x.id) (role \(x.role)) has no matching examiner.add entry at \(x.seq)"
+                      e.payload["role"]?.stringValue == x.role.rawValue else {
+                    return "examiner \(x.id) (role \(x.role.rawValue)) has no matching examiner.add entry at \(x.seq)"
                 }
             }
         }

@@ -84,7 +84,7 @@ public struct RosterDocument: Codable, Sendable, Equatable {
     static func json(_ roster: [ExaminerRecord]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(RosterDocument(examiners: roster.map { Examiner(id: $0.id, name: $0.name, role: $0.role, addedBy: $0.seq) }))
+        var data = try encoder.encode(RosterDocument(examiners: roster.map { Examiner(id: $0.id, name: $0.name, role: $0.role.rawValue, addedBy: $0.seq) }))
         data.append(0x0A)
         return data
     }

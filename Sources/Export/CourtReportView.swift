@@ -266,7 +266,7 @@ extension ReportView {
         requested = content.requested
         itemCount = content.selected.count
         shownItemCount = content.ordered.count
-        examiners = content.examiners.map { ExaminerRow(id: $0.id, name: $0.name, role: $0.role, seq: $0.seq) }
+        examiners = content.examiners.map { ExaminerRow(id: $0.id, name: $0.name, role: $0.role.rawValue, seq: $0.seq) }
 
         var types = [String: Int]()
         for item in content.ordered { types[item.type.rawValue, default: 0] += 1 }

@@ -182,6 +182,6 @@ public struct ExaminerOutput: Encodable, Sendable {
     public var addedBy: Int64
 
     public init(_ x: ExaminerRecord) {
-        id = x.id; name = x.name; role = x.role; addedBy = x.seq
+        id = x.id; name = x.name; role = x.role.rawValue; addedBy = x.seq
     }
 }

@@ -57,7 +57,7 @@ struct ExaminerList: ParsableCommand {
             if json {
                 try printJSON(Output(examiners: all.map(ExaminerOutput.init)))
             } else {
-                for x in all { print("\(x.id)\t\(x.role)\t\(x.name)\tentry \(x.seq)") }
+                for x in all { print("\(x.id)\t\(x.role.rawValue)\t\(x.name)\tentry \(x.seq)") }
             }
         }
     }

@@ -54,6 +54,17 @@ import Testing
         #expect(failure?.description.contains("item SB-1: its attributes {broken are not a JSON object") == true, "\(failure.map(String.init(describing:)) ?? "")")
     }
 
+    /// An examiner's role is decoded once too: a word outside the roles names the examiner.
+    @Test(arguments: Backend.all) func aDamagedRoleIsRefusedNamingTheExaminer(_ backend: Backend) throws {
+        let c = try TempCase(backend)
+        defer { c.remove() }
+        #expect(try c.store.examiner(id: "sup1")?.role == .supervisor)
+        try c.store.database.write { db in try db.execute("UPDATE examiner SET role = ? WHERE id = ?", "admin", "sup1") }
+        let failure = #expect(throws: CaseStoreError.self) { try c.store.examiners() }
+        #expect(failure?.description.contains("examiner sup1: role admin is none of technician, clerk, supervisor") == true,
+                "\(failure.map(String.init(describing:)) ?? "")")
+    }
+
     @Test func imeiValues() throws {
         let imei = try IMEI(digits: "356938035643809")
         #expect(imei.luhnValid && imei.description == "356938035643809")
