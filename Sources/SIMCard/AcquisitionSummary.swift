@@ -63,61 +63,64 @@ public struct AcquisitionSummary: Codable, Sendable, Hashable {
     /// from records made before it existed).
     public var coverage: AcquisitionCoverage?
 
-    public init(files: [FileReading]) {
+    /// `specs`: the model's spec of each file, by path (`SIMReader` passes those of its walk);
+    /// a file's role says what it adds, its content how it decodes (`FileDecoding`).
+    public init(files: [FileReading], specs: [String: ElementaryFileSpec]) {
         coverage = AcquisitionCoverage(files: files)
         // Partly read files count too: records read before the card said "no more" are evidence.
         for file in files where file.content != nil || file.records != nil {
+            guard let spec = specs[file.path], let role = spec.role else { continue }
+            let decode = { (bytes: [UInt8]) in try? FileDecoding.decode(bytes[...], as: spec.content) }
             let records = (file.records ?? []).compactMap(Hex.bytes)
             let content = file.contentBytes ?? []
-            switch file.name {
-            case "EF.SMS": addMessages(records, file: file.path)
-            case "EF.MSISDN":
-                for number in records.compactMap({ try? DiallingNumber.decode(record: $0[...]) }).map(\.number)
+            switch role {
+            case .messages: addMessages(records.map { decode($0) as? SMSRecord }, file: file.path)
+            case .ownNumbers:
+                for number in records.compactMap({ decode($0) as? DiallingNumber }).map(\.number)
                 where !number.isEmpty && !ownNumbers.contains(number) {
                     ownNumbers.append(number)
                 }
-            case "EF.ADN", "EF.FDN", "EF.SDN", "EF.LND", "EF.ADN (phonebook)":
+            case .contacts:
                 for (index, bytes) in records.enumerated() {
-                    guard let entry = try? DiallingNumber.decode(record: bytes[...]), !entry.isEmpty else { continue }
+                    guard let entry = decode(bytes) as? DiallingNumber else { continue }
                     contacts.append(Contact(file: file.name, path: file.path, record: index + 1, name: entry.alpha, number: entry.number))
                 }
-            case "EF.LOCI":
-                if let loci = try? LocationInformation(decoding: content[...]) {
+            case .location:
+                switch decode(content) {
+                case let loci as LocationInformation:
                     locations.append(Location(file: file.path, kind: "LAI", plmn: loci.locationArea.plmn?.description,
                                               area: loci.locationArea.lacHex, temporaryIdentity: loci.tmsi, updateStatus: loci.updateStatusName,
                                               fieldErrors: loci.fieldErrors))
-                }
-            case "EF.PSLOCI", "EF.LOCIGPRS":
-                if let ps = try? PacketLocationInformation(decoding: content[...]) {
+                case let ps as PacketLocationInformation:
                     let lai = ps.routingArea.locationArea
                     locations.append(Location(file: file.path, kind: "RAI", plmn: lai.plmn?.description, area: lai.lacHex,
                                               routingAreaCode: Hex.string([ps.routingArea.rac]), temporaryIdentity: ps.ptmsi,
                                               updateStatus: ps.updateStatusName, fieldErrors: ps.fieldErrors))
-                }
-            case "EF.EPSLOCI":
-                if let eps = try? EPSLocationInformation(decoding: content[...]) {
+                case let eps as EPSLocationInformation:
                     locations.append(Location(file: file.path, kind: "TAI", plmn: eps.lastVisitedTAI.plmn?.description,
                                               area: eps.lastVisitedTAI.tacHex, temporaryIdentity: eps.guti?.mTMSI,
                                               updateStatus: eps.updateStatusName, fieldErrors: eps.fieldErrors))
+                default: break
                 }
-            case "EF.SPN":
-                if serviceProviderName == nil, let name = (try? ServiceProviderName(decoding: content[...]))?.name, !name.isEmpty {
+            case .serviceProviderName:
+                if serviceProviderName == nil, let name = (decode(content) as? ServiceProviderName)?.name, !name.isEmpty {
                     serviceProviderName = name
                 }
-            case "EF.FPLMN":
-                if let list = try? PLMNSelectorList(decoding: content[...], entrySize: 3) {
+            case .forbiddenNetworks:
+                if let list = decode(content) as? PLMNSelectorList {
                     forbiddenNetworks += list.entries.map(\.plmn.description).filter { !forbiddenNetworks.contains($0) }
                 }
-            default: break
             }
         }
     }
 
-    private mutating func addMessages(_ records: [[UInt8]], file: String) {
+    /// `records`: every record of one EF.SMS as decoded, free ones included (nil only for a
+    /// file of this role whose content is not SMS).
+    private mutating func addMessages(_ records: [SMSRecord?], file: String) {
         var decoded: [(recordNumber: Int, record: SMSRecord)] = []
-        for (index, bytes) in records.enumerated() {
+        for (index, sms) in records.enumerated() {
             smsRecords += 1
-            let sms = SMSRecord.decode(record: bytes[...])
+            guard let sms else { continue }
             decoded.append((index + 1, sms))
             guard !sms.isEmpty, sms.status != .free || sms.isDeletedResidue else { continue }
             if sms.status != .free { smsUsed += 1 }

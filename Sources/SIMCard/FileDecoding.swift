@@ -6,15 +6,6 @@ enum FileDecoding {
     /// Decodes one whole transparent file, or one record of a record file.
     private typealias Decoder = (ArraySlice<UInt8>) throws -> (any Encodable & Sendable)?
 
-    /// How EF.PBR's file tags map to content (TS 31.102 §4.4.2.1).
-    static func content(forPhonebookTag tag: UInt8) -> FileContent {
-        switch tag {
-        case 0xC0: .diallingNumbers
-        case 0xC2: .extensionRecords
-        default: .raw
-        }
-    }
-
     /// `reading` with `decoded` (and `decodeErrors`) filled in from its raw bytes.
     static func decoded(_ reading: FileReading, content: FileContent?) -> FileReading {
         guard let content, let decoder = decoder(for: content) else { return reading }
@@ -22,7 +13,7 @@ enum FileDecoding {
         var errors: [String] = []
         if let hex = reading.content, let bytes = Hex.bytes(hex) {
             do {
-                if let value = try decoder(bytes[...]) {
+                if let value = try shown(decoder(bytes[...])) {
                     reading.decoded = DecodedView(value)
                     errors += fieldErrors(of: value).map(\.description)
                 }
@@ -35,7 +26,7 @@ enum FileDecoding {
                 let number = index + 1
                 do {
                     guard let bytes = Hex.bytes(hex) else { throw DecodeError.invalid(what: "record", why: "not hex") }
-                    let value = try decoder(bytes[...])
+                    let value = try shown(decoder(bytes[...]))
                     views.append(.init(record: number, value: value))
                     errors += fieldErrors(of: value).map { "record \(number): \($0)" }
                 } catch {
@@ -47,6 +38,21 @@ enum FileDecoding {
         }
         reading.decodeErrors = errors.isEmpty ? nil : errors
         return reading
+    }
+
+    /// One whole transparent file or one record decoded as `content` says, nil for content
+    /// kept raw or an empty record. An SMS record is returned as read, free and undecodable
+    /// ones included: the summary counts them all.
+    static func decode(_ bytes: ArraySlice<UInt8>, as content: FileContent) throws -> (any Encodable & Sendable)? {
+        try decoder(for: content)?(bytes)
+    }
+
+    /// A value as the file's view shows it: an empty SMS record as empty, a used one that did
+    /// not decode (and is not deleted residue) as an error.
+    private static func shown(_ value: (any Encodable & Sendable)?) throws -> (any Encodable & Sendable)? {
+        guard let sms = value as? SMSRecord else { return value }
+        if let error = sms.decodeError, !sms.isDeletedResidue, sms.status != .free { throw DecodeError.invalid(what: "SMS", why: error) }
+        return sms.isEmpty ? nil : sms
     }
 
     /// The fields of a value decoded field by field that did not decode.
@@ -75,11 +81,7 @@ enum FileDecoding {
         case .extensionRecords: { record in
             record.allSatisfy { $0 == 0xFF } ? nil : try ExtensionRecord(decoding: record)
         }
-        case .shortMessages: { record in
-            let sms = SMSRecord.decode(record: record)
-            if let error = sms.decodeError, !sms.isDeletedResidue, sms.status != .free { throw DecodeError.invalid(what: "SMS", why: error) }
-            return sms.isEmpty ? nil : sms
-        }
+        case .shortMessages: { SMSRecord.decode(record: $0) }
         case .smsParameters: { record in record.allSatisfy { $0 == 0xFF } ? nil : try SMSParameters(decoding: record) }
         case .smsStatus: { try SMSStatusInfo(decoding: $0) }
         case .phase: { try PhaseIndicator(decoding: $0) }

@@ -1,5 +1,6 @@
 /// What a file holds, which picks its decoder. Adding a file to the acquisition is one
-/// `ElementaryFileSpec` in `SIMFileTree` plus, for a new kind of content, one case here.
+/// `ElementaryFileSpec` in `SIMFileTree` plus, for a new kind of content, one case here and its
+/// decoder in `FileDecoding`; a file the summary draws on has a `FileRole` too.
 public enum FileContent: Hashable, Sendable {
     case iccid
     case applicationDirectory
@@ -34,15 +35,35 @@ public enum FileContent: Hashable, Sendable {
     case raw
 }
 
+/// What a file means to the acquisition summary (`AcquisitionSummary`): the files of one role
+/// are summarised together, whatever their content (the own number and the phonebooks are all
+/// dialling numbers; the forbidden networks are one PLMN list of several).
+public enum FileRole: Hashable, Sendable {
+    /// EF.MSISDN: the card's own numbers.
+    case ownNumbers
+    /// Phonebooks and call lists (ADN, FDN, SDN, LND).
+    case contacts
+    /// EF.SMS: every record is counted, free and undecodable ones included.
+    case messages
+    /// Where the card last attached (LOCI, PSLOCI, LOCIGPRS, EPSLOCI).
+    case location
+    /// EF.SPN: the first name that is not empty.
+    case serviceProviderName
+    /// EF.FPLMN, each network once.
+    case forbiddenNetworks
+}
+
 /// One elementary file the full acquisition reads (TS 51.011 §10, TS 31.102 §4, TS 31.103 §4,
 /// TS 102 221 §13).
 public struct ElementaryFileSpec: Hashable, Sendable {
     public let name: String
     public let fid: UInt16
     public let content: FileContent
+    /// nil: the file is not in the summary.
+    public let role: FileRole?
 
-    public init(_ name: String, _ fid: UInt16, _ content: FileContent = .raw) {
-        self.name = name; self.fid = fid; self.content = content
+    public init(_ name: String, _ fid: UInt16, _ content: FileContent = .raw, role: FileRole? = nil) {
+        self.name = name; self.fid = fid; self.content = content; self.role = role
     }
 }
 
@@ -95,6 +116,17 @@ public enum SIMFileTree {
     /// The rest of the range is named by the model (docs/ACQUISITION.md "The probe").
     static let levelOneProbe: [ClosedRange<UInt16>] = [0x6F00...0x6F0F]
 
+    /// A file EF.PBR lists in DF.PHONEBOOK, its content from its tag (TS 31.102 §4.4.2.1):
+    /// the ADN records are contacts.
+    static func phonebookFile(_ entry: PhonebookReference.Entry) -> ElementaryFileSpec {
+        let name = "EF.\(entry.name) (phonebook)"
+        switch entry.tag {
+        case 0xC0: return .init(name, entry.fid, .diallingNumbers, role: .contacts)
+        case 0xC2: return .init(name, entry.fid, .extensionRecords)
+        default: return .init(name, entry.fid)
+        }
+    }
+
     /// DF.PHONEBOOK: EF.PBR names the phonebook's files; the walker follows it. The other EFs
     /// are the ones EF.PBR does not list (TS 31.102 §4.4.2).
     static func phonebook() -> DirectorySpec {
@@ -106,16 +138,16 @@ public enum SIMFileTree {
 
     static let telecom = DirectorySpec(name: "DF.TELECOM", label: "7F10", fid: 0x7F10, files: [
         .init("EF.ARR", 0x6F06),
-        .init("EF.ADN", 0x6F3A, .diallingNumbers),
-        .init("EF.FDN", 0x6F3B, .diallingNumbers),
-        .init("EF.SMS", 0x6F3C, .shortMessages),
+        .init("EF.ADN", 0x6F3A, .diallingNumbers, role: .contacts),
+        .init("EF.FDN", 0x6F3B, .diallingNumbers, role: .contacts),
+        .init("EF.SMS", 0x6F3C, .shortMessages, role: .messages),
         .init("EF.CCP", 0x6F3D),
-        .init("EF.MSISDN", 0x6F40, .diallingNumbers),
+        .init("EF.MSISDN", 0x6F40, .diallingNumbers, role: .ownNumbers),
         .init("EF.SMSP", 0x6F42, .smsParameters),
         .init("EF.SMSS", 0x6F43, .smsStatus),
-        .init("EF.LND", 0x6F44, .diallingNumbers),
+        .init("EF.LND", 0x6F44, .diallingNumbers, role: .contacts),
         .init("EF.SMSR", 0x6F47),
-        .init("EF.SDN", 0x6F49, .diallingNumbers),
+        .init("EF.SDN", 0x6F49, .diallingNumbers, role: .contacts),
         .init("EF.EXT1", 0x6F4A, .extensionRecords),
         .init("EF.EXT2", 0x6F4B, .extensionRecords),
         .init("EF.EXT3", 0x6F4C, .extensionRecords),
@@ -144,7 +176,7 @@ public enum SIMFileTree {
         .init("EF.GID2", 0x6F3F),
         .init("EF.PUCT", 0x6F41),
         .init("EF.CBMI", 0x6F45),
-        .init("EF.SPN", 0x6F46, .serviceProviderName),
+        .init("EF.SPN", 0x6F46, .serviceProviderName, role: .serviceProviderName),
         .init("EF.CBMID", 0x6F48),
         .init("EF.CBMIR", 0x6F50),
         .init("EF.SUME", 0x6F54),
@@ -152,8 +184,8 @@ public enum SIMFileTree {
         .init("EF.OPLMNwAcT", 0x6F61, .plmnList(entrySize: 5)),
         .init("EF.HPLMNwAcT", 0x6F62, .plmnList(entrySize: 5)),
         .init("EF.ACC", 0x6F78, .accessControlClasses),
-        .init("EF.FPLMN", 0x6F7B, .plmnList(entrySize: 3)),
-        .init("EF.LOCI", 0x6F7E, .locationInformation),
+        .init("EF.FPLMN", 0x6F7B, .plmnList(entrySize: 3), role: .forbiddenNetworks),
+        .init("EF.LOCI", 0x6F7E, .locationInformation, role: .location),
         .init("EF.AD", 0x6FAD, .administrativeData),
         .init("EF.VGCS", 0x6FB1), .init("EF.VGCSS", 0x6FB2), .init("EF.VBS", 0x6FB3), .init("EF.VBSS", 0x6FB4),
         .init("EF.eMLPP", 0x6FB5), .init("EF.AAeM", 0x6FB6),
@@ -181,7 +213,7 @@ public enum SIMFileTree {
         .init("EF.PLMNsel", 0x6F30, .plmnList(entrySize: 3)),
         .init("EF.SST", 0x6F38, .serviceTable(.sst)),
         .init("EF.NIA", 0x6F51),
-        .init("EF.LOCIGPRS", 0x6F53, .packetLocationInformation),
+        .init("EF.LOCIGPRS", 0x6F53, .packetLocationInformation, role: .location),
         .init("EF.CPBCCH", 0x6F63), .init("EF.InvScan", 0x6F64),
         .init("EF.BCCH", 0x6F74),
         .init("EF.PHASE", 0x6FAE, .phase),
@@ -211,13 +243,13 @@ public enum SIMFileTree {
         .init("EF.CNL", 0x6F32),
         .init("EF.UST", 0x6F38, .serviceTable(.ust)),
     ] + subscriberFiles + [
-        .init("EF.MSISDN", 0x6F40, .diallingNumbers),
-        .init("EF.FDN", 0x6F3B, .diallingNumbers),
-        .init("EF.SMS", 0x6F3C, .shortMessages),
+        .init("EF.MSISDN", 0x6F40, .diallingNumbers, role: .ownNumbers),
+        .init("EF.FDN", 0x6F3B, .diallingNumbers, role: .contacts),
+        .init("EF.SMS", 0x6F3C, .shortMessages, role: .messages),
         .init("EF.SMSP", 0x6F42, .smsParameters),
         .init("EF.SMSS", 0x6F43, .smsStatus),
         .init("EF.SMSR", 0x6F47),
-        .init("EF.SDN", 0x6F49, .diallingNumbers),
+        .init("EF.SDN", 0x6F49, .diallingNumbers, role: .contacts),
         .init("EF.EXT2", 0x6F4B, .extensionRecords),
         .init("EF.EXT3", 0x6F4C, .extensionRecords),
         .init("EF.BDN", 0x6F4D, .diallingNumbers),
@@ -229,7 +261,7 @@ public enum SIMFileTree {
         .init("EF.CMI", 0x6F58),
         .init("EF.START-HFN", 0x6F5B),
         .init("EF.THRESHOLD", 0x6F5C),
-        .init("EF.PSLOCI", 0x6F73, .packetLocationInformation),
+        .init("EF.PSLOCI", 0x6F73, .packetLocationInformation, role: .location),
         .init("EF.ICI", 0x6F80), .init("EF.OCI", 0x6F81), .init("EF.ICT", 0x6F82), .init("EF.OCT", 0x6F83),
         .init("EF.NETPAR", 0x6FC4),
         .init("EF.NIA", 0x6FD3),
@@ -243,7 +275,7 @@ public enum SIMFileTree {
         .init("EF.SPNI", 0x6FDE),
         .init("EF.PNNI", 0x6FDF),
         .init("EF.NCP-IP", 0x6FE2),
-        .init("EF.EPSLOCI", 0x6FE3, .epsLocationInformation),
+        .init("EF.EPSLOCI", 0x6FE3, .epsLocationInformation, role: .location),
         .init("EF.UFC", 0x6FE6),
         .init("EF.UICCIARI", 0x6FE7),
         .init("EF.NASCONFIG", 0x6FE8),
@@ -287,7 +319,7 @@ public enum SIMFileTree {
         .init("EF.ARR", 0x6F06),
         .init("EF.IST", 0x6F07),
         .init("EF.P-CSCF", 0x6F09),
-        .init("EF.SMS", 0x6F3C, .shortMessages),
+        .init("EF.SMS", 0x6F3C, .shortMessages, role: .messages),
         .init("EF.SMSP", 0x6F42, .smsParameters),
         .init("EF.SMSS", 0x6F43, .smsStatus),
         .init("EF.SMSR", 0x6F47),

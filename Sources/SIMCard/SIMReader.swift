@@ -117,7 +117,7 @@ public struct SIMReader {
         acquisition.applications = walk.applications.map { .init(aid: Hex.string($0.aid), label: $0.label, kind: $0.kind) }
         acquisition.iccid = iccidView(acquisition.files)
         acquisition.imsi = imsiView(acquisition.files)
-        if scope == .full { acquisition.summary = AcquisitionSummary(files: acquisition.files) }
+        if scope == .full { acquisition.summary = AcquisitionSummary(files: acquisition.files, specs: walk.specs) }
         Self.flagAnomalies(&acquisition)
         acquisition.transcript = channel.transcript
         acquisition.apduCount = channel.transcript.sentCount
@@ -148,7 +148,12 @@ public struct SIMReader {
         var pinPresentation: SIMAcquisition.PINPresentation?
         /// Files in the order first met; a file read again (after the examiner's PIN) replaces its entry.
         private(set) var files: [FileReading] = []
+        /// What each file whose read returned holds, for its decoded view: a file whose read a
+        /// transport failure cut short is kept raw.
         var contents: [String: FileContent] = [:]
+        /// The model's spec of each file the walk set out to read, by path, kept before the read:
+        /// the summary takes a file's role from it, a partly read file's too.
+        var specs: [String: ElementaryFileSpec] = [:]
         private var mfHeader: FileHeader?
 
         init(files: FileAccess, reader: SIMReader, examinerPIN: ExaminerPIN?) {
@@ -171,6 +176,7 @@ public struct SIMReader {
         mutating func read(_ spec: ElementaryFileSpec, in directory: String) throws(SIMChannelError) -> FileReading {
             let path = "\(directory)/\(Self.hex(spec.fid))"
             if let done = files.first(where: { $0.path == path && $0.status == .read }) { return done }
+            specs[path] = spec
             let reading = try accessor.readElementaryFile(spec.fid, name: spec.name, path: path)
             record(reading, content: spec.content)
             return reading
@@ -477,7 +483,7 @@ public struct SIMReader {
             let references = (pbr.records ?? []).compactMap(Hex.bytes).compactMap { try? PhonebookReference(decoding: $0[...]) }
             var seen = Set<UInt16>()
             for entry in references.flatMap(\.files) where seen.insert(entry.fid).inserted {
-                try read(.init("EF.\(entry.name) (phonebook)", entry.fid, FileDecoding.content(forPhonebookTag: entry.tag)), in: label)
+                try read(SIMFileTree.phonebookFile(entry), in: label)
             }
         }
     }

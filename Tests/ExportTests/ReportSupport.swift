@@ -138,7 +138,7 @@ struct ReportCase {
         var a = try identityRead(fullReadICCID, imsiState: "read")
         a.scope = .full
         a.files = [file]
-        a.summary = AcquisitionSummary(files: [file])
+        a.summary = AcquisitionSummary(files: [file], specs: [file.path: ElementaryFileSpec("EF.SMS", 0x6F3C, .shortMessages, role: .messages)])
         a.contentSHA256 = SIMReader.contentHash(files: [file], pins: [])
         return a
     }

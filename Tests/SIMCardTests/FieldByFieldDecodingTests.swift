@@ -104,7 +104,11 @@ import SIMCard
              {"path": "ADF.USIM/6F73", "name": "EF.PSLOCI", "status": "read", "sw": "9000", "content": "\(Hex.string(Self.psloci))"}]
             """
         let files = try JSONDecoder().decode([FileReading].self, from: Data(json.utf8))
-        let summary = AcquisitionSummary(files: files)
+        let msisdnSpec = ElementaryFileSpec("EF.MSISDN", 0x6F40, .diallingNumbers, role: .ownNumbers)
+        let summary = AcquisitionSummary(files: files, specs: [
+            "3F00/7F10/6F40": msisdnSpec, "ADF.USIM/6F40": msisdnSpec,
+            "ADF.USIM/6F73": ElementaryFileSpec("EF.PSLOCI", 0x6F73, .packetLocationInformation, role: .location),
+        ])
         #expect(summary.ownNumbers == ["+84921000042"])
         let rai = try #require(summary.locations.first)
         #expect(rai.area == "0123" && rai.routingAreaCode == "2A" && rai.temporaryIdentity == "C0FFEE01")
