@@ -37,10 +37,12 @@ struct ReportTemplates: Sendable {
 
     /// The report page, with the marks of page.mustache (`<!--body-->`, `<!--cut-->`,
     /// `<!--cut:N-->`) taken out and recorded as offsets. Values are escaped by the engine, so
-    /// no `<` of the case's text can form a mark.
+    /// no `<` of the case's text can form a mark. The text between marks is copied in runs, and
+    /// a table's closing and reopening HTML is rendered once for all its cuts.
     func document(_ view: ReportView) -> ReportDocument {
         let marked = Array(render(view, "page").utf8)
         let tables = Dictionary(view.exhibits.compactMap(\.simTable).map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
+        var tableCuts = [Int: (close: String, reopen: String)]()
         var html = [UInt8]()
         html.reserveCapacity(marked.count)
         var bodyMarks = [Int]()
@@ -48,8 +50,11 @@ struct ReportTemplates: Sendable {
         let open = Array("<!--".utf8), close = Array("-->".utf8)
         var i = 0
         while i < marked.count {
-            guard marked[i] == open[0], marked[i...].starts(with: open),
-                  let end = TagScanner.find(close, in: marked, from: i + open.count) else {
+            let next = marked[i...].firstIndex(of: open[0]) ?? marked.count
+            html.append(contentsOf: marked[i..<next])
+            i = next
+            guard i < marked.count else { break }
+            guard marked[i...].starts(with: open), let end = TagScanner.find(close, in: marked, from: i + open.count) else {
                 html.append(marked[i])
                 i += 1
                 continue
@@ -59,8 +64,10 @@ struct ReportTemplates: Sendable {
                 bodyMarks.append(html.count)
             } else if mark == "cut" {
                 cuts.append(ReportCut(offset: html.count, close: "", reopen: ""))
-            } else if mark.hasPrefix("cut:"), let table = Int(mark.dropFirst(4)).flatMap({ tables[$0] }) {
-                cuts.append(ReportCut(offset: html.count, close: render(table, "sims-cut"), reopen: render(table, "sims-continued")))
+            } else if mark.hasPrefix("cut:"), let index = Int(mark.dropFirst(4)), let table = tables[index] {
+                if tableCuts[index] == nil { tableCuts[index] = (render(table, "sims-cut"), render(table, "sims-continued")) }
+                let (closeTable, reopenTable) = tableCuts[index]!
+                cuts.append(ReportCut(offset: html.count, close: closeTable, reopen: reopenTable))
             } else {
                 preconditionFailure("the court report's templates hold an unknown mark <!--\(mark)-->")
             }
