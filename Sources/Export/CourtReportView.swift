@@ -54,6 +54,11 @@ struct ReportView {
         let runs: [Run]
 
         init(_ text: String) {
+            // Most text has no invisible character: one run, the text itself.
+            guard text.unicodeScalars.contains(where: ReportWording.isInvisible) else {
+                self.runs = text.isEmpty ? [] : [Run(text: text, isControl: false)]
+                return
+            }
             var runs = [Run]()
             var plain = ""
             for scalar in text.unicodeScalars {
@@ -233,12 +238,22 @@ struct ReportView {
 struct AttributeText {
     let pieces: [String]
 
+    /// A character the engine escapes.
+    private static func isEscaped(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar { case "&", "<", ">", "\"", "'": true; default: false }
+    }
+
     init(_ text: String) {
+        // Most text (labels, hashes) has none of those characters: one piece, the text itself.
+        guard text.unicodeScalars.contains(where: Self.isEscaped) else {
+            pieces = [text]
+            return
+        }
         var pieces = [String]()
         var piece = ""
         for scalar in text.unicodeScalars {
             piece.unicodeScalars.append(scalar)
-            if "&<>\"'".unicodeScalars.contains(scalar) {
+            if Self.isEscaped(scalar) {
                 pieces.append(piece)
                 piece = ""
             }
