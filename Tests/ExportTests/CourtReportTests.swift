@@ -184,4 +184,33 @@ import Testing
         #expect(exhibits[label] == [])
         #expect(exhibits["X"] == nil)
     }
+
+    /// The view's values give the templates their members by name instead of the engine's
+    /// reflection (CourtReportView.swift); a member left out would print as nothing.
+    @Test func everyViewValueGivesTheTemplatesAllItsMembers() throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let view = ReportView(content: try ReportContent(store: c.store, items: nil), tool: ReportCase.tool,
+                              verification: ReportCase.verification, time: Date(timeIntervalSince1970: 1_790_000_000))
+        var types = Set<String>()
+        func check(_ value: Any) {
+            let mirror = Mirror(reflecting: value)
+            let type = String(reflecting: Swift.type(of: value))
+            if type.hasPrefix("Export.") {
+                types.insert(type)
+                guard let parent = value as? MustacheParent else {
+                    Issue.record("\(type) does not give its members by name")
+                    return
+                }
+                for case let (name?, member) in mirror.children {
+                    let memberMirror = Mirror(reflecting: member)
+                    let isNil = memberMirror.displayStyle == .optional && memberMirror.children.isEmpty
+                    #expect((parent.child(named: name) == nil) == isNil, "\(type).\(name)")
+                }
+            }
+            for member in mirror.children { check(member.value) }
+        }
+        check(view)
+        #expect(types.count >= 30, "\(types.sorted())")
+    }
 }
