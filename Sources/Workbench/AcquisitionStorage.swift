@@ -32,8 +32,7 @@ public enum AcquisitionRecording {
     /// line saying what it did.
     public static func record(_ identity: SIMAcquisition, into store: CaseStore, by examiner: String) throws -> String {
         let record = try encodeJSON(identity)
-        let outcome: CaseStore.AcquisitionOutcome
-        do { outcome = try store.recordAcquisition(identity, record: record, by: examiner) } catch { throw WorkbenchError(error) }
+        let outcome = try inCase { () throws(CaseStoreError) in try store.recordAcquisition(identity, record: record, by: examiner) }
         let seq = outcome.entry.entry.sequence
         let flag = identity.complete ? "" : " (INCOMPLETE)"
         if outcome.reread, let label = outcome.label {

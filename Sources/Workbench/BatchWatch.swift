@@ -98,7 +98,7 @@ public final class BatchWatch: Sendable {
 
     /// Watches `readers` until `stop()`, --max-cards or a storage failure.
     public func run(readers: [String]) throws {
-        let progress = try Self.inCase { () throws(CaseStoreError) in try store.batchProgress() }
+        let progress = try inCase { () throws(CaseStoreError) in try store.batchProgress() }
         note("watching \(readers.count) reader(s) for case \(store.caseID): \(progress.read) of \(progress.expected) expected SIMs read, \(progress.pending) pending; Ctrl-C to stop")
         let group = DispatchGroup()
         for reader in readers {
@@ -117,7 +117,7 @@ public final class BatchWatch: Sendable {
         // a wait in progress): cancel the waits still there until every reader has left.
         while group.wait(timeout: .now() + .milliseconds(200)) == .timedOut { cancelWaits() }
         let (count, failure) = shared.withLock { ($0.cardsThisRun, $0.failure) }
-        let end = try Self.inCase { () throws(CaseStoreError) in try store.batchProgress() }
+        let end = try inCase { () throws(CaseStoreError) in try store.batchProgress() }
         note("stopped: \(count) card(s) this run; \(end.read) of \(end.expected) expected SIMs read, \(end.pending) pending (`custody sim pending`)")
         if let failure { throw WorkbenchError(failure) }
     }
@@ -307,11 +307,6 @@ public final class BatchWatch: Sendable {
     }
 
     func note(_ text: String) { sink.note(text) }
-
-    /// Runs case-store calls, turning `CaseStoreError` into a one-line `WorkbenchError`.
-    static func inCase<T>(_ body: () throws(CaseStoreError) -> T) throws(WorkbenchError) -> T {
-        do { return try body() } catch { throw WorkbenchError(error) }
-    }
 }
 
 extension ReaderState {

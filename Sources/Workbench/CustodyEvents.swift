@@ -42,7 +42,7 @@ public enum CustodyEvent: Sendable, Hashable {
 
     /// Records the event on `label` as a signed ledger entry by `examiner`.
     public func record(on label: String, in store: CaseStore, by examiner: String) throws(WorkbenchError) -> SignedEntry {
-        do { return try store.recordEvent(action, label: label, details: details, by: examiner) } catch { throw WorkbenchError(error) }
+        try inCase { () throws(CaseStoreError) in try store.recordEvent(action, label: label, details: details, by: examiner) }
     }
 }
 
@@ -91,9 +91,9 @@ public struct Seizure: Sendable, Hashable {
     public func record(in store: CaseStore, by examiner: String) throws(WorkbenchError) -> SignedEntry {
         var details = ["where": place, "when": when, "from": from, "authority": authority ?? store.caseRecord.authority, "by": examiner]
         if let parent { details["parent"] = parent }
-        do {
-            return try store.recordEvent(.custodySeize, label: label, details: details, by: examiner, newItemType: type,
-                                         parent: parent, identifiers: identifiers)
-        } catch { throw WorkbenchError(error) }
+        return try inCase { () throws(CaseStoreError) in
+            try store.recordEvent(.custodySeize, label: label, details: details, by: examiner, newItemType: type,
+                                  parent: parent, identifiers: identifiers)
+        }
     }
 }

@@ -40,7 +40,7 @@ public enum LabelSheets {
     /// Writes the labels of the chosen items to `path` in `format` (atomically, replacing what is there).
     public static func write(_ store: CaseStore, choice: Choice, format: LabelFormat, to path: String) throws -> Output {
         let chosen: [ItemRecord]
-        do { chosen = try choose(choice, from: store.items()) } catch { throw WorkbenchError(error) }
+        chosen = try inCase { () throws(CaseStoreError) in try choose(choice, from: store.items()) }
         let labels = chosen.map { exhibitLabel($0, caseID: store.caseID) }
         let document: LabelDocument
         do { document = try LabelDocument(labels, format: format, title: "Exhibit labels, case \(store.caseID)") } catch {

@@ -30,7 +30,7 @@ public enum OperatorLists {
     /// before writing anything when one of the files exists.
     public static func write(_ store: CaseStore, into folder: String) throws -> Output {
         let sims: [SIMStatus]
-        do { sims = try store.simStatuses().filter { $0.iccid != nil } } catch { throw WorkbenchError(error) }
+        sims = try inCase { () throws(CaseStoreError) in try store.simStatuses() }.filter { $0.iccid != nil }
         var groups = [String: [SIMStatus]]()
         for s in sims { groups[s.operatorName, default: []].append(s) }
         let fm = FileManager.default

@@ -123,7 +123,7 @@ public struct CaseSummary: Encodable, Sendable {
     /// The summary of the case in `store` now.
     public init(of store: CaseStore) throws(WorkbenchError) {
         let s: RegistrySummary
-        do { s = try store.summary() } catch { throw WorkbenchError(error) }
+        s = try inCase { () throws(CaseStoreError) in try store.summary() }
         caseID = store.caseID
         items = s.items
         types = s.types

@@ -11,11 +11,12 @@ public struct WorkbenchError: Error, CustomStringConvertible, Equatable, Sendabl
     public init(_ message: String) { self.message = message }
 
     /// The one-line message for an error a Workbench call let through (a `WorkbenchError`, or
-    /// a `PCSCError` from the library below), or nil for any other error.
+    /// a `PCSCError` or `CaseStoreError` from the libraries below), or nil for any other error.
     public init?(_ error: any Error) {
         switch error {
         case let error as WorkbenchError: self = error
         case let error as PCSCError: self.init(error)
+        case let error as CaseStoreError: self.init(error)
         default: return nil
         }
     }
@@ -48,6 +49,11 @@ public struct WorkbenchError: Error, CustomStringConvertible, Equatable, Sendabl
 
     /// The case store's own one-line description.
     init(_ error: CaseStoreError) { self.init(error.description) }
+}
+
+/// Runs case-store calls, turning `CaseStoreError` into a one-line `WorkbenchError`.
+public func inCase<T>(_ body: () throws(CaseStoreError) -> T) throws(WorkbenchError) -> T {
+    do { return try body() } catch { throw WorkbenchError(error) }
 }
 
 /// Runs PC/SC calls, turning `PCSCError` into a one-line `WorkbenchError`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaseStore
 import Foundation
+import Workbench
 
 /// `custody sim pending`: the retry list of a batch.
 struct SIMPending: ParsableCommand {

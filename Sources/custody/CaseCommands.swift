@@ -4,15 +4,6 @@ import Foundation
 import Ledger
 import Workbench
 
-extension CustodyFailure {
-    init(_ error: CaseStoreError) { self.init(error.description) }
-}
-
-/// Runs case-store calls, turning `CaseStoreError` into a one-line `CustodyFailure`.
-func inCase<T>(_ body: () throws(CaseStoreError) -> T) throws -> T {
-    do { return try body() } catch { throw CustodyFailure(error) }
-}
-
 /// `--case DIR|URL` (or `--store URL`, CUSTODY_STORE, CUSTODY_CASE): the case a command works
 /// on, a case folder or a PostgreSQL URL; `--station-key FILE` (or CUSTODY_STATION_KEY): the
 /// station key that signs what the command writes.

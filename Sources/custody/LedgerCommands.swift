@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseStore
 import Foundation
 import Ledger
+import Workbench
 
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
