@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["ByteText", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "SeededRandom"]),
+        .testTarget(name: "LedgerTests", dependencies: ["ByteText", "Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard",

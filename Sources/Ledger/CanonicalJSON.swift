@@ -1,3 +1,5 @@
+import ByteText
+
 /// A JSON value restricted to what the ledger stores, with one canonical byte encoding.
 ///
 /// The canonical form is the RFC 8785 (JCS) serialisation of the value, restricted to
@@ -141,7 +143,7 @@ public enum CanonicalJSONError: Error, Equatable, Sendable, CustomStringConverti
     public var description: String {
         switch self {
         case .unexpectedEnd: "JSON ends too early"
-        case .unexpectedByte(let b, let o): "unexpected byte 0x\(Hex.encode([b])) at offset \(o)"
+        case .unexpectedByte(let b, let o): "unexpected byte 0x\(Hex.lowercase([b])) at offset \(o)"
         case .trailingBytes(let o): "bytes after the JSON value at offset \(o)"
         case .invalidUTF8(let o): "invalid UTF-8 in string at offset \(o)"
         case .invalidEscape(let o): "invalid escape in string at offset \(o)"

@@ -1,3 +1,5 @@
+import ByteText
+
 /// What an entry records. An open set: any lowercase dotted name is valid; these are the
 /// ones the ledger itself gives meaning to (`case.init`, `examiner.add`, `station.add`,
 /// `station.revoke`) or that the tools write.

@@ -1,3 +1,4 @@
+import ByteText
 import Crypto
 
 /// A SHA-256 value (32 bytes): entry hashes, Merkle leaf and node hashes, roots.
@@ -18,7 +19,7 @@ public struct SHA256Hash: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses exactly 64 lowercase hex digits.
     public init?(hex: some StringProtocol) {
-        guard let b = Hex.decode(hex), b.count == 32 else { return nil }
+        guard let b = Hex.lowercaseBytes(hex), b.count == 32 else { return nil }
         self.bytes = b
     }
 
@@ -36,7 +37,7 @@ public struct SHA256Hash: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Lowercase hex, 64 characters.
-    public var hex: String { Hex.encode(bytes) }
+    public var hex: String { Hex.lowercase(bytes) }
     /// Standard base64 with padding, 44 characters.
     public var base64: String { Base64.encode(bytes) }
     public var description: String { hex }

@@ -1,3 +1,5 @@
+import ByteText
+
 /// One signature line of a signed note: `— <name> base64(keyID || signature)`.
 public struct NoteSignature: Hashable, Sendable {
     public let name: String

@@ -1,3 +1,4 @@
+import ByteText
 import Crypto
 
 /// A C2SP signed-note key ID: the first four bytes, big-endian, of
@@ -9,7 +10,7 @@ public struct KeyID: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses exactly 8 lowercase hex digits.
     public init?(hex: some StringProtocol) {
-        guard let b = Hex.decode(hex), b.count == 4 else { return nil }
+        guard let b = Hex.lowercaseBytes(hex), b.count == 4 else { return nil }
         value = b.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
@@ -20,7 +21,7 @@ public struct KeyID: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var bytes: [UInt8] { [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)] }
-    public var hex: String { Hex.encode(bytes) }
+    public var hex: String { Hex.lowercase(bytes) }
     public var description: String { hex }
 }
 
@@ -36,7 +37,7 @@ public enum KeyError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidName(let n): "invalid key name \"\(n)\": must be non-empty, without spaces, '+' or control characters"
         case .malformedKeyString: "malformed key string (want name+hexkeyid+base64key)"
-        case .unsupportedAlgorithm(let a): "unsupported signature type 0x\(Hex.encode([a])) (only 0x01, Ed25519)"
+        case .unsupportedAlgorithm(let a): "unsupported signature type 0x\(Hex.lowercase([a])) (only 0x01, Ed25519)"
         case .invalidKeyBytes: "key bytes are not a 32-byte Ed25519 key"
         case .keyIDMismatch(let s, let c): "key ID \(s) in the key string does not match the computed \(c)"
         }

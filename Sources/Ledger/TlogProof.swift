@@ -1,3 +1,5 @@
+import ByteText
+
 /// A C2SP tlog-proof (c2sp.org/tlog-proof@v1): an offline proof that one entry is in the
 /// ledger as of a signed checkpoint.
 ///

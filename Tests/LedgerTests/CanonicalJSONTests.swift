@@ -1,6 +1,7 @@
+import ByteText
+@testable import Ledger
 import SeededRandom
 import Testing
-@testable import Ledger
 
 @Suite struct CanonicalJSONTests {
     @Test func encodesCanonically() {
@@ -92,9 +93,9 @@ import Testing
             let b = (0..<n).map { UInt8($0 * 37 & 0xFF) }
             #expect(Base64.decode(Base64.encode(b)) == b)
         }
-        #expect(Hex.decode("0aff") == [0x0A, 0xFF])
-        #expect(Hex.decode("0AFF") == nil)
-        #expect(Hex.decode("0af") == nil)
+        #expect(Hex.lowercaseBytes("0aff") == [0x0A, 0xFF])
+        #expect(Hex.lowercaseBytes("0AFF") == nil)
+        #expect(Hex.lowercaseBytes("0af") == nil)
     }
 }
 

@@ -1,7 +1,8 @@
+import ByteText
 import Foundation
+@testable import Ledger
 import SeededRandom
 import Testing
-@testable import Ledger
 
 /// The signed-note reference example from golang.org/x/mod/sumdb/note (note_test.go and its
 /// package documentation): a key pair and a note signed with it.

@@ -1,7 +1,8 @@
+import ByteText
 import Foundation
+@testable import Ledger
 import SeededRandom
 import Testing
-@testable import Ledger
 
 @Suite struct LedgerVerifierTests {
     static let entries = Fixture.build()

@@ -1,5 +1,6 @@
-import Testing
+import ByteText
 @testable import Ledger
+import Testing
 
 /// The worked example of docs/LEDGER.md: a fixed key, fixed times, three entries. The
 /// hashes below are the ones printed in the document; if this test fails the document is
@@ -57,10 +58,10 @@ enum WorkedExample {
     @Test func printAndCheck() throws {
         let (entries, tree, cp, note) = try WorkedExample.build()
         print("=== worked example ===")
-        print("seed: \(Hex.encode(WorkedExample.key.seed))")
+        print("seed: \(Hex.lowercase(WorkedExample.key.seed))")
         print("private key file: \(WorkedExample.key.privateKeyFile)", terminator: "")
         print("verifier key: \(WorkedExample.key.verifierKey)")
-        print("public key hex: \(Hex.encode(WorkedExample.key.verifierKey.publicKey))")
+        print("public key hex: \(Hex.lowercase(WorkedExample.key.verifierKey.publicKey))")
         for e in entries {
             print("--- entry \(e.entry.sequence)")
             print("body: \(String(decoding: e.body, as: UTF8.self))")
