@@ -23,17 +23,18 @@ extension CaseStore {
     // MARK: Custody events
 
     /// A custody event on an item. `details` become the payload (string values; empty ones
-    /// are left out). Seize creates the item when it is new; every other action needs it.
+    /// are left out), `participants` its `participants` array (left out when none). Seize creates the item when it is new; every other action needs it.
     @discardableResult
     public func recordEvent(_ action: LedgerAction, label: String, details: [String: String], by examiner: String,
                             newItemType: String = "exhibit", parent: String? = nil,
-                            identifiers: [String: String] = [:]) throws(CaseStoreError) -> SignedEntry {
+                            identifiers: [String: String] = [:], participants: [EventParticipant] = []) throws(CaseStoreError) -> SignedEntry {
         try CaseStore.validateLabel(label)
         // The new item's fields are stored beside the entry, not in it: checked here.
         try CaseStore.checkText(newItemType, "--type")
         for (k, v) in identifiers { try CaseStore.checkText(k + "=" + v, "--identifier") }
         var payload = [String: CanonicalJSON]()
         for (k, v) in details where !v.isEmpty { payload[k] = .string(v) }
+        if !participants.isEmpty { payload["participants"] = .array(participants.map(\.canonical)) }
         let creates = action == .custodySeize
         return try append(examiner: examiner, action: action, subjects: [label], payload: payload) { db, seq in
             if try !CaseStore.itemExists(db, label) {

@@ -40,9 +40,23 @@ public enum CustodyEvent: Sendable, Hashable {
         }
     }
 
-    /// Records the event on `label` as a signed ledger entry by `examiner`.
-    public func record(on label: String, in store: CaseStore, by examiner: String) throws(WorkbenchError) -> SignedEntry {
-        try inCase { () throws(CaseStoreError) in try store.recordEvent(action, label: label, details: details, by: examiner) }
+    /// Records the event on `label` as a signed ledger entry by `examiner`, with the people who took part.
+    public func record(on label: String, in store: CaseStore, by examiner: String,
+                       participants: [EventParticipant] = []) throws(WorkbenchError) -> SignedEntry {
+        try inCase { () throws(CaseStoreError) in
+            try store.recordEvent(action, label: label, details: details, by: examiner, participants: participants)
+        }
+    }
+
+    /// The people named by `--participant ROLE=Full Name[,unit]` and `--witness Full Name[,unit]`
+    /// (or a form's rows), participants first, each in the order given.
+    public static func participants(_ participants: [String], witnesses: [String]) throws(WorkbenchError) -> [EventParticipant] {
+        try inCase { () throws(CaseStoreError) in
+            var people = [EventParticipant]()
+            for option in participants { people.append(try EventParticipant(option: option)) }
+            for option in witnesses { people.append(try EventParticipant(option: option, role: .witness)) }
+            return people
+        }
     }
 }
 
@@ -61,9 +75,12 @@ public struct Seizure: Sendable, Hashable {
     public var parent: String?
     /// Identifiers of a new item (e.g. IMEI).
     public var identifiers: [String: String]
+    /// The people who took part (investigator, witnesses, the person it was seized from, …).
+    public var participants: [EventParticipant]
 
     public init(label: String, place: String, when: String, from: String, authority: String? = nil,
-                type: String = "exhibit", parent: String? = nil, identifiers: [String: String] = [:]) {
+                type: String = "exhibit", parent: String? = nil, identifiers: [String: String] = [:],
+                participants: [EventParticipant] = []) {
         self.label = label
         self.place = place
         self.when = when
@@ -72,6 +89,7 @@ public struct Seizure: Sendable, Hashable {
         self.type = type
         self.parent = parent
         self.identifiers = identifiers
+        self.participants = participants
     }
 
     /// Identifiers written as `KEY=VALUE` (one per `--identifier`, or per form field).
@@ -93,7 +111,7 @@ public struct Seizure: Sendable, Hashable {
         if let parent { details["parent"] = parent }
         return try inCase { () throws(CaseStoreError) in
             try store.recordEvent(.custodySeize, label: label, details: details, by: examiner, newItemType: type,
-                                  parent: parent, identifiers: identifiers)
+                                  parent: parent, identifiers: identifiers, participants: participants)
         }
     }
 }

@@ -21,18 +21,32 @@ struct ItemEventOptions: ParsableArguments {
     @Flag(help: "Print the entry as JSON.") var json = false
 }
 
+/// Who took part in an event, for its record (biên bản): repeatable `--participant` and `--witness`.
+struct ParticipantOptions: ParsableArguments {
+    @Option(name: .customLong("participant"), help: ArgumentHelp(
+        "A person taking part, ROLE=Full Name[,unit]; ROLE one of \(ParticipantRole.allCases.map(\.rawValue).joined(separator: ", ")); repeatable.",
+        valueName: "ROLE=NAME[,UNIT]"))
+    var participants: [String] = []
+    @Option(name: .customLong("witness"), help: ArgumentHelp("A witness (người chứng kiến), Full Name[,unit]; repeatable.", valueName: "NAME[,UNIT]"))
+    var witnesses: [String] = []
+
+    func people() throws -> [EventParticipant] { try CustodyEvent.participants(participants, witnesses: witnesses) }
+}
+
 /// The common shape of an event on an existing item: its options plus the event they describe.
 protocol ItemEventCommand: ParsableCommand {
     var item: ItemEventOptions { get }
+    var people: ParticipantOptions { get }
     var event: CustodyEvent { get }
 }
 
 extension ItemEventCommand {
     func run() throws {
         try reportingFailures {
+            let participants = try people.people()
             let store = try item.selection.open()
             let examiner = try item.by.id(in: store)
-            let entry = try event.record(on: item.label, in: store, by: examiner)
+            let entry = try event.record(on: item.label, in: store, by: examiner, participants: participants)
             try printEntry(entry, json: item.json, what: "\(item.label) by \(examiner)")
         }
     }
@@ -49,6 +63,7 @@ struct EventSeize: ParsableCommand {
     @Option(help: "Label of the item that contains this one.") var parent: String?
     @Option(name: .customLong("identifier"), help: ArgumentHelp("An identifier of a new item, KEY=VALUE (e.g. IMEI=…); repeatable.", valueName: "KEY=VALUE"))
     var identifiers: [String] = []
+    @OptionGroup var people: ParticipantOptions
     @OptionGroup var selection: CaseSelection
     @OptionGroup var by: ExaminerSelection
     @Flag(help: "Print the entry as JSON.") var json = false
@@ -56,7 +71,7 @@ struct EventSeize: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let seizure = Seizure(label: label, place: place, when: when, from: from, authority: authority, type: type,
-                                  parent: parent, identifiers: try Seizure.identifiers(identifiers))
+                                  parent: parent, identifiers: try Seizure.identifiers(identifiers), participants: try people.people())
             let store = try selection.open()
             let examiner = try by.id(in: store)
             let entry = try seizure.record(in: store, by: examiner)
@@ -68,6 +83,7 @@ struct EventSeize: ParsableCommand {
 struct EventReceive: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "receive", abstract: "Receipt of an item at the lab.")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: "Who delivered it.") var from: String
     @Option(help: "Where it was received.") var at: String?
     var event: CustodyEvent { .receive(from: from, at: at) }
@@ -76,6 +92,7 @@ struct EventReceive: ItemEventCommand {
 struct EventTransfer: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "transfer", abstract: "Hand-over of an item from one person to another.")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: ArgumentHelp("Who released it.", valueName: "ID")) var releasedBy: String
     @Option(help: ArgumentHelp("Who received it.", valueName: "ID")) var receivedBy: String
     @Option(help: "Why.") var purpose: String
@@ -85,6 +102,7 @@ struct EventTransfer: ItemEventCommand {
 struct EventCheckOut: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "checkout", abstract: "Check an item out of the evidence store.")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: "Why.") var reason: String
     var event: CustodyEvent { .checkOut(reason: reason) }
 }
@@ -92,6 +110,7 @@ struct EventCheckOut: ItemEventCommand {
 struct EventCheckIn: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "checkin", abstract: "Check an item back into the evidence store.")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: "Why / in what state.") var reason: String
     var event: CustodyEvent { .checkIn(reason: reason) }
 }
@@ -99,6 +118,7 @@ struct EventCheckIn: ItemEventCommand {
 struct EventSeal: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "seal", abstract: "Seal an item (tamper-evident bag or tape).")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: ArgumentHelp("Seal number.", valueName: "NUMBER")) var seal: String
     var event: CustodyEvent { .seal(number: seal) }
 }
@@ -106,6 +126,7 @@ struct EventSeal: ItemEventCommand {
 struct EventUnseal: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "unseal", abstract: "Break an item's seal.")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: ArgumentHelp("Number of the seal found and broken.", valueName: "NUMBER")) var seal: String
     var event: CustodyEvent { .unseal(number: seal) }
 }
@@ -113,6 +134,7 @@ struct EventUnseal: ItemEventCommand {
 struct EventNote: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "note", abstract: "A note about an item.")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: "The note.") var text: String
     var event: CustodyEvent { .note(text: text) }
 }
@@ -120,6 +142,7 @@ struct EventNote: ItemEventCommand {
 struct EventDispose: ItemEventCommand {
     static let configuration = CommandConfiguration(commandName: "dispose", abstract: "Disposal or return of an item.")
     @OptionGroup var item: ItemEventOptions
+    @OptionGroup var people: ParticipantOptions
     @Option(help: "How (returned to owner, destroyed, …).") var method: String
     var event: CustodyEvent { .dispose(method: method) }
 }
