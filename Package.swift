@@ -57,7 +57,7 @@ let package = Package(
         ),
         // The words and formats the court report and the labels both print (counts, times, item
         // kinds, identifier names): where the language catalogs plug in. Depends on nothing.
-        .target(name: "Wording"),
+        .target(name: "Wording", resources: [.copy("Resources/catalogs")]),
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
         .target(name: "Labels", dependencies: ["CQRencode", "Wording"]),
         // Evidence bundles for prosecutors and the defense: writer and offline verifier
@@ -148,6 +148,7 @@ let package = Package(
         .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
         .testTarget(name: "LedgerTests", dependencies: ["ByteText", "Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
+        .testTarget(name: "WordingTests", dependencies: ["Wording"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
