@@ -62,12 +62,13 @@ let package = Package(
         .target(name: "Labels", dependencies: ["CQRencode", "Wording"]),
         // Evidence bundles for prosecutors and the defense: writer and offline verifier
         // (docs/VERIFYING.md), the case as CASE/UCO JSON-LD (docs/CASE-UCO.md), the court report
-        // (HTML from Mustache templates, PDF through headless Chromium; docs/REPORT.md).
+        // (HTML from Mustache templates, PDF through headless Chromium; docs/REPORT.md), the records
+        // (biên bản) of custody events, printed the same way with a QR code from Labels (docs/RECORDS.md).
         .target(
             name: "Export",
-            dependencies: ["ByteText", "CaseStore", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["ByteText", "CaseStore", "Labels", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Mustache", package: "swift-mustache")],
-            resources: [.copy("Resources/report")]
+            resources: [.copy("Resources/report"), .copy("Resources/forms")]
         ),
         // Application layer, every use case a front end triggers: open a case, list readers, read a
         // card into a case, watch N readers (the batch engine, event-driven), export a bundle,
@@ -81,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "custody",
             dependencies: [
-                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
+                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

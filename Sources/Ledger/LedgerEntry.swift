@@ -31,6 +31,8 @@ public struct LedgerAction: Hashable, Sendable, CustomStringConvertible, Express
     public static let custodyNote: LedgerAction = "custody.note"
     public static let custodyCorrection: LedgerAction = "custody.correction"
     public static let custodyDispose: LedgerAction = "custody.dispose"
+    /// A record (biên bản) of an entry printed to PDF (`custody form`): its kind, entry and the PDF's SHA-256.
+    public static let formPrint: LedgerAction = "form.print"
     public static let checkpoint: LedgerAction = "ledger.checkpoint"
 
     /// Lowercase ASCII letters, digits, `_`, `-`, in dot-separated non-empty parts, ≤ 64 bytes.

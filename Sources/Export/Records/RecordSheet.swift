@@ -1,0 +1,254 @@
+import CaseStore
+import Foundation
+import Labels
+import Ledger
+import SIMCard
+import Wording
+
+/// What a record (biên bản) is printed from: one ledger entry and what the case knows of its
+/// item. Built by the `custody form` use case; docs/RECORDS.md lists each field's source.
+public struct RecordSource: Sendable {
+    public var kind: RecordKind
+    public var caseRecord: CaseRecord
+    public var entry: SignedEntry
+    public var item: ItemRecord
+    /// The item's entries up to and including `entry`: the seals in place are worked out from them.
+    public var history: [SignedEntry]
+    /// What the item holds at any depth (a SIM box's SIMs), ports and slots left out, in label order.
+    public var contents: [ItemRecord]
+    public var examiners: [ExaminerRecord]
+    /// The read's record (examination only).
+    public var acquisition: SIMAcquisition?
+    /// The tool that prints the record (named on the examination record).
+    public var tool: ToolIdentity
+
+    public init(kind: RecordKind, caseRecord: CaseRecord, entry: SignedEntry, item: ItemRecord, history: [SignedEntry],
+                contents: [ItemRecord], examiners: [ExaminerRecord], acquisition: SIMAcquisition?, tool: ToolIdentity) {
+        self.kind = kind
+        self.caseRecord = caseRecord
+        self.entry = entry
+        self.item = item
+        self.history = history
+        self.contents = contents
+        self.examiners = examiners
+        self.acquisition = acquisition
+        self.tool = tool
+    }
+}
+
+/// A record's content in one language, as the template `record.mustache` prints it.
+struct RecordSheet {
+    let source: RecordSource
+    let words: Catalog
+
+    /// Copies every record is made in: the case file, the evidence store, the person concerned.
+    static let copies = 3
+
+    var payload: [String: CanonicalJSON] { source.entry.entry.payload }
+    var timeZone: TimeZone { TimeZone(identifier: source.caseRecord.timeZone) ?? TimeZone(identifier: "UTC")! }
+    func detail(_ key: String) -> String { payload[key]?.stringValue ?? "" }
+
+    /// The text the QR code carries: enough to find the entry and check the paper against the
+    /// ledger (docs/RECORDS.md, "QR code").
+    var qrText: String {
+        "custody.record/1 \(source.caseRecord.id) \(source.entry.entry.sequence) \(source.entry.hash.hex)"
+    }
+
+    func examinerName(_ id: String) -> String { source.examiners.first { $0.id == id }?.name ?? id }
+
+    /// The people the entry names, then those the entry implies for roles it does not name: a
+    /// hand-over's releasing and receiving examiners, the examiner who read a SIM.
+    var participants: [EventParticipant] {
+        var people = EventParticipant.recorded(in: payload)
+        func imply(_ role: ParticipantRole, _ examinerID: String) {
+            guard !examinerID.isEmpty, !people.contains(where: { $0.role == role }) else { return }
+            people.append(EventParticipant(role: role, name: examinerName(examinerID), unit: source.caseRecord.agency))
+        }
+        switch source.entry.entry.action {
+        case .custodyTransfer:
+            imply(.deliverer, detail("releasedBy"))
+            imply(.receiver, detail("receivedBy"))
+        case .simAcquire, .simReread:
+            imply(.technician, source.entry.entry.examiner)
+        default: break
+        }
+        return people
+    }
+
+    func roleName(_ role: ParticipantRole) -> String {
+        switch role {
+        case .investigator: words.text("forms.role.investigator")
+        case .prosecutor: words.text("forms.role.prosecutor")
+        case .technician: words.text("forms.role.technician")
+        case .witness: words.text("forms.role.witness")
+        case .owner: words.text("forms.role.owner")
+        case .holder: words.text("forms.role.holder")
+        case .clerk: words.text("forms.role.clerk")
+        case .deliverer: words.text("forms.role.deliverer")
+        case .receiver: words.text("forms.role.receiver")
+        }
+    }
+
+    var title: String {
+        switch source.kind {
+        case .seizure: words.text("forms.seizure.title")
+        case .seal: words.text("forms.seal.title")
+        case .unseal: words.text("forms.unseal.title")
+        case .handover: words.text("forms.handover.title")
+        case .checkout: words.text("forms.checkout.title")
+        case .checkin: words.text("forms.checkin.title")
+        case .disposal: words.text("forms.disposal.title")
+        case .examination: words.text("forms.examination.title")
+        }
+    }
+
+    var legalBasis: String {
+        switch source.kind {
+        case .seizure: words.text("forms.seizure.basis")
+        case .seal: words.text("forms.seal.basis")
+        case .unseal: words.text("forms.unseal.basis")
+        case .handover: words.text("forms.handover.basis")
+        case .checkout: words.text("forms.checkout.basis")
+        case .checkin: words.text("forms.checkin.basis")
+        case .disposal: words.text("forms.disposal.basis")
+        case .examination: words.text("forms.examination.basis")
+        }
+    }
+
+    /// What happened, in the record's words, from the entry's details.
+    var statements: [String] {
+        switch source.entry.entry.action {
+        case .custodySeize:
+            var lines = [words.text("forms.seizure.statement", ["from": detail("from"), "place": detail("where"), "when": detail("when")])]
+            if !detail("authority").isEmpty { lines.append(words.text("forms.seizure.authority", ["authority": detail("authority")])) }
+            return lines
+        case .custodySeal: return [words.text("forms.seal.statement", ["seal": detail("seal")])]
+        case .custodyUnseal: return [words.text("forms.unseal.statement", ["seal": detail("seal")])]
+        case .custodyTransfer:
+            return [words.text("forms.handover.statement", ["deliverer": examinerName(detail("releasedBy")), "receiver": examinerName(detail("receivedBy")),
+                                                             "purpose": detail("purpose")])]
+        case .custodyReceive:
+            let at = detail("at").isEmpty ? source.caseRecord.agency : detail("at")
+            return [words.text("forms.handover.received", ["from": detail("from"), "place": at])]
+        case .custodyCheckOut: return [words.text("forms.checkout.statement", ["reason": detail("reason")])]
+        case .custodyCheckIn: return [words.text("forms.checkin.statement", ["reason": detail("reason")])]
+        case .custodyDispose: return [words.text("forms.disposal.statement", ["method": detail("method")])]
+        default: return [words.text("forms.examination.statement")]
+        }
+    }
+
+    /// Where the event took place: the seizure's or receipt's place as recorded, else the agency.
+    var place: String {
+        let recorded = detail("where").isEmpty ? detail("at") : detail("where")
+        return recorded.isEmpty ? source.caseRecord.agency : recorded
+    }
+
+    /// The seal numbers on `label` when the record's event happened: sealed and not yet broken
+    /// before the entry, plus the seal the entry itself puts on or breaks (a seal record names
+    /// its new seal, an unsealing the seal it found).
+    var seals: [String] {
+        var inPlace = source.item.attributes.values["seal"]?.stringValue.map { [$0] } ?? []
+        for entry in source.history where entry.entry.sequence <= source.entry.entry.sequence {
+            guard let number = entry.entry.payload["seal"]?.stringValue else { continue }
+            if entry.entry.action == .custodySeal, !inPlace.contains(number) { inPlace.append(number) }
+            if entry.entry.action == .custodyUnseal, entry.entry.sequence < source.entry.entry.sequence { inPlace.removeAll { $0 == number } }
+        }
+        return inPlace
+    }
+
+    /// An item's identifiers as printed: the well-known ones first, in the order people read
+    /// them on the device (IMEI, ICCID, …), then any other as recorded.
+    func identifiers(_ item: ItemRecord) -> String {
+        let values = item.identifiers.values
+        let known = ["IMEI", "IMEI2", "moduleIMEI", "ICCID", "IMSI", "serial", "MAC", "hostname"]
+        let ordered = known.filter { values[$0] != nil } + values.keys.filter { !known.contains($0) }.sorted()
+        return ordered.map { "\(words.identifierName($0)) \(values[$0]!)" }.joined(separator: "; ")
+    }
+
+    func exhibitRow(_ item: ItemRecord, number: Int, seals: [String], inside: Bool) -> [String: Any] {
+        var makeModel = [item.attributes.values["make"]?.stringValue, item.attributes.values["model"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+        if !makeModel.isEmpty { makeModel = ", " + makeModel }
+        return ["number": words.number(number), "label": item.label, "type": words.itemTypeName(item.type.rawValue) + makeModel,
+                "identifiers": identifiers(item), "seals": seals.joined(separator: ", "),
+                "condition": item.attributes.values["condition"]?.stringValue ?? "", "inside": inside]
+    }
+
+    var exhibits: [[String: Any]] {
+        var rows = [exhibitRow(source.item, number: 1, seals: seals, inside: false)]
+        for (index, item) in source.contents.enumerated() {
+            let own = item.attributes.values["seal"]?.stringValue.map { [$0] } ?? []
+            rows.append(exhibitRow(item, number: index + 2, seals: own, inside: true))
+        }
+        return rows
+    }
+
+    /// The examination record's facts: what was read, with which tool, and the hashes.
+    var examination: [[String: String]] {
+        guard source.kind == .examination else { return [] }
+        func row(_ name: String, _ value: String) -> [String: String] { ["name": name, "value": value] }
+        var rows = [[String: String]]()
+        let scope = detail("scope") == "full" ? words.text("forms.examination.scope-full") : words.text("forms.examination.scope-identity")
+        rows.append(row(words.text("forms.examination.what"), scope))
+        if let read = source.acquisition {
+            rows.append(row(words.text("forms.examination.files"), words.number(read.files.count)))
+        }
+        rows.append(row(words.text("forms.examination.apdus"), words.number(Int(payload["apduCount"]?.integerValue ?? 0))))
+        let complete = payload["complete"] == .bool(true)
+        rows.append(row(words.text("forms.examination.outcome"),
+                        complete ? words.text("forms.examination.complete") : words.text("forms.examination.incomplete", ["reason": detail("incompleteReason")])))
+        if !detail("iccid").isEmpty { rows.append(row("ICCID", detail("iccid"))) }
+        if !detail("imsi").isEmpty { rows.append(row("IMSI", detail("imsi"))) }
+        rows.append(row(words.text("forms.examination.tool"), "\(source.tool.name) \(source.tool.version)"))
+        if !detail("reader").isEmpty { rows.append(row(words.text("forms.examination.reader"), detail("reader"))) }
+        rows.append(row("ATR", detail("atr")))
+        rows.append(row(words.text("forms.examination.content-hash"), detail("contentSHA256")))
+        rows.append(row(words.text("forms.examination.transcript-hash"), detail("transcriptSHA256")))
+        rows.append(row(words.text("forms.examination.record-hash"), detail("recordSHA256")))
+        rows.append(row(words.text("forms.examination.write-guard"), words.text("forms.examination.read-only")))
+        return rows
+    }
+
+    /// The whole view `record.mustache` prints; `t` is the catalog's words by their keys.
+    func view() throws(RecordError) -> [String: Any] {
+        let time = source.entry.entry.time.date
+        let people = participants
+        let missing = source.kind.requiredRoles.filter { role in !people.contains { $0.role == role } }
+        var signatures = people.map { ["role": roleName($0.role), "name": $0.name] }
+        let recorder = examinerName(source.entry.entry.examiner)
+        if !people.contains(where: { $0.name == recorder }) {
+            signatures.append(["role": words.text("forms.role.recorder"), "name": recorder])
+        }
+        let qr: String
+        do { qr = try QRCode(encoding: qrText).svg(side: "26mm") } catch {
+            throw RecordError("cannot draw the record's QR code (\(error)); nothing was written")
+        }
+        var view: [String: Any] = [
+            "t": words.templateWords(),
+            "lang": words.language.rawValue,
+            "agency": source.caseRecord.agency,
+            "number": words.text("forms.number", ["seq": String(source.entry.entry.sequence), "case": source.caseRecord.id]),
+            "dateLine": words.text("forms.date-line", ["date": words.longDate(time, timeZone: timeZone)]),
+            "title": title,
+            "opening": words.text("forms.opening", ["time": words.clockTime(time, timeZone: timeZone),
+                                                    "date": words.longDate(time, timeZone: timeZone), "place": place]),
+            "caseLine": words.text("forms.case-line", ["case": source.caseRecord.name, "id": source.caseRecord.id]),
+            "basis": legalBasis,
+            "participants": people.enumerated().map { index, person in
+                ["number": words.number(index + 1), "name": person.name, "role": roleName(person.role), "unit": person.unit ?? ""]
+            },
+            "statements": statements,
+            "exhibits": exhibits,
+            "examination": examination,
+            "examined": source.kind == .examination,
+            "copies": words.count("forms.copies", Self.copies),
+            // Two signature blocks a row, as the paper forms set them side by side.
+            "signatureRows": stride(from: 0, to: signatures.count, by: 2).map { ["cells": Array(signatures[$0..<min($0 + 2, signatures.count)])] },
+            "qr": qr,
+            "ledger": words.text("forms.ledger-line", ["seq": String(source.entry.entry.sequence), "hash": source.entry.hash.hex]),
+        ]
+        if !missing.isEmpty {
+            view["missing"] = words.text("forms.participants.missing", ["roles": missing.map(roleName).joined(separator: ", ")])
+        }
+        return view
+    }
+}

@@ -1,0 +1,117 @@
+import CaseStore
+import Export
+import Foundation
+import Ledger
+import SIMCard
+import Wording
+
+/// `custody form`: the record (biên bản) of one custody event, printed from the ledger to PDF
+/// (docs/RECORDS.md), and the printing recorded as a `form.print` entry.
+public enum RecordForms {
+    /// What was printed (schema custody.form/1).
+    public struct Output: Encodable, Sendable {
+        public var schema = "custody.form/1"
+        public var caseID: String
+        public var kind: String
+        public var item: String
+        /// The entry the record was printed from.
+        public var entry: Int64
+        public var language: String
+        public var path: String
+        public var sha256: String
+        public var bytes: Int
+        /// The `form.print` entry that records the printing.
+        public var printEntry: Int64
+    }
+
+    /// The entry of `label` a `kind` record is printed from: entry `seq`, else the item's latest
+    /// entry of that kind. An entry of another kind, or none, is one line saying what to do.
+    public static func chooseEntry(_ kind: RecordKind, label: String, seq: Int64?, history: [SignedEntry]) throws(WorkbenchError) -> SignedEntry {
+        let actions = kind.actions.map(\.rawValue).joined(separator: " or ")
+        guard let seq else {
+            guard let latest = history.last(where: { kind.actions.contains($0.entry.action) }) else {
+                throw WorkbenchError("\(label) has no \(actions) entry to print a \(kind.rawValue) record from: record the event first, or choose another kind (`custody history \(label)` lists its entries)")
+            }
+            return latest
+        }
+        guard let chosen = history.first(where: { $0.entry.sequence == seq }) else {
+            throw WorkbenchError("entry \(seq) is not an entry of \(label): pass one of its entries (`custody history \(label)` lists them)")
+        }
+        guard kind.actions.contains(chosen.entry.action) else {
+            let fitting = RecordKind(action: chosen.entry.action).map { "; print it as `custody form \($0.rawValue)`" } ?? "; no record is printed from it"
+            throw WorkbenchError("entry \(seq) of \(label) is \(chosen.entry.action), not \(actions), so it has no \(kind.rawValue) record\(fitting)")
+        }
+        return chosen
+    }
+
+    /// Prints the `kind` record of `label`'s entry `seq` (nil: its latest of that kind) in
+    /// `language` to `path`, then appends the `form.print` entry by `examiner`. A PDF whose
+    /// printing cannot be recorded is removed: every record on paper is in the ledger.
+    public static func print(_ store: CaseStore, kind: RecordKind, label: String, seq: Int64?, language: Language,
+                             to path: String, tool: ToolIdentity, by examiner: String) throws -> Output {
+        let (item, history) = try inCase { () throws(CaseStoreError) in
+            guard let item = try store.item(label) else { throw .unknownItem(label) }
+            return (item, try store.history(label))
+        }
+        let entry = try chooseEntry(kind, label: label, seq: seq, history: history)
+        let source = try inCase { () throws(CaseStoreError) in
+            let acquisition = try kind == .examination
+                ? store.acquisitions().first { $0.seq == entry.entry.sequence }?.decoded(as: SIMAcquisition.self) : nil
+            return RecordSource(kind: kind, caseRecord: store.caseRecord, entry: entry, item: item,
+                                history: history.filter { $0.entry.sequence <= entry.entry.sequence },
+                                contents: contents(of: label, in: try store.items()), examiners: try store.examiners(),
+                                acquisition: acquisition, tool: tool)
+        }
+        let pdf = URL(fileURLWithPath: path)
+        let bytes: Data
+        do { bytes = try RecordDocument.writePDF(source, language: language, to: pdf) } catch let error as RecordError {
+            throw WorkbenchError(error.description)
+        } catch {
+            throw WorkbenchError("cannot print the \(kind.rawValue) record of \(label) to \(path): \(error); nothing was written")
+        }
+        let sha256 = SHA256Hash.of([UInt8](bytes)).hex
+        let printed: SignedEntry
+        do {
+            printed = try inCase { () throws(CaseStoreError) in
+                try store.append(examiner: examiner, action: .formPrint, subjects: [label], payload: [
+                    "kind": .string(kind.rawValue), "entry": .integer(source.entry.entry.sequence), "entryHash": .string(source.entry.hash.hex),
+                    "language": .string(language.rawValue), "sha256": .string(sha256), "bytes": .integer(Int64(bytes.count)),
+                ])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: pdf)
+            throw error
+        }
+        return Output(caseID: store.caseID, kind: kind.rawValue, item: label, entry: source.entry.entry.sequence, language: language.rawValue,
+                      path: path, sha256: sha256, bytes: bytes.count, printEntry: printed.entry.sequence)
+    }
+
+    /// What `label` holds at any depth, in label order, without the ports and slots of a SIM
+    /// box (the record lists the SIMs in them, not the empty positions).
+    static func contents(of label: String, in items: [ItemRecord]) -> [ItemRecord] {
+        let held = Dictionary(grouping: items.filter { $0.parent != nil }, by: { $0.parent! })
+        var found = [ItemRecord]()
+        func collect(_ holder: String) {
+            for item in (held[holder] ?? []).sorted(by: labelOrder) {
+                if item.type != .device(.port) && item.type != .device(.slot) { found.append(item) }
+                collect(item.label)
+            }
+        }
+        collect(label)
+        return found
+    }
+}
+
+extension RecordForms {
+    /// The language a record is printed in: `--lang` when given (an unknown one is one line
+    /// listing those there are), else the case's (`case.language` in entry 0's payload; a case
+    /// from before languages prints in English).
+    public static func language(option: String?, store: CaseStore) throws(WorkbenchError) -> Language {
+        if let option {
+            do { return try Language(option: option) } catch { throw WorkbenchError(error.description) }
+        }
+        let first = try inCase { () throws(CaseStoreError) in try store.lineRecords().first }
+        let caseLanguage = first.flatMap { try? SignedEntry(line: Array($0.line)) }?.entry.payload["case"]?["language"]?.stringValue
+        return caseLanguage.flatMap(Language.init(rawValue:)) ?? .en
+    }
+}
