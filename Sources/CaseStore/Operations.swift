@@ -69,8 +69,28 @@ extension CaseStore {
     /// transaction).
     @discardableResult
     public func photograph(label: String, file: String, by examiner: String) throws(CaseStoreError) -> (SignedEntry, PhotoRecord) {
+        try keepFile(file, what: "photo", on: label, action: .custodyPhotograph, payload: [:], by: examiner)
+    }
+
+    /// Attaches the scan of the signed paper record of entry `seq` (an entry naming `label`),
+    /// kept as photographs are (`photos/<sha256>.<ext>`, table `photo`); the `custody.attach`
+    /// entry also names the entry and its hash.
+    @discardableResult
+    public func attachScan(label: String, entry seq: Int64, file: String, by examiner: String) throws(CaseStoreError) -> (SignedEntry, PhotoRecord) {
+        guard let recorded = try history(label).first(where: { $0.entry.sequence == seq }) else {
+            throw .invalidInput("entry \(seq) is not an entry of \(label): pass the entry whose record was signed (`custody history \(label)` lists them); nothing was written")
+        }
+        return try keepFile(file, what: "scan", on: label, action: .custodyAttach,
+                            payload: ["entry": .integer(seq), "entryHash": .string(recorded.hash.hex)], by: examiner)
+    }
+
+    /// A file kept with an item: its SHA-256, size and name in an `action` entry beside
+    /// `payload`, the file copied to `photos/<sha256>.<ext>` (in a PostgreSQL case: its bytes
+    /// into table `photo_file` under that path, in the entry's transaction), a `photo` row.
+    func keepFile(_ file: String, what: String, on label: String, action: LedgerAction, payload: [String: CanonicalJSON],
+                  by examiner: String) throws(CaseStoreError) -> (SignedEntry, PhotoRecord) {
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw .io("cannot read the photo \(file): check the path and its permissions; nothing was written")
+            throw .io("cannot read the \(what) \(file): check the path and its permissions; nothing was written")
         }
         let sha = SHA256Hash.of([UInt8](data)).hex
         let ext = (file as NSString).pathExtension.lowercased().filter { $0.isLetter || $0.isNumber }
@@ -81,13 +101,13 @@ extension CaseStore {
             do {
                 try FileManager.default.createDirectory(atPath: path(CaseStore.photosName), withIntermediateDirectories: true)
                 try data.write(to: URL(fileURLWithPath: target), options: [.atomic])
-            } catch { throw .io("cannot copy the photo into \(target): \(error.localizedDescription); check free space; nothing was written") }
+            } catch { throw .io("cannot copy the \(what) into \(target): \(error.localizedDescription); check free space; nothing was written") }
         }
         let name = (file as NSString).lastPathComponent
         var record = PhotoRecord(seq: 0, item: label, sha256: sha, path: relative, originalName: name, bytes: Int64(data.count))
-        let entry = try append(examiner: examiner, action: .custodyPhotograph, subjects: [label],
-                               payload: ["sha256": .string(sha), "file": .string(relative), "originalName": .string(name),
-                                         "bytes": .integer(Int64(data.count))]) { db, seq in
+        let fields: [String: CanonicalJSON] = ["sha256": .string(sha), "file": .string(relative), "originalName": .string(name),
+                                               "bytes": .integer(Int64(data.count))]
+        let entry = try append(examiner: examiner, action: action, subjects: [label], payload: payload.merging(fields) { $1 }) { db, seq in
             guard try CaseStore.itemExists(db, label) else { throw CaseStoreError.unknownItem(label) }
             record.seq = seq
             try record.insert(db)

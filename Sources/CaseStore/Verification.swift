@@ -74,7 +74,7 @@ extension CaseStore {
         let full: LedgerEntry?
 
         static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .stationAdd, .stationRevoke, .simAcquire, .simReread,
-                                                        .custodyPhotograph, .deviceAdd, .deviceImport]
+                                                        .custodyPhotograph, .custodyAttach, .deviceAdd, .deviceImport]
 
         init?(sequence: Int64, line: [UInt8]) {
             self.sequence = sequence
@@ -228,12 +228,13 @@ extension CaseStore {
         }
         result.acquisitions = acquisitions.count
 
-        // Photos: row ⇔ custody.photograph entry; the file's bytes still hash the same.
+        // Photos and attached scans: row ⇔ custody.photograph or custody.attach entry; the file's bytes still hash the same.
+        let filed: Set<LedgerAction> = [.custodyPhotograph, .custodyAttach]
         let photoBySeq = Dictionary(photos.map { ($0.seq, $0) }, uniquingKeysWith: { a, _ in a })
         for ph in photos {
-            guard let e = entry(ph.seq), e.action == .custodyPhotograph, e.payload["sha256"]?.stringValue == ph.sha256,
+            guard let e = entry(ph.seq), filed.contains(e.action), e.payload["sha256"]?.stringValue == ph.sha256,
                   e.subjects == [ph.item] else {
-                return "photo \(ph.path) has no matching custody.photograph entry at \(ph.seq)"
+                return "photo \(ph.path) has no matching custody.photograph or custody.attach entry at \(ph.seq)"
             }
             let stored: Data?
             do { stored = try photoData(ph.path) } catch { return "photo file \(ph.path) (entry \(ph.seq)) is unreadable (\(error))" }
@@ -241,8 +242,8 @@ extension CaseStore {
             let sha = SHA256Hash.of([UInt8](data)).hex
             guard sha == ph.sha256 else { return "photo file \(ph.path) (entry \(ph.seq)) has SHA-256 \(sha), not \(ph.sha256)" }
         }
-        for e in entries where e.action == .custodyPhotograph && photoBySeq[e.sequence] == nil {
-            return "entry \(e.sequence) (custody.photograph) has no row in table photo"
+        for e in entries where filed.contains(e.action) && photoBySeq[e.sequence] == nil {
+            return "entry \(e.sequence) (\(e.action)) has no row in table photo"
         }
         result.photos = photos.count
 

@@ -28,6 +28,8 @@ public struct LedgerAction: Hashable, Sendable, CustomStringConvertible, Express
     public static let custodySeal: LedgerAction = "custody.seal"
     public static let custodyUnseal: LedgerAction = "custody.unseal"
     public static let custodyPhotograph: LedgerAction = "custody.photograph"
+    /// The scan of an entry's signed paper record, kept with the item (`custody event attach`).
+    public static let custodyAttach: LedgerAction = "custody.attach"
     public static let custodyNote: LedgerAction = "custody.note"
     public static let custodyCorrection: LedgerAction = "custody.correction"
     public static let custodyDispose: LedgerAction = "custody.dispose"

@@ -9,7 +9,7 @@ struct EventCommand: ParsableCommand {
         commandName: "event",
         abstract: "Record a custody event on an item (a signed ledger entry; nothing is ever edited or deleted).",
         subcommands: [EventSeize.self, EventReceive.self, EventTransfer.self, EventCheckOut.self, EventCheckIn.self,
-                      EventSeal.self, EventUnseal.self, EventPhotograph.self, EventNote.self, EventCorrect.self, EventDispose.self]
+                      EventSeal.self, EventUnseal.self, EventPhotograph.self, EventAttach.self, EventNote.self, EventCorrect.self, EventDispose.self]
     )
 }
 
@@ -163,6 +163,27 @@ struct EventPhotograph: ParsableCommand {
                 try store.photograph(label: item.label, file: file, by: examiner)
             }
             try printEntry(entry, json: item.json, what: "\(item.label) photo \(photo.path)")
+        }
+    }
+}
+
+struct EventAttach: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attach",
+        abstract: "Attach the scan of an entry's signed paper record (docs/RECORDS.md): its SHA-256 goes into the ledger, the file is kept in the case and exported with it."
+    )
+    @OptionGroup var item: ItemEventOptions
+    @Option(help: ArgumentHelp("Sequence number of the entry whose record was signed.", valueName: "SEQ")) var entry: Int64
+    @Option(help: "The scan (PDF or image).") var file: String
+
+    func run() throws {
+        try reportingFailures {
+            let store = try item.selection.open()
+            let examiner = try item.by.id(in: store)
+            let (recorded, scan) = try inCase { () throws(CaseStoreError) in
+                try store.attachScan(label: item.label, entry: entry, file: file, by: examiner)
+            }
+            try printEntry(recorded, json: item.json, what: "\(item.label) scan of entry \(entry)'s record, \(scan.path)")
         }
     }
 }

@@ -29,7 +29,7 @@ struct FormCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let recordKind: RecordKind
-            do { recordKind = try RecordKind(option: kind) } catch { throw CustodyFailure(error.description, exitCode: ExitStatus.usage) }
+            do { recordKind = try RecordKind(option: kind) } catch { throw CustodyFailure("\(error)", exitCode: ExitStatus.usage) }
             guard out.lowercased().hasSuffix(".pdf") else {
                 throw CustodyFailure("--out \(out) must end in .pdf: records are printed as PDF", exitCode: ExitStatus.usage)
             }
@@ -43,7 +43,7 @@ struct FormCommand: ParsableCommand {
             }
             let store = try selection.open()
             let language: Language
-            do { language = try RecordForms.language(option: lang, store: store) } catch { throw CustodyFailure(error.description, exitCode: ExitStatus.usage) }
+            do { language = try RecordForms.language(option: lang, store: store) } catch { throw CustodyFailure("\(error)", exitCode: ExitStatus.usage) }
             let examiner = try by.id(in: store)
             let output = try RecordForms.print(store, kind: recordKind, label: item, seq: entry, language: language, to: out,
                                                tool: Custody.identity, by: examiner)

@@ -34,6 +34,7 @@ extension EndToEnd {
 
     struct Entry: Decodable {
         var seq: Int64
+        var hash: String
         var action: String
         var subjects: [String]
         var payload: [String: Payload]
@@ -152,6 +153,13 @@ extension EndToEnd {
         }
         #expect(seized.seq < sealed.seq)
 
+        // The QR code carries the case id, the entry and its hash.
+        _ = try tool("pdftoppm", ["-r", "150", "-png", "-singlefile", root + "/seizure.vi.pdf", root + "/seizure"])
+        let shown = try JSONSerialization.jsonObject(with: Data(custody(["case", "show", "--json"]).stdout.utf8)) as? [String: Any]
+        let caseID = try #require(shown?["id"] as? String)
+        #expect(try tool("zbarimg", ["--raw", "-q", root + "/seizure.png"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            == "custody.record/1 \(caseID) \(seized.seq) \(seized.hash)")
+
         // Each printing is a form.print entry on the item with the PDF's SHA-256.
         struct History: Decodable { var entries: [Entry] }
         let phoneHistory = try JSONDecoder().decode(History.self, from: Data(custody(["history", "PHONE-1", "--json"]).stdout.utf8)).entries
@@ -193,6 +201,24 @@ extension EndToEnd {
         let bareEn = try tool("pdftotext", [root + "/bare.en.pdf", "-"]).replacingOccurrences(of: "\n", with: " ")
         #expect(bareEn.contains("Participants not recorded: technician, witness"), "\(bareEn)")
         #expect(bareEn.contains("NP-0077"))
+
+        // The signed seizure record, scanned, attached back: hash in the ledger, file in the case and the bundle.
+        let scan = root + "/seizure-signed.pdf"
+        try FileManager.default.copyItem(atPath: root + "/seizure.vi.pdf", toPath: scan)
+        let scanSHA = String(try tool("sha256sum", [scan]).prefix(64))
+        let attached = try entry(["event", "attach", "PHONE-1", "--entry", String(seized.seq), "--file", scan])
+        #expect(attached.action == "custody.attach" && attached.subjects == ["PHONE-1"])
+        #expect(attached.payload["entry"]?.number == seized.seq && attached.payload["sha256"]?.text == scanSHA)
+        #expect(FileManager.default.contentsEqual(atPath: dir + "/photos/\(scanSHA).pdf", andPath: scan))
+        let notItsEntry = try custody(["event", "attach", sim, "--entry", String(seized.seq), "--file", scan], status: 1)
+        expectOneLine(notItsEntry, containing: "entry \(seized.seq) is not an entry of \(sim)")
+        #expect(try custody(["ledger", "verify"]).status == 0)
+        _ = try custody(["export", "--out", root + "/bundle"])
+        #expect(FileManager.default.contentsEqual(atPath: root + "/bundle/scans/\(attached.seq).pdf", andPath: scan))
+        let verified = try custody(["verify", root + "/bundle", "--json"]).stdout
+        let verdict = try JSONSerialization.jsonObject(with: Data(verified.utf8)) as? [String: Any]
+        #expect(verdict?["valid"] as? Bool == true, "\(verified)")
+        #expect((verdict?["checked"] as? [String: Int])?["scans"] == 1, "\(verified)")
     }
 }
 }

@@ -226,7 +226,7 @@ struct RecordSheet {
             "t": words.templateWords(),
             "lang": words.language.rawValue,
             "agency": source.caseRecord.agency,
-            "number": words.text("forms.number", ["seq": String(source.entry.entry.sequence), "case": source.caseRecord.id]),
+            "number": words.text("forms.number", ["seq": String(source.entry.entry.sequence)]),
             "dateLine": words.text("forms.date-line", ["date": words.longDate(time, timeZone: timeZone)]),
             "title": title,
             "opening": words.text("forms.opening", ["time": words.clockTime(time, timeZone: timeZone),
