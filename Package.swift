@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "PCSC", "SIMCard"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "PCSC", "SIMCard", "CaseStore", "Export", "Ledger", "Wording"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ByteText", "SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

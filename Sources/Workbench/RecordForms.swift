@@ -30,7 +30,7 @@ public enum RecordForms {
         let actions = kind.actions.map(\.rawValue).joined(separator: " or ")
         guard let seq else {
             guard let latest = history.last(where: { kind.actions.contains($0.entry.action) }) else {
-                throw WorkbenchError("\(label) has no \(actions) entry to print a \(kind.rawValue) record from: record the event first, or choose another kind (`custody history \(label)` lists its entries)")
+                throw WorkbenchError("\(label) has no \(actions) entry to print the \(kind.rawValue) record from: record the event first, or choose another kind (`custody history \(label)` lists its entries)")
             }
             return latest
         }
@@ -44,17 +44,14 @@ public enum RecordForms {
         return chosen
     }
 
-    /// Prints the `kind` record of `label`'s entry `seq` (nil: its latest of that kind) in
-    /// `language` to `path`, then appends the `form.print` entry by `examiner`. A PDF whose
-    /// printing cannot be recorded is removed: every record on paper is in the ledger.
-    public static func print(_ store: CaseStore, kind: RecordKind, label: String, seq: Int64?, language: Language,
-                             to path: String, tool: ToolIdentity, by examiner: String) throws -> Output {
+    /// What the `kind` record of `label`'s entry `seq` (nil: its latest of that kind) is printed from.
+    public static func source(_ store: CaseStore, kind: RecordKind, label: String, seq: Int64?, tool: ToolIdentity) throws(WorkbenchError) -> RecordSource {
         let (item, history) = try inCase { () throws(CaseStoreError) in
             guard let item = try store.item(label) else { throw .unknownItem(label) }
             return (item, try store.history(label))
         }
         let entry = try chooseEntry(kind, label: label, seq: seq, history: history)
-        let source = try inCase { () throws(CaseStoreError) in
+        return try inCase { () throws(CaseStoreError) in
             let acquisition = try kind == .examination
                 ? store.acquisitions().first { $0.seq == entry.entry.sequence }?.decoded(as: SIMAcquisition.self) : nil
             return RecordSource(kind: kind, caseRecord: store.caseRecord, entry: entry, item: item,
@@ -62,6 +59,14 @@ public enum RecordForms {
                                 contents: contents(of: label, in: try store.items()), examiners: try store.examiners(),
                                 acquisition: acquisition, tool: tool)
         }
+    }
+
+    /// Prints the `kind` record of `label`'s entry `seq` (nil: its latest of that kind) in
+    /// `language` to `path`, then appends the `form.print` entry by `examiner`. A PDF whose
+    /// printing cannot be recorded is removed: every record on paper is in the ledger.
+    public static func print(_ store: CaseStore, kind: RecordKind, label: String, seq: Int64?, language: Language,
+                             to path: String, tool: ToolIdentity, by examiner: String) throws -> Output {
+        let source = try source(store, kind: kind, label: label, seq: seq, tool: tool)
         let pdf = URL(fileURLWithPath: path)
         let bytes: Data
         do { bytes = try RecordDocument.writePDF(source, language: language, to: pdf) } catch let error as RecordError {

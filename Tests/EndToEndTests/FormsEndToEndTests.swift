@@ -189,7 +189,7 @@ extension EndToEnd {
         expectOneLine(unknownLanguage, containing: "unknown language \"fr\"")
         expectOneLine(unknownLanguage, containing: "vi, en")
         let none = try custody(["form", "seal", "--item", sim, "--out", root + "/x.pdf"], status: 1)
-        expectOneLine(none, containing: "\(sim) has no custody.seal entry")
+        expectOneLine(none, containing: "\(sim) has no custody.seal entry to print the seal record from")
         let exists = try custody(["form", "seal", "--item", "PHONE-1", "--out", root + "/seal-2.pdf"], status: 1)
         expectOneLine(exists, containing: "already exists")
         #expect(!FileManager.default.fileExists(atPath: root + "/x.pdf"))
