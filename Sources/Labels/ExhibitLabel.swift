@@ -10,6 +10,8 @@ public struct ExhibitLabel: Sendable, Hashable {
     /// At most two (name, value) pairs: the first two of `Wording.keyIdentifiers` the item has.
     public var keyIdentifiers: [KeyIdentifier]
     public var caseID: String
+    /// The line along the bottom: "Case <case id>".
+    public var caseLine: String
 
     public struct KeyIdentifier: Sendable, Hashable {
         /// As printed: "ICCID", "IMEI", "S/N", "Seal", …
@@ -22,6 +24,7 @@ public struct ExhibitLabel: Sendable, Hashable {
     public init(label: String, type: String, identifiers: [String: String], attributes: [String: String], caseID: String) {
         self.label = label
         self.caseID = caseID
+        caseLine = "Case \(caseID)"
         kind = Wording.itemKind(type: type, make: attributes["make"], model: attributes["model"])
         keyIdentifiers = Array(Wording.keyIdentifiers.compactMap { key, name in
             (identifiers[key] ?? attributes[key]).map { KeyIdentifier(name: name, value: $0) }
