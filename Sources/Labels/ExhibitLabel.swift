@@ -1,7 +1,7 @@
 import Wording
 
 /// What one printed label shows (docs/LABELS.md): the item's label as a QR code and in large
-/// text, its type (with make and model), up to two key identifiers, and the case id.
+/// text, its type (with make and model), up to two key identifiers, where it is kept, and the case id.
 public struct ExhibitLabel: Sendable, Hashable {
     /// The item label exactly as registered; the QR code carries its UTF-8 bytes and nothing else.
     public var label: String
@@ -9,6 +9,8 @@ public struct ExhibitLabel: Sendable, Hashable {
     public var kind: String
     /// At most two (name, value) pairs: the first two of `Wording.keyIdentifiers` the item has.
     public var keyIdentifiers: [KeyIdentifier]
+    /// Where the item is kept (its `location` attribute), as "Kept at <location>"; nil when unknown.
+    public var location: String?
     public var caseID: String
     /// The line along the bottom: "Case <case id>".
     public var caseLine: String
@@ -26,6 +28,7 @@ public struct ExhibitLabel: Sendable, Hashable {
         self.caseID = caseID
         caseLine = "Case \(caseID)"
         kind = Wording.itemKind(type: type, make: attributes["make"], model: attributes["model"])
+        location = attributes["location"].map { "Kept at \($0)" }
         keyIdentifiers = Array(Wording.keyIdentifiers.compactMap { key, name in
             (identifiers[key] ?? attributes[key]).map { KeyIdentifier(name: name, value: $0) }
         }.prefix(2))

@@ -13,9 +13,12 @@ public struct LabelFonts: Sendable {
     /// The installed fonts, read on first use.
     public static func installed() throws(LabelError) -> LabelFonts { try loaded.get() }
 
-    private static let loaded = Result { () throws(LabelError) -> LabelFonts in
+    private static let loaded = Result { () throws(LabelError) -> LabelFonts in try load(from: folder) }
+
+    /// DejaVuSans.ttf and DejaVuSans-Bold.ttf from `folder`.
+    static func load(from folder: String) throws(LabelError) -> LabelFonts {
         let paths = [folder + "/DejaVuSans.ttf", folder + "/DejaVuSans-Bold.ttf"]
-        guard paths.allSatisfy(FileManager.default.fileExists) else { throw .fontNotInstalled }
+        guard paths.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) else { throw .fontNotInstalled }
         do { return LabelFonts(regular: try TrueTypeFont(path: paths[0]), bold: try TrueTypeFont(path: paths[1])) } catch {
             throw .font(error)
         }

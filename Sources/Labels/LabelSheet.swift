@@ -79,6 +79,10 @@ public enum LabelSheet {
             let fitted = fitLine(LabelText.printed("\(identifier.name) \(identifier.value)"), font: fonts.regular, sizes: 5...7, width: width)
             line(fitted.text, font: .regular, size: fitted.size)
         }
+        if let location = label.location {
+            let fitted = fitLine(LabelText.printed(location), font: fonts.regular, sizes: 5...7, width: width)
+            line(fitted.text, font: .regular, size: fitted.size)
+        }
         let caseLine = fitLine(LabelText.printed(label.caseLine), font: fonts.regular, sizes: 4.5...6, width: textRight - caseLeft)
         shapes.append(.text(x: x + caseLeft, baseline: y + caseBaseline, size: caseLine.size, font: .regular, caseLine.text))
         return shapes
