@@ -354,7 +354,8 @@ public final class CaseStore: Sendable {
                     }
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     if let problem = try stationProblem(db, key) { throw problem }
-                    let draft = try decide(db)
+                    var draft = try decide(db)
+                    draft.payload = EnteredText.annotate(draft.payload)
                     try CaseStore.checkEntryText(examiner: examiner, subjects: subjects, payload: draft.payload)
                     let head = try CaseStore.head(db)
                     if let expectedSequence, head.seq + 1 != expectedSequence {

@@ -136,6 +136,23 @@ extension EndToEnd {
         #expect(try JSONDecoder().decode(CaseLanguage.self, from: Data(created.stdout.utf8)).language == "en")
         let shown = try rig.run("custody", ["case", "show", "--case", dir], environment: env)
         #expect(shown.stdout.contains("language en"), "\(shown.stdout)")
+
+        // Text typed decomposed (NFD) is stored in NFC, so the label typed either way finds the
+        // item; the bytes as typed stay in the entry (enteredAs).
+        let nfc = "KHO-VẬT-CHỨNG-1", place = "Kho vật chứng, Hà Nội"
+        let nfd = nfc.decomposedStringWithCanonicalMapping, placeNFD = place.decomposedStringWithCanonicalMapping
+        #expect(Array(nfd.utf8) != Array(nfc.utf8))
+        let seized = try rig.run("custody", ["event", "seize", nfd, "--where", placeNFD, "--when", "2026-12-06T14:30+07:00", "--from", "Nguyễn Thị Hằng",
+                                             "--type", "phone", "--case", dir, "--examiner", "sup1"], environment: env)
+        #expect(seized.status == 0, "\(seized.stderr)")
+        let history = try rig.run("custody", ["history", nfc, "--case", dir, "--json"], environment: env)
+        #expect(history.status == 0, "\(history.stderr)")
+        let entry = try #require((try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]]).first
+        let payload = try #require(entry?["payload"] as? [String: Any])
+        #expect((payload["where"] as? String).map { Array($0.utf8) } == Array(place.utf8))
+        #expect((payload["enteredAs"] as? [String]).map { $0.map { Array($0.utf8) } } == [Array(nfd.utf8), Array(placeNFD.utf8)])
+        let verified = try rig.run("custody", ["ledger", "verify", "--case", dir], environment: env)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
     @Test func anIncompleteReadIsStoredFlaggedIncomplete() throws {
