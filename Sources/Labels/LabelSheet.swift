@@ -1,3 +1,5 @@
+import PDFText
+
 /// The label sheet (docs/LABELS.md): A4 pages of 3 × 8 labels of 63.5 × 33.9 mm, the common
 /// 24-up self-adhesive stock. Positions are in points (1/72 inch) from the top left of the page;
 /// the PDF and SVG writers draw the same shapes.

@@ -17,7 +17,8 @@ public struct TrueTypeFont: Sendable {
     public let boundingBox: [Int]
     public let ascender: Int
     public let descender: Int
-    /// Height of a capital letter in font units (OS/2 sCapHeight, else the ascender).
+    /// Height of a capital letter in font units: OS/2 sCapHeight (version 2 and later), else the
+    /// top of the outline of "H" (DejaVu's OS/2 is version 1), else the ascender.
     public let capHeight: Int
     /// Degrees counter-clockwise from vertical (post).
     public let italicAngle: Double
@@ -74,12 +75,13 @@ public struct TrueTypeFont: Sendable {
         advances += Array(repeating: advances[metricCount - 1], count: glyphCount - metricCount)
         self.advances = advances
 
+        var capitalHeight: Int?
         if let os2 = tables["OS/2"]?.lowerBound {
             weightClass = Int(try reader.u16(os2 + 4))
             embeddingRights = Int(try reader.u16(os2 + 8))
-            capHeight = try reader.u16(os2) >= 2 ? try reader.i16(os2 + 88) : ascender
+            if try reader.u16(os2) >= 2 { capitalHeight = try reader.i16(os2 + 88) }
         } else {
-            (weightClass, embeddingRights, capHeight) = (400, 0, ascender)
+            (weightClass, embeddingRights) = (400, 0)
         }
         italicAngle = try tables["post"].map { post throws(FontError) in Double(try reader.i32(post.lowerBound + 4)) / 65536 } ?? 0
 
@@ -97,6 +99,11 @@ public struct TrueTypeFont: Sendable {
         }
         self.outlines = outlines
         glyphOfScalar = try Self.characterMap(reader, at: table("cmap"), glyphCount: glyphCount)
+        // A glyph's header: number of contours, then xMin, yMin, xMax, yMax.
+        if capitalHeight == nil, let h = glyphOfScalar[UInt32(("H" as Unicode.Scalar).value)], outlines[Int(h)].count >= 10 {
+            capitalHeight = try reader.i16(outlines[Int(h)].lowerBound + 8)
+        }
+        capHeight = capitalHeight ?? ascender
         let names = try tables["name"].map { range throws(FontError) in try Self.names(reader, at: range.lowerBound) } ?? [:]
         familyName = names[1] ?? name
         postScriptName = names[6] ?? familyName.filter { $0 != " " }

@@ -2,13 +2,15 @@ import Foundation
 import FoundationXML
 @testable import Labels
 import Testing
+import Wording
 
 @Suite struct LabelSheetTests {
     static let fonts = try! LabelFonts.installed()
     static let caseID = "3f2a9c4e-1b7d-4e8a-9c01-5d6e7f8a9b0c"
 
-    static func label(_ text: String, type: String = "slot", ids: [String: String] = [:], attributes: [String: String] = [:]) -> ExhibitLabel {
-        ExhibitLabel(label: text, type: type, identifiers: ids, attributes: attributes, caseID: caseID)
+    static func label(_ text: String, type: String = "slot", ids: [String: String] = [:], attributes: [String: String] = [:],
+                      language: Language = .en) -> ExhibitLabel {
+        ExhibitLabel(label: text, type: type, identifiers: ids, attributes: attributes, caseID: caseID, catalog: .of(language))
     }
 
     /// 26 labels: two pages, the second with two labels; a mix of short, long and odd labels.
@@ -60,7 +62,7 @@ import Testing
 
     @Test func labelTextIsAsLargeAsFitsOnTwoLines() {
         let width = LabelSheet.textRight - LabelSheet.textLeft, bold = Self.fonts.bold
-        #expect(LabelSheet.fitTitle("SB-03/P17/S2", font: bold, width: width) == (12.5, ["SB-03/P17/S2"]))
+        #expect(LabelSheet.fitTitle("SB-03/P17/S2", font: bold, width: width) == (14, ["SB-03/P17/", "S2"]))
         #expect(LabelSheet.fitTitle("SIM-8984012204000123456", font: bold, width: width) == (7, ["SIM-", "8984012204000123456"]))
         let long = LabelSheet.fitTitle(String(repeating: "LONG-LABEL/", count: 11), font: bold, width: width)
         #expect(long.size == 7 && long.lines.count == 4 && long.lines[3].hasSuffix("..."))
@@ -73,9 +75,27 @@ import Testing
         #expect(phone.kind == "phone, Samsung")
         let box = Self.label("SB-03", type: "simbox", ids: ["serial": "GW8-00417"], attributes: ["seal": "S-0041", "make": "Hybertone", "model": "GoIP-8"])
         #expect(box.keyIdentifiers == [.init(name: "S/N", value: "GW8-00417"), .init(name: "Seal", value: "S-0041")])
-        #expect(box.kind == "simbox, Hybertone GoIP-8")
+        #expect(box.kind == "SIM box, Hybertone GoIP-8")
+        #expect(box.location == nil && box.caseLine == "Case \(Self.caseID)")
         #expect(Self.label("SB-03/P1/S1").keyIdentifiers.isEmpty)
         #expect(Self.label("SB-03/P1/S1").kind == "slot")
+        #expect(Self.label("X", type: "crate").kind == "crate", "a type word Custody does not know prints as stored")
+    }
+
+    /// The label's words come from the catalog of the language asked for; the item's own text
+    /// (label, make, values, location) prints as stored.
+    @Test func theWordsAreInTheCatalogsLanguage() {
+        let attributes = ["seal": "NP-017", "make": "Hybertone", "location": "Kho vật chứng"]
+        let vi = Self.label("SB-03", type: "simbox", ids: ["serial": "GW8-00417"], attributes: attributes, language: .vi)
+        #expect(vi.kind == "thiết bị SIM box, Hybertone")
+        #expect(vi.keyIdentifiers == [.init(name: "Số sê-ri", value: "GW8-00417"), .init(name: "Số niêm phong", value: "NP-017")])
+        #expect(vi.location == "Nơi lưu giữ: Kho vật chứng")
+        #expect(vi.caseLine == "Vụ án \(Self.caseID)")
+        let en = Self.label("SB-03", type: "simbox", ids: ["serial": "GW8-00417"], attributes: attributes, language: .en)
+        #expect(en.location == "Kept at Kho vật chứng" && en.keyIdentifiers.map(\.name) == ["S/N", "Seal"])
+        for label in [vi, en] {
+            #expect(![label.kind, label.caseLine, label.location ?? ""].contains { $0.contains("⟦") }, "no missing catalog key")
+        }
     }
 
     @Test func printedTextIsNFCWithPlainSpaces() {
@@ -90,7 +110,7 @@ import Testing
         }
         #expect(LabelError.noGlyph("\u{5C01}", text: "封条-1", font: "DejaVu Sans").description
             == "cannot print \"封条-1\" on a label: the label font DejaVu Sans has no glyph for U+5C01 封; labels print Latin (all of Vietnamese), Greek and Cyrillic letters: change that text in the case")
-        #expect(throws: LabelError.noGlyph("\u{0007}", text: "bag", font: "DejaVu Sans")) {
+        #expect(throws: LabelError.noGlyph("\u{0007}", text: "b\u{0007}ag", font: "DejaVu Sans")) {
             try LabelDocument([Self.label("SB-1", type: "b\u{0007}ag")], format: .svg, title: "t")
         }
         #expect(LabelError.name("\u{0007}") == "U+0007")
@@ -143,11 +163,16 @@ import Testing
             #expect(bytes[offset...].starts(with: Array("\(object) 0 obj\n".utf8)), "object \(object) at \(offset)")
         }
         #expect(text.contains("trailer\n<< /Size 16 /Root 1 0 R /Info 3 0 R >>"))
-        // A stream's Length is the number of bytes between "stream\n" and "\nendstream".
-        let stream = try #require(text.range(of: "stream\n"))
-        let end = try #require(text.range(of: "\nendstream"))
-        let length = try #require(text.range(of: "/Length "))
-        #expect(Int(text[length.upperBound...].prefix { $0.isNumber }) == text.utf8.distance(from: stream.upperBound, to: end.lowerBound))
+        // Each stream's Length is the number of bytes between "stream\n" and "\nendstream" (the
+        // font programs are binary: counted in bytes, not in decoded text).
+        var streams = 0
+        for start in bytes.indices where bytes[start...].starts(with: Array(">>\nstream\n".utf8)) {
+            let dictionary = String(decoding: bytes[..<start].suffix(40), as: UTF8.self)
+            let length = try #require(dictionary.firstMatch(of: /\/Length (\d+) $/).flatMap { Int($0.output.1) })
+            #expect(bytes[(start + 10 + length)...].starts(with: Array("\nendstream".utf8)), "stream at \(start)")
+            streams += 1
+        }
+        #expect(streams == 5, "two font programs, two ToUnicode maps, one page")
     }
 
     @Test func svgIsXMLAndEveryQRCodeDecodesToItsLabel() throws {
@@ -191,8 +216,9 @@ import Testing
         for line in listed {
             #expect(line.wholeMatch(of: /[A-Z]{6}\+DejaVuSans(-Bold)? +CID TrueType +Identity-H +yes +yes +yes +\d+ +0/) != nil, "\(line)")
         }
-        // The whole fonts are 1.4 MB; the subsets a few tens of kilobytes.
-        #expect(try FileManager.default.attributesOfItem(atPath: pdf)[.size] as! Int < 200_000)
+        // The whole fonts are 1.4 MB; the sheet with its subsets a small part of that.
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: pdf)[.size] as? Int)
+        #expect(size * 5 < Self.fonts.regular.bytes.count + Self.fonts.bold.bytes.count, "\(size) bytes")
     }
 
     @Test func sameLabelsGiveTheSameBytes() throws {
