@@ -4,14 +4,14 @@ import PDFText
 /// The fonts labels print in: DejaVu Sans and DejaVu Sans Bold from the Debian package
 /// fonts-dejavu-core (Scripts/setup installs it), read once. They cover Latin with every
 /// Vietnamese letter, Greek and Cyrillic; a PDF embeds the subset a sheet uses.
-public struct LabelFonts: Sendable {
-    public let regular: TrueTypeFont
-    public let bold: TrueTypeFont
+struct LabelFonts: Sendable {
+    let regular: TrueTypeFont
+    let bold: TrueTypeFont
 
     static let folder = "/usr/share/fonts/truetype/dejavu"
 
     /// The installed fonts, read on first use.
-    public static func installed() throws(LabelError) -> LabelFonts { try loaded.get() }
+    static func installed() throws(LabelError) -> LabelFonts { try loaded.get() }
 
     private static let loaded = Result { () throws(LabelError) -> LabelFonts in try load(from: folder) }
 
@@ -24,11 +24,11 @@ public struct LabelFonts: Sendable {
         }
     }
 
-    public subscript(_ style: LabelFont) -> TrueTypeFont { style == .regular ? regular : bold }
+    subscript(_ style: LabelFont) -> TrueTypeFont { style == .regular ? regular : bold }
 }
 
 /// The two styles on a label: bold for the item label, regular for the rest.
-public enum LabelFont: Sendable, Hashable {
+enum LabelFont: Sendable, Hashable {
     case regular, bold
 }
 
