@@ -32,13 +32,15 @@ public struct PDFFont: Sendable {
 
     /// "ABCDEF+DejaVuSans": the six letters name this subset (from the font and glyph ids), so
     /// two subsets of one font in one file have different names and the same glyphs the same name.
+    /// The PostScript name is kept to the characters a PDF name takes without escapes.
     public var subsetName: String {
+        let baseName = font.postScriptName.filter { $0.isASCII && $0 > " " && $0 <= "~" && !"()<>[]{}/%#".contains($0) }
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
-        for byte in Array(font.postScriptName.utf8) + textOfGlyph.keys.sorted().flatMap(bigEndian) {
+        for byte in Array(baseName.utf8) + textOfGlyph.keys.sorted().flatMap(bigEndian) {
             hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3
         }
         let letters = (0..<6).map { Character(Unicode.Scalar(UInt8(65 + (hash >> (UInt64($0) * 8)) % 26))) }
-        return String(letters) + "+" + font.postScriptName
+        return String(letters) + "+" + baseName
     }
 
     /// The five objects, numbered from `first` (the Type 0 font a page's /Font resource names).

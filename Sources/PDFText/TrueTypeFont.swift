@@ -25,8 +25,6 @@ public struct TrueTypeFont: Sendable {
     /// OS/2 usWeightClass: 400 regular, 700 bold.
     public let weightClass: Int
     public let glyphCount: Int
-    /// OS/2 fsType, the embedding licence bits (0: installable).
-    public let embeddingRights: Int
     private let advances: [UInt16]
     private let glyphOfScalar: [UInt32: UInt16]
     private let tables: [String: Range<Int>]
@@ -78,10 +76,9 @@ public struct TrueTypeFont: Sendable {
         var capitalHeight: Int?
         if let os2 = tables["OS/2"]?.lowerBound {
             weightClass = Int(try reader.u16(os2 + 4))
-            embeddingRights = Int(try reader.u16(os2 + 8))
             if try reader.u16(os2) >= 2 { capitalHeight = try reader.i16(os2 + 88) }
         } else {
-            (weightClass, embeddingRights) = (400, 0)
+            weightClass = 400
         }
         italicAngle = try tables["post"].map { post throws(FontError) in Double(try reader.i32(post.lowerBound + 4)) / 65536 } ?? 0
 
@@ -199,25 +196,22 @@ public struct TrueTypeFont: Sendable {
         return map
     }
 
-    /// Name ids 1 (family) and 6 (PostScript name), Windows Unicode names first, else Macintosh Roman (ASCII).
+    /// Name ids 1 (family) and 6 (PostScript name): Windows US English first, then another
+    /// Windows (UTF-16BE) name, then a Macintosh Roman one (read as ASCII).
     private static func names(_ reader: ByteReader, at name: Int) throws(FontError) -> [Int: String] {
         let strings = name + Int(try reader.u16(name + 4))
-        var found = [Int: String]()
+        var found = [Int: (rank: Int, text: String)]()
         for index in 0..<Int(try reader.u16(name + 2)) {
             let record = name + 6 + 12 * index
-            let platform = try reader.u16(record), id = Int(try reader.u16(record + 6))
-            guard id == 1 || id == 6 else { continue }
+            let platform = try reader.u16(record), language = try reader.u16(record + 4), id = Int(try reader.u16(record + 6))
+            guard id == 1 || id == 6, platform == 1 || platform == 3 else { continue }
+            let rank = platform == 1 ? 0 : language == 0x0409 ? 2 : 1
+            guard rank > found[id]?.rank ?? -1 else { continue }
             let bytes = try reader.slice(strings + Int(try reader.u16(record + 10)), Int(try reader.u16(record + 8)))
-            switch platform {
-            case 3:
-                let units = stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
-                found[id] = String(decoding: units, as: UTF16.self)
-            case 1 where found[id] == nil:
-                found[id] = String(decoding: bytes, as: UTF8.self)
-            default: continue
-            }
+            let units = stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+            found[id] = (rank, platform == 3 ? String(decoding: units, as: UTF16.self) : String(decoding: bytes, as: UTF8.self))
         }
-        return found
+        return found.mapValues(\.text)
     }
 }
 

@@ -143,6 +143,10 @@ extension EndToEnd {
         let nfc = "Kho vật chứng".precomposedStringWithCanonicalMapping
         #expect(holdsBytes(vi.text, nfc) && !holdsBytes(vi.text, location), "NFC, not the NFD typed")
 
+        _ = try printed("vi-again.pdf", [])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/vi-again.pdf")) == Data(contentsOf: URL(fileURLWithPath: dir + "/vi.pdf")),
+                "another run, the same bytes (subset names and maps do not depend on hashing order)")
+
         let en = try printed("en.pdf", ["--lang", "en"])
         #expect(en.json["language"] as? String == "en")
         for line in ["ĐT-01", "phone, Samsung", "Seal NP-Đ/017", "Kept at Kho vật chứng", "Case \(caseID)", "Exhibit labels, case \(caseID)"] {
