@@ -202,6 +202,10 @@ import Wording
         #expect(try Tool.qrCodes(in: pngs[0], binary: true) == ["TÚI-Đức/01"])
         let text = String(decoding: try Tool.run("pdftotext", ["-raw", pdf, "-"]).stdout, as: UTF8.self)
         #expect(text.contains("TÚI-Đức/01") && text.contains("Seal Kho vật chứng"), "\(text)")
+        // The subset draws: the text column has ink (a subset without the outlines would leave it blank).
+        let (x, y) = LabelSheet.origin(of: 0)
+        let column = (x + LabelSheet.textLeft, y, LabelSheet.textRight - LabelSheet.textLeft, LabelSheet.labelHeight * 0.8)
+        #expect(try Tool.darkPixels(pdf, region: column) > 200)
         let info = String(decoding: try Tool.run("pdfinfo", [pdf]).stdout, as: UTF8.self)
         #expect(info.contains("Title:           Tem vật chứng"), "\(info)")
     }
