@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "custody",
             dependencies: [
-                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
+                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,3 @@
-import Foundation
 import Ledger
 
 /// The part a person plays in a custody event, as the records (biên bản) name them
@@ -26,25 +25,18 @@ public enum ParticipantRole: String, CaseIterable, Sendable, Hashable {
 }
 
 /// A person taking part in a custody event, stored in the entry's payload under
-/// `participants` as `{"role", "name", "unit"}`. Name and unit are kept in NFC, the form
-/// every record prints and every search compares; when the text was entered otherwise (NFD
-/// from some keyboards and file names), the bytes as entered are kept beside it in
-/// `nameAsEntered` / `unitAsEntered`, so the ledger still holds exactly what was typed.
+/// `participants` as `{"role", "name", "unit"}`. Names arrive in NFC as all entered text does
+/// (`EnteredText`: the command line's arguments typed otherwise are kept in `enteredAs`).
 public struct EventParticipant: Sendable, Hashable {
     public var role: ParticipantRole
     public var name: String
     /// The person's unit or address ("Đội 3, PC02"); nil when not given.
     public var unit: String?
-    public var nameAsEntered: String?
-    public var unitAsEntered: String?
 
     public init(role: ParticipantRole, name: String, unit: String? = nil) {
-        let nfcName = name.precomposedStringWithCanonicalMapping, nfcUnit = unit?.precomposedStringWithCanonicalMapping
         self.role = role
-        self.name = nfcName
-        self.unit = nfcUnit
-        self.nameAsEntered = nfcName.unicodeScalars.elementsEqual(name.unicodeScalars) ? nil : name
-        self.unitAsEntered = unit.flatMap { nfcUnit!.unicodeScalars.elementsEqual($0.unicodeScalars) ? nil : $0 }
+        self.name = name
+        self.unit = unit
     }
 
     /// `--participant ROLE=Full Name[,unit]` (`role` nil) or `--witness Full Name[,unit]`
@@ -77,8 +69,6 @@ public struct EventParticipant: Sendable, Hashable {
     public var canonical: CanonicalJSON {
         var members: [String: CanonicalJSON] = ["role": .string(role.rawValue), "name": .string(name)]
         if let unit { members["unit"] = .string(unit) }
-        if let nameAsEntered { members["nameAsEntered"] = .string(nameAsEntered) }
-        if let unitAsEntered { members["unitAsEntered"] = .string(unitAsEntered) }
         return .object(members)
     }
 
@@ -88,10 +78,7 @@ public struct EventParticipant: Sendable, Hashable {
         (payload["participants"]?.arrayValue ?? []).compactMap { member in
             guard let fields = member.objectValue, let role = fields["role"]?.stringValue.flatMap(ParticipantRole.init(rawValue:)),
                   let name = fields["name"]?.stringValue else { return nil }
-            var participant = EventParticipant(role: role, name: name, unit: fields["unit"]?.stringValue)
-            participant.nameAsEntered = fields["nameAsEntered"]?.stringValue
-            participant.unitAsEntered = fields["unitAsEntered"]?.stringValue
-            return participant
+            return EventParticipant(role: role, name: name, unit: fields["unit"]?.stringValue)
         }
     }
 }

@@ -106,17 +106,3 @@ public enum RecordForms {
         return found
     }
 }
-
-extension RecordForms {
-    /// The language a record is printed in: `--lang` when given (an unknown one is one line
-    /// listing those there are), else the case's (`case.language` in entry 0's payload; a case
-    /// from before languages prints in English).
-    public static func language(option: String?, store: CaseStore) throws(WorkbenchError) -> Language {
-        if let option {
-            do { return try Language(option: option) } catch { throw WorkbenchError(error.description) }
-        }
-        let first = try inCase { () throws(CaseStoreError) in try store.lineRecords().first }
-        let caseLanguage = first.flatMap { try? SignedEntry(line: Array($0.line)) }?.entry.payload["case"]?["language"]?.stringValue
-        return caseLanguage.flatMap(Language.init(rawValue:)) ?? .en
-    }
-}

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Export
 import Foundation
-import Wording
 import Workbench
 
 struct FormCommand: ParsableCommand {
@@ -20,7 +19,7 @@ struct FormCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The item the event was recorded on.", valueName: "LABEL")) var item: String
     @Option(help: ArgumentHelp("Sequence number of the entry to print (default: the item's latest of that kind).", valueName: "SEQ"))
     var entry: Int64?
-    @Option(help: ArgumentHelp("Language of the record: vi or en (default: the case's).", valueName: "vi|en")) var lang: String?
+    @OptionGroup var language: DocumentLanguageSelection
     @Option(help: "Output file (.pdf).") var out: String
     @OptionGroup var selection: CaseSelection
     @OptionGroup var by: ExaminerSelection
@@ -42,10 +41,8 @@ struct FormCommand: ParsableCommand {
                 throw CustodyFailure("cannot write \(out): there is no folder \(folder); create it or choose another --out")
             }
             let store = try selection.open()
-            let language: Language
-            do { language = try RecordForms.language(option: lang, store: store) } catch { throw CustodyFailure("\(error)", exitCode: ExitStatus.usage) }
             let examiner = try by.id(in: store)
-            let output = try RecordForms.print(store, kind: recordKind, label: item, seq: entry, language: language, to: out,
+            let output = try RecordForms.print(store, kind: recordKind, label: item, seq: entry, language: try language.language(for: store), to: out,
                                                tool: Custody.identity, by: examiner)
             if json { try printJSON(output); return }
             print("wrote the \(output.kind) record of \(output.item) (entry \(output.entry), \(output.language)) to \(out) "

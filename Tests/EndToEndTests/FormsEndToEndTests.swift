@@ -43,10 +43,11 @@ extension EndToEnd {
         var subjects: [String]
         var payload: [String: Payload]
         enum Payload: Decodable {
-            case text(String), number(Int64), other
+            case text(String), number(Int64), texts([String]), other
             init(from decoder: any Decoder) throws {
                 let value = try decoder.singleValueContainer()
-                if let text = try? value.decode(String.self) { self = .text(text) } else if let number = try? value.decode(Int64.self) { self = .number(number) } else { self = .other }
+                if let text = try? value.decode(String.self) { self = .text(text) } else if let number = try? value.decode(Int64.self) { self = .number(number) }
+                else if let texts = try? value.decode([String].self) { self = .texts(texts) } else { self = .other }
             }
             var text: String? { if case .text(let t) = self { t } else { nil } }
             var number: Int64? { if case .number(let n) = self { n } else { nil } }
@@ -74,7 +75,7 @@ extension EndToEnd {
         }
 
         _ = try custody(["case", "init", dir, "--name", "Chuyên án Hoa Sen", "--agency", "Phòng PC04, Công an TP Hà Nội",
-                         "--authority", "Lệnh số 17/LKS", "--time-zone", "Asia/Ho_Chi_Minh", "--examiner-name", "Nguyễn Văn An"])
+                         "--authority", "Lệnh số 17/LKS", "--time-zone", "Asia/Ho_Chi_Minh", "--language", "vi", "--examiner-name", "Nguyễn Văn An"])
         _ = try custody(["examiner", "add", "tech1", "--name", "Trần Thị Bình", "--role", "technician"])
 
         // The witness's name typed in NFD, as some keyboards send it: stored and printed in NFC.
@@ -85,6 +86,8 @@ extension EndToEnd {
                                 "--participant", "investigator=Nguyễn Văn An,Phòng PC04", "--participant", "owner=Phạm Văn Đức",
                                 "--witness", nfdWitness + ",Tổ dân phố 3"])
         #expect(seized.action == "custody.seize")
+        guard case .texts(let entered)? = seized.payload["enteredAs"] else { Issue.record("no enteredAs in \(seized.payload)"); return }
+        #expect(entered.map { Array($0.utf8) } == [Array((nfdWitness + ",Tổ dân phố 3").utf8)], "the argument as typed is kept")
         let sealed = try entry(["event", "seal", "PHONE-1", "--seal", "NP-0042", "--participant", "technician=Trần Thị Bình", "--witness", witness])
 
         let reader = try rig.reader(profile: "usim-mobifone")
@@ -119,7 +122,8 @@ extension EndToEnd {
             let item = kind == "examination" ? sim : "PHONE-1"
             for language in ["vi", "en"] {
                 let pdf = "\(root)/\(kind).\(language).pdf"
-                let output = try custody(["form", kind, "--item", item, "--lang", language, "--out", pdf, "--json"])
+                // Vietnamese is the case's language: no --lang needed.
+                let output = try custody(["form", kind, "--item", item, "--out", pdf, "--json"] + (language == "vi" ? [] : ["--lang", language]))
                 let printed = try JSONDecoder().decode(Printed.self, from: Data(output.stdout.utf8))
                 #expect(printed.schema == "custody.form/1" && printed.kind == kind && printed.item == item && printed.language == language)
                 let sha = String(try tool("sha256sum", [pdf]).prefix(64))
