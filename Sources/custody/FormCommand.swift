@@ -20,7 +20,7 @@ struct FormCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Sequence number of the entry to print (default: the item's latest of that kind).", valueName: "SEQ"))
     var entry: Int64?
     @OptionGroup var language: DocumentLanguageSelection
-    @Option(help: "Output file (.pdf).") var out: String
+    @Option(help: ArgumentHelp("Output file (.pdf).", valueName: "FILE.pdf")) var out: String
     @OptionGroup var selection: CaseSelection
     @OptionGroup var by: ExaminerSelection
     @Flag(help: "Print what was written as JSON (schema custody.form/1).") var json = false

@@ -45,7 +45,7 @@ public enum RecordDocument {
         try Data(page.utf8).write(to: htmlFile)
         let partial = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent).\(UUID().uuidString).part")
         defer { try? FileManager.default.removeItem(at: partial) }
-        try CourtReport.renderPDF(html: htmlFile, pdf: partial, timeout: 60)
+        try CourtReport.renderPDF(html: htmlFile, pdf: partial)
         let bytes = try Data(contentsOf: partial)
         do { try FileManager.default.moveItem(at: partial, to: pdf) } catch {
             throw RecordError("cannot write \(pdf.path): \(error.localizedDescription); check the folder and its permissions")

@@ -49,7 +49,7 @@ struct RecordSheet {
     func detail(_ key: String) -> String { payload[key]?.stringValue ?? "" }
 
     /// The text the QR code carries: enough to find the entry and check the paper against the
-    /// ledger (docs/RECORDS.md, "QR code").
+    /// ledger (docs/RECORDS.md, "What every record holds").
     var qrText: String {
         "custody.record/1 \(source.caseRecord.id) \(source.entry.entry.sequence) \(source.entry.hash.hex)"
     }
@@ -166,9 +166,9 @@ struct RecordSheet {
     }
 
     func exhibitRow(_ item: ItemRecord, number: Int, seals: [String], inside: Bool) -> [String: Any] {
-        var makeModel = [item.attributes.values["make"]?.stringValue, item.attributes.values["model"]?.stringValue].compactMap { $0 }.joined(separator: " ")
-        if !makeModel.isEmpty { makeModel = ", " + makeModel }
-        return ["number": words.number(number), "label": item.label, "type": words.itemTypeName(item.type.rawValue) + makeModel,
+        let kind = Wording.itemKind(type: words.itemTypeName(item.type.rawValue), make: item.attributes.values["make"]?.stringValue,
+                                    model: item.attributes.values["model"]?.stringValue)
+        return ["number": words.number(number), "label": item.label, "type": kind,
                 "identifiers": identifiers(item), "seals": seals.joined(separator: ", "),
                 "condition": item.attributes.values["condition"]?.stringValue ?? "", "inside": inside]
     }
