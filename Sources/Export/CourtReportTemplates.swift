@@ -3,7 +3,8 @@ import Mustache
 
 /// The report's Mustache templates and style sheet (Resources/report, docs/REPORT.md), loaded
 /// once from the module's bundle. `page` is the report; the others are its partials, each named
-/// by its file name without the extension; `style.css` is the partial `style`.
+/// by its file name without the extension; `style.css` is the partial `style`. `operator-letter`
+/// is a page of its own, the letter of `custody export-operators` (OperatorLetter.swift).
 struct ReportTemplates: Sendable {
     static let shared = ReportTemplates()
 
