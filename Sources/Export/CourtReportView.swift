@@ -235,8 +235,11 @@ struct ReportView {
         let rootOf: String
         let ledgerRoot: String
         let stationKeys: [StationKeyRow]
+        /// The bundle's files and what each holds: the human reading of MANIFEST.sha256.
+        let files: [BundleFileRow]
     }
     struct StationKeyRow { let keyID: String?; let key: String }
+    struct BundleFileRow { let path: String; let content: String }
 }
 
 /// Text for an attribute value, in pieces that each end at most one character the engine
@@ -317,7 +320,8 @@ extension ReportView {
         })
         self.verification = VerificationView(
             ledgerEntries: wording.number(v.ledgerEntries), rootOf: wording.rootOf(v.ledgerSize), ledgerRoot: v.ledgerRoot,
-            stationKeys: v.stationKeys.map { StationKeyRow(keyID: (try? VerifierKey(parsing: $0))?.keyID.hex, key: $0) })
+            stationKeys: v.stationKeys.map { StationKeyRow(keyID: (try? VerifierKey(parsing: $0))?.keyID.hex, key: $0) },
+            files: wording.bundleFiles().map { BundleFileRow(path: $0.path, content: $0.content) })
     }
 }
 
@@ -938,6 +942,16 @@ extension ReportView.VerificationView: MustacheParent {
         case "rootOf": rootOf
         case "ledgerRoot": ledgerRoot
         case "stationKeys": stationKeys
+        case "files": files
+        default: nil
+        }
+    }
+}
+extension ReportView.BundleFileRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "path": path
+        case "content": content
         default: nil
         }
     }

@@ -103,6 +103,22 @@ struct ReportWording {
          ("transcriptSHA256", catalog.text("report.acquisition.hash-transcript"))]
     }
 
+    /// The files of a bundle (docs/VERIFYING.md §1), in the order a reader meets them, with what each holds.
+    func bundleFiles() -> [(path: String, content: String)] {
+        [(BundleLayout.report, catalog.text("report.bundle-file.report")),
+         (BundleLayout.reportPDF, catalog.text("report.bundle-file.report-pdf")),
+         (BundleLayout.manifest, catalog.text("report.bundle-file.manifest")),
+         (BundleLayout.ledger, catalog.text("report.bundle-file.ledger")),
+         (BundleLayout.checkpoint, catalog.text("report.bundle-file.checkpoint")),
+         (BundleLayout.proofs + "/", catalog.text("report.bundle-file.proofs")),
+         (BundleLayout.keys + "/", catalog.text("report.bundle-file.keys")),
+         (BundleLayout.examiners, catalog.text("report.bundle-file.examiners")),
+         (BundleLayout.acquisitions + "/", catalog.text("report.bundle-file.acquisitions")),
+         (BundleLayout.inventory, catalog.text("report.bundle-file.inventory")),
+         (BundleLayout.custody, catalog.text("report.bundle-file.custody")),
+         (BundleLayout.caseGraph, catalog.text("report.bundle-file.case-graph"))]
+    }
+
     /// A local time beside its UTC original, in the catalog's short form ("14:30 06/12/2026", "2026-12-06 14:30").
     func localTime(_ date: Date) -> String { catalog.dateTime(date, timeZone: timeZone) }
 
