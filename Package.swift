@@ -52,11 +52,11 @@ let package = Package(
         // PostgreSQL database per case (postgres-nio).
         .target(
             name: "CaseStore",
-            dependencies: ["Ledger", "SIMCard", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["Ledger", "SIMCard", "Wording", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
-        // The words and formats the court report and the labels both print (counts, times, item
-        // kinds, identifier names): where the language catalogs plug in. Depends on nothing.
+        // The languages (vi, en) and their catalogs: every word and format a printed document or
+        // label carries (docs/LANGUAGES.md). Depends on nothing.
         .target(name: "Wording", resources: [.copy("Resources/catalogs")]),
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
         .target(name: "Labels", dependencies: ["CQRencode", "Wording"]),

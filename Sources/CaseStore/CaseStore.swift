@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import SIMCard
+import Wording
 
 /// One case, in one of two backends (docs/CASE-STORE.md, "Backends"): a folder holding
 /// `DIR/case.sqlite` (GRDB, WAL) beside `DIR/station.key` (the case's own Ed25519 station key,
@@ -133,10 +134,16 @@ public final class CaseStore: Sendable {
         public var agency: String
         public var authority: String
         public var timeZone: String
+        /// The language of the case's documents (entry 0's `case.language`).
+        public var language: Language
         public var examiner: FirstExaminer
         public var time: LedgerTime
-        public init(name: String, agency: String, authority: String, timeZone: String, examiner: FirstExaminer, time: LedgerTime = LedgerTime(Date())) {
+        /// `language` nil: Vietnamese for a case in Vietnam's time zone, else English
+        /// (`Language.defaultForNewCase`).
+        public init(name: String, agency: String, authority: String, timeZone: String, language: Language? = nil,
+                    examiner: FirstExaminer, time: LedgerTime = LedgerTime(Date())) {
             self.name = name; self.agency = agency; self.authority = authority; self.timeZone = timeZone; self.examiner = examiner; self.time = time
+            self.language = language ?? TimeZone(identifier: timeZone).map { Language.defaultForNewCase(timeZone: $0) } ?? .en
         }
 
         func validate() throws(CaseStoreError) {
@@ -246,7 +253,7 @@ public final class CaseStore: Sendable {
             genesis = try LedgerWriter.genesis(
                 caseID: caseID,
                 caseFields: ["name": .string(new.name), "agency": .string(new.agency), "authority": .string(new.authority),
-                             "timeZone": .string(new.timeZone)],
+                             "timeZone": .string(new.timeZone), "language": .string(new.language.rawValue)],
                 examiners: [["id": .string(new.examiner.id), "name": .string(new.examiner.name), "role": .string(ExaminerRole.supervisor.rawValue)]],
                 stations: [key.verifierKey], examiner: new.examiner.id, time: new.time, key: key)
         } catch { throw CaseStoreError.ledger("\(error)") }
@@ -347,7 +354,8 @@ public final class CaseStore: Sendable {
                     }
                     guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     if let problem = try stationProblem(db, key) { throw problem }
-                    let draft = try decide(db)
+                    var draft = try decide(db)
+                    draft.payload = EnteredText.annotate(draft.payload)
                     try CaseStore.checkEntryText(examiner: examiner, subjects: subjects, payload: draft.payload)
                     let head = try CaseStore.head(db)
                     if let expectedSequence, head.seq + 1 != expectedSequence {
@@ -439,6 +447,23 @@ public final class CaseStore: Sendable {
     /// Runs `body` in one read transaction (one consistent state of the store).
     func read<T>(_ body: (any SQLExecutor) throws -> T) throws(CaseStoreError) -> T {
         do { return try database.read(body) } catch { throw map(error) }
+    }
+
+    /// The language of the case's documents: entry 0's `case.language`, or English for a case
+    /// opened before Custody had languages (its entry 0 has none).
+    public func language() throws(CaseStoreError) -> Language {
+        guard let line = try read({ db in try LedgerEntryRecord.fetchOne(db, "WHERE seq = 0") }) else {
+            throw .ledger("the ledger has no entry 0: run `custody ledger verify`")
+        }
+        let genesis: SignedEntry
+        do { genesis = try SignedEntry(line: Array(line.line)) } catch {
+            throw .ledger("ledger entry 0 is unreadable (\(error)): run `custody ledger verify`")
+        }
+        guard let word = genesis.entry.payload["case"]?.objectValue?["language"] else { return .en }
+        guard let text = word.stringValue, let language = Language(rawValue: text) else {
+            throw .ledger("ledger entry 0 names case language \(word), which this Custody does not know: use a Custody that writes it")
+        }
+        return language
     }
 
     public func examiners() throws(CaseStoreError) -> [ExaminerRecord] {

@@ -55,9 +55,11 @@ public enum DeviceCSV {
             guard r.fields.count == names.count else {
                 throw CSVText.Problem(message: "line \(r.line): \(r.fields.count) fields, the header has \(names.count)")
             }
+            /// The cell as entered, trimmed and in NFC (the file's own bytes are identified by the
+            /// SHA-256 in the `device.import` entry).
             func value(_ name: String) -> String? {
                 guard let i = index[name] else { return nil }
-                let v = trimmed(r.fields[i])
+                let v = trimmed(r.fields[i]).precomposedStringWithCanonicalMapping
                 return v.isEmpty ? nil : v
             }
             func number(_ name: String) throws(CSVText.Problem) -> Int? {

@@ -142,6 +142,8 @@ public struct CaseOutput: Encodable, Sendable {
     public var agency: String
     public var authority: String
     public var timeZone: String
+    /// The language of the case's documents (vi, en).
+    public var language: String
     public var stationKey: String
     public var createdAt: String
     /// The case folder, or the PostgreSQL URL without its password.
@@ -153,16 +155,17 @@ public struct CaseOutput: Encodable, Sendable {
     public var items: Int?
     public var acquisitions: Int?
 
-    /// The case record alone.
-    public init(_ s: CaseStore) {
+    /// The case record and its language.
+    public init(_ s: CaseStore) throws(WorkbenchError) {
         let c = s.caseRecord
         id = c.id; name = c.name; agency = c.agency; authority = c.authority; timeZone = c.timeZone
         stationKey = c.stationKey; createdAt = c.createdAt; directory = s.directory
+        language = try inCase { () throws(CaseStoreError) in try s.language() }.rawValue
     }
 
     /// The case record with its roster and counts (`case show`).
     public init(showing store: CaseStore) throws(WorkbenchError) {
-        self.init(store)
+        try self.init(store)
         do throws(CaseStoreError) {
             entries = try store.lineRecords().count
             examiners = try store.examiners().map(ExaminerOutput.init)

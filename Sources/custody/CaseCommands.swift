@@ -2,6 +2,7 @@ import ArgumentParser
 import CaseStore
 import Foundation
 import Ledger
+import Wording
 import Workbench
 
 /// `--case DIR|URL` (or `--store URL`, CUSTODY_STORE, CUSTODY_CASE): the case a command works
@@ -26,6 +27,18 @@ struct CaseSelection: ParsableArguments {
     /// The case for a command that only reads it: opened read-only, so that it works on a full
     /// disk (docs/CASE-STORE.md, "Commands that only read").
     func openForReading() throws -> CaseStore { try CaseAccess.open(store ?? directory, stationKey: stationKey, readOnly: true) }
+}
+
+/// `--lang vi|en`: the language of a document a command writes (default: the case's).
+struct DocumentLanguageSelection: ParsableArguments {
+    @Option(name: .customLong("lang"), help: ArgumentHelp("Language of the document: vi or en (default: the case's language, `case init --language`).", valueName: "vi|en"))
+    var lang: String?
+
+    func validate() throws {
+        if let lang { do { _ = try Language(option: lang) } catch { throw ValidationError(error.description) } }
+    }
+
+    func language(for store: CaseStore) throws -> Language { try DocumentLanguage.resolve(lang, store: store) }
 }
 
 /// `--examiner ID` (or CUSTODY_EXAMINER): who runs a command that changes the case.
@@ -103,6 +116,8 @@ struct CaseInit: ParsableCommand {
     var authority: String
     @Option(help: "IANA time zone of the lab, for display (the ledger is UTC).")
     var timeZone: String = "Asia/Ho_Chi_Minh"
+    @Option(help: ArgumentHelp("Language of the case's documents: vi or en (default: vi when --time-zone is Asia/Ho_Chi_Minh, else en).", valueName: "vi|en"))
+    var language: String?
     @Option(help: ArgumentHelp("Id of the examiner opening the case (becomes supervisor; default: $CUSTODY_EXAMINER).", valueName: "ID"))
     var examiner: String?
     @Option(help: "Full name of that examiner.")
@@ -121,6 +136,7 @@ struct CaseInit: ParsableCommand {
         if store != nil, directory != nil { throw ValidationError("give a case folder or --store URL, not both") }
         if let store, !CaseStore.isPostgres(store) { throw ValidationError("--store takes a postgres:// or postgresql:// URL; for a folder give it as DIR") }
         if target == nil { throw ValidationError("give a folder for the case, or --store URL (or set CUSTODY_STORE)") }
+        if let language { do { _ = try Language(option: language) } catch { throw ValidationError(error.description) } }
         if stationKey != nil, let target, !CaseStore.isPostgres(target) {
             throw ValidationError("--station-key is for a PostgreSQL case: a folder case writes its own DIR/station.key")
         }
@@ -130,20 +146,21 @@ struct CaseInit: ParsableCommand {
         try reportingFailures {
             let target = target!
             var keyFile: String?
+            let documentLanguage = try language.map { try Language(option: $0) }
             let store = try inCase { () throws(CaseStoreError) in
                 let new = CaseStore.NewCase(name: name, agency: agency, authority: authority, timeZone: timeZone,
-                                            examiner: .init(id: try CaseStore.examinerID(examiner), name: examinerName))
+                                            language: documentLanguage, examiner: .init(id: try CaseStore.examinerID(examiner), name: examinerName))
                 guard CaseStore.isPostgres(target) else { return try CaseStore.create(directory: target, new) }
                 let (store, file) = try CaseStore.create(postgres: target, keyFile: CaseAccess.stationKeyFile(stationKey), new)
                 keyFile = file
                 return store
             }
             if json {
-                var output = CaseOutput(store)
+                var output = try CaseOutput(store)
                 output.stationKeyFile = keyFile
                 try printJSON(output)
             } else {
-                print("case \(store.caseID) created in \(store.directory)")
+                print("case \(store.caseID) created in \(store.directory), documents in \(try inCase { () throws(CaseStoreError) in try store.language() }.rawValue)")
                 print("station key \(store.caseRecord.stationKey)")
                 if let keyFile {
                     print("station key file \(keyFile) (0600): sign with --station-key \(keyFile) or CUSTODY_STATION_KEY")
@@ -168,7 +185,7 @@ struct CaseShow: ParsableCommand {
             let out = try CaseOutput(showing: store)
             if json { try printJSON(out); return }
             print("case \(out.id): \(out.name)")
-            print("agency \(out.agency), authority \(out.authority), time zone \(out.timeZone)")
+            print("agency \(out.agency), authority \(out.authority), time zone \(out.timeZone), language \(out.language)")
             print("station key \(out.stationKey)")
             print("\(out.entries ?? 0) ledger entries, \(out.items ?? 0) items, \(out.acquisitions ?? 0) acquisitions")
             for x in out.examiners ?? [] { print("examiner \(x.id) (\(x.role)): \(x.name)") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseStore
 import Export
 import Foundation
 import Workbench
@@ -22,10 +23,11 @@ struct Custody: AsyncParsableCommand {
     /// that does not parse, a `ValidationError`, any error a command throws) leaves as one line
     /// through `printError`, escaped and capped like every other error, since these messages
     /// echo the command line; the usage text is left out, its "see --help" pointer kept.
-    /// `--help` and `--version` print as ArgumentParser prints them.
+    /// `--help` and `--version` print as ArgumentParser prints them. Arguments are taken in NFC,
+    /// the ones typed otherwise kept as entered (`EnteredText`).
     static func main() async {
         do {
-            var command = try await asyncParseAsRoot()
+            var command = try await asyncParseAsRoot(EnteredText.normalizing(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
         } catch {
             let code = exitCode(for: error)

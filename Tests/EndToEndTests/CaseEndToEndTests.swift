@@ -8,10 +8,13 @@ extension EndToEnd {
 @Suite struct CaseEndToEndTests {
     struct Show: Decodable {
         var id: String
+        var language: String
         var entries: Int
         var items: Int
         var acquisitions: Int
     }
+
+    struct CaseLanguage: Decodable { var language: String }
 
     struct Verify: Decodable {
         var schema: String
@@ -65,6 +68,7 @@ extension EndToEnd {
 
         let show = try JSONDecoder().decode(Show.self, from: Data(custody(["case", "show", "--case", dir, "--json"]).stdout.utf8))
         #expect(show.items == 2, "a re-read never makes a duplicate item")
+        #expect(show.language == "vi", "a case in Vietnam's time zone writes its documents in Vietnamese by default")
         #expect(show.acquisitions == 3)
 
         // Custody events on the SIM and a seized phone.
@@ -113,6 +117,42 @@ extension EndToEnd {
             #expect(stats.pinTriesConsumed == 0)
             #expect(stats.pinPresentations == 0)
         }
+    }
+
+    @Test func theCaseLanguageIsChosenAtInitAndAnUnknownOneRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("custody-case-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rig = try Rig.running()
+        let env = ["CUSTODY_CASE": "", "CUSTODY_EXAMINER": ""]
+        let initArguments = ["case", "init", dir, "--name", "Op Tern", "--agency", "C03", "--authority", "W-1", "--examiner", "sup1",
+                             "--examiner-name", "Ada Example"]
+        let refused = try rig.run("custody", initArguments + ["--language", "fr"], environment: env)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("unknown language \"fr\": Custody writes documents in vi, en; pass one of them"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/case.sqlite"))
+
+        let created = try rig.run("custody", initArguments + ["--language", "en", "--json"], environment: env)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(try JSONDecoder().decode(CaseLanguage.self, from: Data(created.stdout.utf8)).language == "en")
+        let shown = try rig.run("custody", ["case", "show", "--case", dir], environment: env)
+        #expect(shown.stdout.contains("language en"), "\(shown.stdout)")
+
+        // Text typed decomposed (NFD) is stored in NFC, so the label typed either way finds the
+        // item; the bytes as typed stay in the entry (enteredAs).
+        let nfc = "KHO-VẬT-CHỨNG-1", place = "Kho vật chứng, Hà Nội"
+        let nfd = nfc.decomposedStringWithCanonicalMapping, placeNFD = place.decomposedStringWithCanonicalMapping
+        #expect(Array(nfd.utf8) != Array(nfc.utf8))
+        let seized = try rig.run("custody", ["event", "seize", nfd, "--where", placeNFD, "--when", "2026-12-06T14:30+07:00", "--from", "Nguyễn Thị Hằng",
+                                             "--type", "phone", "--case", dir, "--examiner", "sup1"], environment: env)
+        #expect(seized.status == 0, "\(seized.stderr)")
+        let history = try rig.run("custody", ["history", nfc, "--case", dir, "--json"], environment: env)
+        #expect(history.status == 0, "\(history.stderr)")
+        let entry = try #require((try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])?["entries"] as? [[String: Any]]).first
+        let payload = try #require(entry?["payload"] as? [String: Any])
+        #expect((payload["where"] as? String).map { Array($0.utf8) } == Array(place.utf8))
+        #expect((payload["enteredAs"] as? [String]).map { $0.map { Array($0.utf8) } } == [Array(nfd.utf8), Array(placeNFD.utf8)])
+        let verified = try rig.run("custody", ["ledger", "verify", "--case", dir], environment: env)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 
     @Test func anIncompleteReadIsStoredFlaggedIncomplete() throws {
