@@ -183,7 +183,9 @@ public enum Exporter {
         defer { zip?.discard() }
         do throws(ExportError) {
             try writer.createRoot()
-            let context = ExportContext(store: store, plan: plan, tool: options.tool, language: options.language ?? store.language ?? .en)
+            let language: Language
+            do { language = try options.language ?? store.language() } catch { throw .caseStore(error) }
+            let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
             for p in producers {
                 let files: [BundleFile]
                 do { files = try p.produce(context) } catch { throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written") }

@@ -58,7 +58,7 @@ public enum OperatorLists {
             }
             plan.append((name, path, letter, groups[name]!.sorted { $0.label.compare($1.label, options: .numeric) == .orderedAscending }))
         }
-        let language = language ?? store.language ?? .en
+        let language = try language ?? inCase { () throws(CaseStoreError) in try store.language() }
         let date = Date()
         var files = [Output.File]()
         for p in plan {

@@ -3,7 +3,6 @@ import CaseStore
 import Export
 import Foundation
 import Ledger
-import Wording
 import Workbench
 
 /// What `--redact` may take out of a bundle.
@@ -31,8 +30,8 @@ struct ExportBundle: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let language = try documentLanguage(lang)
             let store = try selection.open()
+            let language = try DocumentLanguage.resolve(lang, store: store)
             let examiner = try by.id(in: store)
             let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), zip: zip, examiner: examiner,
                                            tool: Custody.identity, language: language)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Wording
 import Workbench
 
 struct ExportOperators: ParsableCommand {
@@ -15,8 +14,8 @@ struct ExportOperators: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let language = try documentLanguage(lang)
             let store = try selection.openForReading()
+            let language = try DocumentLanguage.resolve(lang, store: store)
             let output = try OperatorLists.write(store, into: out, language: language)
             if json { try printJSON(output); return }
             for f in output.files { print("\(f.path)\t\(f.rows) SIMs\t\(f.operator) (\(f.source))\t\(f.letter)") }

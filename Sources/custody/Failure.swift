@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Wording
 import Workbench
 
 /// A failure the user can act on: one line saying what failed, why, and what to do.
@@ -48,12 +47,4 @@ func printError(_ line: String) {
 /// JSON on stdout, exactly as encoded (not through the escaping `print`).
 func printJSON<T: Encodable>(_ value: T) throws {
     Swift.print(String(decoding: try encodeJSON(value), as: UTF8.self))
-}
-
-/// The language a document-writing command's `--lang` asks for, nil when not given (the case's
-/// language then); an unknown value is a usage failure naming the languages there are.
-func documentLanguage(_ option: String?) throws -> Language? {
-    do { return try option.map(Language.init(option:)) } catch {
-        throw CustodyFailure("--lang: \(error.description)", exitCode: ExitStatus.usage)
-    }
 }

@@ -96,8 +96,8 @@ extension EndToEnd {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["case", "full", "phone", "phone.zip", "unzipped"])
     }
 
-    /// A Vietnamese bundle and carrier letters through the binary: `--lang vi` gives report.html
-    /// in Vietnamese (`lang="vi"`), report.pdf whose text layer returns the Vietnamese heading
+    /// A Vietnamese bundle and carrier letters through the binary: without `--lang` the report is
+    /// in the case's language; `--lang vi` gives report.html in Vietnamese (`lang="vi"`), report.pdf whose text layer returns the Vietnamese heading
     /// with its diacritics in embedded fonts, and one letter per operator; an unknown `--lang` is
     /// one line naming the languages, and nothing is written. No card is touched.
     @Test func aBundleAndOperatorLettersInVietnamese() throws {
@@ -112,11 +112,16 @@ extension EndToEnd {
             return out
         }
         _ = try custody(["case", "init", dir, "--name", "Chuyên án SIM rác", "--agency", "Phòng An ninh mạng, Công an TP Hà Nội",
-                         "--authority", "Lệnh khám xét số 17/LKX", "--time-zone", "Asia/Ho_Chi_Minh", "--examiner", "dtv1",
-                         "--examiner-name", "Nguyễn Thị Hằng"])
+                         "--authority", "Lệnh khám xét số 17/LKX", "--time-zone", "Asia/Ho_Chi_Minh", "--language", "en",
+                         "--examiner", "dtv1", "--examiner-name", "Nguyễn Thị Hằng"])
         _ = try custody(["device", "add", "SB-1", "--type", "simbox", "--make", "GoIP", "--ports", "1", "--slots-per-port", "2"])
         _ = try custody(["device", "add", "SIM-1", "--type", "sim", "--parent", "SB-1/P1/S1", "--iccid", "8984012204000123456"])
         _ = try custody(["event", "seal", "SB-1", "--seal", "NP-0042"])
+
+        // Without --lang: the case's language (English here).
+        _ = try custody(["export", "--out", root + "/english"])
+        let english = try String(contentsOfFile: root + "/english/report.html", encoding: .utf8)
+        #expect(english.contains("<html lang=\"en\">") && english.contains("Chain of custody and SIM examination report"))
 
         let bundle = root + "/bundle"
         _ = try custody(["export", "--out", bundle, "--lang", "vi"])
