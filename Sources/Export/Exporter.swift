@@ -184,7 +184,9 @@ public enum Exporter {
         do throws(ExportError) {
             try writer.createRoot()
             let language: Language
-            do { language = try options.language ?? store.language() } catch { throw .caseStore(error) }
+            if let chosen = options.language { language = chosen } else {
+                do { language = try store.language() } catch { throw .caseStore(error) }
+            }
             let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
             for p in producers {
                 let files: [BundleFile]

@@ -26,7 +26,7 @@ import Wording
         #expect(html.contains("<th>Số mục trong sổ</th><td>7.100</td>"), "7,100 with the dot separator")
         #expect(html.contains("của 7.100 mục đầu tiên"))
         // The report's time in words in the case's time zone (Asia/Ho_Chi_Minh), beside the UTC original.
-        #expect(html.contains("2026-09-21T14:13:20Z<br><span class=\"local\">21 giờ 13 phút, ngày 21 tháng 09 năm 2026</span>"), "\(Self.around("giờ", in: html))")
+        #expect(html.contains("2026-09-21T14:13:20.000Z<br><span class=\"local\">21 giờ 13 phút, ngày 21 tháng 09 năm 2026</span>"), "\(Self.around("giờ", in: html))")
         #expect(html.firstMatch(of: /ngày \d{2} tháng \d{2} năm \d{4}/) != nil)
         // Counted sentences, states, types and roles from the catalog.
         #expect(html.contains("1 mục đưa đối tượng vào LOT-1 được liệt kê cùng các đối tượng đó ở bên dưới."))
@@ -101,8 +101,11 @@ import Wording
         html.matches(of: /⟦[^⟧]*⟧/).map { String($0.output) }
     }
 
+    /// The page around the first `text`, for a failure message.
     static func around(_ text: String, in html: String) -> String {
         guard let range = html.range(of: text) else { return "(\(text) not found)" }
-        return String(html[html.index(range.lowerBound, offsetBy: -80, limitedBy: html.startIndex) ?? html.startIndex..<(html.index(range.upperBound, offsetBy: 80, limitedBy: html.endIndex) ?? html.endIndex)])
+        let start = html.index(range.lowerBound, offsetBy: -80, limitedBy: html.startIndex) ?? html.startIndex
+        let end = html.index(range.upperBound, offsetBy: 80, limitedBy: html.endIndex) ?? html.endIndex
+        return String(html[start..<end])
     }
 }
