@@ -162,21 +162,6 @@ extension EndToEnd {
         #expect(!FileManager.default.fileExists(atPath: root + "/lists-xx"))
     }
 
-    /// Runs a tool installed by Scripts/setup (poppler-utils) and returns its stdout.
-    func tool(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(name) \(arguments.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self)
-    }
-
     /// `sha256sum FILE`, the standard tool docs/VERIFYING.md tells the defense to use.
     func sha256sum(_ path: String) throws -> String? {
         let p = Process()

@@ -6,20 +6,6 @@ extension EndToEnd {
 /// decode (pdftoppm or rsvg-convert, then zbarimg) to exactly the labels asked for; refusals
 /// that leave nothing behind. No card is touched.
 @Suite struct LabelsEndToEndTests {
-    /// Runs a tool installed by Scripts/setup and returns its stdout.
-    func tool(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     func decoded(png: String) throws -> [String] {
         try tool("zbarimg", ["--raw", "-q", png]).split(separator: "\n").map(String.init).sorted()
     }
