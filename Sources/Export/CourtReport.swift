@@ -64,7 +64,7 @@ public struct ReportDocument: Sendable {
     /// order: each has the page's head (style included) and a run of the body between two cuts,
     /// as long as possible up to `maxBytes` of body (more only when one run between adjacent
     /// cuts is longer). A part that starts or ends inside a section's table of SIMs closes it and
-    /// the next reopens it with its caption marked "(continued)". One part is `html` itself.
+    /// the next reopens it with its caption marked "(continued)" in the report's language. One part is `html` itself.
     public func parts(maxBytes: Int) -> [String] {
         let bytes = Array(html.utf8)
         let end = ReportCut(offset: bodyEnd, close: "", reopen: "")
