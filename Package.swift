@@ -58,8 +58,11 @@ let package = Package(
         // The languages (vi, en) and their catalogs: every word and format a printed document or
         // label carries (docs/LANGUAGES.md). Depends on nothing.
         .target(name: "Wording", resources: [.copy("Resources/catalogs")]),
+        // Unicode text in PDFs: TrueType fonts read, subset and embedded (Type 0, Identity-H,
+        // ToUnicode), the shared PDF syntax (numbers, strings, the file). Depends on nothing.
+        .target(name: "PDFText"),
         // Printable exhibit labels: QR codes (libqrencode), the A4 label sheet, PDF and SVG writers.
-        .target(name: "Labels", dependencies: ["CQRencode", "Wording"]),
+        .target(name: "Labels", dependencies: ["CQRencode", "PDFText", "Wording"]),
         // Evidence bundles for prosecutors and the defense: writer and offline verifier
         // (docs/VERIFYING.md), the case as CASE/UCO JSON-LD (docs/CASE-UCO.md), the court report
         // (HTML from Mustache templates, PDF through headless Chromium; docs/REPORT.md).
@@ -147,7 +150,7 @@ let package = Package(
         .testTarget(name: "SIMCardTests", dependencies: ["ByteText", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
         .testTarget(name: "LedgerTests", dependencies: ["ByteText", "Ledger", "SeededRandom"]),
-        .testTarget(name: "LabelsTests", dependencies: ["Labels"]),
+        .testTarget(name: "LabelsTests", dependencies: ["Labels", "PDFText", "Wording"]),
         .testTarget(name: "WordingTests", dependencies: ["Wording"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
         .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard", "Wording",

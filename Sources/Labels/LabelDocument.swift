@@ -21,24 +21,12 @@ public struct LabelDocument: Sendable {
     /// same bytes (no time stamp in the file).
     public init(_ labels: [ExhibitLabel], format: LabelFormat, title: String) throws(LabelError) {
         if format == .svg, labels.count > LabelSheet.labelsPerPage { throw .svgHoldsOneSheet(labels: labels.count) }
-        let sheets = try LabelSheet.pages(labels)
+        let fonts = try LabelFonts.installed()
+        let sheets = try LabelSheet.pages(labels, fonts: fonts)
         pages = sheets.count
         bytes = switch format {
-        case .pdf: PDFWriter.document(sheets, title: LabelText.printable(title))
-        case .svg: SVGWriter.document(sheets.first ?? Page(), title: LabelText.printable(title))
+        case .pdf: PDFWriter.document(sheets, fonts: fonts, title: LabelText.printed(title))
+        case .svg: SVGWriter.document(sheets.first ?? Page(), fonts: fonts, title: LabelText.printed(title))
         }
     }
-}
-
-/// `value` with at most three decimals, "." as the decimal point and no exponent, whatever the
-/// locale: coordinates as PDF and SVG want them.
-func decimal(_ value: Double) -> String {
-    let thousandths = Int((value * 1000).rounded())
-    let sign = thousandths < 0 ? "-" : ""
-    let whole = abs(thousandths) / 1000, fraction = abs(thousandths) % 1000
-    guard fraction != 0 else { return sign + String(whole) }
-    var digits = String(fraction)
-    digits = String(repeating: "0", count: 3 - digits.count) + digits
-    while digits.hasSuffix("0") { digits.removeLast() }
-    return "\(sign)\(whole).\(digits)"
 }

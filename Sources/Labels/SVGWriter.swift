@@ -1,7 +1,11 @@
+import PDFText
+
 /// One label sheet as an SVG 1.1 document, A4, the same shapes as the PDF: a white page, the
-/// QR modules as one black path, text in Helvetica (or the closest sans-serif the viewer has).
+/// QR modules as one black path, text in the label fonts' family (DejaVu Sans, else the
+/// closest sans-serif the viewer has; the SVG names the font, it does not embed it).
 enum SVGWriter {
-    static func document(_ page: Page, title: String) -> [UInt8] {
+    static func document(_ page: Page, fonts: LabelFonts, title: String) -> [UInt8] {
+        let decimal = PDFSyntax.number
         let width = decimal(LabelSheet.pageWidth), height = decimal(LabelSheet.pageHeight)
         var path = "", text = ""
         for shape in page.shapes {
@@ -19,7 +23,7 @@ enum SVGWriter {
             <title>\(escaped(title))</title>
             <rect width="\(width)" height="\(height)" fill="#fff"/>
             <path fill="#000" shape-rendering="crispEdges" d="\(path)"/>
-            <g font-family="Helvetica, Arial, sans-serif" fill="#000">
+            <g font-family="\(escaped(fonts.regular.familyName)), sans-serif" fill="#000">
             \(text)</g>
             </svg>
 

@@ -25,11 +25,4 @@ public enum Wording {
         let makeAndModel = [make, model].compactMap { $0 }.joined(separator: " ")
         return makeAndModel.isEmpty ? type : "\(type), \(makeAndModel)"
     }
-
-    /// Identifiers and attributes a label prints, most telling first: (key in the item's
-    /// identifiers or attributes, printed name).
-    public static let keyIdentifiers: [(key: String, name: String)] = [
-        ("ICCID", "ICCID"), ("IMEI", "IMEI"), ("IMEI2", "IMEI2"), ("moduleIMEI", "Module IMEI"), ("serial", "S/N"),
-        ("seal", "Seal"), ("MAC", "MAC"), ("hostname", "Host"), ("IMSI", "IMSI"),
-    ]
 }

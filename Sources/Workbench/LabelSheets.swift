@@ -2,6 +2,7 @@ import CaseStore
 import Foundation
 import Labels
 import Ledger
+import Wording
 
 /// `custody labels`: exhibit labels for chosen items, written as a PDF or SVG sheet. Reads the
 /// case only (no ledger entry).
@@ -31,25 +32,29 @@ public enum LabelSheets {
         public var caseID: String
         public var path: String
         public var format: String
+        /// The language of the labels' words: "vi" or "en".
+        public var language: String
         public var count: Int
         public var pages: Int
         public var sha256: String
         public var labels: [String]
     }
 
-    /// Writes the labels of the chosen items to `path` in `format` (atomically, replacing what is there).
-    public static func write(_ store: CaseStore, choice: Choice, format: LabelFormat, to path: String) throws -> Output {
+    /// Writes the labels of the chosen items to `path` in `format` (atomically, replacing what is
+    /// there), their words in `language`.
+    public static func write(_ store: CaseStore, choice: Choice, format: LabelFormat, language: Language, to path: String) throws -> Output {
         let chosen: [ItemRecord]
         chosen = try inCase { () throws(CaseStoreError) in try choose(choice, from: store.items()) }
-        let labels = chosen.map { exhibitLabel($0, caseID: store.caseID) }
+        let catalog = Catalog.of(language)
+        let labels = chosen.map { exhibitLabel($0, caseID: store.caseID, catalog: catalog) }
         let document: LabelDocument
-        do { document = try LabelDocument(labels, format: format, title: "Exhibit labels, case \(store.caseID)") } catch {
+        do { document = try LabelDocument(labels, format: format, title: catalog.text("labels.document.title", ["case": store.caseID])) } catch {
             throw WorkbenchError("\(error); nothing was written")
         }
         do { try Data(document.bytes).write(to: URL(fileURLWithPath: path), options: [.atomic]) } catch {
             throw WorkbenchError("cannot write \(path): \(error.localizedDescription); check free space and permissions")
         }
-        return Output(caseID: store.caseID, path: path, format: format.rawValue, count: labels.count, pages: document.pages,
+        return Output(caseID: store.caseID, path: path, format: format.rawValue, language: language.rawValue, count: labels.count, pages: document.pages,
                       sha256: SHA256Hash.of(document.bytes).hex, labels: chosen.map(\.label))
     }
 
@@ -85,9 +90,9 @@ public enum LabelSheets {
     }
 
     /// What a label prints about an item: its identifiers and its text attributes.
-    static func exhibitLabel(_ item: ItemRecord, caseID: String) -> ExhibitLabel {
+    static func exhibitLabel(_ item: ItemRecord, caseID: String, catalog: Catalog) -> ExhibitLabel {
         ExhibitLabel(label: item.label, type: item.type.rawValue, identifiers: item.identifiers.values,
-                     attributes: item.attributes.values.compactMapValues(\.stringValue), caseID: caseID)
+                     attributes: item.attributes.values.compactMapValues(\.stringValue), caseID: caseID, catalog: catalog)
     }
 }
 

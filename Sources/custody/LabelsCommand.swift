@@ -10,7 +10,8 @@ struct LabelsCommand: ParsableCommand {
         discussion: """
             A .pdf holds A4 pages of 3 × 8 labels (63.5 × 33.9 mm); an .svg holds one such sheet. The QR code carries \
             exactly the item label, so a USB QR scanner can type it wherever Custody asks for a label. Never overwrites a \
-            file without --force; reads the case only (no ledger entry).
+            file without --force; reads the case only (no ledger entry). Text prints in embedded DejaVu Sans (Vietnamese \
+            included), the words in the case language or --lang.
             """
     )
     @Argument(help: "Item labels as registered (SB-03, SB-03/P17/S2, SIM-8984…).") var items: [String] = []
@@ -21,6 +22,7 @@ struct LabelsCommand: ParsableCommand {
     @Option(help: "Output file: .pdf or .svg.") var out: String
     @Flag(help: "Replace the output file if it exists.") var force = false
     @OptionGroup var selection: CaseSelection
+    @OptionGroup var language: DocumentLanguageSelection
     @Flag(help: "Print what was written as JSON (schema custody.labels/1).") var json = false
 
     func run() throws {
@@ -41,7 +43,7 @@ struct LabelsCommand: ParsableCommand {
                 throw CustodyFailure("cannot write \(out): there is no folder \(folder); create it or choose another --out")
             }
             let store = try selection.openForReading()
-            let output = try LabelSheets.write(store, choice: choice, format: format, to: out)
+            let output = try LabelSheets.write(store, choice: choice, format: format, language: try language.language(for: store), to: out)
             if json { try printJSON(output); return }
             let labelsWord = output.count == 1 ? "label" : "labels", sheetsWord = output.pages == 1 ? "sheet" : "sheets"
             print("wrote \(output.count) \(labelsWord) on \(output.pages) \(sheetsWord) to \(out) (SHA-256 \(output.sha256))")

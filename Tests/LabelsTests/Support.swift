@@ -62,6 +62,24 @@ enum Tool {
         return png + ".png"
     }
 
+    /// The number of dark pixels (grey below 128) in one rectangle of a PDF page (`region` in
+    /// points from the page's top left), rendered in grey at `dpi` (pdftoppm -gray: a binary PGM).
+    static func darkPixels(_ pdf: String, page: Int = 1, region: (x: Double, y: Double, width: Double, height: Double),
+                           dpi: Int = 100) throws -> Int {
+        let scale = Double(dpi) / 72
+        let pixels = [region.x, region.y, region.width, region.height].map { String(Int(($0 * scale).rounded())) }
+        let rendered = try run("pdftoppm", ["-r", "\(dpi)", "-gray", "-singlefile", "-f", "\(page)", "-l", "\(page)",
+                                            "-x", pixels[0], "-y", pixels[1], "-W", pixels[2], "-H", pixels[3], pdf])
+        #expect(rendered.status == 0, "pdftoppm: \(rendered.stderr)")
+        // "P5\n<width> <height>\n255\n" then one byte a pixel.
+        var newlines = 0
+        guard let start = rendered.stdout.firstIndex(where: { byte in
+            if byte == 0x0A { newlines += 1 }
+            return newlines == 3
+        }) else { return 0 }
+        return rendered.stdout[(start + 1)...].filter { $0 < 128 }.count
+    }
+
     /// Renders an SVG to PNG at `dpi`.
     static func renderSVG(_ svg: String, dpi: Int = 200) throws -> String {
         let png = svg + ".png"
