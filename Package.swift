@@ -79,13 +79,13 @@ let package = Package(
         // Front ends parse and print only: no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
+            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export",
+                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PDFText", "Wording"]),
         .testTarget(name: "WordingTests", dependencies: ["Wording"]),
         .testTarget(name: "CaseStoreTests", dependencies: ["CaseStore", "Ledger", "SIMCard"]),
-        .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard",
+        .testTarget(name: "ExportTests", dependencies: ["ByteText", "Export", "CaseStore", "Ledger", "SIMCard", "Wording",
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "PCSC", "SIMCard", "CaseStore", "Export", "Ledger", "Wording"]),

@@ -1,5 +1,6 @@
 import CaseStore
 import Foundation
+import Wording
 
 /// What the bundle writer knows about the export's own verification material, printed in the
 /// report's "How to verify this bundle" section.
@@ -30,14 +31,14 @@ public enum CourtReport {
     public static let format = "custody.report/1"
 
     /// The report for the whole case, or (`items`) for those exhibits and everything inside
-    /// them. Hashes and custody chains are taken from the signed ledger entries; the
+    /// them, in `language`. Hashes and custody chains are taken from the signed ledger entries; the
     /// registry supplies the tree, identifiers and SIM states. An unknown label in `items`
     /// throws `.unknownItem`, an empty set `.invalidInput`. The page comes with the places where it may be cut into part documents for printing
     /// (`ReportDocument.parts`).
-    public static func document(store: CaseStore, items: Set<String>?, tool: ToolIdentity,
+    public static func document(store: CaseStore, items: Set<String>?, language: Language, tool: ToolIdentity,
                                 verification: ReportVerificationFacts, time: Date) throws(CaseStoreError) -> ReportDocument {
         let content = try ReportContent(store: store, items: items)
-        return ReportTemplates.shared.document(ReportView(content: content, tool: tool, verification: verification, time: time))
+        return ReportTemplates.shared.document(ReportView(content: content, language: language, tool: tool, verification: verification, time: time))
     }
 
     /// Every exhibit the report shows, with the SHA-256 values it shows for it (acquisition
@@ -63,7 +64,7 @@ public struct ReportDocument: Sendable {
     /// order: each has the page's head (style included) and a run of the body between two cuts,
     /// as long as possible up to `maxBytes` of body (more only when one run between adjacent
     /// cuts is longer). A part that starts or ends inside a section's table of SIMs closes it and
-    /// the next reopens it with its caption marked "(continued)". One part is `html` itself.
+    /// the next reopens it with its caption marked "(continued)" in the report's language. One part is `html` itself.
     public func parts(maxBytes: Int) -> [String] {
         let bytes = Array(html.utf8)
         let end = ReportCut(offset: bodyEnd, close: "", reopen: "")

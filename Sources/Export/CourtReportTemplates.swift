@@ -3,7 +3,8 @@ import Mustache
 
 /// The report's Mustache templates and style sheet (Resources/report, docs/REPORT.md), loaded
 /// once from the module's bundle. `page` is the report; the others are its partials, each named
-/// by its file name without the extension; `style.css` is the partial `style`.
+/// by its file name without the extension; `style.css` is the partial `style`. `operator-letter`
+/// is a page of its own, the letter of `custody export-operators` (OperatorLetter.swift).
 struct ReportTemplates: Sendable {
     static let shared = ReportTemplates()
 
@@ -65,7 +66,10 @@ struct ReportTemplates: Sendable {
             } else if mark == "cut" {
                 cuts.append(ReportCut(offset: html.count, close: "", reopen: ""))
             } else if mark.hasPrefix("cut:"), let index = Int(mark.dropFirst(4)), let table = tables[index] {
-                if tableCuts[index] == nil { tableCuts[index] = (render(table, "sims-cut"), render(table, "sims-continued")) }
+                if tableCuts[index] == nil {
+                    let context = TableCutContext(table: table, t: view.t)
+                    tableCuts[index] = (render(context, "sims-cut"), render(context, "sims-continued"))
+                }
                 let (closeTable, reopenTable) = tableCuts[index]!
                 cuts.append(ReportCut(offset: html.count, close: closeTable, reopen: reopenTable))
             } else {
@@ -76,4 +80,13 @@ struct ReportTemplates: Sendable {
         precondition(bodyMarks.count == 2, "page.mustache marks the body's start and end")
         return ReportDocument(html: String(decoding: html, as: UTF8.self), bodyStart: bodyMarks[0], bodyEnd: bodyMarks[1], cuts: cuts)
     }
+}
+
+/// What `sims-cut` and `sims-continued` see: the table, and the catalog's words (`t`) that the
+/// page gives its other templates from the top of the view.
+private struct TableCutContext: MustacheParent {
+    let table: ReportView.SIMTable
+    let t: [String: Any]
+
+    func child(named name: String) -> Any? { name == "t" ? t : table.child(named: name) }
 }

@@ -11,6 +11,10 @@ import Wording
 /// up a same-named value of an enclosing object.
 struct ReportView {
     let format = CourtReport.format
+    /// The report's language: the page's `lang` attribute.
+    let lang: String
+    /// The catalog's words for the templates (`{{t.report.summary.title}}`), `Catalog.templateWords()`.
+    let t: [String: Any]
     let caseName: String
     let caseID: String
     let agency: String
@@ -24,16 +28,17 @@ struct ReportView {
     let generated: TimeView
     /// Labels chosen with `--items`, nil for the whole case.
     let requested: [String]?
-    /// Items the report covers (the selection), and items it shows (those reachable from the roots).
-    let itemCount: Int
-    let shownItemCount: Int
+    /// "the whole case (N items)", or how "exhibits A, B" ends: "and everything inside them (N items)".
+    let coverage: String
+    /// Items the report shows (those reachable from the roots), as a number in the report's language.
+    let shownItemCount: String
     let examiners: [ExaminerRow]
 
     let typeCounts: [CountRow]
     let stateCounts: [CountRow]
-    let simCount: Int
+    let simCount: String
     /// Shown in the summary for the whole case only.
-    let readsWithoutICCIDCount: Int?
+    let readsWithoutICCIDCount: String?
     let operatorCounts: [CountRow]
 
     let hasNoItems: Bool
@@ -44,7 +49,7 @@ struct ReportView {
 
     struct TimeView { let utc: String; let local: String }
     struct ExaminerRow { let id: String; let name: String; let role: String; let seq: Int64 }
-    struct CountRow { let name: String; let count: Int }
+    struct CountRow { let name: String; let count: String }
 
     /// The `data-exhibit` / `data-sha256` attributes of an exhibit's element.
     struct Mark { let exhibit: AttributeText; let sha256: AttributeText? }
@@ -128,7 +133,8 @@ struct ReportView {
         let scope: String
         let incomplete: Bool
         let incompleteReason: FreeText?
-        let apduCount: Int64?
+        /// "12 APDUs".
+        let apduCount: String?
         let reader: FreeText?
         let comparison: Comparison?
         let hashes: [NamedHash]
@@ -181,9 +187,8 @@ struct ReportView {
     struct EntryLine { let seq: Int64; let time: String; let examiner: String; let action: String; let details: Details? }
 
     struct SMSSectionView {
-        let simsRead: String
-        let used: Int
-        let deletedMessages: String
+        /// "2 SIMs were read in full: 3 SMS records in use and 1 deleted message still in free records".
+        let summary: String
         let reads: [SMSRead]
     }
     struct SMSRead {
@@ -192,7 +197,8 @@ struct ReportView {
         let incomplete: Bool
         let recordSHA256: String
         let undecodable: Bool
-        let emptyRecords: Int?
+        /// "No message in EF.SMS (N records).", when it holds none.
+        let emptyRecords: String?
         let messageTable: MessageTable?
         let concatenatedTable: ConcatenatedTable?
     }
@@ -212,7 +218,8 @@ struct ReportView {
     }
     struct Concatenated {
         let reference: Int
-        let total: Int
+        /// "3 parts".
+        let parts: String
         let records: String
         let party: FreeText
         let text: FreeText
@@ -223,12 +230,16 @@ struct ReportView {
     struct OrphanReadRow { let seq: Int64; let time: TimeView; let examiner: String; let atr: String; let acquisition: Acquisition }
 
     struct VerificationView {
-        let ledgerEntries: Int
-        let ledgerSize: Int
+        let ledgerEntries: String
+        /// "of the first N entries": the tree `ledgerRoot` is the root of.
+        let rootOf: String
         let ledgerRoot: String
         let stationKeys: [StationKeyRow]
+        /// The bundle's files and what each holds: the human reading of MANIFEST.sha256.
+        let files: [BundleFileRow]
     }
     struct StationKeyRow { let keyID: String?; let key: String }
+    struct BundleFileRow { let path: String; let content: String }
 }
 
 /// Text for an attribute value, in pieces that each end at most one character the engine
@@ -264,38 +275,41 @@ struct AttributeText {
 }
 
 extension ReportView {
-    init(content: ReportContent, tool: ToolIdentity, verification v: ReportVerificationFacts, time: Date) {
-        let builder = ReportViewBuilder(content: content)
+    init(content: ReportContent, language: Language, tool: ToolIdentity, verification v: ReportVerificationFacts, time: Date) {
+        let wording = ReportWording(language, timeZone: content.caseRecord.timeZone)
+        let builder = ReportViewBuilder(content: content, wording: wording)
         let c = content.caseRecord
+        lang = language.rawValue
+        t = wording.catalog.templateWords()
         caseName = c.name
         caseID = c.id
         agency = c.agency
         authority = c.authority
         timeZone = c.timeZone
-        caseOpened = LedgerTime(c.createdAt).map(builder.time)
+        caseOpened = LedgerTime(c.createdAt).map(builder.longTime)
         stationKey = c.stationKey
         toolName = tool.name
         toolVersion = tool.version
         toolBuild = tool.build
-        generated = builder.time(LedgerTime(time))
+        generated = builder.longTime(LedgerTime(time))
         requested = content.requested
-        itemCount = content.selected.count
-        shownItemCount = content.ordered.count
-        examiners = content.examiners.map { ExaminerRow(id: $0.id, name: $0.name, role: $0.role.rawValue, seq: $0.seq) }
+        coverage = wording.coverage(items: content.selected.count, selected: content.requested != nil)
+        shownItemCount = wording.number(content.ordered.count)
+        examiners = content.examiners.map { ExaminerRow(id: $0.id, name: $0.name, role: wording.roleName($0.role), seq: $0.seq) }
 
-        var types = [String: Int]()
-        for item in content.ordered { types[item.type.rawValue, default: 0] += 1 }
-        typeCounts = types.keys.sorted().map { CountRow(name: $0, count: types[$0]!) }
+        var types = [ItemType: Int]()
+        for item in content.ordered { types[item.type, default: 0] += 1 }
+        typeCounts = types.keys.sorted { $0.rawValue < $1.rawValue }.map { CountRow(name: wording.typeName($0), count: wording.number(types[$0]!)) }
         var states = [SIMStatus.State: Int]()
         var operators = [String: Int]()
         for s in content.sims.values {
             states[s.state, default: 0] += 1
             operators[s.operatorName, default: 0] += 1
         }
-        stateCounts = SIMStatus.State.allCases.map { CountRow(name: ReportWording.stateName($0), count: states[$0] ?? 0) }
-        simCount = content.sims.count
-        readsWithoutICCIDCount = content.requested == nil && !content.readsWithoutICCID.isEmpty ? content.readsWithoutICCID.count : nil
-        operatorCounts = operators.keys.sorted().map { CountRow(name: $0, count: operators[$0]!) }
+        stateCounts = SIMStatus.State.allCases.map { CountRow(name: wording.stateName($0), count: wording.number(states[$0] ?? 0)) }
+        simCount = wording.number(content.sims.count)
+        readsWithoutICCIDCount = content.requested == nil && !content.readsWithoutICCID.isEmpty ? wording.number(content.readsWithoutICCID.count) : nil
+        operatorCounts = operators.keys.sorted().map { CountRow(name: $0, count: wording.number(operators[$0]!)) }
 
         hasNoItems = content.ordered.isEmpty
         exhibits = builder.exhibits()
@@ -305,8 +319,9 @@ extension ReportView {
                           atr: $0.entry.payload["atr"]?.stringValue ?? "", acquisition: builder.acquisition($0.entry.payload))
         })
         self.verification = VerificationView(
-            ledgerEntries: v.ledgerEntries, ledgerSize: v.ledgerSize, ledgerRoot: v.ledgerRoot,
-            stationKeys: v.stationKeys.map { StationKeyRow(keyID: (try? VerifierKey(parsing: $0))?.keyID.hex, key: $0) })
+            ledgerEntries: wording.number(v.ledgerEntries), rootOf: wording.rootOf(v.ledgerSize), ledgerRoot: v.ledgerRoot,
+            stationKeys: v.stationKeys.map { StationKeyRow(keyID: (try? VerifierKey(parsing: $0))?.keyID.hex, key: $0) },
+            files: wording.bundleFiles().map { BundleFileRow(path: $0.path, content: $0.content) })
     }
 }
 
@@ -314,18 +329,24 @@ extension ReportView {
 private final class ReportViewBuilder {
     typealias V = ReportView
     let content: ReportContent
-    private let localTime: DateFormatter
+    let wording: ReportWording
     private let examinerNames: [String: String]
     private var tableCount = 0
 
-    init(content: ReportContent) {
+    init(content: ReportContent, wording: ReportWording) {
         self.content = content
-        localTime = Wording.localTimeFormatter(timeZone: content.caseRecord.timeZone)
+        self.wording = wording
         examinerNames = Dictionary(content.examiners.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// The ledger's UTC time as recorded (evidence), with the local time in the report's language.
     func time(_ time: LedgerTime) -> V.TimeView {
-        V.TimeView(utc: time.description, local: localTime.string(from: time.date))
+        V.TimeView(utc: time.description, local: wording.localTime(time.date))
+    }
+
+    /// `time`, its local time in words (the case's facts).
+    func longTime(_ time: LedgerTime) -> V.TimeView {
+        V.TimeView(utc: time.description, local: wording.longLocalTime(time.date))
     }
 
     func mark(_ label: String) -> V.Mark {
@@ -337,6 +358,11 @@ private final class ReportViewBuilder {
         pairs.map { V.Field(key: $0.key, value: V.FreeText($0.value)) }
     }
 
+    /// An item's identifiers, each under its printed name ("S/N", "Số sê-ri").
+    func identifierFields(_ identifiers: ItemIdentifiers) -> [(key: String, value: String)] {
+        ReportContent.fields(identifiers).map { (wording.catalog.identifierName($0.key), $0.value) }
+    }
+
     // MARK: Exhibits
 
     func exhibits() -> [V.ExhibitView] {
@@ -344,12 +370,12 @@ private final class ReportViewBuilder {
     }
 
     private func exhibit(_ item: ItemRecord) -> V.ExhibitView {
-        let identifiers = Self.fields(ReportContent.fields(item.identifiers))
+        let identifiers = Self.fields(identifierFields(item.identifiers))
         let description = Self.fields(ReportContent.fields(item.attributes))
         let (chain, elsewhere) = custodyChain(item)
         let hashes = content.hashes(of: item.label)
         return V.ExhibitView(
-            mark: mark(item.label), label: item.label, type: item.type.rawValue,
+            mark: mark(item.label), label: item.label, type: wording.typeName(item.type),
             inside: ReportContent.ancestors(of: item, in: content.itemsByLabel).reversed().map(\.label),
             identifiers: identifiers.isEmpty ? nil : V.FieldList(fields: identifiers),
             description: description.isEmpty ? nil : V.FieldList(fields: description),
@@ -358,7 +384,7 @@ private final class ReportViewBuilder {
     }
 
     private func simLine(_ s: SIMStatus) -> V.SIMLine {
-        V.SIMLine(state: ReportWording.stateName(s.state), operatorName: s.operatorName,
+        V.SIMLine(state: wording.stateName(s.state), operatorName: s.operatorName,
                   operatorSource: s.operatorSource == "MCC/MNC" || s.operatorSource == "none" ? nil : s.operatorSource,
                   iccid: s.iccid, imsi: s.imsi, ownNumbers: s.msisdn.isEmpty ? nil : s.msisdn.joined(separator: ", "))
     }
@@ -378,7 +404,7 @@ private final class ReportViewBuilder {
                                        details: details(e, about: item.label)))
             }
         }
-        return (rows, elsewhere > 0 ? ReportWording.placedElsewhere(elsewhere, into: item.label) : nil)
+        return (rows, elsewhere > 0 ? wording.placedElsewhere(elsewhere, into: item.label) : nil)
     }
 
     /// An entry's payload; acquisitions and photographs show their hashes.
@@ -392,7 +418,7 @@ private final class ReportViewBuilder {
         case .simAcquire, .simReread: return V.Details(acquisition: acquisition(p))
         case .custodyPhotograph:
             return V.Details(photo: V.Photo(name: V.FreeText.init(p["originalName"].map(ReportContent.plain) ?? ""),
-                                            bytes: p["bytes"].map(ReportContent.plain) ?? "?", sha256: p["sha256"]?.stringValue ?? ""))
+                                            bytes: p["bytes"]?.integerValue.map { wording.bytes(Int($0)) } ?? "?", sha256: p["sha256"]?.stringValue ?? ""))
         default:
             return V.Details(pairs: pairs)
         }
@@ -401,13 +427,13 @@ private final class ReportViewBuilder {
     func acquisition(_ p: [String: CanonicalJSON]) -> V.Acquisition {
         let incomplete = p["complete"] == .bool(false)
         return V.Acquisition(
-            scope: p["scope"]?.stringValue == "full" ? "full read" : "identity read",
+            scope: wording.scope(full: p["scope"]?.stringValue == "full"),
             incomplete: incomplete,
             incompleteReason: incomplete ? p["incompleteReason"]?.stringValue.map(V.FreeText.init) : nil,
-            apduCount: p["apduCount"]?.integerValue,
+            apduCount: p["apduCount"]?.integerValue.map { wording.apdus(Int($0)) },
             reader: p["reader"]?.stringValue.map(V.FreeText.init),
             comparison: p["comparedWith"]?.integerValue.map { V.Comparison(entry: $0, sameContent: p["sameContent"] == .bool(true)) },
-            hashes: [("contentSHA256", "content"), ("recordSHA256", "record"), ("transcriptSHA256", "transcript")].compactMap { key, name in
+            hashes: wording.acquisitionHashNames().compactMap { key, name in
                 p[key]?.stringValue.map { V.NamedHash(name: name, value: $0) }
             })
     }
@@ -424,7 +450,7 @@ private final class ReportViewBuilder {
         let index = tableCount
         tableCount += 1
         let groups = rows.filter { !isEmptySlot($0) }.map { V.RowGroup(table: index, rows: self.rows($0, in: section, slot: nil, ditto: false)) }
-        return V.SIMTable(index: index, caption: ReportWording.simsIn(countSIMs(rows), section.label),
+        return V.SIMTable(index: index, caption: wording.simsIn(countSIMs(rows), section.label),
                           portEmptySlots: section.type == .device(.port) ? emptySlots(of: section, in: section) : nil, groups: groups)
     }
 
@@ -439,7 +465,7 @@ private final class ReportViewBuilder {
         case .device(.port):
             let note = ReportContent.fields(item.attributes).first { $0.key == "moduleIMEINote" }
             var rows = [V.Row(port: V.PortRow(mark: mark(item.label), name: relative(item.label, to: section),
-                                              fields: Self.fields(ReportContent.fields(item.identifiers)),
+                                              fields: Self.fields(identifierFields(item.identifiers)),
                                               note: note.map { V.FreeText.init($0.value) }, own: ownEntries(item)))]
             if let empty = emptySlots(of: item, in: section) { rows.append(V.Row(emptySlots: empty)) }
             for child in inside where !isEmptySlot(child) { rows += self.rows(child, in: section, slot: nil, ditto: false) }
@@ -487,7 +513,7 @@ private final class ReportViewBuilder {
         // the row's first cell; the others, each on its own line, beside it.
         let group = (content.chains[item.label] ?? []).first { $0.entry.sequence == item.seq && $0.entry.subjects.first != item.label }
         var lines = [V.EntriesLine]()
-        let extra = ReportContent.fields(item.identifiers).filter { $0.key != "ICCID" && $0.key != "IMSI" }
+        let extra = identifierFields(ItemIdentifiers(item.identifiers.values.filter { $0.key != "ICCID" && $0.key != "IMSI" }))
             + ReportContent.fields(item.attributes)
         if !extra.isEmpty { lines.append(V.EntriesLine(fields: Self.fields(extra))) }
         if let numbers = s?.msisdn, !numbers.isEmpty { lines.append(V.EntriesLine(ownNumbers: numbers.joined(separator: ", "))) }
@@ -497,9 +523,9 @@ private final class ReportViewBuilder {
                 details: e.entry.subjects.first == item.label ? details(e, about: item.label) : nil)))
         }
         return V.SIMRow(mark: mark(item.label), slot: slot, ditto: ditto, label: item.label,
-                        otherType: item.type == .device(.sim) ? nil : item.type.rawValue,
+                        otherType: item.type == .device(.sim) ? nil : wording.typeName(item.type),
                         iccid: s?.iccid ?? ids["ICCID"] ?? "", imsi: s?.imsi ?? ids["IMSI"] ?? "",
-                        operatorName: s?.operatorName ?? "", state: s.map { ReportWording.stateName($0.state) } ?? "",
+                        operatorName: s?.operatorName ?? "", state: s.map { wording.stateName($0.state) } ?? "",
                         registeredBy: group?.entry.sequence, lines: lines)
     }
 
@@ -514,14 +540,14 @@ private final class ReportViewBuilder {
         let used = reads.reduce(0) { $0 + ($1.1.summary?.smsUsed ?? 0) }
         let residue = reads.reduce(0) { $0 + ($1.1.summary?.smsDeletedResidue ?? 0) }
         return V.SMSSectionView(
-            simsRead: ReportWording.simsWereRead(reads.count), used: used, deletedMessages: ReportWording.deletedMessages(residue),
+            summary: wording.smsSummary(simsRead: reads.count, used: used, residue: residue),
             reads: reads.map { item, read in
                 let summary = read.summary
                 let messages = summary.map { $0.messages.isEmpty ? nil : $0.messages.map(message) } ?? nil
                 return V.SMSRead(
                     label: item.label, seq: read.seq, incomplete: !read.complete, recordSHA256: read.recordSHA256,
                     undecodable: summary == nil,
-                    emptyRecords: summary.flatMap { $0.messages.isEmpty ? $0.smsRecords : nil },
+                    emptyRecords: summary.flatMap { $0.messages.isEmpty ? wording.emptyMessageRecords($0.smsRecords) : nil },
                     messageTable: messages.map(V.MessageTable.init),
                     concatenatedTable: messages == nil || summary!.concatenatedMessages.isEmpty ? nil
                         : V.ConcatenatedTable(messages: summary!.concatenatedMessages.map(concatenated)))
@@ -529,14 +555,14 @@ private final class ReportViewBuilder {
     }
 
     private func message(_ m: AcquisitionSummary.Message) -> V.Message {
-        V.Message(record: m.record, residue: m.deletedResidue, status: m.status.rawValue, direction: m.direction,
+        V.Message(record: m.record, residue: m.deletedResidue, status: wording.smsStatus(m.status), direction: wording.smsDirection(m.direction),
                   encoding: m.encoding?.rawValue, party: V.FreeText.init(m.party ?? ""), time: m.time ?? "",
                   text: V.FreeText.init(m.text ?? ""), part: m.part, decodeError: m.decodeError.map(V.FreeText.init))
     }
 
     private func concatenated(_ m: ConcatenatedSMS) -> V.Concatenated {
-        V.Concatenated(reference: m.reference, total: m.total,
-                       records: m.parts.map { "\($0.recordNumber)\($0.isDeletedResidue ? " (deleted)" : "")" }.joined(separator: ", "),
+        V.Concatenated(reference: m.reference, parts: wording.parts(m.total),
+                       records: m.parts.map { "\($0.recordNumber)\($0.isDeletedResidue ? " " + wording.deletedPart() : "")" }.joined(separator: ", "),
                        party: V.FreeText.init(m.originatorOrDestination), text: V.FreeText.init(m.text),
                        missing: m.missingSequences.isEmpty ? nil : m.missingSequences.map(String.init).joined(separator: ", "))
     }
@@ -663,6 +689,8 @@ extension ReportView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "format": format
+        case "lang": lang
+        case "t": t
         case "caseName": caseName
         case "caseID": caseID
         case "agency": agency
@@ -675,7 +703,7 @@ extension ReportView: MustacheParent {
         case "toolBuild": toolBuild
         case "generated": generated
         case "requested": requested
-        case "itemCount": itemCount
+        case "coverage": coverage
         case "shownItemCount": shownItemCount
         case "examiners": examiners
         case "typeCounts": typeCounts
@@ -835,9 +863,7 @@ extension ReportView.HeldRow: MustacheParent {
 extension ReportView.SMSSectionView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
-        case "simsRead": simsRead
-        case "used": used
-        case "deletedMessages": deletedMessages
+        case "summary": summary
         case "reads": reads
         default: nil
         }
@@ -885,7 +911,7 @@ extension ReportView.Concatenated: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "reference": reference
-        case "total": total
+        case "parts": parts
         case "records": records
         case "party": party
         case "text": self.text
@@ -913,9 +939,19 @@ extension ReportView.VerificationView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "ledgerEntries": ledgerEntries
-        case "ledgerSize": ledgerSize
+        case "rootOf": rootOf
         case "ledgerRoot": ledgerRoot
         case "stationKeys": stationKeys
+        case "files": files
+        default: nil
+        }
+    }
+}
+extension ReportView.BundleFileRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "path": path
+        case "content": content
         default: nil
         }
     }

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Foundation
 import Ledger
+import Wording
 
 /// One file of a bundle: its path inside the bundle and its bytes.
 public struct BundleFile: Sendable {
@@ -13,11 +14,13 @@ public struct BundleFile: Sendable {
 }
 
 /// What a file producer gets: the open case, the plan (a consistent snapshot and what it
-/// selects) and the tool's name and version.
+/// selects), the tool's name and version, and the language of the bundle's human parts.
 public struct ExportContext: Sendable {
     public let store: CaseStore
     public let plan: ExportPlan
     public let tool: ToolIdentity
+    /// The court report's language (`Exporter.Options.language`, else the case's).
+    public let language: Language
 }
 
 /// Makes one kind of sealed file (written before the export entry, covered by its manifest
@@ -85,8 +88,8 @@ extension FileProducer {
         let root = try ctx.store.tree(size: size).0.root()
         let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, ledgerRoot: root.base64,
                                             ledgerSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
-        return try CourtReport.document(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, tool: ctx.tool,
-                                        verification: facts, time: Date())
+        return try CourtReport.document(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, language: ctx.language,
+                                        tool: ctx.tool, verification: facts, time: Date())
     }
 }
 
@@ -125,8 +128,13 @@ public enum Exporter {
         public var zip: Bool
         public var examiner: String
         public var tool: ToolIdentity
-        public init(out: String, items: [String] = [], redactPins: Bool = false, zip: Bool = false, examiner: String, tool: ToolIdentity) {
+        /// The language of the report (`--lang`); nil: the case's language (English for a case
+        /// from before languages). The CSV tables and the CASE/UCO graph are the same in every language.
+        public var language: Language?
+        public init(out: String, items: [String] = [], redactPins: Bool = false, zip: Bool = false, examiner: String, tool: ToolIdentity,
+                    language: Language? = nil) {
             self.out = out; self.items = items; self.redactPins = redactPins; self.zip = zip; self.examiner = examiner; self.tool = tool
+            self.language = language
         }
     }
 
@@ -175,7 +183,11 @@ public enum Exporter {
         defer { zip?.discard() }
         do throws(ExportError) {
             try writer.createRoot()
-            let context = ExportContext(store: store, plan: plan, tool: options.tool)
+            let language: Language
+            if let chosen = options.language { language = chosen } else {
+                do { language = try store.language() } catch { throw .caseStore(error) }
+            }
+            let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
             for p in producers {
                 let files: [BundleFile]
                 do { files = try p.produce(context) } catch { throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written") }

@@ -1,10 +1,14 @@
 import CaseStore
+import Export
 import Foundation
 import SIMCard
+import Wording
 
-/// `custody export-operators`: one CSV per operator listing its SIMs, the request lists sent to
-/// carriers. Operator from the IMSI's MCC/MNC, else the ICCID's issuer, else "unknown"; RFC
-/// 4180, UTF-8 with BOM, CRLF; never overwrites a file.
+/// `custody export-operators`: per operator, the request list sent to the carrier, as a CSV of
+/// its SIMs and as a letter asking for their subscriber information (`OperatorLetter`, in the
+/// case's language or `--lang`). Operator from the IMSI's MCC/MNC, else the ICCID's issuer, else
+/// "unknown"; CSV: RFC 4180, UTF-8 with BOM, CRLF, the same English header row in every language
+/// (tools read it; docs/CASE-STORE.md); never overwrites a file.
 public enum OperatorLists {
     public static let header = ["ICCID", "IMSI", "MSISDN", "Item label", "Parent label"]
 
@@ -20,15 +24,18 @@ public enum OperatorLists {
             public var `operator`: String
             public var source: String
             public var path: String
+            /// The letter to the carrier (HTML), beside the CSV.
+            public var letter: String
             public var rows: Int
         }
 
         enum CodingKeys: String, CodingKey { case schema, caseID, files }
     }
 
-    /// Writes the lists of every SIM with an ICCID into `folder` (created if needed). Refuses
-    /// before writing anything when one of the files exists.
-    public static func write(_ store: CaseStore, into folder: String) throws -> Output {
+    /// Writes the lists and letters of every SIM with an ICCID into `folder` (created if
+    /// needed), the letters in `language` (nil: the case's). Refuses before writing anything
+    /// when one of the files exists.
+    public static func write(_ store: CaseStore, into folder: String, language: Language? = nil) throws -> Output {
         let sims: [SIMStatus]
         sims = try inCase { () throws(CaseStoreError) in try store.simStatuses() }.filter { $0.iccid != nil }
         var groups = [String: [SIMStatus]]()
@@ -37,7 +44,7 @@ public enum OperatorLists {
         do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw WorkbenchError("cannot create \(folder): \(error.localizedDescription); choose another --out")
         }
-        var plan = [(name: String, path: String, rows: [SIMStatus])]()
+        var plan = [(name: String, path: String, letter: String, rows: [SIMStatus])]()
         var used = Set<String>()
         for name in groups.keys.sorted() {
             var file = fileName(name)
@@ -45,21 +52,27 @@ public enum OperatorLists {
             while used.contains(file.lowercased()) { file = fileName(name + "-\(n)"); n += 1 }
             used.insert(file.lowercased())
             let path = (folder as NSString).appendingPathComponent(file)
-            if fm.fileExists(atPath: path) {
-                throw WorkbenchError("\(path) already exists: export into an empty folder (Custody never overwrites a file); nothing was written")
+            let letter = (folder as NSString).appendingPathComponent(String(file.dropLast(".csv".count)) + ".html")
+            for taken in [path, letter] where fm.fileExists(atPath: taken) {
+                throw WorkbenchError("\(taken) already exists: export into an empty folder (Custody never overwrites a file); nothing was written")
             }
-            plan.append((name, path, groups[name]!.sorted { $0.label.compare($1.label, options: .numeric) == .orderedAscending }))
+            plan.append((name, path, letter, groups[name]!.sorted { $0.label.compare($1.label, options: .numeric) == .orderedAscending }))
         }
+        let language = try language ?? inCase { () throws(CaseStoreError) in try store.language() }
+        let date = Date()
         var files = [Output.File]()
         for p in plan {
             var text = "\u{FEFF}" + CSVText.record(header)
             for s in p.rows {
                 text += CSVText.record([s.iccid ?? "", s.imsi ?? "", s.msisdn.joined(separator: " "), s.label, s.parent ?? ""])
             }
-            guard fm.createFile(atPath: p.path, contents: Data(text.utf8)) else {
-                throw WorkbenchError("cannot write \(p.path): check free space and permissions")
+            let letter = OperatorLetter.html(case: store.caseRecord, operatorName: p.name, language: language, date: date, sims: p.rows.map {
+                OperatorLetter.SIM(iccid: $0.iccid ?? "", imsi: $0.imsi ?? "", msisdn: $0.msisdn, label: $0.label)
+            })
+            for (path, contents) in [(p.path, text), (p.letter, letter)] where !fm.createFile(atPath: path, contents: Data(contents.utf8)) {
+                throw WorkbenchError("cannot write \(path): check free space and permissions")
             }
-            files.append(.init(operator: p.name, source: p.rows.first?.operatorSource ?? "none", path: p.path, rows: p.rows.count))
+            files.append(.init(operator: p.name, source: p.rows.first?.operatorSource ?? "none", path: p.path, letter: p.letter, rows: p.rows.count))
         }
         return Output(caseID: store.caseID, files: files, sims: sims.count)
     }

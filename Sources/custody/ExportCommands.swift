@@ -14,7 +14,7 @@ struct ExportBundle: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write an evidence bundle: ledger, signed checkpoint, keys, roster, proofs, acquisition records, CSV inventory and custody events, SHA-256 manifest.",
-        discussion: "Records an export.bundle entry carrying the manifest hash of the files written before it, then signs a checkpoint over the ledger up to that entry. Writes to a temporary folder beside --out and renames it at the end; never overwrites --out. Format and checks: docs/VERIFYING.md."
+        discussion: "Records an export.bundle entry carrying the manifest hash of the files written before it, then signs a checkpoint over the ledger up to that entry. Writes to a temporary folder beside --out and renames it at the end; never overwrites --out. The court report (report.html, report.pdf) is in the case's language or --lang; the CSV tables, the CASE/UCO graph and the ledger are the same in every language. Format and checks: docs/VERIFYING.md."
     )
     @OptionGroup var selection: CaseSelection
     @Option(help: ArgumentHelp("The bundle folder to create (must not exist).", valueName: "BUNDLE")) var out: String
@@ -24,15 +24,17 @@ struct ExportBundle: ParsableCommand {
     var redact: [RedactedData] = []
     @Flag(help: "Also write the bundle as one ZIP file, BUNDLE.zip (stored, not compressed; unzip it before `custody verify`).")
     var zip = false
+    @Option(help: ArgumentHelp("Language of the court report: vi or en (default: the case's language).", valueName: "LANG")) var lang: String?
     @OptionGroup var by: ExaminerSelection
     @Flag(help: "Print JSON (schema custody.export/1).") var json = false
 
     func run() throws {
         try reportingFailures {
             let store = try selection.open()
+            let language = try DocumentLanguage.resolve(lang, store: store)
             let examiner = try by.id(in: store)
             let options = Exporter.Options(out: out, items: items, redactPins: redact.contains(.pins), zip: zip, examiner: examiner,
-                                           tool: Custody.identity)
+                                           tool: Custody.identity, language: language)
             let r = try BundleExport.export(store, options: options, redacted: redact.map(\.rawValue))
             if json { return try printJSON(r) }
             if !r.removedPartials.isEmpty {

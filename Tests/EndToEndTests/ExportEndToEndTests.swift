@@ -96,6 +96,72 @@ extension EndToEnd {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).sorted() == ["case", "full", "phone", "phone.zip", "unzipped"])
     }
 
+    /// A Vietnamese bundle and carrier letters through the binary: without `--lang` the report is
+    /// in the case's language; `--lang vi` gives report.html in Vietnamese (`lang="vi"`), report.pdf whose text layer returns the Vietnamese heading
+    /// with its diacritics in embedded fonts, and one letter per operator; an unknown `--lang` is
+    /// one line naming the languages, and nothing is written. No card is touched.
+    @Test func aBundleAndOperatorLettersInVietnamese() throws {
+        let rig = try Rig.running()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("custody-export-vi-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let dir = root + "/case"
+        let env = ["CUSTODY_CASE": dir, "CUSTODY_EXAMINER": "dtv1"]
+        func custody(_ args: [String], status: Int32 = 0) throws -> Rig.Output {
+            let out = try rig.run("custody", args, environment: env)
+            #expect(out.status == status, "custody \(args.joined(separator: " ")): \(out.stderr)")
+            return out
+        }
+        _ = try custody(["case", "init", dir, "--name", "Chuyên án SIM rác", "--agency", "Phòng An ninh mạng, Công an TP Hà Nội",
+                         "--authority", "Lệnh khám xét số 17/LKX", "--time-zone", "Asia/Ho_Chi_Minh", "--language", "en",
+                         "--examiner", "dtv1", "--examiner-name", "Nguyễn Thị Hằng"])
+        _ = try custody(["device", "add", "SB-1", "--type", "simbox", "--make", "GoIP", "--ports", "1", "--slots-per-port", "2"])
+        _ = try custody(["device", "add", "SIM-1", "--type", "sim", "--parent", "SB-1/P1/S1", "--iccid", "8984012204000123456"])
+        _ = try custody(["event", "seal", "SB-1", "--seal", "NP-0042"])
+
+        // Without --lang: the case's language (English here).
+        _ = try custody(["export", "--out", root + "/english"])
+        let english = try String(contentsOfFile: root + "/english/report.html", encoding: .utf8)
+        #expect(english.contains("<html lang=\"en\">") && english.contains("Chain of custody and SIM examination report"))
+
+        let bundle = root + "/bundle"
+        _ = try custody(["export", "--out", bundle, "--lang", "vi"])
+        let html = try String(contentsOfFile: bundle + "/report.html", encoding: .utf8)
+        #expect(html.contains("<html lang=\"vi\">") && !html.contains("⟦"))
+        let text = try tool("pdftotext", ["-enc", "UTF-8", bundle + "/report.pdf", "-"])
+        #expect(text.contains("Báo cáo chuỗi quản lý vật chứng") && text.contains("Vụ án và căn cứ tiến hành"), "\(text.prefix(400))")
+        #expect(text.contains("Nguyễn Thị Hằng") && text.contains("NP-0042"))
+        let fonts = try tool("pdffonts", [bundle + "/report.pdf"]).split(separator: "\n").drop { !$0.hasPrefix("---") }.dropFirst()
+        #expect(!fonts.isEmpty)
+        for row in fonts {
+            let columns = row.split(separator: " ")
+            #expect(columns.count >= 7 && columns[columns.count - 5] == "yes", "not embedded: \(row)")
+        }
+        #expect(try custody(["verify", bundle]).stdout.hasPrefix("bundle OK"))
+        // The CSV tables keep their English header row: tools and verifiers read it.
+        let inventory = String(decoding: try Data(contentsOf: URL(fileURLWithPath: bundle + "/inventory.csv")), as: UTF8.self)
+        #expect(inventory.hasPrefix("\u{FEFF}label,type,parent,identifiers,"))
+
+        let unknown = try custody(["export", "--out", root + "/xx", "--lang", "xx"], status: 1)
+        #expect(unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("\"xx\"") && unknown.stderr.contains("vi, en"), "\(unknown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/xx"))
+
+        let lists = root + "/lists"
+        let written = try custody(["export-operators", "--out", lists, "--lang", "vi"])
+        let letters = try FileManager.default.contentsOfDirectory(atPath: lists).filter { $0.hasSuffix(".html") }
+        #expect(letters.count == 1, "\(written.stdout)")
+        let letter = try String(contentsOfFile: lists + "/" + letters[0], encoding: .utf8)
+        for shown in ["<html lang=\"vi\">", "Đề nghị cung cấp thông tin thuê bao", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                      "<code>8984012204000123456</code>", "SIM-1"] {
+            #expect(letter.contains(shown), "the letter lacks \(shown)")
+        }
+        #expect(!letter.contains("⟦"))
+        let csv = String(decoding: try Data(contentsOf: URL(fileURLWithPath: lists + "/" + letters[0].replacingOccurrences(of: ".html", with: ".csv"))), as: UTF8.self)
+        #expect(csv.hasPrefix("\u{FEFF}ICCID,IMSI,MSISDN,Item label,Parent label\r\n"))
+        let refused = try custody(["export-operators", "--out", root + "/lists-xx", "--lang", "xx"], status: 1)
+        #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("vi, en"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/lists-xx"))
+    }
+
     /// `sha256sum FILE`, the standard tool docs/VERIFYING.md tells the defense to use.
     func sha256sum(_ path: String) throws -> String? {
         let p = Process()

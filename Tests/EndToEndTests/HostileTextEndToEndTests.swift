@@ -102,7 +102,7 @@ extension EndToEnd {
         let lists = c.dir + "-operators"
         defer { try? FileManager.default.removeItem(atPath: lists) }
         #expect(try c.run(["export-operators", "--out", lists]).status == 0)
-        let files = try FileManager.default.contentsOfDirectory(atPath: lists)
+        let files = try FileManager.default.contentsOfDirectory(atPath: lists).filter { $0.hasSuffix(".csv") }
         let list = String(decoding: try Data(contentsOf: URL(fileURLWithPath: lists + "/" + files[0])), as: UTF8.self)
         #expect(list.contains(",'-SIM-1,"), "\(list)")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Wording
 @testable import Export
 
 /// The report in a real browser: the PDF renders to A4 pages that show the Vietnamese text,
@@ -13,12 +14,42 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    func writeReport() throws -> URL {
+    func writeReport(language: Language = .en) throws -> URL {
         let c = try ReportCase()
         defer { c.remove() }
         let url = folder.appendingPathComponent("report.html")
-        try Data(c.html().utf8).write(to: url)
+        try Data(c.html(language: language).utf8).write(to: url)
         return url
+    }
+
+    /// The Vietnamese report as Chromium shows and prints it: the document's language is `vi`,
+    /// no missing-key marker is on the page, and the PDF's text layer gives the Vietnamese
+    /// headings back, diacritics and all, in fonts embedded in the file.
+    @Test func theVietnameseReportLoadsAsVietnameseAndPrintsWithEmbeddedFonts() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let html = try writeReport(language: .vi)
+        let (dom, _) = try load(html)
+        // The serialized document element: document.documentElement.lang as Chromium parsed it.
+        let root = try #require(dom.firstMatch(of: /<html[^>]*>/)).output
+        #expect(root.contains("lang=\"vi\""), "\(root)")
+        #expect(dom.contains("Báo cáo chuỗi quản lý vật chứng") && !dom.contains("⟦"))
+
+        let pdf = folder.appendingPathComponent("report.pdf")
+        try CourtReport.renderPDF(html: html, pdf: pdf)
+        let text = try run("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
+        #expect(!text.contains("⟦"))
+        for heading in ["Báo cáo chuỗi quản lý vật chứng", "Vụ án và căn cứ tiến hành", "Cách kiểm tra bộ hồ sơ này"] {
+            #expect(text.contains(heading), "\(heading) is not in the PDF's text (as stored, NFC)")
+        }
+        let fonts = try run("pdffonts", [pdf.path])
+        let rows = fonts.split(separator: "\n").drop { !$0.hasPrefix("---") }.dropFirst()
+        #expect(!rows.isEmpty, "pdffonts lists no font: \(fonts)")
+        for row in rows {
+            let columns = row.split(separator: " ")
+            // name, type…, encoding, emb, sub, uni, object, generation.
+            #expect(columns.count >= 7 && columns[columns.count - 5] == "yes", "not embedded: \(row)")
+            #expect(row.contains("DejaVu"), "a font outside the report's stack: \(row)")
+        }
     }
 
     @Test func thePDFRendersToA4PagesWithTheVietnameseText() throws {

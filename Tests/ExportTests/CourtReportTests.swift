@@ -190,7 +190,7 @@ import Testing
     @Test func everyViewValueGivesTheTemplatesAllItsMembers() throws {
         let c = try ReportCase()
         defer { c.remove() }
-        let view = ReportView(content: try ReportContent(store: c.store, items: nil), tool: ReportCase.tool,
+        let view = ReportView(content: try ReportContent(store: c.store, items: nil), language: .en, tool: ReportCase.tool,
                               verification: ReportCase.verification, time: Date(timeIntervalSince1970: 1_790_000_000))
         var types = Set<String>()
         func check(_ value: Any) {

@@ -5,6 +5,7 @@ import Export
 import Foundation
 import Ledger
 import SIMCard
+import Wording
 
 /// A small seizure in a temporary case: a SIM box with two ports of two slots, a phone, a SIM
 /// lot, a full read with spam SMS (Vietnamese UCS-2, an HTML tag, a deleted message, a bidi
@@ -84,14 +85,14 @@ struct ReportCase {
 
     static let tool = ToolIdentity(name: "Custody", version: "0.1.0", build: "test-build-7f3a")
 
-    func html(items: Set<String>? = nil) throws -> String {
-        try document(items: items).html
+    func html(items: Set<String>? = nil, language: Language = .en, verification: ReportVerificationFacts = ReportCase.verification) throws -> String {
+        try document(items: items, language: language, verification: verification).html
     }
 
-    func document(items: Set<String>? = nil) throws -> ReportDocument {
-        var facts = Self.verification
+    func document(items: Set<String>? = nil, language: Language = .en, verification: ReportVerificationFacts = ReportCase.verification) throws -> ReportDocument {
+        var facts = verification
         facts.stationKeys = [store.caseRecord.stationKey]
-        return try CourtReport.document(store: store, items: items, tool: Self.tool, verification: facts,
+        return try CourtReport.document(store: store, items: items, language: language, tool: Self.tool, verification: facts,
                                         time: Date(timeIntervalSince1970: 1_790_000_000))
     }
 
