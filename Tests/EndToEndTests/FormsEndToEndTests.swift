@@ -112,10 +112,10 @@ extension EndToEnd {
                 let output = try custody(["form", kind, "--item", item, "--out", pdf, "--json"] + (language == "vi" ? [] : ["--lang", language]))
                 let printed = try JSONDecoder().decode(Printed.self, from: Data(output.stdout.utf8))
                 #expect(printed.schema == "custody.form/1" && printed.kind == kind && printed.item == item && printed.language == language)
-                let sha = String(try Rig.tool("sha256sum", [pdf]).prefix(64))
+                let sha = String(try tool("sha256sum", [pdf]).prefix(64))
                 #expect(printed.sha256 == sha)
                 printedSHA[printed.printEntry] = sha
-                let text = try Rig.tool("pdftotext", ["-layout", pdf, "-"])
+                let text = try tool("pdftotext", ["-layout", pdf, "-"])
                 let context = "\(kind) \(language)"
                 #expect(!text.contains("⟦"), "no missing catalog key: \(context)")
                 #expect(text.contains(language == "vi" ? "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" : "SOCIALIST REPUBLIC OF VIET NAM"), "\(context)")
@@ -136,7 +136,7 @@ extension EndToEnd {
                 }
                 if kind == "seizure" { #expect(holdsBytes(text, "Phạm Văn Đức") && holdsBytes(text, "Nguyễn Văn An"), "\(context)") }
                 if kind == "handover" { #expect(holdsBytes(text, "Trần Thị Bình") && holdsBytes(text, "Nguyễn Văn An"), "\(context)") }
-                let fonts = try Rig.tool("pdffonts", [pdf]).split(separator: "\n").dropFirst(2)
+                let fonts = try tool("pdffonts", [pdf]).split(separator: "\n").dropFirst(2)
                 #expect(!fonts.isEmpty, "\(context)")
                 for font in fonts {
                     let columns = font.split(separator: " ", omittingEmptySubsequences: true)
@@ -147,10 +147,10 @@ extension EndToEnd {
         #expect(seized.seq < sealed.seq)
 
         // The QR code carries the case id, the entry and its hash.
-        _ = try Rig.tool("pdftoppm", ["-r", "150", "-png", "-singlefile", root + "/seizure.vi.pdf", root + "/seizure"])
+        _ = try tool("pdftoppm", ["-r", "150", "-png", "-singlefile", root + "/seizure.vi.pdf", root + "/seizure"])
         let shown = try JSONSerialization.jsonObject(with: Data(custody(["case", "show", "--json"]).stdout.utf8)) as? [String: Any]
         let caseID = try #require(shown?["id"] as? String)
-        #expect(try Rig.tool("zbarimg", ["--raw", "-q", root + "/seizure.png"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try tool("zbarimg", ["--raw", "-q", root + "/seizure.png"]).trimmingCharacters(in: .whitespacesAndNewlines)
             == "custody.record/1 \(caseID) \(seized.seq) \(seized.hash)")
 
         // Each printing is a form.print entry on the item with the PDF's SHA-256.
@@ -189,16 +189,16 @@ extension EndToEnd {
         _ = try entry(["event", "seal", sim, "--seal", "NP-0077"])
         _ = try custody(["form", "seal", "--item", sim, "--lang", "vi", "--out", root + "/bare.vi.pdf"])
         _ = try custody(["form", "seal", "--item", sim, "--lang", "en", "--out", root + "/bare.en.pdf"])
-        let bareVi = try Rig.tool("pdftotext", [root + "/bare.vi.pdf", "-"]).replacingOccurrences(of: "\n", with: " ")
+        let bareVi = try tool("pdftotext", [root + "/bare.vi.pdf", "-"]).replacingOccurrences(of: "\n", with: " ")
         #expect(bareVi.contains("Chưa ghi nhận người tham gia: cán bộ kỹ thuật, người chứng kiến"), "\(bareVi)")
-        let bareEn = try Rig.tool("pdftotext", [root + "/bare.en.pdf", "-"]).replacingOccurrences(of: "\n", with: " ")
+        let bareEn = try tool("pdftotext", [root + "/bare.en.pdf", "-"]).replacingOccurrences(of: "\n", with: " ")
         #expect(bareEn.contains("Participants not recorded: technician, witness"), "\(bareEn)")
         #expect(bareEn.contains("NP-0077"))
 
         // The signed seizure record, scanned, attached back: hash in the ledger, file in the case and the bundle.
         let scan = root + "/seizure-signed.pdf"
         try FileManager.default.copyItem(atPath: root + "/seizure.vi.pdf", toPath: scan)
-        let scanSHA = String(try Rig.tool("sha256sum", [scan]).prefix(64))
+        let scanSHA = String(try tool("sha256sum", [scan]).prefix(64))
         let attached = try entry(["event", "attach", "PHONE-1", "--entry", String(seized.seq), "--file", scan])
         #expect(attached.action == "custody.attach" && attached.subjects == ["PHONE-1"])
         #expect(attached.payload["entry"]?.number == seized.seq && attached.payload["sha256"]?.text == scanSHA)

@@ -8,7 +8,7 @@ extension EndToEnd {
 /// or `--lang`. No card is touched.
 @Suite struct LabelsEndToEndTests {
     func decoded(png: String) throws -> [String] {
-        try Rig.tool("zbarimg", ["--raw", "-q", png]).split(separator: "\n").map(String.init).sorted()
+        try tool("zbarimg", ["--raw", "-q", png]).split(separator: "\n").map(String.init).sorted()
     }
 
     /// A new case folder (removed by `remove()`) and `custody` run on it, its exit status checked.
@@ -50,18 +50,18 @@ extension EndToEnd {
         #expect(output["count"] as? Int == 2 && output["pages"] as? Int == 1)
         #expect(output["labels"] as? [String] == ["SB-01", "SB-01/P1/S1"])
         let bytes = try Data(contentsOf: URL(fileURLWithPath: pdf))
-        let sha = try Rig.tool("sha256sum", [pdf]).prefix(64)
+        let sha = try tool("sha256sum", [pdf]).prefix(64)
         #expect(output["sha256"] as? String == String(sha), "the JSON names the file's SHA-256")
-        _ = try Rig.tool("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, dir + "/x"])
+        _ = try tool("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, dir + "/x"])
         #expect(try decoded(png: dir + "/x.png") == ["SB-01", "SB-01/P1/S1"])
-        let text = try Rig.tool("pdftotext", ["-raw", pdf, "-"])
+        let text = try tool("pdftotext", ["-raw", pdf, "-"])
         #expect(text.contains("S/N GW8-00417") && text.contains("SIM box, Hybertone GoIP-8"), "\(text)")
         #expect(try folder.custody(["ledger", "verify"]).stdout == entriesBefore, "printing labels writes no ledger entry")
 
         // The box's ports and slots, as one SVG sheet.
         let svg = dir + "/box.svg"
         _ = try folder.custody(["labels", "--children", "SB-01", "--out", svg])
-        _ = try Rig.tool("rsvg-convert", ["--dpi-x", "200", "--dpi-y", "200", "-o", dir + "/box.png", svg])
+        _ = try tool("rsvg-convert", ["--dpi-x", "200", "--dpi-y", "200", "-o", dir + "/box.png", svg])
         #expect(try decoded(png: dir + "/box.png") == ["SB-01/P1", "SB-01/P1/S1", "SB-01/P1/S2", "SB-01/P2", "SB-01/P2/S1", "SB-01/P2/S2"])
 
         // Refusals: one line, nothing written or replaced.
@@ -78,7 +78,7 @@ extension EndToEnd {
 
         // --force replaces the file, atomically, with the slot's label only.
         _ = try folder.custody(["labels", "SB-01/P2/S2", "--out", pdf, "--force"])
-        _ = try Rig.tool("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, dir + "/forced"])
+        _ = try tool("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, dir + "/forced"])
         #expect(try decoded(png: dir + "/forced.png") == ["SB-01/P2/S2"])
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("x.pdf") && $0 != "x.pdf" }
         #expect(leftovers.isEmpty, "no temporary file left: \(leftovers)")
@@ -104,16 +104,16 @@ extension EndToEnd {
             let pdf = dir + "/" + name
             let written = try folder.custody(["labels", "ĐT-01", "--out", pdf, "--json"] + extra)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(written.stdout.utf8)) as? [String: Any])
-            let fonts = try Rig.tool("pdffonts", [pdf]).split(separator: "\n").dropFirst(2)
+            let fonts = try tool("pdffonts", [pdf]).split(separator: "\n").dropFirst(2)
             #expect(fonts.count == 2, "\(fonts)")
             for line in fonts {
                 #expect(line.wholeMatch(of: /[A-Z]{6}\+DejaVuSans(-Bold)? +CID TrueType +Identity-H +yes +yes +yes +\d+ +0/) != nil,
                         "only embedded subsets: \(line)")
             }
-            _ = try Rig.tool("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, pdf])
-            #expect(try Rig.tool("zbarimg", ["--raw", "-q", "-Sbinary", pdf + ".png"]) == "ĐT-01", "the QR code carries the exact label")
-            let info = try Rig.tool("pdfinfo", [pdf])
-            let text = try Rig.tool("pdftotext", ["-raw", pdf, "-"])
+            _ = try tool("pdftoppm", ["-r", "200", "-png", "-singlefile", pdf, pdf])
+            #expect(try tool("zbarimg", ["--raw", "-q", "-Sbinary", pdf + ".png"]) == "ĐT-01", "the QR code carries the exact label")
+            let info = try tool("pdfinfo", [pdf])
+            let text = try tool("pdftotext", ["-raw", pdf, "-"])
             #expect(!text.contains("⟦") && !info.contains("⟦"), "no missing catalog key: \(text)")
             return (text + info, json)
         }

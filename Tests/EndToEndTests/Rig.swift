@@ -164,19 +164,3 @@ struct Rig {
         Issue.record("reader \(reader.name) did not report card present=\(present) within 5 s")
     }
 }
-
-extension Rig {
-    /// Runs a tool installed by Scripts/setup (pdftotext, pdffonts, pdftoppm, zbarimg, …) and returns its stdout.
-    static func tool(_ name: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + name)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-}
