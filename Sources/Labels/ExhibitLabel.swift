@@ -31,7 +31,7 @@ public struct ExhibitLabel: Sendable, Hashable {
                 catalog: Catalog) {
         self.label = label
         caseLine = catalog.text("labels.case-line", ["case": caseID])
-        kind = Wording.itemKind(type: catalog.itemTypeName(type), make: attributes["make"], model: attributes["model"])
+        kind = catalog.itemKind(type: type, make: attributes["make"], model: attributes["model"])
         location = attributes["location"].map { catalog.text("labels.location", ["location": $0]) }
         keyIdentifiers = Array(Self.keyIdentifierOrder.compactMap { key in
             (identifiers[key] ?? attributes[key]).map { KeyIdentifier(name: catalog.identifierName(key), value: $0) }

@@ -35,4 +35,11 @@ extension Catalog {
         default: key
         }
     }
+
+    /// An item's type, named in this language, with its make and model when known:
+    /// "SIM box, Hybertone GoIP-8".
+    public func itemKind(type: String, make: String?, model: String?) -> String {
+        let makeAndModel = [make, model].compactMap { $0 }.joined(separator: " ")
+        return makeAndModel.isEmpty ? itemTypeName(type) : "\(itemTypeName(type)), \(makeAndModel)"
+    }
 }

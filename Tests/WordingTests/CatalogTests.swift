@@ -166,6 +166,8 @@ import Testing
         #expect(vi.itemTypeName("crate") == "crate")
         #expect(vi.identifierName("seal") == "Số niêm phong")
         #expect(en.identifierName("serial") == "S/N")
+        #expect(vi.itemKind(type: "simbox", make: "Hybertone", model: "GoIP-8") == "thiết bị SIM box, Hybertone GoIP-8")
+        #expect(en.itemKind(type: "phone", make: nil, model: nil) == "phone")
     }
 
     @Test func templateWordsNestByTheKeysDots() throws {
