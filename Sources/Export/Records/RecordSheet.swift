@@ -166,8 +166,8 @@ struct RecordSheet {
     }
 
     func exhibitRow(_ item: ItemRecord, number: Int, seals: [String], inside: Bool) -> [String: Any] {
-        let kind = Wording.itemKind(type: words.itemTypeName(item.type.rawValue), make: item.attributes.values["make"]?.stringValue,
-                                    model: item.attributes.values["model"]?.stringValue)
+        let kind = words.itemKind(type: item.type.rawValue, make: item.attributes.values["make"]?.stringValue,
+                                  model: item.attributes.values["model"]?.stringValue)
         return ["number": words.number(number), "label": item.label, "type": kind,
                 "identifiers": identifiers(item), "seals": seals.joined(separator: ", "),
                 "condition": item.attributes.values["condition"]?.stringValue ?? "", "inside": inside]
