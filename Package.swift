@@ -41,6 +41,13 @@ let package = Package(
             dependencies: ["ByteText", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/mcc-mnc.csv"), .copy("Resources/e118-iin.csv")]
         ),
+        // Modules in modem pools and SIM boxes over AT commands (docs/MODEMS.md): the serial port,
+        // the AT session and its transcript, the read-only AT guard, the dialect table, and the
+        // AT+CSIM / AT+CRSM card transports that run SIMCard's engine through a module.
+        .target(
+            name: "Modem",
+            dependencies: ["ByteText", "SIMCard", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Append-only, hash-chained, Ed25519-signed custody ledger; RFC 6962 Merkle tree,
         // C2SP checkpoints and proofs; verification. Pure: no storage (docs/LEDGER.md).
         .target(
@@ -149,6 +156,7 @@ let package = Package(
             path: "Benchmarks/Store"
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["ByteText", "SIMCard", "virtual-sim"]),
+        .testTarget(name: "ModemTests", dependencies: ["ByteText", "Modem", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
         .testTarget(name: "LedgerTests", dependencies: ["ByteText", "Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PDFText", "Wording"]),
