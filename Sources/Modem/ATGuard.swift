@@ -64,7 +64,7 @@ public enum ATGuard {
         if fields.count == 7 {
             let path = fields[6]
             guard path.count >= 6, path.hasPrefix("\""), path.hasSuffix("\""),
-                  case let digits = String(path.dropFirst().dropLast()), digits.count % 4 == 0, Hex.bytes(digits) != nil else {
+                  case let digits = String(path.dropFirst().dropLast()), digits.count % 4 == 0, isHexDigits(digits) else {
                 return "AT+CRSM path id \(path) is not a quoted hex path of whole file ids"
             }
         }
@@ -81,7 +81,7 @@ public enum ATGuard {
         guard let length = decimal(fields[0], max: 522), length == hex.count else {
             return "AT+CSIM length \(fields[0]) is not the number of hex digits (\(hex.count))"
         }
-        guard hex.count % 2 == 0, let bytes = Hex.bytes(hex) else { return "AT+CSIM APDU is not hex" }
+        guard hex.count % 2 == 0, isHexDigits(hex), let bytes = Hex.bytes(hex) else { return "AT+CSIM APDU is not hex" }
         let command: CommandAPDU
         do { command = try CommandAPDU(parsing: bytes[...]) } catch { return "AT+CSIM APDU: \(error)" }
         return ReadOnlyPolicy.refusal(for: command).map { "AT+CSIM \($0)" }
@@ -100,6 +100,11 @@ public enum ATGuard {
         guard !quoted else { return nil }
         fields.append(current)
         return fields
+    }
+
+    /// Hex digits of either case and nothing else (`Hex.bytes` also skips separators).
+    static func isHexDigits(_ text: String) -> Bool {
+        text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// A plain decimal (digits only: no sign, spaces or leading zeros beyond "0") up to `max`.

@@ -1,0 +1,84 @@
+import Foundation
+import Glibc
+import Testing
+@testable import Modem
+
+/// SerialPort on a real pseudo-terminal: the test holds the master side and answers like a
+/// module from a thread; the session opens the slave as it would /dev/ttyUSB0.
+@Suite struct SerialPortTests {
+    /// A pty pair; the master answers each CR-terminated line with `answer(line)` (after an echo).
+    final class PseudoModule: Sendable {
+        let master: Int32
+        let slavePath: String
+
+        init(answer: @escaping @Sendable (String) -> String) throws {
+            master = posix_openpt(O_RDWR | O_NOCTTY)
+            guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+                throw SerialPortError.cannotOpen(path: "/dev/ptmx", reason: "no pseudo-terminal")
+            }
+            slavePath = String(cString: name)
+            let fd = master
+            Thread.detachNewThread {
+                var line: [UInt8] = []
+                var byte: UInt8 = 0
+                while Glibc.read(fd, &byte, 1) == 1 {
+                    guard byte == 0x0D else { line.append(byte); continue }
+                    let text = String(decoding: line, as: UTF8.self)
+                    line = []
+                    let reply = Array((text + "\r" + answer(text)).utf8)
+                    _ = reply.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                }
+            }
+        }
+
+        func close() { Glibc.close(master) }
+    }
+
+    @Test func aSessionOverARealTerminal() throws {
+        let module = try PseudoModule { line in
+            switch line {
+            case "AT+CGMI": "\r\n+CREG: 1\r\nQuectel\r\n\r\nOK\r\n"
+            case "AT+CIMI": "\r\n+CME ERROR: 10\r\n"
+            default: "\r\nERROR\r\n"
+            }
+        }
+        defer { module.close() }
+        let port = try SerialPort(path: module.slavePath, baud: 115_200)
+        defer { port.close() }
+        let session = ATSession(transport: port)
+        #expect(try session.query("AT+CGMI") == ["Quectel"])
+        #expect(session.echoes)
+        #expect(session.unsolicited.map(\.line) == ["+CREG: 1"])
+        #expect(try session.send("AT+CIMI").final == .cmeError(code: 10, text: nil))
+    }
+
+    @Test func aSilentTerminalTimesOut() throws {
+        let module = try PseudoModule { _ in "" }
+        defer { module.close() }
+        let port = try SerialPort(path: module.slavePath)
+        let session = ATSession(transport: port, timeouts: ATTimeouts(standard: .milliseconds(200)))
+        let started = ContinuousClock.now
+        #expect(throws: ATError.self) { try session.send("AT") }
+        #expect(started.duration(to: .now) >= .milliseconds(200))
+    }
+
+    @Test func theOpenIsExclusive() throws {
+        let module = try PseudoModule { _ in "\r\nOK\r\n" }
+        defer { module.close() }
+        let port = try SerialPort(path: module.slavePath)
+        defer { port.close() }
+        // root bypasses TIOCEXCL (CAP_SYS_ADMIN); anyone else gets EBUSY.
+        if geteuid() != 0 {
+            #expect(throws: SerialPortError.inUse(path: module.slavePath)) { try SerialPort(path: module.slavePath) }
+            #expect(SerialPortError.inUse(path: "/dev/ttyUSB3").description == "/dev/ttyUSB3 is in use by another program: close it (ModemManager, minicom, screen) and retry")
+        }
+    }
+
+    @Test func pathsThatAreNotSerialPortsAreRefused() {
+        #expect(throws: SerialPortError.notASerialPort(path: "/dev/null", reason: "not a terminal")) { try SerialPort(path: "/dev/null") }
+        let regularFile = #filePath
+        #expect(throws: SerialPortError.notASerialPort(path: regularFile, reason: "not a character device")) { try SerialPort(path: regularFile) }
+        #expect(throws: SerialPortError.unsupportedBaud(12345)) { try SerialPort(path: "/dev/null", baud: 12345) }
+        #expect(throws: SerialPortError.self) { try SerialPort(path: "/dev/does-not-exist") }
+    }
+}
