@@ -54,6 +54,7 @@ public enum ATGuard {
         guard fields.count == 1 || fields.count == 2 || (5...7).contains(fields.count) else {
             return "AT+CRSM \(name) has \(fields.count) arguments; expected 1, 2 or 5 to 7"
         }
+        if fields.count == 1, command != 242 { return "AT+CRSM \(name) needs a file id" }
         if fields.count >= 2, decimal(fields[1], max: 0xFFFF) == nil { return "AT+CRSM file id \(fields[1]) is not a decimal 0…65535" }
         if fields.count >= 5 {
             for parameter in fields[2...4] where decimal(parameter, max: 255) == nil {

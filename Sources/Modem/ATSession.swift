@@ -179,7 +179,7 @@ public final class ATSession {
         let body = command.dropFirst(2)
         guard let first = body.first, "+^#$%".contains(first) else { return nil }
         let name = body.prefix { $0 != "=" && $0 != "?" }
-        return name + ":"
+        return String(name) + ":"
     }
 
     /// Lines that arrived between commands: URCs, or strays the module sent late.

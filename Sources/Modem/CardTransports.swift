@@ -89,7 +89,9 @@ public final class CRSMTransport: CardTransport {
             guard let file = elementaryFile, command.p2 == 0x04 else {
                 throw ModemCardError.notExpressible(command: bytes, reason: "READ RECORD needs a selected EF and absolute mode (P2=04)")
             }
-            return try crsm(178, file: file, p1: Int(command.p1), p2: 4, p3: command.le.map { $0 == 0 ? 256 : Int($0) } ?? 0)
+            let length = command.le.map { $0 == 0 ? 256 : Int($0) } ?? 256
+            guard length <= 255 else { throw ModemCardError.notExpressible(command: bytes, reason: "a 256-byte record has no AT+CRSM length") }
+            return try crsm(178, file: file, p1: Int(command.p1), p2: 4, p3: length)
         case .status:
             return try crsm("AT+CRSM=242")
         case .verify where command.data.isEmpty, .unblockPIN where command.data.isEmpty:
@@ -168,7 +170,7 @@ public final class CRSMTransport: CardTransport {
 
     private func crsm(_ command: Int, file: UInt16, p1: Int, p2: Int, p3: Int, path: [UInt16]? = nil) throws -> [UInt8] {
         let parent = path ?? directory
-        var line = "AT+CRSM=\(command),\(file),\(p1),\(p2),\(min(p3, 255))"
+        var line = "AT+CRSM=\(command),\(file),\(p1),\(p2),\(p3)"
         if file != 0x3F00, !parent.isEmpty {
             line += ",,\"\(Hex.string(parent.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }))\""
         }

@@ -109,7 +109,7 @@ public enum ModemDialect: String, CaseIterable, Codable, Sendable {
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             switch traits.pinCounterFormat {
             case .qpinc where line.hasPrefix("+QPINC:") && fields.count >= 3:
-                let names = fields[0] == "\"SC\"" ? ("PIN1", "PUK1") : fields[0] == "\"P2\"" ? ("PIN2", "PUK2") : nil
+                let names: (String, String)? = fields[0] == "\"SC\"" ? ("PIN1", "PUK1") : fields[0] == "\"P2\"" ? ("PIN2", "PUK2") : nil
                 if let names { states += [state(names.0, fields[1]), state(names.1, fields[2])].compactMap { $0 } }
             case .spic where line.hasPrefix("+SPIC:") && fields.count >= 4:
                 states += [state("PIN1", fields[0]), state("PUK1", fields[1]), state("PIN2", fields[2]), state("PUK2", fields[3])].compactMap { $0 }

@@ -64,7 +64,7 @@ public final class SerialPort: LineTransport {
         self.path = path
         self.baud = baud
         self.flowControl = flowControl
-        let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        let fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             if code == EBUSY { throw .inUse(path: path) }
@@ -78,7 +78,7 @@ public final class SerialPort: LineTransport {
             try Self.configure(fd, path: path, speed: speed, flowControl: flowControl)
         } catch {
             Glibc.close(fd)
-            throw error as! SerialPortError
+            throw error
         }
     }
 
@@ -106,10 +106,10 @@ public final class SerialPort: LineTransport {
         var attributes = termios()
         guard tcgetattr(fd, &attributes) == 0 else { throw .configuration(path: path, call: "tcgetattr", reason: reason(errno)) }
         cfmakeraw(&attributes)
-        attributes.c_cflag &= ~tcflag_t(CSIZE | PARENB | CSTOPB | HUPCL | CRTSCTS)
-        attributes.c_cflag |= tcflag_t(CS8 | CLOCAL | CREAD)
+        attributes.c_cflag &= ~(tcflag_t(CSIZE) | tcflag_t(PARENB) | tcflag_t(CSTOPB) | tcflag_t(HUPCL) | tcflag_t(CRTSCTS))
+        attributes.c_cflag |= tcflag_t(CS8) | tcflag_t(CLOCAL) | tcflag_t(CREAD)
         if flowControl == .rtsCts { attributes.c_cflag |= tcflag_t(CRTSCTS) }
-        attributes.c_iflag &= ~tcflag_t(IXON | IXOFF | IXANY)
+        attributes.c_iflag &= ~(tcflag_t(IXON) | tcflag_t(IXOFF) | tcflag_t(IXANY))
         guard cfsetispeed(&attributes, speed) == 0, cfsetospeed(&attributes, speed) == 0 else {
             throw .configuration(path: path, call: "cfsetspeed", reason: reason(errno))
         }
@@ -148,7 +148,7 @@ public final class SerialPort: LineTransport {
     private func waitFor(_ events: Int16, before deadline: ContinuousClock.Instant) throws -> Bool {
         while true {
             let left = ContinuousClock.now.duration(to: deadline)
-            let milliseconds = max(0, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            let milliseconds = max(0, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             let ready = poll(&entry, 1, milliseconds)
             if ready < 0 {

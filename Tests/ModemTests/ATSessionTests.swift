@@ -91,13 +91,11 @@ import Testing
 
     @Test func radioOffIsAnExplicitRecordedIntervention() throws {
         let module = ScriptedModule()
-        var state = "+CFUN: 1"
-        module.answers["AT+CFUN?"] = [state, "OK"]
+        module.answers["AT+CFUN?"] = ["+CFUN: 1", "OK"]
         module.answers["AT+CFUN=4"] = ["OK"]
         let session = ATSession(transport: module)
         #expect(throws: ATError.self) { try session.send("AT+CFUN=4") }
         #expect(module.received.isEmpty)
-        state = "+CFUN: 4"
         let intervention = try session.switchRadioOff()
         #expect(module.received == ["AT+CFUN?", "AT+CFUN=4", "AT+CFUN?"])
         #expect(intervention.stateBefore == "+CFUN: 1" && intervention.result == "OK")
