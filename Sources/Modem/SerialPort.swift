@@ -71,10 +71,10 @@ public final class SerialPort: LineTransport {
             throw .cannotOpen(path: path, reason: Self.reason(code))
         }
         descriptor = fd
-        do {
+        do throws(SerialPortError) {
             try Self.checkTerminal(fd, path: path)
             // TIOCEXCL: no other open of the port succeeds (EBUSY) until this one closes.
-            guard ioctl(fd, UInt(TIOCEXCL)) == 0 else { throw SerialPortError.configuration(path: path, call: "ioctl TIOCEXCL", reason: Self.reason(errno)) }
+            guard ioctl(fd, UInt(TIOCEXCL)) == 0 else { throw .configuration(path: path, call: "ioctl TIOCEXCL", reason: Self.reason(errno)) }
             try Self.configure(fd, path: path, speed: speed, flowControl: flowControl)
         } catch {
             Glibc.close(fd)

@@ -12,11 +12,16 @@ import Testing
         let slavePath: String
 
         init(answer: @escaping @Sendable (String) -> String) throws {
-            master = posix_openpt(O_RDWR | O_NOCTTY)
-            guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+            // posix_openpt/grantpt/unlockpt/ptsname are not visible from Swift's Glibc module:
+            // /dev/ptmx, then TIOCSPTLCK (unlock) and TIOCGPTN (the slave's number), whose
+            // _IOW/_IOR values are spelt out (asm-generic/ioctls.h; not imported as macros).
+            master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+            var unlock: Int32 = 0
+            var number: UInt32 = 0
+            guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
                 throw SerialPortError.cannotOpen(path: "/dev/ptmx", reason: "no pseudo-terminal")
             }
-            slavePath = String(cString: name)
+            slavePath = "/dev/pts/\(number)"
             let fd = master
             Thread.detachNewThread {
                 var line: [UInt8] = []
