@@ -72,11 +72,18 @@ import Testing
         defer { module.close() }
         let port = try SerialPort(path: module.slavePath)
         defer { port.close() }
-        // root bypasses TIOCEXCL (CAP_SYS_ADMIN); anyone else gets EBUSY.
+        // Anyone but root gets EBUSY; root (CAP_SYS_ADMIN) bypasses TIOCEXCL, so there a second
+        // descriptor reads the terminal's exclusive flag back (TIOCGEXCL, _IOR('T', 0x40, int)).
         if geteuid() != 0 {
             #expect(throws: SerialPortError.inUse(path: module.slavePath)) { try SerialPort(path: module.slavePath) }
-            #expect(SerialPortError.inUse(path: "/dev/ttyUSB3").description == "/dev/ttyUSB3 is in use by another program: close it (ModemManager, minicom, screen) and retry")
+        } else {
+            let second = open(module.slavePath, O_RDWR | O_NOCTTY | O_NONBLOCK)
+            defer { Glibc.close(second) }
+            var exclusive: Int32 = 0
+            #expect(second >= 0 && ioctl(second, 0x8004_5440, &exclusive) == 0)
+            #expect(exclusive == 1)
         }
+        #expect(SerialPortError.inUse(path: "/dev/ttyUSB3").description == "/dev/ttyUSB3 is in use by another program: close it (ModemManager, minicom, screen) and retry")
     }
 
     @Test func pathsThatAreNotSerialPortsAreRefused() {
