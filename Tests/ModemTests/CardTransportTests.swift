@@ -63,6 +63,15 @@ import SIMCard
         #expect(module.writeClassAPDUs == 0 && module.forbiddenReceived.isEmpty)
     }
 
+    @Test func csimNeverCarriesAWriteClassAPDU() throws {
+        let module = ScriptedModule(card: try Fixtures.card("usim-iccid20"))
+        let session = ATSession(transport: module)
+        let transport = CSIMTransport(session: session)
+        #expect(throws: ATError.self) { try transport.transmit(Hex.bytes("00D6000002FFFF")!) }
+        #expect(module.received.isEmpty && module.writeClassAPDUs == 0)
+        #expect(session.transcript.entries.map(\.direction) == [.refused])
+    }
+
     @Test func crsmRefusesWhatItCannotExpress() throws {
         let module = ScriptedModule(card: try Fixtures.card("usim-iccid20"))
         let transport = CRSMTransport(session: ATSession(transport: module), dialect: .quectel)
