@@ -222,6 +222,8 @@ enum JSON {
         return out + "\""
     }
 
+    static func array(_ strings: [String]) -> String { "[" + strings.map(string).joined(separator: ",") + "]" }
+
     static func object(_ fields: [(String, String)]) -> String {
         "{" + fields.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
     }

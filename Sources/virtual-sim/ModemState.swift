@@ -1,0 +1,196 @@
+import Foundation
+
+/// The forensic counters of one modem port, reported by `stats`.
+struct ModemStats {
+    var commandsTotal = 0
+    /// Commands not on issue 17's allow-list, and their names in the order received.
+    var forbiddenCommands = 0
+    var forbiddenCommandNames: [String] = []
+    /// APDUs that reached the SIM and are not read-only (through AT+CSIM or AT+CRSM 214/220/…).
+    var writeClassAPDUs = 0
+    var pinPresentations = 0
+    var pinTriesConsumed = 0
+    /// Every change of AT+CFUN state, as "1>4".
+    var radioChanges: [String] = []
+    var reboots = 0
+}
+
+/// Faults armed from the control socket; each count is commands still answered normally.
+struct ModemFaults {
+    var muteAfter: Int?
+    var garbageAfter: Int?
+    var rebootAfter: Int?
+    var muted = false
+    var garbage = false
+
+    var description: String {
+        var parts: [String] = []
+        if let n = muteAfter { parts.append("mute-after \(n)") }
+        if let n = garbageAfter { parts.append("garbage-after \(n)") }
+        if let n = rebootAfter { parts.append("reboot-after \(n)") }
+        if muted { parts.append("muted") }
+        if garbage { parts.append("garbage") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// What the port loop does with a command line it just received.
+enum CommandFate { case answer, mute, garbage, reboot }
+
+/// What the module reports about itself after each command, for `stats`.
+struct ModuleSnapshot {
+    var radio = 1
+    var simState = "NOT INSERTED"
+    var echo = true
+    var smsUnread = 0
+    var smsStored = 0
+}
+
+/// State shared by one port's loop thread and its control-socket thread. `@unchecked Sendable`:
+/// every mutable field is read and written only while holding `lock`.
+final class ModemState: @unchecked Sendable {
+    let index: Int
+    let dialect: ModemDialect
+    let imei: String
+    let profileName: String
+    let slavePath: String
+    private let lock = NSLock()
+    private var stats = ModemStats()
+    private var faults = ModemFaults()
+    private var latencyMilliseconds: Int
+    private var snapshot = ModuleSnapshot()
+    private var rebootRequested = false
+    private var queuedURCs: [String] = []
+
+    init(index: Int, dialect: ModemDialect, imei: String, profileName: String, slavePath: String, latencyMilliseconds: Int) {
+        self.index = index; self.dialect = dialect; self.imei = imei
+        self.profileName = profileName; self.slavePath = slavePath; self.latencyMilliseconds = latencyMilliseconds
+    }
+
+    private func locked<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
+
+    // MARK: loop side
+
+    /// Counts a received command (`forbidden`: its name when not on the allow-list) and decides
+    /// whether a fault applies to it.
+    func received(forbidden: String?) -> CommandFate {
+        locked {
+            stats.commandsTotal += 1
+            if let forbidden {
+                stats.forbiddenCommands += 1
+                stats.forbiddenCommandNames.append(forbidden)
+            }
+            if let n = faults.rebootAfter {
+                if n <= 0 { faults.rebootAfter = nil; return .reboot }
+                faults.rebootAfter = n - 1
+            }
+            if let n = faults.muteAfter {
+                if n <= 0 { faults.muteAfter = nil; faults.muted = true } else { faults.muteAfter = n - 1 }
+            }
+            if let n = faults.garbageAfter {
+                if n <= 0 { faults.garbageAfter = nil; faults.garbage = true } else { faults.garbageAfter = n - 1 }
+            }
+            if faults.muted { return .mute }
+            if faults.garbage { return .garbage }
+            return .answer
+        }
+    }
+
+    func countAPDU(writeClass: Bool, pinPresented: Bool, tryConsumed: Bool) {
+        locked {
+            if writeClass { stats.writeClassAPDUs += 1 }
+            if pinPresented { stats.pinPresentations += 1 }
+            if tryConsumed { stats.pinTriesConsumed += 1 }
+        }
+    }
+
+    func radioChanged(from old: Int, to new: Int) { locked { stats.radioChanges.append("\(old)>\(new)") } }
+
+    func rebooted() { locked { stats.reboots += 1 } }
+
+    func publish(_ s: ModuleSnapshot) { locked { snapshot = s } }
+
+    var latency: Int { locked { latencyMilliseconds } }
+
+    /// A reboot and URCs asked for on the control socket since the last call.
+    func takeRequests() -> (reboot: Bool, urcs: [String]) {
+        locked {
+            defer { rebootRequested = false; queuedURCs = [] }
+            return (rebootRequested, queuedURCs)
+        }
+    }
+
+    // MARK: control side
+
+    func arm(_ kind: String, _ n: Int) {
+        locked {
+            switch kind {
+            case "mute-after": faults.muteAfter = n
+            case "garbage-after": faults.garbageAfter = n
+            default: faults.rebootAfter = n
+            }
+        }
+    }
+
+    func clearFaults() { locked { faults = ModemFaults() } }
+    func requestReboot() { locked { rebootRequested = true } }
+    func queueURC(_ line: String) { locked { queuedURCs.append(line) } }
+    func setLatency(_ ms: Int) { locked { latencyMilliseconds = ms } }
+    func resetStats() { locked { stats = ModemStats() } }
+
+    func statsJSON() -> String {
+        locked {
+            JSON.object([
+                ("port", "\(index)"),
+                ("path", JSON.string(slavePath)),
+                ("dialect", JSON.string(dialect.rawValue)),
+                ("imei", JSON.string(imei)),
+                ("profile", JSON.string(profileName)),
+                ("commandsTotal", "\(stats.commandsTotal)"),
+                ("forbiddenCommands", "\(stats.forbiddenCommands)"),
+                ("forbiddenCommandNames", JSON.array(stats.forbiddenCommandNames)),
+                ("writeClassAPDUs", "\(stats.writeClassAPDUs)"),
+                ("pinPresentations", "\(stats.pinPresentations)"),
+                ("pinTriesConsumed", "\(stats.pinTriesConsumed)"),
+                ("radioChanges", JSON.array(stats.radioChanges)),
+                ("radio", "\(snapshot.radio)"),
+                ("simState", JSON.string(snapshot.simState)),
+                ("echo", "\(snapshot.echo)"),
+                ("smsUnread", "\(snapshot.smsUnread)"),
+                ("smsStored", "\(snapshot.smsStored)"),
+                ("reboots", "\(stats.reboots)"),
+                ("latencyMs", "\(latencyMilliseconds)"),
+                ("faults", JSON.string(faults.description)),
+            ])
+        }
+    }
+
+    /// One control command (docs/CARD-PROFILES.md, "Virtual modem pool"); one JSON line back.
+    func handle(_ line: String) -> String {
+        func error(_ why: String) -> String { JSON.object([("ok", "false"), ("error", JSON.string(why))]) }
+        let ok = JSON.object([("ok", "true")])
+        let words = line.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let verb = words.first else { return error("empty command") }
+        let arg = words.count > 1 ? words[1].trimmingCharacters(in: .whitespaces) : nil
+        switch verb {
+        case "stats": return statsJSON()
+        case "reset-stats": resetStats(); return ok
+        case "reboot": requestReboot(); return ok
+        case "clear": clearFaults(); return ok
+        case "mute-after", "garbage-after", "reboot-after":
+            guard let arg, let n = Int(arg), n >= 0 else { return error("\(verb) needs a count (0 or more)") }
+            arm(verb, n)
+            return JSON.object([("ok", "true"), ("armed", JSON.string("\(verb) \(n)"))])
+        case "latency":
+            guard let arg, let ms = Int(arg), (0...60_000).contains(ms) else { return error("latency needs milliseconds (0 to 60000)") }
+            setLatency(ms)
+            return ok
+        case "urc":
+            guard let arg, !arg.isEmpty else { return error("urc needs the line to send, e.g. urc +CMTI: \"SM\",3") }
+            queueURC(arg)
+            return ok
+        default:
+            return error("unknown command \"\(verb)\" (stats, reset-stats, reboot, reboot-after N, mute-after N, garbage-after N, clear, latency MS, urc LINE)")
+        }
+    }
+}
