@@ -62,7 +62,7 @@ struct Modem: ParsableCommand {
         let socketPaths = sockets
         let quit: @Sendable () -> Void = {
             for path in socketPaths { unlink(path) }
-            exit(0)
+            Glibc.exit(0)
         }
         onSignal(SIGTERM, quit)
         onSignal(SIGINT, quit)

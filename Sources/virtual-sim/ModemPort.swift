@@ -3,6 +3,13 @@ import Foundation
 import Glibc
 #endif
 
+// The pseudo-terminal calls of POSIX (glibc's stdlib.h declares them only under _XOPEN_SOURCE,
+// which the Glibc module is not built with): the same libc functions, declared by their C names.
+@_silgen_name("posix_openpt") private func posix_openpt(_ flags: Int32) -> Int32
+@_silgen_name("grantpt") private func grantpt(_ fd: Int32) -> Int32
+@_silgen_name("unlockpt") private func unlockpt(_ fd: Int32) -> Int32
+@_silgen_name("ptsname") private func ptsname(_ fd: Int32) -> UnsafeMutablePointer<CChar>?
+
 /// What one port of the pool is: its module family and its SIM (nil: an empty port).
 struct PortSpec {
     var dialect: ModemDialect

@@ -110,7 +110,8 @@ private final class PtyClient {
             #expect(client.command("AT+CRSM=192,12258").contains { $0.hasPrefix("+CRSM: 144,0,\"") })
             let missing = client.command("AT+CRSM=176,12033,0,0,10")
             #expect(missing.contains("+CRSM: 106,130") || missing.contains("+CRSM: 148,4"), "\(missing)")
-            #expect(try stats(state)["writeClassAPDUs"] as? Int == 0)
+            let snapshot = try stats(state)
+            #expect(snapshot["writeClassAPDUs"] as? Int == 0)
         }
     }
 
@@ -129,7 +130,8 @@ private final class PtyClient {
             let expected = try iccidHex(Self.mobifoneICCID) + "9000"
             #expect(client.command("AT+CSIM=10,\"00B000000A\"").contains("+CSIM: \(expected.count),\"\(expected)\""))
             #expect(client.command("AT+CSIM=9,\"00B000000A\"").last == "ERROR")
-            #expect(try stats(state)["forbiddenCommands"] as? Int == 0)
+            let snapshot = try stats(state)
+            #expect(snapshot["forbiddenCommands"] as? Int == 0)
         }
     }
 
@@ -137,8 +139,10 @@ private final class PtyClient {
         try withPort(.goip, "usim-mobifone") { client, state in
             #expect(client.command("AT+CGMM").contains("M35"))
             #expect(client.command("AT+CSIM=14,\"00A4080C022FE2\"").last == "ERROR")
-            #expect(client.command("AT+CRSM=176,12258,0,0,10").contains("+CRSM: 144,0,\"\(try iccidHex(Self.mobifoneICCID))\""))
-            #expect(try stats(state)["forbiddenCommands"] as? Int == 0)
+            let expected = "+CRSM: 144,0,\"\(try iccidHex(Self.mobifoneICCID))\""
+            #expect(client.command("AT+CRSM=176,12258,0,0,10").contains(expected))
+            let snapshot = try stats(state)
+            #expect(snapshot["forbiddenCommands"] as? Int == 0)
         }
     }
 
@@ -170,7 +174,8 @@ private final class PtyClient {
             #expect(client.command("AT+CIMI").last == "+CME ERROR: 10")
             #expect(client.command("AT+QCCID").last == "+CME ERROR: 10")
             #expect(client.command("AT+CRSM=176,12258,0,0,10").last == "+CME ERROR: 10")
-            #expect(try stats(state)["simState"] as? String == "NOT INSERTED")
+            let snapshot = try stats(state)
+            #expect(snapshot["simState"] as? String == "NOT INSERTED")
         }
     }
 
@@ -181,7 +186,8 @@ private final class PtyClient {
             #expect(client.command("AT+CIMI").last == "+CME ERROR: 11")
             #expect(client.command("AT+QCCID").contains { $0.hasPrefix("+QCCID: 89") })
             #expect(client.command("AT+CREG?").contains("+CREG: 0,0"))
-            #expect(try stats(state)["pinTriesConsumed"] as? Int == 0)
+            let snapshot = try stats(state)
+            #expect(snapshot["pinTriesConsumed"] as? Int == 0)
         }
         try withPort(.quectel, "usim-pin-blocked") { client, _ in
             #expect(client.command("AT+CPIN?").contains("+CPIN: SIM PUK"))
@@ -191,7 +197,8 @@ private final class PtyClient {
 
     @Test func aForbiddenCommandIsCountedAndAnsweredAsAModuleWould() throws {
         try withPort(.simcom, "usim-mobifone") { client, state in
-            #expect(try stats(state)["smsUnread"] as? Int == 2)
+            let snapshot = try stats(state)
+            #expect(snapshot["smsUnread"] as? Int == 2)
             let listed = client.command("AT+CMGL=\"ALL\"")
             #expect(listed.contains { $0.hasPrefix("+CMGL: 1,\"REC UNREAD\"") }, "\(listed)")
             #expect(client.command("AT+CMGL=\"REC UNREAD\"") == ["AT+CMGL=\"REC UNREAD\"", "OK"])
@@ -201,7 +208,8 @@ private final class PtyClient {
             #expect(counters["forbiddenCommandNames"] as? [String] == ["AT+CMGL=", "AT+CMGL=", "ATZ"])
             #expect(counters["smsUnread"] as? Int == 0)
             #expect(state.handle("reset-stats") == "{\"ok\":true}")
-            #expect(try stats(state)["forbiddenCommands"] as? Int == 0)
+            let afterReset = try stats(state)
+            #expect(afterReset["forbiddenCommands"] as? Int == 0)
         }
     }
 
@@ -259,7 +267,8 @@ private final class PtyClient {
             #expect(state.handle("clear") == "{\"ok\":true}")
             #expect(state.handle("urc +CMTI: \"SM\",4") == "{\"ok\":true}")
             #expect(client.read(for: 300) { $0.contains("+CMTI") } == "\r\n+CMTI: \"SM\",4\r\n")
-            #expect(try stats(state)["reboots"] as? Int == 1)
+            let snapshot = try stats(state)
+            #expect(snapshot["reboots"] as? Int == 1)
             #expect(state.handle("bogus").hasPrefix("{\"ok\":false"))
         }
     }
