@@ -17,20 +17,11 @@ struct ModemStats {
 
 /// Faults armed from the control socket; each count is commands still answered normally.
 struct ModemFaults {
-    var muteAfter: Int?
-    var garbageAfter: Int?
     var rebootAfter: Int?
-    var muted = false
-    var garbage = false
+    var countdowns = Countdowns()
 
     var description: String {
-        var parts: [String] = []
-        if let n = muteAfter { parts.append("mute-after \(n)") }
-        if let n = garbageAfter { parts.append("garbage-after \(n)") }
-        if let n = rebootAfter { parts.append("reboot-after \(n)") }
-        if muted { parts.append("muted") }
-        if garbage { parts.append("garbage") }
-        return parts.joined(separator: ", ")
+        ((rebootAfter.map { ["reboot-after \($0)"] } ?? []) + countdowns.descriptionParts).joined(separator: ", ")
     }
 }
 
@@ -84,15 +75,9 @@ final class ModemState: @unchecked Sendable {
                 if n <= 0 { faults.rebootAfter = nil; return .reboot }
                 faults.rebootAfter = n - 1
             }
-            if let n = faults.muteAfter {
-                if n <= 0 { faults.muteAfter = nil; faults.muted = true } else { faults.muteAfter = n - 1 }
-            }
-            if let n = faults.garbageAfter {
-                if n <= 0 { faults.garbageAfter = nil; faults.garbage = true } else { faults.garbageAfter = n - 1 }
-            }
-            if faults.muted { return .mute }
-            if faults.garbage { return .garbage }
-            return .answer
+            let countdown = faults.countdowns.next()
+            if countdown.mute { return .mute }
+            return countdown.garbage ? .garbage : .answer
         }
     }
 
@@ -125,8 +110,8 @@ final class ModemState: @unchecked Sendable {
     func arm(_ kind: String, _ n: Int) {
         locked {
             switch kind {
-            case "mute-after": faults.muteAfter = n
-            case "garbage-after": faults.garbageAfter = n
+            case "mute-after": faults.countdowns.muteAfter = n
+            case "garbage-after": faults.countdowns.garbageAfter = n
             default: faults.rebootAfter = n
             }
         }
