@@ -265,11 +265,27 @@ private final class PtyClient {
             let garbage = client.read(for: 300)
             #expect(garbage.hasPrefix("AT\r\r\n") && !garbage.contains("OK"))
             #expect(state.handle("clear") == "{\"ok\":true}")
+            #expect(client.command("AT") == ["AT", "OK"])
+            #expect(state.handle("mute-after 1").contains("\"ok\":true"))
+            #expect(client.command("AT") == ["AT", "OK"])
+            _ = Array("AT+CGMI\r".utf8).withUnsafeBytes { write(client.fd, $0.baseAddress!, $0.count) }
+            #expect(client.read(for: 300).isEmpty)
+            #expect(state.handle("clear") == "{\"ok\":true}")
             #expect(state.handle("urc +CMTI: \"SM\",4") == "{\"ok\":true}")
             #expect(client.read(for: 300) { $0.contains("+CMTI") } == "\r\n+CMTI: \"SM\",4\r\n")
             let snapshot = try stats(state)
             #expect(snapshot["reboots"] as? Int == 1)
             #expect(state.handle("bogus").hasPrefix("{\"ok\":false"))
+        }
+    }
+
+    @Test func latencyDelaysEveryAnswer() throws {
+        try withPort(.telit, "usim-mobifone") { client, state in
+            #expect(state.handle("latency 150") == "{\"ok\":true}")
+            let started = Date()
+            #expect(client.command("AT+CGMI") == ["AT+CGMI", "Telit", "OK"])
+            #expect(Date().timeIntervalSince(started) >= 0.15)
+            #expect(state.handle("latency -1").hasPrefix("{\"ok\":false"))
         }
     }
 
