@@ -48,8 +48,10 @@ final class ModemPort: @unchecked Sendable {
         _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
         self.master = master; self.slave = slave
         let imei = spec.dialect.imei(port: index)
-        state = ModemState(index: index, dialect: spec.dialect, imei: imei, profileName: spec.profile?.path ?? "empty",
-                           slavePath: path, latencyMilliseconds: spec.latencyMilliseconds)
+        do {
+            state = try ModemState(index: index, dialect: spec.dialect, imei: imei, profileName: spec.profile?.path ?? "empty",
+                                   slavePath: path, latencyMilliseconds: spec.latencyMilliseconds)
+        } catch { close(master); close(slave); throw error }
         module = Module(dialect: spec.dialect, imei: imei, profile: spec.profile, state: state)
         writeURCs(module.boot())
     }
@@ -61,7 +63,10 @@ final class ModemPort: @unchecked Sendable {
         t.start()
     }
 
-    func stop() { stopLock.lock(); stopped = true; stopLock.unlock() }
+    func stop() {
+        stopLock.lock(); stopped = true; stopLock.unlock()
+        state.wake()
+    }
 
     private var isStopped: Bool { stopLock.lock(); defer { stopLock.unlock() }; return stopped }
 
@@ -72,8 +77,11 @@ final class ModemPort: @unchecked Sendable {
             let requests = state.takeRequests()
             if requests.reboot { reboot() }
             writeURCs(requests.urcs)
-            var pfd = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&pfd, 1, 10) > 0 else { continue }
+            var fds = [pollfd(fd: master, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: state.wakeReadFD, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 2, -1) > 0 else { continue }
+            if fds[1].revents != 0 { while read(state.wakeReadFD, &buffer, buffer.count) > 0 {} }
+            guard fds[0].revents != 0 else { continue }
             let n = read(master, &buffer, buffer.count)
             guard n > 0 else { usleep(10_000); continue }
             pending += buffer[0..<n]

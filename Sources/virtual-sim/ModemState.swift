@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The forensic counters of one modem port, reported by `stats`.
 struct ModemStats {
@@ -52,10 +55,28 @@ final class ModemState: @unchecked Sendable {
     private var snapshot = ModuleSnapshot()
     private var rebootRequested = false
     private var queuedURCs: [String] = []
+    /// A pipe: the control side writes a byte to it so that the port loop, waiting in `poll`
+    /// for the client, wakes and takes the requests (no polling while idle).
+    let wakeReadFD: Int32
+    private let wakeWriteFD: Int32
 
-    init(index: Int, dialect: ModemDialect, imei: String, profileName: String, slavePath: String, latencyMilliseconds: Int) {
+    init(index: Int, dialect: ModemDialect, imei: String, profileName: String, slavePath: String,
+         latencyMilliseconds: Int) throws(ProfileError) {
         self.index = index; self.dialect = dialect; self.imei = imei
         self.profileName = profileName; self.slavePath = slavePath; self.latencyMilliseconds = latencyMilliseconds
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw ProfileError("modem port \(index): cannot create a pipe (\(Sock.errorText()))") }
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        wakeReadFD = fds[0]; wakeWriteFD = fds[1]
+    }
+
+    /// Nobody can `wake()` any more: the pipe's numbers cannot be reused under a writer.
+    deinit { close(wakeReadFD); close(wakeWriteFD) }
+
+    /// Wakes the port loop (a full pipe already will).
+    func wake() {
+        var byte: UInt8 = 1
+        _ = write(wakeWriteFD, &byte, 1)
     }
 
     private func locked<T>(_ body: () -> T) -> T { lock.lock(); defer { lock.unlock() }; return body() }
@@ -118,8 +139,8 @@ final class ModemState: @unchecked Sendable {
     }
 
     func clearFaults() { locked { faults = ModemFaults() } }
-    func requestReboot() { locked { rebootRequested = true } }
-    func queueURC(_ line: String) { locked { queuedURCs.append(line) } }
+    func requestReboot() { locked { rebootRequested = true }; wake() }
+    func queueURC(_ line: String) { locked { queuedURCs.append(line) }; wake() }
     func setLatency(_ ms: Int) { locked { latencyMilliseconds = ms } }
     func resetStats() { locked { stats = ModemStats() } }
 
