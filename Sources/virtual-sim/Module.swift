@@ -10,8 +10,8 @@ struct StoredMessage {
     var text: String
 }
 
-/// One answer of the module: information lines, then the final result (nil: none, e.g. ATD's
-/// NO CARRIER is the final result itself).
+/// One answer of the module: information lines, then the final result (OK, ERROR, +CME ERROR: n,
+/// +CMS ERROR: n or NO CARRIER).
 struct ATAnswer {
     var lines: [String] = []
     var final: String
