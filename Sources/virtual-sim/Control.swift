@@ -58,14 +58,14 @@ enum Control {
         return fd
     }
 
-    /// Serves the control socket on a dedicated thread.
-    static func serve(listenFD: Int32, state: SimState) {
+    /// Serves the control socket on a dedicated thread: `reply` answers each command line.
+    static func serve(listenFD: Int32, reply: @escaping @Sendable (String) -> String) {
         let t = Thread {
             while true {
                 let c = accept(listenFD, nil, nil)
                 if c < 0 { if errno == EINTR { continue }; usleep(10_000); continue }
                 let line = readLine(c)
-                let reply = handle(line, state: state)
+                let reply = reply(line)
                 _ = Sock.sendAll(c, Array((reply + "\n").utf8))
                 close(c)
             }

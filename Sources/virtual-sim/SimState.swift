@@ -9,13 +9,40 @@ struct Stats {
     var atrRequests = 0
 }
 
-/// Fault injection armed from the control socket; each counts APDUs still to be answered normally.
-struct Faults {
-    var removeAfter: Int?
+/// The `mute-after N` and `garbage-after N` faults of both simulators: each counts messages
+/// (APDUs for a card, command lines for a modem) still to be answered normally; from then on
+/// every message is ignored (muted) or answered with garbage.
+struct Countdowns {
     var muteAfter: Int?
     var garbageAfter: Int?
     var muted = false
     var garbage = false
+
+    /// Counts one received message and says what becomes of it.
+    mutating func next() -> (mute: Bool, garbage: Bool) {
+        if let n = muteAfter {
+            if n <= 0 { muteAfter = nil; muted = true } else { muteAfter = n - 1 }
+        }
+        if let n = garbageAfter {
+            if n <= 0 { garbageAfter = nil; garbage = true } else { garbageAfter = n - 1 }
+        }
+        return (muted, garbage)
+    }
+
+    var descriptionParts: [String] {
+        var parts: [String] = []
+        if let n = muteAfter { parts.append("mute-after \(n)") }
+        if let n = garbageAfter { parts.append("garbage-after \(n)") }
+        if muted { parts.append("muted") }
+        if garbage { parts.append("garbage") }
+        return parts
+    }
+}
+
+/// Fault injection armed from the control socket; each counts APDUs still to be answered normally.
+struct Faults {
+    var removeAfter: Int?
+    var countdowns = Countdowns()
     /// Seeded misbehaviours (`fuzz SEED`), applied to every APDU from arming on.
     var plan: FaultPlan?
 
@@ -23,11 +50,7 @@ struct Faults {
         var parts: [String] = []
         if let plan { parts.append("fuzz \(plan)") }
         if let n = removeAfter { parts.append("remove-after \(n)") }
-        if let n = muteAfter { parts.append("mute-after \(n)") }
-        if let n = garbageAfter { parts.append("garbage-after \(n)") }
-        if muted { parts.append("muted") }
-        if garbage { parts.append("garbage") }
-        return parts.joined(separator: ", ")
+        return (parts + countdowns.descriptionParts).joined(separator: ", ")
     }
 }
 
@@ -98,8 +121,8 @@ final class SimState: @unchecked Sendable {
         locked {
             switch kind {
             case "remove-after": faults.removeAfter = n
-            case "mute-after": faults.muteAfter = n
-            default: faults.garbageAfter = n
+            case "mute-after": faults.countdowns.muteAfter = n
+            default: faults.countdowns.garbageAfter = n
             }
         }
     }
@@ -181,14 +204,9 @@ final class SimState: @unchecked Sendable {
                 if n <= 1 { faults.removeAfter = nil; wantInserted = false; generation += 1; return .removeNow }
                 faults.removeAfter = n - 1
             }
-            if let n = faults.muteAfter {
-                if n <= 0 { faults.muteAfter = nil; faults.muted = true } else { faults.muteAfter = n - 1 }
-            }
-            if let n = faults.garbageAfter {
-                if n <= 0 { faults.garbageAfter = nil; faults.garbage = true } else { faults.garbageAfter = n - 1 }
-            }
-            if faults.muted { return .mute }
-            if faults.garbage { return .garbage }
+            let countdown = faults.countdowns.next()
+            if countdown.mute { return .mute }
+            if countdown.garbage { return .garbage }
             if let plan = faults.plan { return .misbehave(plan) }
             return .answer
         }
@@ -221,6 +239,8 @@ enum JSON {
         }
         return out + "\""
     }
+
+    static func array(_ strings: [String]) -> String { "[" + strings.map(string).joined(separator: ",") + "]" }
 
     static func object(_ fields: [(String, String)]) -> String {
         "{" + fields.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"

@@ -9,8 +9,8 @@ import Glibc
 struct VirtualSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "virtual-sim",
-        abstract: "Simulate a SIM/UICC card in a vpcd reader slot (pcscd + vsmartcard-vpcd).",
-        subcommands: [Run.self, Ctl.self],
+        abstract: "Simulate a SIM/UICC card in a vpcd reader slot (pcscd + vsmartcard-vpcd), or a modem pool on pseudo-terminals.",
+        subcommands: [Run.self, Modem.self, Ctl.self],
         defaultSubcommand: Run.self
     )
 }
@@ -41,7 +41,7 @@ struct Run: ParsableCommand {
         if let control {
             let fd: Int32
             do { fd = try Control.listen(path: control) } catch { die("\(error)") }
-            Control.serve(listenFD: fd, state: state)
+            Control.serve(listenFD: fd) { Control.handle($0, state: state) }
         }
         installSignals(state: state, controlPath: control)
         let link = VPCDLink(host: host, port: port, state: state, log: apduLog, card: Card(profile: loaded))
@@ -53,31 +53,35 @@ struct Run: ParsableCommand {
 /// `nonisolated(unsafe)`: written once here before any handler can run, never mutated after.
 nonisolated(unsafe) private var signalSources: [DispatchSourceSignal] = []
 
+/// Runs `body` on a queue of its own whenever `sig` arrives (installed before any thread starts).
+func onSignal(_ sig: Int32, _ body: @escaping @Sendable () -> Void) {
+    signal(sig, SIG_IGN)
+    let s = DispatchSource.makeSignalSource(signal: sig, queue: DispatchQueue(label: "virtual-sim.signal.\(sig)"))
+    s.setEventHandler(handler: body)
+    s.resume()
+    signalSources.append(s)
+}
+
 private func installSignals(state: SimState, controlPath: String?) {
-    let queue = DispatchQueue(label: "virtual-sim.signals")
-    func on(_ sig: Int32, _ body: @escaping @Sendable () -> Void) {
-        signal(sig, SIG_IGN)
-        let s = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-        s.setEventHandler(handler: body)
-        s.resume()
-        signalSources.append(s)
-    }
-    on(SIGUSR1) { state.remove() }
-    on(SIGUSR2) { _ = state.insert(profilePath: nil, wait: 0) }
+    onSignal(SIGUSR1) { state.remove() }
+    onSignal(SIGUSR2) { _ = state.insert(profilePath: nil, wait: 0) }
     let quit: @Sendable () -> Void = {
         state.remove()
         if let controlPath { unlink(controlPath) }
         exit(0)
     }
-    on(SIGTERM, quit)
-    on(SIGINT, quit)
+    onSignal(SIGTERM, quit)
+    onSignal(SIGINT, quit)
 }
 
 struct Ctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
         abstract: "Send one command to a running simulator and print its JSON reply.",
-        discussion: "Commands: stats, remove, insert [PROFILE], remove-after N, mute-after N, garbage-after N, fuzz SEED, misbehave NAME, reset-stats."
+        discussion: """
+            Card commands: stats, remove, insert [PROFILE], remove-after N, mute-after N, garbage-after N, fuzz SEED, misbehave NAME, reset-stats.
+            Modem port commands: stats, reset-stats, reboot, reboot-after N, mute-after N, garbage-after N, clear, latency MS, urc LINE.
+            """
     )
 
     @Option(help: "The simulator's control socket.") var control: String
