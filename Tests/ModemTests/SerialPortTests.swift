@@ -22,11 +22,19 @@ import Testing
                 throw SerialPortError.cannotOpen(path: "/dev/ptmx", reason: "no pseudo-terminal")
             }
             slavePath = "/dev/pts/\(number)"
-            let fd = master
+            var pipeEnds: [Int32] = [0, 0]
+            guard pipe(&pipeEnds) == 0 else { throw SerialPortError.cannotOpen(path: "pipe", reason: "no pipe") }
+            stopWriter = pipeEnds[1]
+            let fd = master, stopReader = pipeEnds[0], finished = finished
+            // The responder owns the master and closes it itself when told to stop: closing it
+            // from another thread while this one reads would let the next test's terminal get
+            // the same descriptor number, and this responder would answer that test's commands.
             Thread.detachNewThread {
+                defer { Glibc.close(fd); Glibc.close(stopReader); finished.signal() }
                 var line: [UInt8] = []
                 var byte: UInt8 = 0
-                while Glibc.read(fd, &byte, 1) == 1 {
+                var watched = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0)]
+                while poll(&watched, 2, -1) >= 0, watched[1].revents == 0, Glibc.read(fd, &byte, 1) == 1 {
                     guard byte == 0x0D else { line.append(byte); continue }
                     let text = String(decoding: line, as: UTF8.self)
                     line = []
@@ -36,7 +44,15 @@ import Testing
             }
         }
 
-        func close() { Glibc.close(master) }
+        let stopWriter: Int32
+        let finished = DispatchSemaphore(value: 0)
+
+        /// Stops the responder and waits until it has closed the master.
+        func close() {
+            _ = Glibc.write(stopWriter, "x", 1)
+            finished.wait()
+            Glibc.close(stopWriter)
+        }
     }
 
     @Test func aSessionOverARealTerminal() throws {
