@@ -8,7 +8,9 @@ import Glibc
 @_silgen_name("posix_openpt") private func posix_openpt(_ flags: Int32) -> Int32
 @_silgen_name("grantpt") private func grantpt(_ fd: Int32) -> Int32
 @_silgen_name("unlockpt") private func unlockpt(_ fd: Int32) -> Int32
-@_silgen_name("ptsname") private func ptsname(_ fd: Int32) -> UnsafeMutablePointer<CChar>?
+/// The reentrant form: ptsname's static buffer is shared by every thread, so ports opened at
+/// once (the tests open them in parallel) could read each other's path.
+@_silgen_name("ptsname_r") private func ptsname_r(_ fd: Int32, _ buffer: UnsafeMutablePointer<CChar>, _ length: Int) -> Int32
 
 /// What one port of the pool is: its module family and its SIM (nil: an empty port).
 struct PortSpec {
@@ -33,7 +35,8 @@ final class ModemPort: @unchecked Sendable {
     /// what the module sends) and powers the module up (its start-up URCs wait in the pty).
     init(index: Int, spec: PortSpec) throws(ProfileError) {
         let master = posix_openpt(O_RDWR | O_NOCTTY)
-        guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, let name = ptsname(master) else {
+        var name = [CChar](repeating: 0, count: 128)
+        guard master >= 0, grantpt(master) == 0, unlockpt(master) == 0, ptsname_r(master, &name, name.count) == 0 else {
             throw ProfileError("modem port \(index): cannot open a pseudo-terminal (\(Sock.errorText()))")
         }
         let path = String(cString: name)

@@ -24,13 +24,13 @@ import Testing
             slavePath = "/dev/pts/\(number)"
             var pipeEnds: [Int32] = [0, 0]
             guard pipe(&pipeEnds) == 0 else { throw SerialPortError.cannotOpen(path: "pipe", reason: "no pipe") }
-            stopWriter = pipeEnds[1]
-            let fd = master, stopReader = pipeEnds[0], finished = finished
+            stopReader = pipeEnds[0]; stopWriter = pipeEnds[1]
+            let fd = master, stopReader = stopReader, finished = finished
             // The responder owns the master and closes it itself when told to stop: closing it
             // from another thread while this one reads would let the next test's terminal get
             // the same descriptor number, and this responder would answer that test's commands.
             Thread.detachNewThread {
-                defer { Glibc.close(fd); Glibc.close(stopReader); finished.signal() }
+                defer { Glibc.close(fd); finished.signal() }
                 var line: [UInt8] = []
                 var byte: UInt8 = 0
                 var watched = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stopReader, events: Int16(POLLIN), revents: 0)]
@@ -44,14 +44,15 @@ import Testing
             }
         }
 
-        let stopWriter: Int32
+        /// Both ends stay open until `close()`, so its write never meets a closed pipe (SIGPIPE).
+        let stopReader: Int32, stopWriter: Int32
         let finished = DispatchSemaphore(value: 0)
 
         /// Stops the responder and waits until it has closed the master.
         func close() {
             _ = Glibc.write(stopWriter, "x", 1)
             finished.wait()
-            Glibc.close(stopWriter)
+            Glibc.close(stopWriter); Glibc.close(stopReader)
         }
     }
 
