@@ -117,7 +117,7 @@ public struct ModemExamination: Encodable, Sendable {
                                      atCommandCount: session.transcript.sentCount, atRefusedCount: session.transcript.refusedCount)
             return ModemExamination(access: access, acquisition: acquisition, noAcquisitionReason: reason)
         } catch {
-            throw failure(error, port: path)
+            throw WorkbenchError(failure(error, port: path).message + "; nothing was recorded")
         }
     }
 
@@ -147,19 +147,19 @@ public struct ModemExamination: Encodable, Sendable {
         return transcript.entries[first...].first { $0.kind == .unsolicited && UnsolicitedCodes.isRestart($0.text) }?.text
     }
 
-    /// The one line for an AT failure on `port`.
+    /// The one line for an AT failure on `port` (`examine` adds that nothing was recorded).
     static func failure(_ error: ATError, port: String) -> WorkbenchError {
         switch error {
         case .timeout(let command, let after, let received) where received.isEmpty:
             WorkbenchError("\(port) does not answer AT (nothing in \(after) after \(command)): check it is the module's AT port (a module has several), the baud rate (--baud) and that the module is powered")
         case .timeout(let command, _, let received):
-            WorkbenchError("\(port) answers garbage to \(command) (\(received.prefix(3).joined(separator: " | "))): check the baud rate (--baud) and that it is the module's AT port; nothing was recorded")
+            WorkbenchError("\(port) answers garbage to \(command) (\(received.prefix(3).joined(separator: " | "))): check the baud rate (--baud) and that it is the module's AT port")
         case .moduleRestarted(_, let line):
-            WorkbenchError("the module on \(port) restarted (\(line)) during the read: nothing was recorded; wait for it to settle and read again")
+            WorkbenchError("the module on \(port) restarted (\(line)) during the read: wait for it to settle and read again")
         case .transport(_, let underlying):
-            WorkbenchError("\(underlying); nothing was recorded")
+            WorkbenchError("\(underlying)")
         case .refused, .failed:
-            WorkbenchError("\(port): \(error.description); nothing was recorded")
+            WorkbenchError("\(port): \(error.description)")
         }
     }
 }
