@@ -81,12 +81,13 @@ let package = Package(
             resources: [.copy("Resources/report"), .copy("Resources/forms")]
         ),
         // Application layer, every use case a front end triggers: open a case, list readers, read a
-        // card into a case, watch N readers (the batch engine, event-driven), export a bundle,
-        // operator lists, label sheets, and the output structures the --json schemas are made of.
+        // card into a case, watch N readers (the batch engine, event-driven), examine a module and
+        // its SIM in place over AT, export a bundle, operator lists, label sheets, and the output
+        // structures the --json schemas are made of.
         // Front ends parse and print only: no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
+            dependencies: ["PCSC", "Modem", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(

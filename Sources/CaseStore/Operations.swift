@@ -185,9 +185,28 @@ extension CaseStore {
         public var recordSHA256: String
     }
 
+    /// Where a SIM read in place sat (`modem read --case`): the port of a SIM box and the module
+    /// that read it (docs/CASE-STORE.md "SIMs read in place").
+    public struct InPlace: Sendable {
+        /// A `port` item (`<box>/P<n>`) or one of its `slot` items.
+        public var item: String
+        /// The IMEI the module answered (15 digits), nil when it gave none.
+        public var moduleIMEI: String?
+        /// Which AT command carried the APDUs: `csim` or `crsm`.
+        public var accessPath: String
+        public var atTranscriptSHA256: String
+
+        public init(item: String, moduleIMEI: String?, accessPath: String, atTranscriptSHA256: String) {
+            self.item = item; self.moduleIMEI = moduleIMEI; self.accessPath = accessPath; self.atTranscriptSHA256 = atTranscriptSHA256
+        }
+    }
+
     /// Stores a SIM read (its record JSON as written) with its item and `sim.acquire` /
-    /// `sim.reread` entry, in one transaction.
-    public func recordAcquisition(_ a: SIMAcquisition, record: Data, by examiner: String) throws(CaseStoreError) -> AcquisitionOutcome {
+    /// `sim.reread` entry, in one transaction. Read `inPlace`: a new SIM item goes into the
+    /// port's slot, the port takes the module IMEI when it has none, and the entry's payload
+    /// names the port, slot, module IMEI, access path and AT transcript hash.
+    public func recordAcquisition(_ a: SIMAcquisition, record: Data, by examiner: String,
+                                  inPlace: InPlace? = nil) throws(CaseStoreError) -> AcquisitionOutcome {
         let recordSHA = SHA256Hash.of([UInt8](record)).hex
         let iccid = a.iccid?.digits
         let imsi = a.imsi?.digits
@@ -217,6 +236,21 @@ extension CaseStore {
             if let imsi { payload["imsi"] = .string(imsi) }
             if let r = a.reader { payload["reader"] = .string(r) }
             if let why = a.incompleteReason, !a.complete { payload["incompleteReason"] = .string(why) }
+            var position: (port: ItemRecord, slot: String)?
+            if let inPlace {
+                let found = try CaseStore.portAndSlot(db, inPlace.item)
+                position = found
+                payload["port"] = .string(found.port.label)
+                payload["slot"] = .string(found.slot)
+                payload["accessPath"] = .string(inPlace.accessPath)
+                payload["atTranscriptSHA256"] = .string(inPlace.atTranscriptSHA256)
+                if let imei = inPlace.moduleIMEI {
+                    payload["moduleIMEI"] = .string(imei)
+                    if let registered = found.port.identifiers[.moduleIMEI], registered != imei {
+                        payload["registeredModuleIMEI"] = .string(registered)
+                    }
+                }
+            }
             var exists = false
             if let label {
                 exists = try CaseStore.itemExists(db, label)
@@ -237,7 +271,13 @@ extension CaseStore {
                 ids[.iccid] = iccid
                 ids[.imsi] = imsi
                 if let label, !exists {
-                    try ItemRecord(label: label, type: .device(.sim), parent: nil, identifiers: ids, seq: seq).insert(db)
+                    if let slot = position?.slot, let other = try db.string("SELECT label FROM item WHERE parent = ? AND type = 'sim' LIMIT 1", slot) {
+                        throw CaseStoreError.invalidInput("slot \(slot) already holds SIM \(other): one SIM per slot; check the port (--item) and that the box was not reloaded")
+                    }
+                    try ItemRecord(label: label, type: .device(.sim), parent: position?.slot, identifiers: ids, seq: seq).insert(db)
+                }
+                if let port = position?.port, let imei = inPlace?.moduleIMEI, port.identifiers[.moduleIMEI] == nil {
+                    try CaseStore.setModuleIMEI(db, port: port, imei)
                 }
                 if let label { try CaseStore.indexIdentifiers(db, label: label, ids) }
                 try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope, complete: a.complete,

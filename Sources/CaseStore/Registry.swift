@@ -329,6 +329,39 @@ extension CaseStore {
         }
     }
 
+    /// The port and slot a SIM read in place goes into, from `label`: a slot (its port), or a
+    /// port with exactly one slot. Anything else is refused with the reason.
+    static func portAndSlot(_ db: any SQLExecutor, _ label: String) throws -> (port: ItemRecord, slot: String) {
+        guard let item = try fetchItem(db, label) else { throw CaseStoreError.unknownItem(label) }
+        switch item.type {
+        case .device(.slot):
+            guard let parent = item.parent, let port = try fetchItem(db, parent) else { throw CaseStoreError.unknownItem(item.parent ?? label) }
+            return (port, label)
+        case .device(.port):
+            let slots = try db.rows("SELECT label FROM item WHERE parent = ? AND type = 'slot' ORDER BY label", label).map { try $0.string(0) }
+            guard slots.count == 1 else {
+                throw CaseStoreError.invalidInput(slots.isEmpty
+                    ? "port \(label) has no slot to hold the SIM: register the box with --slots-per-port"
+                    : "port \(label) has \(slots.count) slots: name the one the module uses (e.g. --item \(slots[0]))")
+            }
+            return (item, slots[0])
+        default:
+            throw CaseStoreError.invalidInput("\(label) is a \(item.type.rawValue), not a port or slot of a SIM box: give the port the module sits in (e.g. SB-01/P3)")
+        }
+    }
+
+    /// Gives `port` the module IMEI a read in place found (it had none), flagged as the registry
+    /// flags one entered by hand.
+    static func setModuleIMEI(_ db: any SQLExecutor, port: ItemRecord, _ imei: String) throws {
+        var identifiers = port.identifiers
+        identifiers[.moduleIMEI] = imei
+        var attributes = port.attributes
+        attributes.values["moduleIMEINote"] = .string(moduleIMEINote)
+        try db.execute("UPDATE item SET identifiers = ?, attributes = ? WHERE label = ?",
+                       identifiers.description, attributes.description, port.label)
+        try indexIdentifiers(db, label: port.label, [IdentifierKind.moduleIMEI.rawValue: imei])
+    }
+
     /// The item an ICCID was registered on (or read into), if any.
     static func itemHolding(iccid: String, _ db: any SQLExecutor) throws -> String? {
         try db.string("SELECT label FROM item_identifier WHERE kind = 'ICCID' AND value = ? LIMIT 1", iccid)

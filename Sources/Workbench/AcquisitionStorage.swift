@@ -6,6 +6,13 @@ import SIMCard
 public enum AcquisitionFile {
     /// Writes `acquisition` as `DIR/<ICCID>-<UTC time>.json` (atomically) and returns the path.
     public static func write(_ acquisition: SIMAcquisition, into directory: String) throws(WorkbenchError) -> String {
+        let record: Data
+        do { record = try encodeJSON(acquisition) } catch { throw WorkbenchError("cannot encode the acquisition record: \(error)") }
+        return try write(record, of: acquisition, into: directory)
+    }
+
+    /// `write`, for a record already encoded (an in-place read's carries `modem`).
+    public static func write(_ record: Data, of acquisition: SIMAcquisition, into directory: String) throws(WorkbenchError) -> String {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -18,7 +25,7 @@ public enum AcquisitionFile {
             throw WorkbenchError("\(path) already exists: Custody never overwrites an acquisition record; choose another --out")
         }
         do {
-            try encodeJSON(acquisition).write(to: URL(fileURLWithPath: path), options: [.atomic])
+            try record.write(to: URL(fileURLWithPath: path), options: [.atomic])
         } catch {
             throw WorkbenchError("cannot write \(path): \(error.localizedDescription); check free space and permissions")
         }
@@ -31,15 +38,24 @@ public enum AcquisitionRecording {
     /// Stores the read in the case (record, SIM item, sim.acquire / sim.reread) and returns the
     /// line saying what it did.
     public static func record(_ identity: SIMAcquisition, into store: CaseStore, by examiner: String) throws -> String {
-        let record = try encodeJSON(identity)
-        let outcome = try inCase { () throws(CaseStoreError) in try store.recordAcquisition(identity, record: record, by: examiner) }
+        try record(identity, encoded: try encodeJSON(identity), inPlace: nil, into: store, by: examiner)
+    }
+
+    /// `record`, for a record already encoded (an in-place read's carries `modem`) and, read in
+    /// place, the port it sat in.
+    static func record(_ identity: SIMAcquisition, encoded record: Data, inPlace: CaseStore.InPlace?,
+                       into store: CaseStore, by examiner: String) throws(WorkbenchError) -> String {
+        let outcome = try inCase { () throws(CaseStoreError) in
+            try store.recordAcquisition(identity, record: record, by: examiner, inPlace: inPlace)
+        }
         let seq = outcome.entry.entry.sequence
         let flag = identity.complete ? "" : " (INCOMPLETE)"
+        let place = inPlace.map { " in place in \($0.item)\($0.moduleIMEI.map { " (module IMEI \($0))" } ?? "")" } ?? ""
         if outcome.reread, let label = outcome.label {
             let same = outcome.sameContentAsFirst.map { $0 ? ", same content hash as the first \(identity.scope.rawValue) read" : ", content hash DIFFERS from the first \(identity.scope.rawValue) read" } ?? ""
-            return "SIM \(identity.iccid?.digits ?? "") is already in the case as \(label); recorded as a re-read\(flag) (entry \(seq) sim.reread\(same))"
+            return "SIM \(identity.iccid?.digits ?? "") is already in the case as \(label); recorded as a re-read\(place)\(flag) (entry \(seq) sim.reread\(same))"
         } else if let label = outcome.label {
-            return "recorded in case \(store.caseID) as \(label)\(flag) (entry \(seq) sim.acquire, record SHA-256 \(outcome.recordSHA256))"
+            return "recorded in case \(store.caseID) as \(label)\(place)\(flag) (entry \(seq) sim.acquire, record SHA-256 \(outcome.recordSHA256))"
         } else {
             return "recorded in case \(store.caseID) without an item: no ICCID was read\(flag) (entry \(seq) sim.acquire)"
         }

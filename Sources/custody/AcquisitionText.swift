@@ -5,7 +5,8 @@ enum AcquisitionText {
     static func print(_ id: SIMAcquisition) {
         func line(_ label: String, _ value: String) { custody.print(label.padding(toLength: 17, withPad: " ", startingAt: 0) + value) }
         if let reader = id.reader { line("Reader", reader) }
-        line("ATR", "\(id.atr) (\(id.atrProtocols.joined(separator: ", ")))")
+        // A card read through a module has no ATR: the module does not pass it on.
+        if !id.atr.isEmpty { line("ATR", "\(id.atr) (\(id.atrProtocols.joined(separator: ", ")))") }
         var type = id.cardType.map { $0 == .uicc ? "UICC" : "SIM (classic GSM)" } ?? "unknown"
         if !id.applications.isEmpty {
             type += "; applications: " + id.applications.map { app in

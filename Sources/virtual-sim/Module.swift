@@ -255,7 +255,9 @@ final class Module {
     /// module SELECTs the file (by `pathid` from the MF when given) and sends the command.
     private func restrictedAccess(_ args: [String]) -> ATAnswer {
         guard let card else { return error(10) }
-        guard args.count >= 2, let command = Int(args[0]), let fileID = Int(args[1]).flatMap({ UInt16(exactly: $0) }) else { return error(50) }
+        // <fileid> is mandatory for every command but STATUS (242), which selects nothing.
+        guard let command = args.first.flatMap({ Int($0) }),
+              let fileID = args.count >= 2 ? Int(args[1]).flatMap({ UInt16(exactly: $0) }) : command == 242 ? 0 : nil else { return error(50) }
         let p = args.dropFirst(2).prefix(3).map { $0.isEmpty ? 0 : UInt8($0) }
         guard !p.contains(nil) else { return error(50) }
         let (p1, p2, p3) = (p.count > 0 ? p[0]! : 0, p.count > 1 ? p[1]! : 0, p.count > 2 ? p[2]! : 0)
