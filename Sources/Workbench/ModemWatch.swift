@@ -266,8 +266,7 @@ public final class ModemWatch: Sendable {
     func store(_ examination: ModemExamination, report: inout ModemWatchReport) {
         var problems: [String] = []
         do throws(WorkbenchError) {
-            let record: Data
-            do { record = try examination.record() ?? Data() } catch { throw WorkbenchError("cannot encode the acquisition record: \(error)") }
+            let record = try examination.record()
             if let out = options.out, let acquisition = examination.acquisition {
                 do { report.record = try AcquisitionFile.write(record, of: acquisition, into: out) } catch { problems.append(error.message) }
             }
@@ -333,5 +332,41 @@ public final class ModemWatch: Sendable {
                   let imei = record.modem?.module.imei, let iccid = record.iccid?.digits else { return nil }
             return RecordedRead(imei: imei, iccid: iccid)
         })
+    }
+}
+
+extension ModemWatch.CaseTarget {
+    /// Each port's item: `labels` in the order of `ports` (as many labels as ports), and the
+    /// lines of the mapping file at `mapFile` (`PORT LABEL`, separated by spaces or a tab; `#`
+    /// starts a comment); every label is checked to be in the case before a module is touched.
+    public static func itemsByPort(ports: [String], labels: [String], mapFile: String?, in store: CaseStore) throws(WorkbenchError) -> [String: String] {
+        var items: [String: String] = [:]
+        if !labels.isEmpty {
+            guard labels.count == ports.count else {
+                throw WorkbenchError("--items gives \(labels.count) label(s) for \(ports.count) port(s): give one label per port, in the order of the ports")
+            }
+            items = Dictionary(zip(ports, labels)) { first, _ in first }
+        }
+        if let mapFile {
+            let text: String
+            do { text = try String(contentsOfFile: mapFile, encoding: .utf8) } catch {
+                throw WorkbenchError("cannot read the item map \(mapFile): \(error.localizedDescription); check the path")
+            }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let fields = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0].split(whereSeparator: \.isWhitespace)
+                guard !fields.isEmpty else { continue }
+                guard fields.count == 2 else {
+                    throw WorkbenchError("\(mapFile) line \(number + 1): expected `PORT LABEL` (e.g. /dev/serial/by-path/…-port0 SB-01/P1), found \"\(line)\"")
+                }
+                items[String(fields[0])] = String(fields[1])
+            }
+        }
+        for label in Set(items.values) {
+            let found = try inCase { () throws(CaseStoreError) in try store.item(label) }
+            guard found != nil else {
+                throw WorkbenchError("no item \(label) in case \(store.caseID): check the port labels (`custody device find`) or register the box with its ports (`custody device add`)")
+            }
+        }
+        return items
     }
 }

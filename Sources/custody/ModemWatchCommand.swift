@@ -78,7 +78,7 @@ struct ModemWatchCommand: ParsableCommand {
                 let store = try selection.open()
                 let examiner = try by.id(in: store)
                 target = .init(store: store, examiner: examiner,
-                               items: try ModemWatch.CaseTarget.items(ports: paths, labels: items, mapFile: itemMap, in: store))
+                               items: try ModemWatch.CaseTarget.itemsByPort(ports: paths, labels: items, mapFile: itemMap, in: store))
             }
             let scope: AcquisitionScope = full ? .full : .identity
             let output = ModemWatchOutput(json: json)
@@ -155,7 +155,7 @@ final class ModemWatchOutput: ModemWatchSink {
         case .pinLocked: fields.append("\(r.simState ?? "PIN-locked"), ICCID \(r.iccid ?? "unknown")")
         case .failed: fields.append(r.iccid.map { "ICCID \($0)" } ?? r.simState ?? "-")
         }
-        if let item = r.item { fields.append(r.label.map { "\(item) ▸ \($0)" } ?? item) }
+        if let item = r.item { fields.append(item) }
         switch r.outcome {
         case .failed: fields.append("FAILED: \(r.problem ?? "unknown cause")")
         case .skipped: fields.append("already recorded, skipped")
