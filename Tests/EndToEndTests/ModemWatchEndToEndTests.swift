@@ -7,91 +7,33 @@ extension EndToEnd {
 /// a case and --out; a run broken by a mute module, then resumed; and on every port, after
 /// every run, no forbidden command, no write-class APDU and no PIN try.
 @Suite struct ModemWatchEndToEndTests {
-    /// Port i (from 1) holds profiles[i-1] on dialects[i-1].
+    /// Port i (from 1) holds profiles[i-1] on dialects[i-1] (Scripts/test).
     static let profiles = ["classic-viettel", "usim-iccid20", "usim-mnc3", "usim-mobifone", "usim-t1", "empty", "usim-pin-enabled", "usim-pin-blocked"]
     static let dialects = ["quectel", "simcom", "huawei", "ublox", "telit", "goip", "quectel", "simcom"]
 
-    struct Port {
-        var index: Int
-        var path: String
-        var dialect: String
-        var profile: String
-        var control: String
-        var imei: String
+    /// The pool Scripts/test starts for this suite alone (CUSTODY_MODEM_WATCH_POOL_DIR; its
+    /// faults and counters would disturb the shared pool's tests): ports as `ModemPool` knows them.
+    static func pool() throws -> ModemPool {
+        let dir = try #require(ProcessInfo.processInfo.environment["CUSTODY_MODEM_WATCH_POOL_DIR"],
+                               "modem watch tests need their own 8-port pool: run Scripts/test (it starts Scripts/modem-pool)")
+        let table = try String(contentsOfFile: dir + "/ports.tsv", encoding: .utf8)
+        let ports = table.split(separator: "\n").dropFirst().map { line in
+            let f = line.split(separator: "\t").map(String.init)
+            return ModemPool.Port(index: Int(f[0])!, path: f[1], dialect: f[2], profile: f[3] == "empty" ? nil : f[3], control: f[4], imei: f[5])
+        }
+        try #require(ports.map(\.dialect) == dialects && ports.map { ($0.profile as NSString?)?.lastPathComponent ?? "empty" } == profiles.map { $0 == "empty" ? $0 : $0 + ".json" },
+                     "the pool in \(dir) is not the one Scripts/test starts for this suite")
+        let pool = ModemPool(ports: ports, runner: Rig(directory: dir, readers: [], environment: ProcessInfo.processInfo.environment))
+        for port in ports { try pool.reset(port) }
+        return pool
     }
 
-    /// The counters `virtual-sim ctl stats` gives (docs/CARD-PROFILES.md).
-    struct PortStats: Decodable {
-        var commandsTotal: Int
-        var forbiddenCommands: Int
-        var forbiddenCommandNames: [String]
-        var writeClassAPDUs: Int
-        var pinTriesConsumed: Int
-        var pinPresentations: Int
-        var radioChanges: [String]
+    func expectUnchanged(_ pool: ModemPool) throws {
+        for port in pool.ports { try pool.expectUnchanged(port) }
     }
 
-    /// A pool of its own in a temporary folder, stopped by `stop()`.
-    struct Pool {
-        let directory: String
-        let ports: [Port]
-        /// Runs binaries from the build directory (no PC/SC rig needed).
-        let runner = Rig(directory: "", readers: [], environment: ProcessInfo.processInfo.environment)
-
-        static func start() throws -> Pool {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custody-modem-watch-\(UUID().uuidString)").path
-            let profiles = ModemWatchEndToEndTests.profiles.map { $0 == "empty" ? $0 : "\(Rig.packageRoot)/Evidence/cards/\($0).json" }
-            let script = Process()
-            script.executableURL = URL(fileURLWithPath: Rig.packageRoot + "/Scripts/modem-pool")
-            script.arguments = ["start", "8", "--dir", directory, "--profiles"] + profiles + ["--dialects"] + ModemWatchEndToEndTests.dialects
-            script.environment = ProcessInfo.processInfo.environment.merging(["VIRTUAL_SIM": Rig.binDirectory + "/virtual-sim"]) { $1 }
-            script.standardOutput = FileHandle.nullDevice
-            try script.run()
-            script.waitUntilExit()
-            try #require(script.terminationStatus == 0, "Scripts/modem-pool start failed (see \(directory)/modem.err)")
-            let table = try String(contentsOfFile: directory + "/ports.tsv", encoding: .utf8)
-            let ports = table.split(separator: "\n").dropFirst().map { line in
-                let f = line.split(separator: "\t").map(String.init)
-                return Port(index: Int(f[0])!, path: f[1], dialect: f[2], profile: (f[3] as NSString).lastPathComponent, control: f[4], imei: f[5])
-            }
-            return Pool(directory: directory, ports: ports)
-        }
-
-        func stop() {
-            let script = Process()
-            script.executableURL = URL(fileURLWithPath: Rig.packageRoot + "/Scripts/modem-pool")
-            script.arguments = ["stop", "--dir", directory]
-            script.standardOutput = FileHandle.nullDevice
-            try? script.run()
-            script.waitUntilExit()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-
-        @discardableResult
-        func control(_ port: Port, _ command: String...) throws -> String {
-            let output = try runner.run("virtual-sim", ["ctl", "--control", port.control] + command)
-            try #require(output.status == 0, "virtual-sim ctl \(command): \(output.stderr)")
-            return output.stdout
-        }
-
-        func stats(_ port: Port) throws -> PortStats {
-            try JSONDecoder().decode(PortStats.self, from: Data(control(port, "stats").utf8))
-        }
-
-        /// Nothing the forensic rule forbids reached any module or SIM.
-        func expectUntouched() throws {
-            for port in ports {
-                let stats = try stats(port)
-                #expect(stats.forbiddenCommands == 0, "port \(port.index) (\(port.dialect)): \(stats.forbiddenCommandNames)")
-                #expect(stats.writeClassAPDUs == 0, "port \(port.index)")
-                #expect(stats.pinTriesConsumed == 0 && stats.pinPresentations == 0, "port \(port.index)")
-                #expect(stats.radioChanges.isEmpty, "port \(port.index)")
-            }
-        }
-
-        func custody(_ arguments: [String], environment: [String: String] = [:]) throws -> Rig.Output {
-            try runner.run("custody", arguments, environment: environment)
-        }
+    func custody(_ pool: ModemPool, _ arguments: [String], environment: [String: String] = [:]) throws -> Rig.Output {
+        try pool.runner.run("custody", arguments, environment: environment)
     }
 
     /// The per-port objects and the summary `modem watch --json` printed.
@@ -114,18 +56,19 @@ extension EndToEnd {
     }
 
     @Test func everyPortInParallelIntoACaseAndFolder() throws {
-        let pool = try Pool.start()
-        defer { pool.stop() }
-        let dir = pool.directory + "/case", out = pool.directory + "/records"
+        let pool = try Self.pool()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("custody-modem-watch-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let dir = work + "/case", out = work + "/records"
         let env = ["CUSTODY_CASE": dir, "CUSTODY_EXAMINER": ""]
         for setup in [["case", "init", dir, "--name", "Op Pool", "--agency", "C03", "--authority", "W-17", "--examiner", "sup1", "--examiner-name", "Nguyen Van A"],
                       ["examiner", "add", "tech1", "--name", "Tran B", "--role", "technician", "--examiner", "sup1"],
                       ["device", "add", "SB-01", "--type", "simbox", "--ports", "8", "--slots-per-port", "1", "--examiner", "sup1"]] {
-            let done = try pool.custody(setup, environment: env)
+            let done = try custody(pool, setup, environment: env)
             try #require(done.status == 0, "custody \(setup.joined(separator: " ")): \(done.stderr)")
         }
         let items = pool.ports.map { "SB-01/P\($0.index)" }
-        let run = try pool.custody(["modem", "watch"] + pool.ports.map(\.path) + ["--json", "--out", out, "--examiner", "tech1", "--items"] + items,
+        let run = try custody(pool, ["modem", "watch"] + pool.ports.map(\.path) + ["--json", "--out", out, "--examiner", "tech1", "--items"] + items,
                                    environment: env)
         #expect(run.status == 0, "\(run.stderr)")
         let (reports, summary) = try parse(run.stdout)
@@ -133,7 +76,8 @@ extension EndToEnd {
                 && summary["pinLocked"] as? Int == 2 && summary["failed"] as? Int == 0, "\(summary)")
         for port in pool.ports {
             let report = try #require(reports[port.path], "no report for port \(port.index)")
-            let expected = port.profile == "empty" ? "empty" : port.profile.hasPrefix("usim-pin-") ? "pin-locked" : "read"
+            let profile = (port.profile as NSString?)?.lastPathComponent ?? "empty"
+            let expected = profile == "empty" ? "empty" : profile.hasPrefix("usim-pin-") ? "pin-locked" : "read"
             #expect(report["outcome"] as? String == expected, "port \(port.index): \(report)")
             #expect(report["dialect"] as? String == port.dialect)
             #expect(report["imei"] as? String == port.imei)
@@ -143,21 +87,21 @@ extension EndToEnd {
             guard expected != "empty" else { continue }
             #expect((report["recorded"] as? String)?.contains("in place in SB-01/P\(port.index)") == true, "port \(port.index): \(report)")
             // The case keeps the module IMEI on the port and the SIM in its slot.
-            let shown = try pool.custody(["device", "show", "SB-01/P\(port.index)", "--json"], environment: env)
+            let shown = try custody(pool, ["device", "show", "SB-01/P\(port.index)", "--json"], environment: env)
             let item = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])["item"] as? [String: Any]
             #expect((item?["identifiers"] as? [String: Any])?["moduleIMEI"] as? String == port.imei, "\(shown.stdout)")
         }
         #expect(recordFiles(out).count == 7, "one record per port with a SIM: \(recordFiles(out))")
-        try pool.expectUntouched()
+        try expectUnchanged(pool)
     }
 
     @Test func aRunBrokenByAMuteModuleResumesWithOnlyTheMissingPort() throws {
-        let pool = try Pool.start()
-        defer { pool.stop() }
-        let out = pool.directory + "/records"
-        let broken = try #require(pool.ports.first { $0.profile == "usim-mnc3" })
+        let pool = try Self.pool()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("custody-modem-watch-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let broken = try #require(pool.ports.first { $0.profile?.hasSuffix("/usim-mnc3.json") == true })
         try pool.control(broken, "mute-after", "3")
-        let first = try pool.custody(["modem", "watch"] + pool.ports.map(\.path) + ["--json", "--out", out])
+        let first = try custody(pool, ["modem", "watch"] + pool.ports.map(\.path) + ["--json", "--out", out])
         #expect(first.status == 2, "\(first.stderr)")
         let (reports, summary) = try parse(first.stdout)
         #expect(summary["failed"] as? Int == 1 && summary["read"] as? Int == 4, "\(summary)")
@@ -165,22 +109,22 @@ extension EndToEnd {
         #expect((reports[broken.path]?["problem"] as? String)?.contains("does not answer AT") == true, "\(reports[broken.path] ?? [:])")
         #expect(first.stderr.contains("FAILED"), "\(first.stderr)")
         #expect(recordFiles(out).count == 6, "nothing half-recorded for the mute port: \(recordFiles(out))")
-        try pool.expectUntouched()
+        try expectUnchanged(pool)
 
         try pool.control(broken, "clear")
         for port in pool.ports { try pool.control(port, "reset-stats") }
-        let resumed = try pool.custody(["modem", "watch"] + pool.ports.map(\.path) + ["--json", "--out", out, "--resume"])
+        let resumed = try custody(pool, ["modem", "watch"] + pool.ports.map(\.path) + ["--json", "--out", out, "--resume"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let (again, total) = try parse(resumed.stdout)
         #expect(total["skipped"] as? Int == 6 && total["read"] as? Int == 1 && total["empty"] as? Int == 1 && total["failed"] as? Int == 0, "\(total)")
         #expect(again[broken.path]?["outcome"] as? String == "read")
         #expect(recordFiles(out).count == 7)
-        for port in pool.ports where port.path != broken.path && port.profile != "empty" {
+        for port in pool.ports where port.path != broken.path && port.profile != nil {
             #expect(again[port.path]?["outcome"] as? String == "skipped", "port \(port.index)")
             // Skipped: only the module's identity queries were sent, not a single APDU.
             #expect(try pool.stats(port).commandsTotal <= 13, "port \(port.index)")
         }
-        try pool.expectUntouched()
+        try expectUnchanged(pool)
     }
 }
 }
