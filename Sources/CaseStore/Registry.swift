@@ -329,6 +329,12 @@ extension CaseStore {
         }
     }
 
+    /// The slot a SIM read in place into `label` would go into (`portAndSlot`): checked before
+    /// a module is read, so a wrong `--item` costs no read.
+    public func slotForReadInPlace(_ label: String) throws(CaseStoreError) -> String {
+        try read { db in try CaseStore.portAndSlot(db, label).slot }
+    }
+
     /// The port and slot a SIM read in place goes into, from `label`: a slot (its port), or a
     /// port with exactly one slot. Anything else is refused with the reason.
     static func portAndSlot(_ db: any SQLExecutor, _ label: String) throws -> (port: ItemRecord, slot: String) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseStore
 import Foundation
 import SIMCard
 import Workbench
@@ -92,9 +93,10 @@ struct ModemReadCommand: AsyncParsableCommand {
 
     func run() async throws {
         try reportingFailures {
-            // The case and examiner are checked before the port is opened.
+            // The case, examiner and port item are checked before the port is opened.
             let caseTarget = try CaseAccess.location(caseDirectory).map { _ in
                 let store = try CaseAccess.open(caseDirectory, stationKey: stationKey)
+                if let item { _ = try inCase { () throws(CaseStoreError) in try store.slotForReadInPlace(item) } }
                 return (store, try ExaminerSelection.id(examiner, in: store))
             }
             let scope: AcquisitionScope = full ? .full : .identity

@@ -315,6 +315,13 @@ extension EndToEnd {
             #expect(out.stderr.split(separator: "\n").count == 1, "one line: \(out.stderr)")
         }
 
+        // A wrong --item is refused before the port is opened: not one command reaches the module.
+        let untouched = try pool.port(dialect: "ublox")
+        try pool.reset(untouched)
+        let notAPort = try custody(["modem", "read", untouched.path, "--item", "SB-01"], status: 1)
+        #expect(notAPort.stderr.contains("SB-01 is a simbox, not a port or slot of a SIM box"), "\(notAPort.stderr)")
+        #expect(try pool.stats(untouched).commandsTotal == 0)
+
         let mute = try pool.port(dialect: "huawei")
         try pool.reset(mute)
         try pool.control(mute, "mute-after", "0")
