@@ -338,7 +338,8 @@ public final class ModemWatch: Sendable {
 extension ModemWatch.CaseTarget {
     /// Each port's item: `labels` in the order of `ports` (as many labels as ports), and the
     /// lines of the mapping file at `mapFile` (`PORT LABEL`, separated by spaces or a tab; `#`
-    /// starts a comment); every label is checked to be in the case before a module is touched.
+    /// starts a comment); every label is checked, as `modem read --item` checks it, before a
+    /// module is touched.
     public static func itemsByPort(ports: [String], labels: [String], mapFile: String?, in store: CaseStore) throws(WorkbenchError) -> [String: String] {
         var items: [String: String] = [:]
         if !labels.isEmpty {
@@ -362,10 +363,7 @@ extension ModemWatch.CaseTarget {
             }
         }
         for label in Set(items.values) {
-            let found = try inCase { () throws(CaseStoreError) in try store.item(label) }
-            guard found != nil else {
-                throw WorkbenchError("no item \(label) in case \(store.caseID): check the port labels (`custody device find`) or register the box with its ports (`custody device add`)")
-            }
+            _ = try inCase { () throws(CaseStoreError) in try store.slotForReadInPlace(label) }
         }
         return items
     }
