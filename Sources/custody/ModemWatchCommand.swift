@@ -131,18 +131,7 @@ final class ModemWatchOutput: ModemWatchSink {
     /// Ctrl-C stops after the ports in flight; a second Ctrl-C quits at once (exit 130): records
     /// are written whole or not at all, so nothing half-written is left either way.
     func stoppingOnInterrupt(_ watch: ModemWatch) -> any DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupts.setEventHandler { [self] in
-            if watch.stopping {
-                note("second Ctrl-C: quitting now; the ports in flight are not recorded")
-                exit(130)
-            }
-            note("stopping after the ports in flight (Ctrl-C again to quit at once)")
-            watch.stop()
-        }
-        interrupts.resume()
-        return interrupts
+        onInterrupt(isStopping: { watch.stopping }, stop: watch.stop, note: note, what: "ports", lost: "not recorded")
     }
 
     /// The progress line for one port: port, module, ICCID or SIM state, item, outcome, seconds.
