@@ -225,19 +225,24 @@ public final class ModemWatch: Sendable {
         store(examination, report: &report)
     }
 
-    /// `--resume`: reads the module's identity only (IMEI and ICCID) and says whether a complete
-    /// record of the pair is already in --out or the case; nil when the identity cannot be read
-    /// (the full examination then reports why).
+    /// `--resume`: reads the module's identity only (IMEI and ICCID) and says whether the port
+    /// needs no full read: a complete record of the pair is already in --out or the case
+    /// (`skipped`), or the port holds no SIM (`empty`, nothing to record). Nil when the identity
+    /// cannot be read (the full examination then reports why).
     func alreadyRecorded(_ port: String, report: inout ModemWatchReport) -> Bool? {
-        guard let module = try? Self.identify(port, baud: options.baud), let imei = module.imei, let iccid = module.iccid else { return nil }
-        guard recorded.contains(RecordedRead(imei: imei, iccid: iccid)) else { return false }
-        report.outcome = .skipped
+        guard let module = try? Self.identify(port, baud: options.baud) else { return nil }
         report.manufacturer = module.manufacturer
         report.model = module.model
         report.dialect = module.dialect.rawValue
-        report.imei = imei
-        report.iccid = iccid
+        report.imei = module.imei
+        report.iccid = module.iccid
         report.simState = module.simState
+        if !ModemExamination.simPresent(module) {
+            report.outcome = .empty
+            return true
+        }
+        guard let imei = module.imei, let iccid = module.iccid, recorded.contains(RecordedRead(imei: imei, iccid: iccid)) else { return false }
+        report.outcome = .skipped
         return true
     }
 

@@ -124,6 +124,10 @@ extension EndToEnd {
             // Skipped: only the module's identity queries were sent, not a single APDU.
             #expect(try pool.stats(port).commandsTotal <= 13, "port \(port.index)")
         }
+        // The empty port: its identity sequence once (10 commands), no second read.
+        let empty = try #require(pool.ports.first { $0.profile == nil })
+        #expect(again[empty.path]?["outcome"] as? String == "empty")
+        #expect(try pool.stats(empty).commandsTotal == 10)
         try expectUnchanged(pool)
     }
 }
