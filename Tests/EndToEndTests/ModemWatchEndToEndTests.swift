@@ -68,6 +68,16 @@ extension EndToEnd {
             try #require(done.status == 0, "custody \(setup.joined(separator: " ")): \(done.stderr)")
         }
         let items = pool.ports.map { "SB-01/P\($0.index)" }
+        // Mapping mistakes are one line each, before any module is touched.
+        let map = work + "/items.txt"
+        try "# port  item\n\(pool.ports[0].path) SB-01/P1\n\(pool.ports[1].path)\n".write(toFile: map, atomically: true, encoding: .utf8)
+        let badMap = try custody(pool, ["modem", "watch"] + pool.ports.map(\.path) + ["--item-map", map, "--examiner", "tech1"], environment: env)
+        #expect(badMap.status == 1 && badMap.stderr.contains("items.txt line 3: expected `PORT LABEL`"), "\(badMap.stderr)")
+        let short = try custody(pool, ["modem", "watch"] + pool.ports.map(\.path) + ["--examiner", "tech1", "--items", "SB-01/P1"], environment: env)
+        #expect(short.status == 1 && short.stderr.contains("--items gives 1 label(s) for 8 port(s)"), "\(short.stderr)")
+        let notAPort = try custody(pool, ["modem", "watch", pool.ports[0].path, "--examiner", "tech1", "--items", "SB-01"], environment: env)
+        #expect(notAPort.status == 1 && notAPort.stderr.contains("not a port or slot"), "\(notAPort.stderr)")
+        for port in pool.ports { #expect(try pool.stats(port).commandsTotal == 0, "port \(port.index) was opened") }
         let run = try custody(pool, ["modem", "watch"] + pool.ports.map(\.path) + ["--json", "--out", out, "--examiner", "tech1", "--items"] + items,
                                    environment: env)
         #expect(run.status == 0, "\(run.stderr)")
