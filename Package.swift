@@ -143,6 +143,9 @@ let package = Package(
             path: "Benchmarks/Export",
             exclude: ["Records"]
         ),
+        // Scripts/bench-modem: `custody modem watch` of a virtual modem pool in parallel against one port after
+        // another, and AT commands per identity read against the minimal sequence.
+        .executableTarget(name: "modem-bench", dependencies: ["BenchmarkSupport"], path: "Benchmarks/Modem"),
         // The seizure-shaped case export-bench exports and store-bench copies (CaseStore API, one entry per transaction).
         .target(
             name: "BenchmarkCase",

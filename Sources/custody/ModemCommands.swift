@@ -8,7 +8,7 @@ struct ModemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "modem",
         abstract: "Examine modem pools and SIM boxes in place over AT commands, without changing them.",
-        subcommands: [ModemListCommand.self, ModemReadCommand.self]
+        subcommands: [ModemListCommand.self, ModemReadCommand.self, ModemWatchCommand.self]
     )
 }
 

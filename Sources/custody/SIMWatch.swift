@@ -104,18 +104,7 @@ final class WatchOutput: BatchWatchSink {
 
     /// Ctrl-C stops the batch after the reads in flight; a second Ctrl-C quits at once (exit 130).
     func stoppingOnInterrupt(_ watch: BatchWatch) -> any DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupts.setEventHandler { [self] in
-            if watch.stopping {
-                note("second Ctrl-C: quitting now; reads in flight are not stored")
-                exit(130)
-            }
-            note("stopping after the reads in flight (Ctrl-C again to quit at once)")
-            watch.stop()
-        }
-        interrupts.resume()
-        return interrupts
+        onInterrupt(isStopping: { watch.stopping }, stop: watch.stop, note: note, what: "reads", lost: "not stored")
     }
 
     /// Reads origin labels from standard input (keyboard or a USB scanner typing the QR
@@ -151,4 +140,23 @@ final class WatchOutput: BatchWatchSink {
         if r.outcome != "incomplete", r.outcome != "failed", let problem = r.problem { fields.append("WARNING: \(problem)") }
         return fields.joined(separator: " | ")
     }
+}
+
+/// Ctrl-C stops a running batch (`stop`) after the work in flight, saying so through `note`; a
+/// second Ctrl-C quits at once (exit 130), the work in flight `lost`. Keep the source until the
+/// batch ends (cancel it then).
+func onInterrupt(isStopping: @escaping @Sendable () -> Bool, stop: @escaping @Sendable () -> Void, note: @escaping @Sendable (String) -> Void,
+                 what: String, lost: String) -> any DispatchSourceSignal {
+    signal(SIGINT, SIG_IGN)
+    let interrupts = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+    interrupts.setEventHandler {
+        if isStopping() {
+            note("second Ctrl-C: quitting now; \(what) in flight are \(lost)")
+            exit(130)
+        }
+        note("stopping after the \(what) in flight (Ctrl-C again to quit at once)")
+        stop()
+    }
+    interrupts.resume()
+    return interrupts
 }
