@@ -463,10 +463,13 @@ private final class ReportViewBuilder {
         let inside = rowChildren(item)
         switch item.type {
         case .device(.port):
-            let note = ReportContent.fields(item.attributes).first { $0.key == "moduleIMEINote" }
+            // The note Custody stores beside a module IMEI (`moduleIMEINote`) is its own fixed
+            // sentence: printed in the report's language, not as stored.
+            let hasNote = ReportContent.fields(item.attributes).contains { $0.key == "moduleIMEINote" }
             var rows = [V.Row(port: V.PortRow(mark: mark(item.label), name: relative(item.label, to: section),
                                               fields: Self.fields(identifierFields(item.identifiers)),
-                                              note: note.map { V.FreeText.init($0.value) }, own: ownEntries(item)))]
+                                              note: hasNote ? V.FreeText(wording.catalog.text("report.module-imei-note")) : nil,
+                                              own: ownEntries(item)))]
             if let empty = emptySlots(of: item, in: section) { rows.append(V.Row(emptySlots: empty)) }
             for child in inside where !isEmptySlot(child) { rows += self.rows(child, in: section, slot: nil, ditto: false) }
             return rows
