@@ -61,6 +61,26 @@ import Workbench
         #expect(handover.contains("NP-2"), "still sealed at the hand-over")
     }
 
+    @Test func aSeizureRecordIsDatedByTheSeizure() throws {
+        let store = try makeCase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try Seizure(label: "PHONE-1", place: "Số 5 phố Huế, Hà Nội", when: "2026-12-06 08:30", from: "Phạm Văn Đức", type: "phone")
+            .record(in: store, by: "tech1")
+        let dated = try html(store, .seizure, "PHONE-1")
+        #expect(dated.contains("Hồi 08 giờ 30 phút, ngày 06 tháng 12 năm 2026, tại Số 5 phố Huế, Hà Nội."), "the seizure's own time, in the case's zone")
+        #expect(try html(store, .seizure, "PHONE-1", .en).contains("At 08:30 on 6 December 2026, at Số 5 phố Huế, Hà Nội."))
+
+        // A time written in words cannot be read as a date: the record is dated by its entry,
+        // and the words stay in the proceedings as written.
+        let entry = try Seizure(label: "PHONE-2", place: "Kho 1", when: "sáng ngày hôm qua", from: "Phạm Văn Đức", type: "phone")
+            .record(in: store, by: "tech1")
+        let undated = try html(store, .seizure, "PHONE-2")
+        let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+        let catalog = Catalog.of(.vi)
+        #expect(undated.contains("Hồi \(catalog.clockTime(entry.entry.time.date, timeZone: zone)), \(catalog.longDate(entry.entry.time.date, timeZone: zone))"))
+        #expect(undated.contains("sáng ngày hôm qua"))
+    }
+
     @Test func theEntryMustBeTheItemsAndOfTheKind() throws {
         let store = try makeCase()
         defer { try? FileManager.default.removeItem(atPath: directory) }

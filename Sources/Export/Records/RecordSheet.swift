@@ -208,9 +208,34 @@ struct RecordSheet {
         return rows
     }
 
+    /// When the record's event happened: for a seizure the time written with it (`--when`) when
+    /// it is a date and time (`2026-12-06 08:30`, `2026-12-06T08:30:00+07:00`; without an offset
+    /// in the case's time zone), since the seizure record is dated by the seizure, not by when
+    /// the clerk entered it; otherwise, and for every other kind, the entry's time.
+    var eventTime: Date {
+        guard source.kind == .seizure, let written = Self.writtenTime(detail("when"), timeZone: timeZone) else {
+            return source.entry.entry.time.date
+        }
+        return written
+    }
+
+    /// `text` as an ISO 8601-like local date and time (seconds and offset optional), else nil.
+    static func writtenTime(_ text: String, timeZone: TimeZone) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = timeZone
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        for pattern in ["yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss",
+                        "yyyy-MM-dd HH:mmXXXXX", "yyyy-MM-dd'T'HH:mmXXXXX", "yyyy-MM-dd HH:mm:ssXXXXX", "yyyy-MM-dd'T'HH:mm:ssXXXXX"] {
+            formatter.dateFormat = pattern
+            if let date = formatter.date(from: trimmed) { return date }
+        }
+        return nil
+    }
+
     /// The whole view `record.mustache` prints; `t` is the catalog's words by their keys.
     func view() throws(RecordError) -> [String: Any] {
-        let time = source.entry.entry.time.date
+        let time = eventTime
         let people = participants
         let missing = source.kind.requiredRoles.filter { role in !people.contains { $0.role == role } }
         var signatures = people.map { ["role": roleName($0.role), "name": $0.name] }
