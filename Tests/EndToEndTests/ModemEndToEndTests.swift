@@ -30,9 +30,15 @@ struct ModemPool {
     /// Runs the binaries (its reader list is not used here).
     let runner: Rig
 
+    /// The shared pool Scripts/test starts.
     static func running() throws -> ModemPool {
-        let dir = try #require(ProcessInfo.processInfo.environment["CUSTODY_MODEM_POOL_DIR"],
-                               "end-to-end modem tests need the virtual modem pool: run Scripts/test (it starts Scripts/modem-pool)")
+        try running(variable: "CUSTODY_MODEM_POOL_DIR", "end-to-end modem tests need the virtual modem pool: run Scripts/test (it starts Scripts/modem-pool)")
+    }
+
+    /// The pool whose folder the environment variable `variable` names (`missing`: the failure
+    /// when it names none): its ports.tsv (docs/CARD-PROFILES.md, "Virtual modem pool").
+    static func running(variable: String, _ missing: Comment) throws -> ModemPool {
+        let dir = try #require(ProcessInfo.processInfo.environment[variable], missing)
         let table = try String(contentsOfFile: dir + "/ports.tsv", encoding: .utf8)
         let ports = table.split(separator: "\n").dropFirst().map { line in
             let f = line.split(separator: "\t").map(String.init)

@@ -14,16 +14,11 @@ extension EndToEnd {
     /// The pool Scripts/test starts for this suite alone (CUSTODY_MODEM_WATCH_POOL_DIR; its
     /// faults and counters would disturb the shared pool's tests): ports as `ModemPool` knows them.
     static func pool() throws -> ModemPool {
-        let dir = try #require(ProcessInfo.processInfo.environment["CUSTODY_MODEM_WATCH_POOL_DIR"],
-                               "modem watch tests need their own 8-port pool: run Scripts/test (it starts Scripts/modem-pool)")
-        let table = try String(contentsOfFile: dir + "/ports.tsv", encoding: .utf8)
-        let ports = table.split(separator: "\n").dropFirst().map { line in
-            let f = line.split(separator: "\t").map(String.init)
-            return ModemPool.Port(index: Int(f[0])!, path: f[1], dialect: f[2], profile: f[3] == "empty" ? nil : f[3], control: f[4], imei: f[5])
-        }
+        let pool = try ModemPool.running(variable: "CUSTODY_MODEM_WATCH_POOL_DIR",
+                                         "modem watch tests need their own 8-port pool: run Scripts/test (it starts Scripts/modem-pool)")
+        let ports = pool.ports
         try #require(ports.map(\.dialect) == dialects && ports.map { ($0.profile as NSString?)?.lastPathComponent ?? "empty" } == profiles.map { $0 == "empty" ? $0 : $0 + ".json" },
-                     "the pool in \(dir) is not the one Scripts/test starts for this suite")
-        let pool = ModemPool(ports: ports, runner: Rig(directory: dir, readers: [], environment: ProcessInfo.processInfo.environment))
+                     "the pool in \(pool.runner.directory) is not the one Scripts/test starts for this suite")
         for port in ports { try pool.reset(port) }
         return pool
     }
