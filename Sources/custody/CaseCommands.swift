@@ -29,13 +29,19 @@ struct CaseSelection: ParsableArguments {
     func openForReading() throws -> CaseStore { try CaseAccess.open(store ?? directory, stationKey: stationKey, readOnly: true) }
 }
 
+/// A `--language`/`--lang` value parsed; one that names no language is a usage error.
+func languageOption(_ value: String?) throws -> Language? {
+    guard let value else { return nil }
+    do { return try Language(option: value) } catch { throw ValidationError(error.description) }
+}
+
 /// `--lang vi|en`: the language of a document a command writes (default: the case's).
 struct DocumentLanguageSelection: ParsableArguments {
     @Option(name: .customLong("lang"), help: ArgumentHelp("Language of the document: vi or en (default: the case's language, `case init --language`).", valueName: "vi|en"))
     var lang: String?
 
     func validate() throws {
-        if let lang { do { _ = try Language(option: lang) } catch { throw ValidationError(error.description) } }
+        _ = try languageOption(lang)
     }
 
     func language(for store: CaseStore) throws -> Language { try DocumentLanguage.resolve(lang, store: store) }
@@ -136,7 +142,7 @@ struct CaseInit: ParsableCommand {
         if store != nil, directory != nil { throw ValidationError("give a case folder or --store URL, not both") }
         if let store, !CaseStore.isPostgres(store) { throw ValidationError("--store takes a postgres:// or postgresql:// URL; for a folder give it as DIR") }
         if target == nil { throw ValidationError("give a folder for the case, or --store URL (or set CUSTODY_STORE)") }
-        if let language { do { _ = try Language(option: language) } catch { throw ValidationError(error.description) } }
+        _ = try languageOption(language)
         if stationKey != nil, let target, !CaseStore.isPostgres(target) {
             throw ValidationError("--station-key is for a PostgreSQL case: a folder case writes its own DIR/station.key")
         }
@@ -146,7 +152,7 @@ struct CaseInit: ParsableCommand {
         try reportingFailures {
             let target = target!
             var keyFile: String?
-            let documentLanguage = try language.map { try Language(option: $0) }
+            let documentLanguage = try languageOption(language)
             let store = try inCase { () throws(CaseStoreError) in
                 let new = CaseStore.NewCase(name: name, agency: agency, authority: authority, timeZone: timeZone,
                                             language: documentLanguage, examiner: .init(id: try CaseStore.examinerID(examiner), name: examinerName))
