@@ -5,7 +5,7 @@ import GRDB
 /// `PRAGMA user_version` mirrors the number of migrations applied.
 enum Schema {
     /// Schema version this Custody writes (the number of migrations it knows).
-    static let version = 4
+    static let version = 5
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -118,6 +118,15 @@ enum Schema {
                                arguments: [s.keyID, s.name, s.key, s.addedSeq, s.revokedSeq, s.revokeReason])
             }
             try db.execute(sql: "PRAGMA user_version = 4")
+        }
+        // v5: search (docs/CASE-STORE.md, "Search"): table `item_text` with the folded words
+        // written about each item, and FTS5 indexes kept in step by triggers: trigram indexes
+        // over labels and identifier values (fragments of 3+ characters), a unicode61 index over
+        // the words. Filled from the existing items and ledger.
+        m.registerMigration("v5-search") { db in
+            for statement in SearchIndex.sqliteStatements { try db.execute(sql: statement) }
+            try SearchIndex.fill(GRDBExecutor(db))
+            try db.execute(sql: "PRAGMA user_version = 5")
         }
         return m
     }
