@@ -15,7 +15,7 @@ struct Custody: AsyncParsableCommand {
         commandName: "custody",
         abstract: "Forensic SIM acquisition and chain of custody for seized SIM cards.",
         version: version,
-        subcommands: [Readers.self, SIM.self, CaseCommand.self, ExaminerCommand.self, StationCommand.self, EventCommand.self, History.self, LedgerCommand.self,
+        subcommands: [Readers.self, SIM.self, SIMs.self, CaseCommand.self, ExaminerCommand.self, StationCommand.self, EventCommand.self, History.self, LedgerCommand.self,
                       DeviceCommand.self, ModemCommand.self, Summary.self, ExportOperators.self, LabelsCommand.self, FormCommand.self, ExportBundle.self, VerifyBundle.self]
     )
 
