@@ -12,9 +12,11 @@ enum SearchIndex {
     /// The shortest fragment a trigram index can look up; shorter text matches exactly or by prefix.
     static let trigramMinimum = 3
 
-    /// Table `item_text`, the same on both backends (SQLite spelling).
+    /// Table `item_text`, the same on both backends (SQLite spelling). Derived from the items
+    /// and the ledger, so a row goes with its item (ON DELETE CASCADE): an item deleted outside
+    /// Custody is still reported by `ledger verify`, not hidden behind a foreign-key error.
     static let itemTextTable = """
-        CREATE TABLE item_text (label TEXT NOT NULL REFERENCES item (label), seq INTEGER NOT NULL, \
+        CREATE TABLE item_text (label TEXT NOT NULL REFERENCES item (label) ON DELETE CASCADE, seq INTEGER NOT NULL, \
         text TEXT NOT NULL, PRIMARY KEY (label, seq))
         """
 
@@ -64,7 +66,7 @@ enum SearchIndex {
     static let postgresStatements: [String] = [
         "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         """
-        CREATE TABLE item_text (label TEXT NOT NULL REFERENCES item (label), seq BIGINT NOT NULL, \
+        CREATE TABLE item_text (label TEXT NOT NULL REFERENCES item (label) ON DELETE CASCADE, seq BIGINT NOT NULL, \
         text TEXT NOT NULL, PRIMARY KEY (label, seq))
         """,
         "CREATE INDEX item_label_trigram ON item USING gin (lower(label) gin_trgm_ops)",

@@ -172,7 +172,8 @@ import Testing
         defer { c.remove() }
         try c.store.revokeStation(key.keyID, reason: "retired", by: "sup1")
         let before = try c.store.stations()
-        // Back to schema 3: no station table, the v4 migration not applied.
+        // Back to schema 3: no search index, no station table, the v4 and v5 migrations not applied.
+        try c.removeSearchIndex(userVersion: 3)
         try c.raw().write { db in
             try db.execute(sql: "DROP TABLE station")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-stations'")
