@@ -81,8 +81,12 @@ enum SearchIndex {
             let attributes = try ItemAttributes(stored: try row.string(2), item: label)
             try CaseStore.indexText(db, label: label, seq: try row.int64(1), words: SearchText.words(in: attributes.canonical))
         }
+        // Only custody entries carry words: the others (most of a large case's reads) are
+        // skipped by their action, read from the line's frame without parsing it.
         try db.forEachRowBySeq("SELECT seq, line FROM ledger_entry") { row in
-            let entry = try SignedEntry(line: try row.bytes(1)).entry
+            let line = try row.bytes(1)
+            if let action = StoredLine(line)?.action, !CaseStore.carriesWords(action) { return }
+            let entry = try SignedEntry(line: line).entry
             try CaseStore.indexEntryText(db, entry.sequence, action: entry.action, subjects: entry.subjects, payload: entry.payload)
         }
     }
@@ -101,12 +105,15 @@ extension CaseStore {
             """, seq, folded, label)
     }
 
+    /// Whether entries of `action` carry words for the search (`custody.*`).
+    static func carriesWords(_ action: LedgerAction) -> Bool { action.rawValue.hasPrefix("custody.") }
+
     /// The free text of a custody entry (`custody.*`: where, from, purpose, reason, note, …)
     /// becomes search text of each subject that is an item. Reads and registry entries carry
     /// no text a person wrote (the registry's is indexed from the item's attributes).
     static func indexEntryText(_ db: any SQLExecutor, _ seq: Int64, action: LedgerAction, subjects: [String],
                                payload: [String: CanonicalJSON]) throws {
-        guard action.rawValue.hasPrefix("custody.") else { return }
+        guard carriesWords(action) else { return }
         let words = SearchText.words(in: .object(payload))
         guard !words.isEmpty else { return }
         for subject in subjects { try indexText(db, label: subject, seq: seq, words: words) }
