@@ -49,7 +49,7 @@ struct TempCase {
             for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'item%search%'") {
                 try db.execute(sql: "DROP TRIGGER \(name)")
             }
-            for table in ["item_label_search", "item_identifier_search", "item_text_search", "item_text"] {
+            for table in ["item_label_search", "item_identifier_search", "item_text_search", "item_search_pending", "item_text"] {
                 try db.execute(sql: "DROP TABLE \(table)")
             }
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v5-search'")
