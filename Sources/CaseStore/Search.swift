@@ -69,7 +69,7 @@ extension CaseStore {
                     rowLimit = n * 2
                 }
             }
-            try collect { _ in try queries.exact(db, needle) }
+            if queries.exactStep { try collect { _ in try queries.exact(db, needle) } }
             try collect { n in try queries.prefix(db, needle, n) }
             if needle.count >= SearchIndex.trigramMinimum { try collect { n in try queries.fragment(db, needle, n) } }
             let words = SearchText.fold(needle).split(separator: " ").map(String.init)
@@ -90,6 +90,9 @@ extension CaseStore {
 /// pg_trgm indexes (`SearchIndex`). Each returns (label, field, value) rows.
 struct SearchQueries: Sendable {
     typealias Rows = [(label: String, field: String, value: String)]
+    /// Whether equality needs a step of its own: SQLite's prefix step walks the B-trees in
+    /// order, so an equal label or value comes first in it (one statement less per search).
+    var exactStep: Bool
     var prefix: @Sendable (any SQLExecutor, String, _ limit: Int?) throws -> Rows
     var fragment: @Sendable (any SQLExecutor, String, _ limit: Int?) throws -> Rows
     var words: @Sendable (any SQLExecutor, [String], _ limit: Int?) throws -> Rows
@@ -119,9 +122,10 @@ struct SearchQueries: Sendable {
     /// FTS5: the text as one quoted string (a phrase; for the trigram tokenizer, a substring).
     static func ftsString(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
-    /// Prefix by B-tree range (labels and values compare as UTF-8 bytes in SQLite), fragments
+    /// Prefix (and equality) by B-tree range (labels and values compare as UTF-8 bytes in SQLite), fragments
     /// through the trigram FTS5 tables, words through the unicode61 table as prefix queries.
     static let sqlite = SearchQueries(
+        exactStep: false,
         prefix: { db, text, limit in
             let range: [SQLValue] = [.text(text), .text(text + "\u{10FFFF}")]
             return try SearchQueries.rows(db, "SELECT label FROM item WHERE label >= ? AND label < ?", range, limit: limit)
@@ -142,6 +146,7 @@ struct SearchQueries: Sendable {
     /// space: `'% word%'` finds a word by its start); pg_trgm's GIN indexes serve patterns of
     /// 3 characters or more, shorter prefixes stop at the limit.
     static let postgres = SearchQueries(
+        exactStep: true,
         prefix: { db, text, limit in
             let pattern: [SQLValue] = [.text(SearchQueries.escapedForLike(text.lowercased()) + "%")]
             return try SearchQueries.rows(db, "SELECT label FROM item WHERE lower(label) LIKE ? ESCAPE '\\'", pattern, limit: limit)
