@@ -66,7 +66,8 @@ extension FileProducer {
 }
 
 extension FileProducer {
-    /// `report.html`, the court report (docs/REPORT.md), and `report.pdf` printed by headless
+    /// `report.html`, the court report (docs/REPORT.md), with its further pages (`report/0002.html`
+    /// …) when it is long, and `report.pdf` printed by headless
     /// Chromium: for the whole case the summary report (`CourtReport.summary`), for `--items`
     /// the report itself. Sealed like the other files, so the report describes the ledger
     /// before the export entry: its size and Merkle root at the snapshot.
@@ -84,7 +85,10 @@ extension FileProducer {
                 .write(to: summary)
             try CourtReport.renderPDF(html: summary, pdf: pdfFile)
         }
-        return [BundleFile(path: BundleLayout.report, data: Data(report.html.utf8)), BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdfFile))]
+        let pages = report.pages(maxBytes: CourtReport.htmlPageBytes).enumerated().map { index, page in
+            BundleFile(path: index == 0 ? BundleLayout.report : BundleLayout.reportPage(index + 1), data: Data(page.utf8))
+        }
+        return pages + [BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdfFile))]
     }
 }
 
