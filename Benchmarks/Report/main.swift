@@ -16,15 +16,18 @@ struct Options {
     var scales: [Double] = [1, 10]
     var seed: UInt64 = 2021
     var records = "Benchmarks/Export/Records"
+    /// An existing case to measure instead of building one per scale.
+    var caseDirectory: String?
     var json = false
 
     static let usage = """
-        usage: report-bench --dir DIR [--scales 1,10] [--seed N] [--records DIR] [--json]
+        usage: report-bench --dir DIR [--scales 1,10] [--seed N] [--records DIR] [--case CASE] [--json]
                report-bench --render summary|full CASE OUT   (one report as a child of the bench)
           --dir DIR          an empty or new folder for the cases and reports (required)
           --scales LIST      seizure scales, comma separated (default 1,10)
           --seed N           catalog seed (default 2021)
           --records DIR      identity.json and full.json: the acquisition records copied per SIM
+          --case CASE        measure this SQLite case folder instead of building one (no --scales)
           --json             one JSON document (schema custody.bench.report/1) on stdout
         """
 
@@ -37,6 +40,7 @@ struct Options {
             case "--scales": o.scales = reader.positiveNumbers("--scales")
             case "--seed": o.seed = reader.seed("--seed")
             case "--records": o.records = reader.value("--records")
+            case "--case": o.caseDirectory = reader.value("--case")
             case "--json": o.json = true
             case "-h", "--help": print(usage); exit(0)
             default: fail("unknown argument \(argument)\n\(usage)")
@@ -72,8 +76,13 @@ guard let pdfinfo = onPath("pdfinfo") else { fail("pdfinfo is not on PATH: run S
 let me = URL(fileURLWithPath: CommandLine.arguments[0]).path
 
 struct ScaleResult: Encodable {
-    var scale: Double
-    var shape: CaseShape
+    /// The scale built, nil for a `--case` given.
+    var scale: Double?
+    var shape: CaseShape?
+    /// Items, SIMs and ledger entries of the case measured.
+    var items: Int
+    var sims: Int
+    var entries: Int
     /// `sqlite3 -csv` writing the item rows, the acquisition rows and the ledger lines (the
     /// summary reads all three), before and after the reports.
     var sqliteDump: [Run]
@@ -86,15 +95,27 @@ struct ScaleResult: Encodable {
     var fullBytes: Int64
 }
 
-func measure(scale: Double, templates: RecordTemplates) -> ScaleResult {
-    let dir = (options.directory! as NSString).appendingPathComponent("scale-\(scale)")
+func measure(scale: Double?, templates: RecordTemplates) -> ScaleResult {
+    let dir = (options.directory! as NSString).appendingPathComponent(scale.map { "scale-\($0)" } ?? "case")
     try? FileManager.default.removeItem(atPath: dir)
     must("create \(dir)") { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
     func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
-    note("scale \(scale): building the case")
-    let caseDir = path("case")
-    let (_, shape) = buildSeizureCase(CaseRecipe(scale: scale, seed: options.seed, entriesPerScale: 20_000, fullEvery: 10), directory: caseDir, templates: templates)
-    note("scale \(scale): \(shape.items) items, \(shape.sims) SIMs, \(shape.entries) entries, built in \(fmt(shape.buildSeconds, 1)) s")
+    let name = scale.map { "scale \($0)" } ?? options.caseDirectory!
+    var shape: CaseShape? = nil
+    let caseDir: String
+    if let scale {
+        note("scale \(scale): building the case")
+        caseDir = path("case")
+        shape = buildSeizureCase(CaseRecipe(scale: scale, seed: options.seed, entriesPerScale: 20_000, fullEvery: 10), directory: caseDir, templates: templates).1
+    } else {
+        caseDir = options.caseDirectory!
+    }
+    let (items, sims, entries) = must("count \(caseDir)") {
+        let store = try CaseStore.open(directory: caseDir, readOnly: true)
+        let summary = try store.summary()
+        return (summary.items, summary.simItems, try store.lineRecords().count)
+    }
+    note("\(name): \(items) items, \(sims) SIMs, \(entries) entries\(shape.map { ", built in \(fmt($0.buildSeconds, 1)) s" } ?? "")")
     let database = (caseDir as NSString).appendingPathComponent(CaseStore.databaseName)
     func dump() -> Run {
         let err = path("dump.err")
@@ -105,12 +126,12 @@ func measure(scale: Double, templates: RecordTemplates) -> ScaleResult {
     let before = dump()
     func render(_ kind: String) -> (Run, Int64) {
         let out = path("\(kind).html"), err = path("\(kind).err")
-        note("scale \(scale): the \(kind) report")
+        note("\(name): the \(kind) report")
         return (Run(spawnChecked(me, ["--render", kind, caseDir, out], stderrPath: err), stderrPath: err), fileSize(out))
     }
     let (summary, summaryBytes) = render("summary")
     let pdf = path("summary.pdf"), profile = path("chromium-profile"), err = path("chromium.err")
-    note("scale \(scale): Chromium printing the summary")
+    note("\(name): Chromium printing the summary")
     let printed = Run(spawnMeasured("/usr/bin/timeout", ["--kill-after=10", "900", chromium, "--headless", "--no-sandbox", "--disable-gpu",
                                                          "--disable-dev-shm-usage", "--user-data-dir=\(profile)", "--no-first-run",
                                                          "--print-to-pdf=\(pdf)", "--no-pdf-header-footer", "--generate-pdf-document-outline",
@@ -121,7 +142,7 @@ func measure(scale: Double, templates: RecordTemplates) -> ScaleResult {
         .first { $0.hasPrefix("Pages:") }.flatMap { Int($0.dropFirst("Pages:".count).trimmingCharacters(in: .whitespaces)) }
     let (full, fullBytes) = render("full")
     let after = dump()
-    return ScaleResult(scale: scale, shape: shape, sqliteDump: [before, after], summaryHTML: summary, summaryBytes: summaryBytes,
+    return ScaleResult(scale: scale, shape: shape, items: items, sims: sims, entries: entries, sqliteDump: [before, after], summaryHTML: summary, summaryBytes: summaryBytes,
                        summaryPDF: printed, summaryPages: pages, fullHTML: full, fullBytes: fullBytes)
 }
 
@@ -129,7 +150,7 @@ func mib(_ bytes: Int64) -> String { fmt(Double(bytes) / 1_048_576, 1) }
 
 func printTable(_ r: ScaleResult) {
     let dump = r.sqliteDump.map(\.seconds).reduce(0, +) / Double(r.sqliteDump.count)
-    print("scale \(r.scale): \(r.shape.items) items, \(r.shape.sims) SIMs, \(r.shape.entries) entries; load \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.prefix(14) ?? "?")")
+    print("\(r.scale.map { "scale \($0)" } ?? options.caseDirectory!): \(r.items) items, \(r.sims) SIMs, \(r.entries) entries; load \((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.prefix(14) ?? "?")")
     print("  sqlite3 -csv dump (baseline)   \(r.sqliteDump.map { fmt($0.seconds) }.joined(separator: " / ")) s, \(mib(r.sqliteDump.map(\.peakRSSBytes).max() ?? 0)) MiB")
     print("  summary HTML                   \(fmt(r.summaryHTML.seconds)) s (\(fmt(r.summaryHTML.seconds / dump, 1))x dump), \(mib(r.summaryHTML.peakRSSBytes)) MiB, \(mib(r.summaryBytes)) MiB of HTML")
     print("  summary PDF (Chromium)         \(fmt(r.summaryPDF.seconds)) s, \(mib(r.summaryPDF.peakRSSBytes)) MiB, \(r.summaryPages.map(String.init) ?? "?") pages\(r.summaryPDF.status == 0 ? "" : " FAILED: \(r.summaryPDF.failure ?? "")")")
@@ -138,10 +159,13 @@ func printTable(_ r: ScaleResult) {
 
 let templates = RecordTemplates(directory: options.records)
 var results = [ScaleResult]()
-for scale in options.scales {
+for scale in options.caseDirectory == nil ? options.scales.map(Optional.some) : [nil] {
     let r = measure(scale: scale, templates: templates)
     results.append(r)
-    if !options.json { printTable(r) }
+    if !options.json {
+        printTable(r)
+        fflush(nil)  // every stream: the table reaches a file before the next scale starts
+    }
 }
 if options.json {
     struct Document: Encodable { var schema = "custody.bench.report/1"; var scales: [ScaleResult] }

@@ -44,6 +44,7 @@ struct SummaryView {
     struct SystemSection {
         let label: String
         let type: String
+        let hasEntries: Bool
         let entries: [EntryRow]
         let hasDevices: Bool
         let devices: [DeviceRow]
@@ -125,7 +126,7 @@ struct SummaryView {
         var current: (device: ReportStatistics.Device, rows: [DeviceRow])?
         func close() {
             guard let (device, rows) = current else { return }
-            systems.append(SystemSection(label: device.label, type: wording.typeName(device.type), entries: device.entries.map { e in
+            systems.append(SystemSection(label: device.label, type: wording.typeName(device.type), hasEntries: !device.entries.isEmpty, entries: device.entries.map { e in
                 EntryRow(seq: e.seq, time: V.TimeView(utc: e.time.description, local: wording.localTime(e.time.date)), examiner: e.examiner,
                          action: e.action.rawValue, seal: e.seal)
             }, hasDevices: !rows.isEmpty, devices: rows))
@@ -171,7 +172,8 @@ extension SummaryView: MustacheParent {
 extension SummaryView.SystemSection: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
-        case "label": label; case "type": type; case "entries": entries; case "hasDevices": hasDevices; case "devices": devices
+        case "label": label; case "type": type; case "hasEntries": hasEntries; case "entries": entries
+        case "hasDevices": hasDevices; case "devices": devices
         default: nil
         }
     }
