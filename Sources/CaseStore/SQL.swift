@@ -138,12 +138,13 @@ extension SQLExecutor {
     }
 
     /// Runs `select` (a SELECT without WHERE whose first column is `seq`) in pages of
-    /// `pageSize` rows in `seq` order: a PostgreSQL query holds its whole result in memory, and
-    /// the large tables (ledger, acquisitions) do not fit it well at ten times the seizure.
-    func forEachRowBySeq(_ select: String, pageSize: Int = 200, _ body: (SQLRow) throws -> Void) throws {
+    /// `pageSize` rows in `seq` order, only rows with `seq` below `below` when given: a
+    /// PostgreSQL query holds its whole result in memory, and the large tables (ledger,
+    /// acquisitions) do not fit it well at ten times the seizure.
+    func forEachRowBySeq(_ select: String, pageSize: Int = 200, below: Int64 = .max, _ body: (SQLRow) throws -> Void) throws {
         var after = Int64.min
         while true {
-            let page = try rows("\(select) WHERE seq > ? ORDER BY seq LIMIT \(pageSize)", after)
+            let page = try rows("\(select) WHERE seq > ? AND seq < ? ORDER BY seq LIMIT \(pageSize)", after, below)
             for row in page { try body(row) }
             guard let last = page.last else { return }
             after = try last.int64(0)

@@ -14,19 +14,32 @@ public enum BundleLayout {
     public static let caseGraph = "case.jsonld"
     public static let report = "report.html"
     public static let reportPDF = "report.pdf"
+    /// The folder of one proof file per entry, in bundles from before issue 19 (`proofPath`).
     public static let proofs = "proofs"
+    /// report.html's further pages when the report is long (docs/REPORT.md "Pages"): report/0002.html, …
+    public static let reportPages = "report"
 
     /// The entry an export appends: it carries the manifest hash of the sealed files.
     public static let exportAction: LedgerAction = "export.bundle"
 
     /// Whether `path` is sealed: written before the export entry and covered by its
-    /// `manifestSHA256`. The ledger, the checkpoint and the proofs are written after that
-    /// entry (they contain it) and prove themselves; MANIFEST.sha256 lists every other file.
+    /// `manifestSHA256`. The ledger, the checkpoint and the proofs (`proofs.jsonl` and
+    /// `proofs.idx`, or the folder `proofs/` of bundles from before issue 19) are written after
+    /// that entry (they contain it) and prove themselves; MANIFEST.sha256 lists every other file.
     public static func isSealed(_ path: String) -> Bool {
-        path != manifest && path != ledger && path != checkpoint && !path.hasPrefix(proofs + "/")
+        path != manifest && path != ledger && path != checkpoint && path != proofLines && path != proofIndex && !path.hasPrefix(proofs + "/")
     }
 
     public static func proofPath(_ seq: Int64) -> String { "\(proofs)/\(seq).tlog-proof" }
+    /// Page `number` (from 2) of report.html; page 1 is report.html itself.
+    public static func reportPage(_ number: Int) -> String { reportPages + "/" + String(format: "%04d.html", number) }
+    /// Whether `path` is one of report.html's further pages.
+    public static func isReportPage(_ path: String) -> Bool { path.hasPrefix(reportPages + "/") && path.hasSuffix(".html") }
+    /// The link from page `from` to page `number` of report.html, relative to where `from` lies.
+    static func reportPageLink(_ number: Int, from: Int) -> String {
+        let target = number == 1 ? report : reportPage(number)
+        return from == 1 ? target : (number == 1 ? "../" + report : String(target.dropFirst(reportPages.count + 1)))
+    }
     public static func keyPath(_ key: VerifierKey) -> String { "\(keys)/\(key.keyID.hex).pub" }
     public static func acquisitionPath(_ seq: Int64, redacted: Bool) -> String {
         "\(acquisitions)/\(seq)\(redacted ? ".redacted" : "").json"

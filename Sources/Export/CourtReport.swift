@@ -1,5 +1,6 @@
 import CaseStore
 import Foundation
+import Mustache
 import Wording
 
 /// What the bundle writer knows about the export's own verification material, printed in the
@@ -53,8 +54,10 @@ public enum CourtReport {
 /// faster than the page (a 102 MB report of 71,000 SIMs passed 17.9 GB), so a large report is
 /// printed as part documents of bounded size (CourtReportPDF.swift) and the PDFs joined.
 public struct ReportDocument: Sendable {
-    /// The report, as written to report.html.
+    /// The report, as one page.
     public let html: String
+    /// The language it is written in (for the page links of `pages(maxBytes:)`).
+    let language: Language
     /// UTF-8 offsets in `html` of the body's content (after `<body>`, before `</body>`).
     let bodyStart: Int, bodyEnd: Int
     /// Places between sections, SMS lists and a section's SIM rows, in page order.
@@ -67,25 +70,68 @@ public struct ReportDocument: Sendable {
     /// the next reopens it with its caption marked "(continued)" in the report's language. One part is `html` itself.
     public func parts(maxBytes: Int) -> [String] {
         let bytes = Array(html.utf8)
-        let end = ReportCut(offset: bodyEnd, close: "", reopen: "")
-        var parts = [String]()
-        func part(from start: ReportCut, to stop: ReportCut) {
-            var document = Array(bytes[..<bodyStart]) + Array(start.reopen.utf8)
-            document += bytes[start.offset..<stop.offset]
-            document += Array(stop.close.utf8) + bytes[bodyEnd...]
-            parts.append(String(decoding: document, as: UTF8.self))
+        return runs(maxBytes: maxBytes).map { document(bytes, $0, heading: []) }
+    }
+
+    /// report.html as pages a browser opens at any size of case: the part documents of
+    /// `parts(maxBytes:)`, each with a line of links to every page at the top of its body (the
+    /// partial `pages`, in the report's language). Page 1 is written as report.html, page N as
+    /// `BundleLayout.reportPage(N)`; the links are relative to each. One page is `html` itself.
+    /// Every exhibit mark is on exactly one page, so the pages' marks together are the report's.
+    public func pages(maxBytes: Int) -> [String] {
+        let bytes = Array(html.utf8)
+        let runs = runs(maxBytes: maxBytes)
+        guard runs.count > 1 else { return [html] }
+        let t = Catalog.of(language).templateWords()
+        return runs.enumerated().map { index, run in
+            let links = runs.indices.map { other in
+                PageLink(number: other + 1, href: BundleLayout.reportPageLink(other + 1, from: index + 1), current: other == index)
+            }
+            return document(bytes, run, heading: Array(ReportTemplates.shared.render(PageLinks(t: t, links: links), "pages").utf8))
         }
+    }
+
+    /// Runs of the body between two cuts, each as long as possible up to `maxBytes` (longer
+    /// only when nothing between two adjacent cuts is shorter), in order.
+    private func runs(maxBytes: Int) -> [(start: ReportCut, stop: ReportCut)] {
+        let end = ReportCut(offset: bodyEnd, close: "", reopen: "")
+        var runs = [(start: ReportCut, stop: ReportCut)]()
         var start = ReportCut(offset: bodyStart, close: "", reopen: "")
         var latest: ReportCut? = nil
         for cut in cuts + [end] where cut.offset > start.offset {
             if cut.offset - start.offset > maxBytes, let previous = latest, previous.offset > start.offset {
-                part(from: start, to: previous)
+                runs.append((start, previous))
                 start = previous
             }
             latest = cut
         }
-        part(from: start, to: end)
-        return parts
+        runs.append((start, end))
+        return runs
+    }
+
+    /// The page's head and `<body>`, `heading`, the run (its open table reopened and closed), and the page's end.
+    private func document(_ bytes: [UInt8], _ run: (start: ReportCut, stop: ReportCut), heading: [UInt8]) -> String {
+        var document = Array(bytes[..<bodyStart]) + heading + Array(run.start.reopen.utf8)
+        document += bytes[run.start.offset..<run.stop.offset]
+        document += Array(run.stop.close.utf8) + bytes[bodyEnd...]
+        return String(decoding: document, as: UTF8.self)
+    }
+}
+
+/// What the partial `pages` shows: a link to every page of report.html, the current one marked.
+struct PageLinks: MustacheParent {
+    let t: [String: Any]
+    let links: [PageLink]
+    func child(named name: String) -> Any? {
+        switch name { case "t": t; case "links": links; default: nil }
+    }
+}
+struct PageLink: MustacheParent {
+    let number: Int
+    let href: String
+    let current: Bool
+    func child(named name: String) -> Any? {
+        switch name { case "number": number; case "href": href; case "current": current; default: nil }
     }
 }
 

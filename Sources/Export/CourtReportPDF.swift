@@ -32,6 +32,11 @@ extension CourtReport {
     /// 544 MiB a part (docs/BENCHMARKS.md, "Export and verify").
     public static let pdfPartBytes = 2_000_000
 
+    /// Most bytes of report body on one page of report.html (`ReportDocument.pages`): about
+    /// 3,000 SIM rows, which a browser opens in a few seconds; the 102 MB page of 71,000 SIMs
+    /// took minutes and gigabytes.
+    public static let htmlPageBytes = 4_000_000
+
     /// Prints `report` to `pdf`. A report of at most `partBytes` of body is printed as one
     /// document (`renderPDF(html:pdf:)`); a larger one as its part documents, each printed on its
     /// own by `printPart` (by default `renderPDF(html:pdf:)`, so the deadline is per part), two

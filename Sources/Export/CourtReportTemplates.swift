@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import Wording
 
 /// The report's Mustache templates and style sheet (Resources/report, docs/REPORT.md), loaded
 /// once from the module's bundle. `page` is the report; the others are its partials, each named
@@ -78,7 +79,8 @@ struct ReportTemplates: Sendable {
             i = end + close.count
         }
         precondition(bodyMarks.count == 2, "page.mustache marks the body's start and end")
-        return ReportDocument(html: String(decoding: html, as: UTF8.self), bodyStart: bodyMarks[0], bodyEnd: bodyMarks[1], cuts: cuts)
+        return ReportDocument(html: String(decoding: html, as: UTF8.self), language: Language(rawValue: view.lang) ?? .en,
+                              bodyStart: bodyMarks[0], bodyEnd: bodyMarks[1], cuts: cuts)
     }
 }
 

@@ -184,31 +184,46 @@ extension FileChecker {
         let file = BundleLayout.caseGraph
         guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
         let found: [String: Set<String>]
-        do { found = try CASEGraph.exhibitHashes(jsonLD: try ctx.data(file)) } catch {
-            throw BundleProblem(file, "is not a CASE/UCO graph Custody can read (\(error))")
+        var reader = CASEGraphReader()
+        let unreadable = { (error: CASEGraphError) in BundleProblem(file, "is not a CASE/UCO graph Custody can read (\(error))") }
+        try BundleFileReader(root: ctx.root, file).forEachPiece { piece throws(BundleProblem) in
+            do throws(CASEGraphError) { try reader.read(piece) } catch { throw unreadable(error) }
         }
+        do throws(CASEGraphError) {
+            try reader.finish()
+            found = try reader.exhibitHashes()
+        } catch { throw unreadable(error) }
         try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: file, missingIsEmpty: false)
         return found.count
     }
 
-    /// report.html: every exhibit it marks (`data-exhibit`) is an exported item and shows
-    /// exactly the hashes the ledger ties to it; report.pdf is a PDF (it is printed from the
-    /// HTML and sealed by the manifest hash; its text is not compared).
-    public static let report = FileChecker(name: "court report", owns: { $0 == BundleLayout.report || $0 == BundleLayout.reportPDF }) { ctx throws(BundleProblem) in
+    /// report.html and its further pages (report/NNNN.html): every exhibit they mark
+    /// (`data-exhibit`) is marked on one page only, is an exported item and shows exactly the
+    /// hashes the ledger ties to it; report.pdf is a PDF (it is printed from the HTML and sealed
+    /// by the manifest hash; its text is not compared).
+    public static let report = FileChecker(name: "court report", owns: { $0 == BundleLayout.report || $0 == BundleLayout.reportPDF || BundleLayout.isReportPage($0) }) { ctx throws(BundleProblem) in
         for file in [BundleLayout.report, BundleLayout.reportPDF] where ctx.files[file] == nil { throw BundleProblem(file, "is missing") }
         guard try ctx.data(BundleLayout.reportPDF).prefix(5) == Data("%PDF-".utf8) else {
             throw BundleProblem(BundleLayout.reportPDF, "is not a PDF file")
         }
-        let file = BundleLayout.report
-        let found: [String: Set<String>]
-        do { found = try CourtReport.exhibitHashes(html: String(decoding: try ctx.data(file), as: UTF8.self)) } catch {
-            throw BundleProblem(file, "is not a Custody court report (\(error))")
+        var found = [String: Set<String>]()
+        var pageOf = [String: String]()
+        for page in [BundleLayout.report] + ctx.files.keys.filter(BundleLayout.isReportPage).sorted() {
+            let marks: [String: Set<String>]
+            do { marks = try CourtReport.exhibitHashes(html: String(decoding: try ctx.data(page), as: UTF8.self)) } catch {
+                throw BundleProblem(page, "is not a Custody court report (\(error))")
+            }
+            for (label, hashes) in marks {
+                if let other = pageOf[label] { throw BundleProblem(page, "shows exhibit \(label), which \(other) shows already") }
+                pageOf[label] = page
+                found[label] = hashes
+            }
         }
         let items = try exportedItems(ctx)
         if let stranger = found.keys.sorted().first(where: { !items.contains($0) }) {
-            throw BundleProblem(file, "shows exhibit \(stranger), which is not an item of inventory.csv")
+            throw BundleProblem(pageOf[stranger]!, "shows exhibit \(stranger), which is not an item of inventory.csv")
         }
-        try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: file, missingIsEmpty: true)
+        try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: BundleLayout.report, missingIsEmpty: true)
         return found.count
     }
 

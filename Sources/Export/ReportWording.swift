@@ -107,6 +107,7 @@ struct ReportWording {
     func bundleFiles() -> [(path: String, content: String)] {
         [(BundleLayout.report, catalog.text("report.bundle-file.report")),
          (BundleLayout.reportPDF, catalog.text("report.bundle-file.report-pdf")),
+         (BundleLayout.reportPages + "/", catalog.text("report.bundle-file.report-pages")),
          (BundleLayout.manifest, catalog.text("report.bundle-file.manifest")),
          (BundleLayout.ledger, catalog.text("report.bundle-file.ledger")),
          (BundleLayout.checkpoint, catalog.text("report.bundle-file.checkpoint")),
