@@ -104,6 +104,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Campaign analysis of messages (docs/ANALYSIS.md): Vietnamese normalisation, MinHash + LSH
+        // near-duplicate clustering, the category lexicon, indicators. Pure: Foundation only, no store, no I/O.
+        .target(name: "Analysis"),
         // Percentiles, durations and number formatting shared by the benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
@@ -162,6 +165,7 @@ let package = Package(
         .testTarget(name: "SIMCardTests", dependencies: ["ByteText", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ModemTests", dependencies: ["ByteText", "Modem", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "LedgerTests", dependencies: ["ByteText", "Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PDFText", "Wording"]),
         .testTarget(name: "WordingTests", dependencies: ["Wording"]),

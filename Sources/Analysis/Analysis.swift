@@ -1,0 +1,25 @@
+import Foundation
+
+// The public entry points of the Analysis target (docs/ANALYSIS.md). Pure: Foundation only, no
+// store and no I/O; the use cases over the case's messages live in Workbench.
+
+/// The text in its NFC, folded and masked forms, with the masked values.
+public func normalise(_ text: String) -> NormalisedText {
+    NormalisedText(nfc: text, folded: text, masked: text, values: [])
+}
+
+/// Near-duplicate clusters of the messages with at least `parameters.minimumSize` members,
+/// largest first. Messages not in a campaign are not listed.
+public func findCampaigns(_ messages: [AnalysedMessage], parameters: CampaignParameters = CampaignParameters()) -> [Campaign] {
+    []
+}
+
+/// The lexicon's category of a text, with the words that decided it.
+public func categorise(_ text: String) -> CategoryDecision {
+    CategoryDecision(category: .other, words: [], score: 0)
+}
+
+/// The indicators in a text, in the order they appear.
+public func extractIndicators(_ text: String) -> [Indicator] {
+    []
+}
