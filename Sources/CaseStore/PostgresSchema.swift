@@ -12,7 +12,7 @@ enum PostgresSchema {
 
     /// Every table the schema creates (`case copy` drops them again when a copy fails).
     static let tables = ["custody_schema", "chain_head", "case_info", "ledger_entry", "examiner", "item", "acquisition", "photo",
-                         "checkpoint", "item_identifier", "station", "photo_file"]
+                         "checkpoint", "item_identifier", "station", "photo_file", "message", "message_import"]
 
     static let statements: [String] = [
         "CREATE TABLE custody_schema (version BIGINT NOT NULL)",
@@ -70,7 +70,7 @@ enum PostgresSchema {
         // PostgreSQL cases keep photo bytes in the database (a SQLite case keeps them as files
         // beside case.sqlite): `path` is the photo row's `path`.
         "CREATE TABLE photo_file (path TEXT PRIMARY KEY, data BYTEA NOT NULL)",
-    ]
+    ] + Schema.messageStatements // v6: messages
 
     /// True when any of the store's tables exists in the connection's current schema.
     static let anyCustodyTableExists = """

@@ -5,7 +5,7 @@ import GRDB
 /// `PRAGMA user_version` mirrors the number of migrations applied.
 enum Schema {
     /// Schema version this Custody writes (the number of migrations it knows).
-    static let version = 4
+    static let version = 6
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -119,6 +119,34 @@ enum Schema {
             }
             try db.execute(sql: "PRAGMA user_version = 4")
         }
+        // v6: messages (docs/CASE-STORE.md, "Messages"): the messages imported from phones and
+        // sender logs and the SMS read from SIMs, each with the pointer to its source row, and
+        // the imported files (one row per SHA-256). The SMS of the acquisitions already stored
+        // are added as a new acquisition's are (`CaseStore.addSIMMessages`).
+        m.registerMigration("v6-messages") { db in
+            for statement in Schema.messageStatements { try db.execute(sql: statement) }
+            let executor = GRDBExecutor(db)
+            for row in try Row.fetchAll(db, sql: "SELECT seq, item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq") {
+                try CaseStore.addSIMMessages(executor, acquisition: row[0], item: row[1], record: row[2])
+            }
+            try db.execute(sql: "PRAGMA user_version = 6")
+        }
         return m
     }
+
+    /// Tables `message` and `message_import`, the same on SQLite and PostgreSQL (BIGINT is
+    /// SQLite's 64-bit INTEGER).
+    static let messageStatements = [
+        """
+        CREATE TABLE message (id BIGINT PRIMARY KEY, item TEXT NOT NULL, source TEXT NOT NULL, entry BIGINT NOT NULL, \
+        sourceRow TEXT NOT NULL, sourceGUID TEXT, time TEXT, originalTime TEXT, direction TEXT NOT NULL, counterpart TEXT, \
+        ownAddress TEXT, text TEXT NOT NULL, status TEXT, service TEXT NOT NULL, port BIGINT, subID BIGINT)
+        """,
+        "CREATE UNIQUE INDEX message_pointer ON message (entry, sourceRow)",
+        "CREATE INDEX message_item_source ON message (item, source)",
+        """
+        CREATE TABLE message_import (seq BIGINT PRIMARY KEY, item TEXT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, \
+        bytes BIGINT NOT NULL, format TEXT NOT NULL, rows BIGINT NOT NULL)
+        """,
+    ]
 }
