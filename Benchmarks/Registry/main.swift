@@ -85,12 +85,14 @@ guard let sqlite3 = onPath("sqlite3") else { fail("the sqlite3 command is not on
 let examiner = "clerk-01"
 
 struct FindResult: Encodable {
-    /// What was looked for: label, ICCID, IMEI or serial.
+    /// What was looked for: label, ICCID, IMEI, serial, or 8 digits from the middle of an ICCID.
     var kind: String
     var text: String
     var matches: Int
+    /// `CaseStore.search(text)` without a limit, as `custody device find` runs it.
     var find: Stats
-    /// The same item fetched by a raw indexed equality `SELECT` (label primary key, identifier index).
+    /// The item fetched by a raw indexed equality `SELECT` (label primary key, identifier index),
+    /// by its whole label or identifier (the ICCID fragment's baseline is its whole ICCID).
     var indexedSelect: Stats
     /// The two `LIKE '%text%'` scans `find` runs (label, identifier value), raw.
     var likeScan: Stats
@@ -127,6 +129,9 @@ struct ScaleResult: Encodable {
     var binaryFindICCID: Stats?
     var sqliteIndexedICCID: Stats?
     var binaryFindOverSQLite: Double?
+    /// `custody device find` by the 8-digit ICCID fragment, beside the same sqlite3 indexed SELECT.
+    var binaryFindFragment: Stats?
+    var binaryFindFragmentOverSQLite: Double?
     /// page_count × page_size, WAL frames included (what the file holds after a checkpoint).
     var databaseBytes: Int64
     var bytesPerItem: Double
@@ -247,17 +252,19 @@ func measure(scale: Double) -> ScaleResult {
         return list[list.count / 2]
     }
     let sim = middle(.sim), phone = middle(.phone), box = middle(.simbox)
-    let targets: [(kind: String, text: String, label: String, identifierKind: String?)] = [
-        ("label", sim.label, sim.label, nil),
-        ("ICCID", sim.iccid!, sim.label, "ICCID"),
-        ("IMEI", phone.imeis[0], phone.label, "IMEI"),
-        ("serial", box.serial!, box.label, "serial"),
+    let fragment = String(sim.iccid!.dropFirst(8).prefix(8))
+    let targets: [(kind: String, text: String, label: String, identifierKind: String?, exact: String)] = [
+        ("label", sim.label, sim.label, nil, sim.label),
+        ("ICCID", sim.iccid!, sim.label, "ICCID", sim.iccid!),
+        ("ICCID fragment", fragment, sim.label, "ICCID", sim.iccid!),
+        ("IMEI", phone.imeis[0], phone.label, "IMEI", phone.imeis[0]),
+        ("serial", box.serial!, box.label, "serial", box.serial!),
     ]
     var finds = [FindResult]()
     for target in targets {
         var found = 0
         func storeFind() {
-            let hits = try! store.findItems(target.text)
+            let hits = try! store.search(target.text)
             precondition(hits.contains { $0.item.label == target.label }, "find \(target.text) missed \(target.label)")
             found = hits.count
         }
@@ -266,9 +273,9 @@ func measure(scale: Double) -> ScaleResult {
                 if let kind = target.identifierKind {
                     return try Row.fetchOne(db, sql: """
                         SELECT i.* FROM item_identifier x JOIN item i ON i.label = x.label WHERE x.kind = ? AND x.value = ?
-                        """, arguments: [kind, target.text])
+                        """, arguments: [kind, target.exact])
                 }
-                return try Row.fetchOne(db, sql: "SELECT * FROM item WHERE label = ?", arguments: [target.text])
+                return try Row.fetchOne(db, sql: "SELECT * FROM item WHERE label = ?", arguments: [target.exact])
             }
             precondition(hit != nil)
         }
@@ -293,14 +300,14 @@ func measure(scale: Double) -> ScaleResult {
     }
 
     // The binary: summary and one find, each beside sqlite3 running the raw queries.
-    var binarySummary: Stats?, sqliteSummary: Stats?, binaryFind: Stats?, sqliteFind: Stats?
+    var binarySummary: Stats?, sqliteSummary: Stats?, binaryFind: Stats?, sqliteFind: Stats?, binaryFragment: Stats?
     if let custody = options.custody {
         let env = ["CUSTODY_CASE": store.directory]
         let db = store.databasePath
         let rawQueries = "SELECT type, COUNT(*) FROM item GROUP BY type; SELECT label, parent, identifiers FROM item WHERE type = 'sim' ORDER BY label; SELECT item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq;"
         let iccid = sim.iccid!
         let indexedQuery = "SELECT i.* FROM item_identifier x JOIN item i ON i.label = x.label WHERE x.kind = 'ICCID' AND x.value = '\(iccid)';"
-        var bs = [Double](), ss = [Double](), bf = [Double](), sf = [Double]()
+        var bs = [Double](), ss = [Double](), bf = [Double](), sf = [Double](), bff = [Double]()
         let runs = max(5, options.repeats / 2)
         for i in 0..<runs {
             let steps: [() -> Void] = [
@@ -308,12 +315,13 @@ func measure(scale: Double) -> ScaleResult {
                 { ss.append(runTimed(sqlite3, ["-readonly", db, rawQueries])) },
                 { bf.append(runTimed(custody, ["device", "find", iccid, "--json"], environment: env)) },
                 { sf.append(runTimed(sqlite3, ["-readonly", db, indexedQuery])) },
+                { bff.append(runTimed(custody, ["device", "find", fragment, "--json"], environment: env)) },
             ]
             for step in (i % 2 == 0 ? steps : steps.reversed()) { step() }
         }
         binarySummary = Stats(seconds: bs); sqliteSummary = Stats(seconds: ss)
-        binaryFind = Stats(seconds: bf); sqliteFind = Stats(seconds: sf)
-        note("scale \(scale) custody summary \(fmt(binarySummary!.medianMs, 1)) ms (sqlite3 \(fmt(sqliteSummary!.medianMs, 1)) ms), custody device find \(fmt(binaryFind!.medianMs, 1)) ms (sqlite3 \(fmt(sqliteFind!.medianMs, 1)) ms)")
+        binaryFind = Stats(seconds: bf); sqliteFind = Stats(seconds: sf); binaryFragment = Stats(seconds: bff)
+        note("scale \(scale) custody summary \(fmt(binarySummary!.medianMs, 1)) ms (sqlite3 \(fmt(sqliteSummary!.medianMs, 1)) ms), custody device find \(fmt(binaryFind!.medianMs, 1)) ms, by 8 ICCID digits \(fmt(binaryFragment!.medianMs, 1)) ms (sqlite3 \(fmt(sqliteFind!.medianMs, 1)) ms)")
     }
 
     // Size.
@@ -338,6 +346,7 @@ func measure(scale: Double) -> ScaleResult {
         binarySummaryOverSQLite: binarySummary.map { $0.medianMs / sqliteSummary!.medianMs },
         find: finds, binaryFindICCID: binaryFind, sqliteIndexedICCID: sqliteFind,
         binaryFindOverSQLite: binaryFind.map { $0.medianMs / sqliteFind!.medianMs },
+        binaryFindFragment: binaryFragment, binaryFindFragmentOverSQLite: binaryFragment.map { $0.medianMs / sqliteFind!.medianMs },
         databaseBytes: databaseBytes, bytesPerItem: Double(databaseBytes) / Double(items),
         bytesPerRow: Double(databaseBytes) / Double(catalog.rows.count), tableBytes: tableBytes,
         sqliteImportDatabaseBytes: baseBytes, databaseOverSQLiteImport: Double(databaseBytes) / Double(baseBytes))
@@ -381,10 +390,13 @@ for r in results {
     for f in r.find {
         print(row(["find \(f.kind) (\(f.matches) match\(f.matches == 1 ? "" : "es")) median / p95", "\(fmt(f.find.medianMs, 3)) / \(fmt(f.find.p95Ms, 3)) ms",
                    "indexed SELECT \(fmt(f.indexedSelect.medianMs, 3)) ms; LIKE scan \(fmt(f.likeScan.medianMs, 3)) ms",
-                   "\(fmt(f.findOverIndexed, 0)); \(fmt(f.findOverLikeScan, 2))"]))
+                   "\(fmt(f.findOverIndexed, 2)); \(fmt(f.findOverLikeScan, 3))"]))
     }
     if let b = r.binaryFindICCID, let s = r.sqliteIndexedICCID, let ratio = r.binaryFindOverSQLite {
         print(row(["custody device find ICCID (binary)", "\(fmt(b.medianMs, 1)) / \(fmt(b.p95Ms, 1)) ms", "sqlite3 indexed SELECT \(fmt(s.medianMs, 1)) ms", fmt(ratio, 2)]))
+    }
+    if let b = r.binaryFindFragment, let s = r.sqliteIndexedICCID, let ratio = r.binaryFindFragmentOverSQLite {
+        print(row(["custody device find 8 ICCID digits (binary)", "\(fmt(b.medianMs, 1)) / \(fmt(b.p95Ms, 1)) ms", "sqlite3 indexed SELECT \(fmt(s.medianMs, 1)) ms", fmt(ratio, 2)]))
     }
     print(row(["case database", "\(r.databaseBytes) bytes (\(fmt(r.bytesPerItem, 0)) B/item, \(fmt(r.bytesPerRow, 0)) B/row)",
                "sqlite3 .import table \(r.sqliteImportDatabaseBytes) bytes", fmt(r.databaseOverSQLiteImport, 2)]))

@@ -367,6 +367,7 @@ public final class CaseStore: Sendable {
                                                         action: draft.action, subjects: subjects, payload: draft.payload, key: key)
                     } catch let e as CaseStoreError { throw e } catch { throw CaseStoreError.ledger("\(error)") }
                     try draft.change(db, entry.entry.sequence)
+                    try CaseStore.indexEntryText(db, entry.entry.sequence, action: draft.action, subjects: subjects, payload: draft.payload)
                     try db.execute("INSERT INTO ledger_entry (seq, line) VALUES (?, ?)", entry.entry.sequence, entry.lineBytes)
                     attempted = entry
                     return entry

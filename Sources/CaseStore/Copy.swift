@@ -25,6 +25,7 @@ extension CaseStore {
     static let copiedTables: [(record: any SQLRecord.Type, key: String, paged: Bool)] = [
         (CaseRecord.self, "id", false), (ExaminerRecord.self, "id", false), (StationRecord.self, "keyID", false),
         (LedgerEntryRecord.self, "seq", true), (ItemRecord.self, "label", false), (ItemIdentifierRow.self, "label, kind, value", false),
+        (ItemTextRow.self, "label, seq", false),
         (AcquisitionRecord.self, "seq", true), (PhotoRecord.self, "seq", false), (CheckpointRecord.self, "id", false),
         (MessageImportRecord.self, "seq", false), (MessageRecord.self, "id", true),
     ]
@@ -201,4 +202,16 @@ struct ItemIdentifierRow: SQLRecord {
     var value: String
     init(row: SQLRow) throws { label = try row.string("label"); kind = try row.string("kind"); value = try row.string("value") }
     var sqlValues: [SQLValue] { [.text(label), .text(kind), .text(value)] }
+}
+
+/// Table `item_text` (schema 5), as a copy reads and writes it; the target's own triggers or
+/// indexes index it again.
+struct ItemTextRow: SQLRecord {
+    static let table = "item_text"
+    static let columns = ["label", "seq", "text"]
+    var label: String
+    var seq: Int64
+    var text: String
+    init(row: SQLRow) throws { label = try row.string("label"); seq = try row.int64("seq"); text = try row.string("text") }
+    var sqlValues: [SQLValue] { [.text(label), .integer(seq), .text(text)] }
 }

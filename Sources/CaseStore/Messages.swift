@@ -227,6 +227,16 @@ extension CaseStore {
         try insertMessages(rows, db)
     }
 
+    /// `addSIMMessages` for every acquisition already stored, in `seq` order: schema 6's
+    /// migration (SQLite) and upgrade (PostgreSQL).
+    /// (Each page of acquisitions is read whole before its rows are added.)
+    @Sendable static func addStoredSIMMessages(_ db: any SQLExecutor) throws {
+        try db.forEachRowBySeq("SELECT seq, item, record FROM acquisition") { row in
+            guard let item = try row.optionalString(1) else { return }
+            try addSIMMessages(db, acquisition: try row.int64(0), item: item, record: try row.data(2))
+        }
+    }
+
     /// The part of a stored acquisition record that holds its SMS.
     private struct StoredSummary: Decodable {
         var summary: AcquisitionSummary?

@@ -97,11 +97,25 @@ final class PostgresDatabase: CaseDatabase {
             if version > Schema.version {
                 throw CaseStoreError.newerSchema(path: location, found: Int(version), supported: Schema.version)
             }
-            if version < Schema.version {
-                throw CaseStoreError.database("case store \(location) has schema \(version), but PostgreSQL cases start at schema \(Schema.version): it was not made by Custody; check --store / CUSTODY_STORE")
+            if version < PostgresSchema.firstVersion {
+                throw CaseStoreError.database("case store \(location) has schema \(version), but PostgreSQL cases start at schema \(PostgresSchema.firstVersion): it was not made by Custody; check --store / CUSTODY_STORE")
             }
+            if version < Schema.version { try upgradeSchema() }
         } catch {
             throw map(error)
+        }
+    }
+
+    /// Brings a case of an earlier version up to `Schema.version` in one write transaction
+    /// (under the chain-head lock, so that two stations opening it at once upgrade it once).
+    func upgradeSchema() throws {
+        try write { db in
+            let version = Int(try db.integer("SELECT max(version) FROM \(PostgresSchema.versionTable)") ?? 0)
+            for upgrade in PostgresSchema.upgrades where upgrade.version > version {
+                for statement in upgrade.statements { try db.execute(statement, []) }
+                try upgrade.fill(db)
+                try db.execute("UPDATE \(PostgresSchema.versionTable) SET version = ?", upgrade.version)
+            }
         }
     }
 

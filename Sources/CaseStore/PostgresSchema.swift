@@ -1,6 +1,6 @@
-/// The case store's tables in a PostgreSQL database: the PostgreSQL form of `Schema` at version 4
-/// (docs/CASE-STORE.md, "PostgreSQL backend"). A PostgreSQL case starts at version 4; later
-/// versions add statements here and in `Schema` together.
+/// The case store's tables in a PostgreSQL database: the PostgreSQL form of `Schema`
+/// (docs/CASE-STORE.md, "PostgreSQL backend"). PostgreSQL cases started at version 4; each later
+/// version adds an entry to `upgrades` (applied to older cases on open) and to `Schema` together.
 ///
 /// Identifiers are written unquoted, as the store's queries write them: PostgreSQL folds them to
 /// lower case (`keyID` is stored as `keyid`), so both sides match. Integers are BIGINT (SQLite's
@@ -12,9 +12,30 @@ enum PostgresSchema {
 
     /// Every table the schema creates (`case copy` drops them again when a copy fails).
     static let tables = ["custody_schema", "chain_head", "case_info", "ledger_entry", "examiner", "item", "acquisition", "photo",
-                         "checkpoint", "item_identifier", "station", "photo_file", "message", "message_import"]
+                         "checkpoint", "item_identifier", "station", "photo_file", "item_text", "message", "message_import"]
 
-    static let statements: [String] = [
+    /// The first version a PostgreSQL case can have.
+    static let firstVersion = 4
+
+    /// One step from the version before: its statements, then `fill` for the rows that the
+    /// new structures derive from what the case already holds.
+    struct Upgrade: Sendable {
+        var version: Int
+        var statements: [String]
+        var fill: @Sendable (any SQLExecutor) throws -> Void
+    }
+
+    /// The steps after `firstVersion`, in order; a new case gets their statements at install.
+    static let upgrades: [Upgrade] = [
+        Upgrade(version: 5, statements: SearchIndex.postgresStatements, fill: SearchIndex.fill),
+        Upgrade(version: 6, statements: Schema.messageStatements(postgreSQL: true), fill: CaseStore.addStoredSIMMessages),
+    ]
+
+    /// A new case: the tables of `firstVersion`, then every upgrade's statements (there is
+    /// nothing to fill yet).
+    static var statements: [String] { firstStatements + upgrades.flatMap(\.statements) }
+
+    static let firstStatements: [String] = [
         "CREATE TABLE custody_schema (version BIGINT NOT NULL)",
         "INSERT INTO custody_schema (version) VALUES (\(Schema.version))",
         // One row; every write transaction locks it first (`SELECT … FOR UPDATE`), so that the
@@ -70,7 +91,7 @@ enum PostgresSchema {
         // PostgreSQL cases keep photo bytes in the database (a SQLite case keeps them as files
         // beside case.sqlite): `path` is the photo row's `path`.
         "CREATE TABLE photo_file (path TEXT PRIMARY KEY, data BYTEA NOT NULL)",
-    ] + Schema.messageStatements // v6: messages
+    ]
 
     /// True when any of the store's tables exists in the connection's current schema.
     static let anyCustodyTableExists = """

@@ -321,6 +321,7 @@ extension CaseStore {
                            attributes: ItemAttributes, seq: Int64) throws {
         try ItemRecord(label: label, type: type, parent: parent, identifiers: ids, seq: seq, attributes: attributes).insert(db)
         try indexIdentifiers(db, label: label, ids)
+        try indexText(db, label: label, seq: seq, words: SearchText.words(in: attributes.canonical))
     }
 
     static func indexIdentifiers(_ db: any SQLExecutor, label: String, _ ids: ItemIdentifiers) throws {

@@ -139,27 +139,6 @@ extension CaseStore {
                                readsWithoutICCID: orphanReads, operators: operators)
     }
 
-    /// Items whose label contains `text`, or with an identifier (ICCID, IMSI, IMEI, serial, …) containing it.
-    public func findItems(_ text: String) throws(CaseStoreError) -> [(item: ItemRecord, matched: [String])] {
-        let needle = text.trimmingCharacters(in: .whitespaces)
-        guard !needle.isEmpty else { throw .invalidInput("give the text to look for (a label, ICCID, IMSI, IMEI or serial)") }
-        let pattern = "%" + needle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + "%"
-        return try read { db in
-            var matched = [String: [String]]()
-            // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-            for r in try db.rows("SELECT label FROM item WHERE LOWER(label) LIKE LOWER(?) ESCAPE '\\'", pattern) {
-                matched[try r.string(0), default: []].append("label")
-            }
-            for r in try db.rows("SELECT label, kind, value FROM item_identifier WHERE LOWER(value) LIKE LOWER(?) ESCAPE '\\'", pattern) {
-                matched[try r.string(0), default: []].append("\(try r.string(1)) \(try r.string(2))")
-            }
-            var items = [ItemRecord]()
-            for label in matched.keys { if let item = try CaseStore.fetchItem(db, label) { items.append(item) } }
-            return items.sorted { CaseStore.byteOrder($0.label, $1.label) }.map { ($0, matched[$0.label] ?? []) }
-        }
-    }
-
     /// Reads stored for item `label`.
     public func acquisitionCount(item label: String) throws(CaseStoreError) -> Int {
         try read { db in Int(try db.integer("SELECT COUNT(*) FROM acquisition WHERE item = ?", label) ?? 0) }

@@ -119,34 +119,44 @@ enum Schema {
             }
             try db.execute(sql: "PRAGMA user_version = 4")
         }
+        // v5: search (docs/CASE-STORE.md, "Search"): table `item_text` with the folded words
+        // written about each item, and FTS5 indexes kept in step by triggers: trigram indexes
+        // over labels and identifier values (fragments of 3+ characters), a unicode61 index over
+        // the words. Filled from the existing items and ledger.
+        m.registerMigration("v5-search") { db in
+            for statement in SearchIndex.sqliteStatements { try db.execute(sql: statement) }
+            try SearchIndex.fill(GRDBExecutor(db))
+            try db.execute(sql: "PRAGMA user_version = 5")
+        }
         // v6: messages (docs/CASE-STORE.md, "Messages"): the messages imported from phones and
         // sender logs and the SMS read from SIMs, each with the pointer to its source row, and
         // the imported files (one row per SHA-256). The SMS of the acquisitions already stored
-        // are added as a new acquisition's are (`CaseStore.addSIMMessages`).
+        // are added as a new acquisition's are (`CaseStore.addStoredSIMMessages`).
         m.registerMigration("v6-messages") { db in
-            for statement in Schema.messageStatements { try db.execute(sql: statement) }
-            let executor = GRDBExecutor(db)
-            for row in try Row.fetchAll(db, sql: "SELECT seq, item, record FROM acquisition WHERE item IS NOT NULL ORDER BY seq") {
-                try CaseStore.addSIMMessages(executor, acquisition: row[0], item: row[1], record: row[2])
-            }
+            for statement in Schema.messageStatements(postgreSQL: false) { try db.execute(sql: statement) }
+            try CaseStore.addStoredSIMMessages(GRDBExecutor(db))
             try db.execute(sql: "PRAGMA user_version = 6")
         }
         return m
     }
 
-    /// Tables `message` and `message_import`, the same on SQLite and PostgreSQL (BIGINT is
-    /// SQLite's 64-bit INTEGER).
-    static let messageStatements = [
-        """
-        CREATE TABLE message (id BIGINT PRIMARY KEY, item TEXT NOT NULL, source TEXT NOT NULL, entry BIGINT NOT NULL, \
-        sourceRow TEXT NOT NULL, sourceGUID TEXT, time TEXT, originalTime TEXT, direction TEXT NOT NULL, counterpart TEXT, \
-        ownAddress TEXT, text TEXT NOT NULL, status TEXT, service TEXT NOT NULL, port BIGINT, subID BIGINT)
-        """,
-        "CREATE UNIQUE INDEX message_pointer ON message (entry, sourceRow)",
-        "CREATE INDEX message_item_source ON message (item, source)",
-        """
-        CREATE TABLE message_import (seq BIGINT PRIMARY KEY, item TEXT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE, \
-        bytes BIGINT NOT NULL, format TEXT NOT NULL, rows BIGINT NOT NULL)
-        """,
-    ]
+    /// Tables `message` and `message_import` (schema 6) on SQLite; `PostgreSQL: true` gives
+    /// the same with BIGINT for INTEGER.
+    static func messageStatements(postgreSQL: Bool) -> [String] {
+        let integer = postgreSQL ? "BIGINT" : "INTEGER"
+        return [
+            """
+            CREATE TABLE message (id \(integer) PRIMARY KEY, item TEXT NOT NULL, source TEXT NOT NULL, entry \(integer) NOT NULL, \
+            sourceRow TEXT NOT NULL, sourceGUID TEXT, time TEXT, originalTime TEXT, direction TEXT NOT NULL, counterpart TEXT, \
+            ownAddress TEXT, text TEXT NOT NULL, status TEXT, service TEXT NOT NULL, port \(integer), subID \(integer))
+            """,
+            "CREATE UNIQUE INDEX message_pointer ON message (entry, sourceRow)",
+            "CREATE INDEX message_item_source ON message (item, source)",
+            """
+            CREATE TABLE message_import (seq \(integer) PRIMARY KEY, item TEXT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL, \
+            bytes \(integer) NOT NULL, format TEXT NOT NULL, rows \(integer) NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX message_import_sha256 ON message_import (sha256)",
+        ]
+    }
 }

@@ -143,9 +143,14 @@ struct DeviceShow: ParsableCommand {
 
 struct DeviceFind: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "find", abstract: "Find items by label, ICCID, IMSI, IMEI or serial (any part of it).",
-        discussion: "Exit status 1 when nothing matches.")
+        commandName: "find", abstract: "Find items by label, ICCID, IMSI, IMEI, serial (all or part of it) or words written about them.",
+        discussion: """
+            Ranked: the label or an identifier equal to TEXT, then starting with it, then containing it (3 characters \
+            or more), then items about which every word of TEXT starts a word of their attributes or custody entries \
+            (diacritics and case ignored: "nguyen van" finds "Nguyễn Văn"). Exit status 1 when nothing matches.
+            """)
     @Argument(help: "Text to look for.") var text: String
+    @Option(help: "Print at most N items, the best ranked.") var limit: Int?
     @OptionGroup var selection: CaseSelection
     @Flag(help: "Print JSON (schema custody.device.find/1).") var json = false
 
@@ -156,20 +161,25 @@ struct DeviceFind: ParsableCommand {
         var matches: [Match]
         struct Match: Encodable {
             var item: DeviceOutput
+            /// `label`, `ICCID 8984…`, `text …` (the folded words), best first.
             var matched: [String]
+            /// The best match: exact, prefix, fragment or text.
+            var rank: SearchMatch.Kind
         }
     }
 
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
-            let found = try inCase { () throws(CaseStoreError) in try store.findItems(text) }
+            let found = try inCase { () throws(CaseStoreError) in try store.search(text, limit: limit) }
             if json {
-                try printJSON(Output(caseID: store.caseID, query: text, matches: found.map { .init(item: DeviceOutput($0.item), matched: $0.matched) }))
+                try printJSON(Output(caseID: store.caseID, query: text, matches: found.map {
+                    .init(item: DeviceOutput($0.item), matched: $0.matches.map(\.description), rank: $0.rank)
+                }))
             } else {
-                for f in found { print("\(DeviceOutput(f.item).text)\t(matched \(f.matched.joined(separator: ", ")))") }
+                for f in found { print("\(DeviceOutput(f.item).text)\t(matched \(f.matches.map(\.description).joined(separator: ", ")))") }
             }
-            if found.isEmpty { throw CustodyFailure("no item matches \"\(text)\" (label, ICCID, IMSI, IMEI, serial, MAC, hostname)") }
+            if found.isEmpty { throw CustodyFailure("no item matches \"\(text)\" (label, ICCID, IMSI, IMEI, serial, MAC, hostname or words): try fewer characters or other words") }
         }
     }
 }

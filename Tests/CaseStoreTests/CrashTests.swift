@@ -76,9 +76,10 @@ import Testing
             #expect(out.stderr.split(separator: "\n").count == 1, "\(args): \(out.stderr)")
         }
         #expect(try c.entryCount() == 1)
-        try c.raw().write { db in try db.execute(sql: "PRAGMA user_version = 5") }
+        let newer = CaseStore.schemaVersion + 1
+        try c.raw().write { db in try db.execute(sql: "PRAGMA user_version = \(newer)") }
         let out = try Binary.run(["ledger", "verify", "--case", c.directory], environment: clean)
         #expect(out.status == 1)
-        #expect(out.stderr.contains("was written by a newer Custody (schema 5 > \(CaseStore.schemaVersion)): upgrade Custody"), "\(out.stderr)")
+        #expect(out.stderr.contains("was written by a newer Custody (schema \(newer) > \(CaseStore.schemaVersion)): upgrade Custody"), "\(out.stderr)")
     }
 }

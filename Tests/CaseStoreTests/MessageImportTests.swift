@@ -260,4 +260,39 @@ enum MessageFixtures {
         #expect(rows[1].status == "deleted" && rows[1].direction == .outgoing && rows[1].time == nil)
         #expect(try c.store.verify().failure == nil)
     }
+
+    @Test(.enabled(if: PostgresTestServer.url != nil, PostgresTestServer.skipReason))
+    func aCaseCopiedToPostgreSQLAndBackKeepsItsMessagesAndImports() throws {
+        let c = try caseWithPhone(.sqlite)
+        defer { c.remove() }
+        let dir = try MessageFixtures.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let android = try MessageFixtures.android(in: dir)
+        try c.store.importMessages(file: android, item: "PH-01", format: nil, by: "tech1")
+        try c.store.importMessages(file: try MessageFixtures.senderLog(in: dir), item: "PH-01", format: nil, by: "tech1")
+        let (shared, _) = try c.store.copy(to: try PostgresTestServer.newDatabase())
+        #expect(try messages(shared) == messages(c.store))
+        #expect(try shared.messageImports() == c.store.messageImports())
+        let frozen = c.directory + "-frozen"
+        defer { try? FileManager.default.removeItem(atPath: frozen) }
+        let (copy, _) = try shared.copy(to: frozen)
+        #expect(try messages(copy) == messages(c.store))
+        #expect(try copy.verify().isValid)
+        // The copy still knows the files it holds.
+        try FileManager.default.copyItem(atPath: c.directory + "/" + CaseStore.keyName, toPath: frozen + "/own.key")
+        let signing = try CaseStore.open(directory: frozen, stationKeyFile: frozen + "/own.key")
+        #expect(throws: CaseStoreError.self) { try signing.importMessages(file: android, item: "PH-01", format: nil, by: "tech1") }
+    }
+
+    @Test func aTamperedMessageCountFailsVerification() throws {
+        let c = try caseWithPhone(.sqlite)
+        defer { c.remove() }
+        let dir = try MessageFixtures.folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let outcome = try c.store.importMessages(file: try MessageFixtures.android(in: dir), item: "PH-01", format: nil, by: "tech1")
+        try c.raw().write { db in try db.execute(sql: "DELETE FROM message WHERE sourceRow = '7'") }
+        #expect(try c.store.verify().failure == "entry \(outcome.entry.entry.sequence) (messages.import) imported 3 messages but table message holds 2 from it")
+        try c.raw().write { db in try db.execute(sql: "DELETE FROM message_import") }
+        #expect(try c.store.verify().failure == "entry \(outcome.entry.entry.sequence) (messages.import) has no row in table message_import")
+    }
 }

@@ -172,7 +172,7 @@ import Testing
         #expect(sim.parent == "SB-03/P1/S1" && sim.identifiers.description == "{\"ICCID\":\"8984041907123456786\"}")
         try c.store.importDevices(csv: Data(DeviceCSV.text(Array(specs.dropFirst())).utf8), fileName: "sims.csv", by: "sup1")
         #expect(try c.store.item("SIM-300")?.parent == "SYS-1")
-        #expect(try c.store.findItems("89840400000000" + "10200").map(\.item.label) == ["SIM-200"])
+        #expect(try c.store.search("89840400000000" + "10200").map(\.item.label) == ["SIM-200"])
     }
 
     @Test(arguments: Backend.all) func findAndSummary(_ backend: Backend) throws {
@@ -186,9 +186,9 @@ import Testing
         pc.serial = "CN0X1234"
         pc.hostname = "rig-01"
         try c.store.addDevice(pc, by: "sup1")
-        #expect(try c.store.findItems("89840122").map(\.item.label) == ["SIM-A"])
-        #expect(try c.store.findItems("cn0x").map(\.item.label) == ["PC-1"])
-        #expect(try c.store.findItems("nothing-like-it").isEmpty)
+        #expect(try c.store.search("89840122").map(\.item.label) == ["SIM-A"])
+        #expect(try c.store.search("cn0x").map(\.item.label) == ["PC-1"])
+        #expect(try c.store.search("nothing-like-it").isEmpty)
         let s = try c.store.summary()
         #expect(s.types["slot"] == 128)
         #expect(s.types["port"] == 32)

@@ -12,6 +12,13 @@ struct SchemaParityTests {
     /// PostgreSQL's version row, write lock row and photo bytes (docs/CASE-STORE.md, "Backends").
     static let sqliteOnly: Set<String> = ["grdb_migrations", "sqlite_sequence"]
     static let postgresOnly: Set<String> = ["custody_schema", "chain_head", "photo_file"]
+    /// The search indexes differ by design (docs/CASE-STORE.md, "Search"): SQLite's FTS5 tables
+    /// (and their shadow tables `<name>_data`, `_idx`, …), PostgreSQL's GIN (pg_trgm) indexes.
+    static let sqliteSearchTables = ["item_label_search", "item_identifier_search", "item_text_search"]
+
+    static func isSQLiteSearchTable(_ name: String) -> Bool {
+        sqliteSearchTables.contains { name == $0 || name.hasPrefix($0 + "_") }
+    }
 
     /// SQLite's declared type → the PostgreSQL type that stands for it (booleans are stored as
     /// the integers 0 and 1 on both backends).
@@ -48,7 +55,7 @@ struct SchemaParityTests {
     static func sqliteTables(_ store: CaseStore) throws -> [String: Table] {
         try store.read { db in
             var tables = [String: Table]()
-            for name in try db.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map({ try $0.string(0) }) where !sqliteOnly.contains(name) {
+            for name in try db.rows("SELECT name FROM sqlite_master WHERE type = 'table'").map({ try $0.string(0) }) where !sqliteOnly.contains(name) && !isSQLiteSearchTable(name) {
                 var columns = [Column](), key = [(Int64, String)]()
                 for c in try db.rows("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", name) {
                     let column = try c.string(0).lowercased(), declared = try c.string(1).uppercased()
@@ -90,7 +97,8 @@ struct SchemaParityTests {
                            array_to_string(ARRAY(SELECT a.attname FROM unnest(ix.indkey) WITH ORDINALITY AS k(attnum, n)
                                                  JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum ORDER BY k.n), ',')
                     FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_namespace s ON s.oid = t.relnamespace
-                    WHERE s.nspname = current_schema() AND t.relname = ?
+                    JOIN pg_class ic ON ic.oid = ix.indexrelid JOIN pg_am am ON am.oid = ic.relam
+                    WHERE s.nspname = current_schema() AND t.relname = ? AND am.amname <> 'gin'
                     """, name) {
                     let indexed = try i.string(3).split(separator: ",").map(String.init)
                     if try i.bool(0) { key = indexed; continue }
@@ -107,8 +115,10 @@ struct SchemaParityTests {
         defer { sqlite.remove(); postgres.remove() }
         let lite = try Self.sqliteTables(sqlite.store), pg = try Self.postgresTables(postgres.store)
         #expect(lite.keys.sorted() == pg.keys.sorted(), "tables: SQLite has \(lite.keys.sorted()), PostgreSQL \(pg.keys.sorted())")
-        // The descriptions are read, not empty: what schema 4 declares.
-        #expect(lite.count == 9, "the tables of schema 4: \(lite.keys.sorted())")
+        // The descriptions are read, not empty: what schema 6 declares.
+        #expect(lite.count == 12, "the tables of schema 6: \(lite.keys.sorted())")
+        #expect(lite["message"]?.indexes.contains(Index(columns: ["entry", "sourcerow"], unique: true, condition: nil)) == true)
+        #expect(lite["item_text"]?.primaryKey == ["label", "seq"])
         #expect(lite["item"]?.columns.map(\.name) == ["label", "type", "parent", "identifiers", "seq", "attributes"])
         #expect(lite["item_identifier"]?.primaryKey == ["label", "kind", "value"])
         #expect(lite["acquisition"]?.indexes.contains(Index(columns: ["seq"], unique: false, condition: "complete=0")) == true)
@@ -118,5 +128,21 @@ struct SchemaParityTests {
             #expect(table.primaryKey == other.primaryKey, "table \(name): SQLite primary key \(table.primaryKey), PostgreSQL \(other.primaryKey)")
             #expect(table.indexes == other.indexes, "table \(name): indexes only in SQLite \(table.indexes.subtracting(other.indexes)), only in PostgreSQL \(other.indexes.subtracting(table.indexes))")
         }
+    }
+
+    @Test func eachBackendHoldsItsSearchIndexes() throws {
+        let sqlite = try TempCase(.sqlite), postgres = try TempCase(.postgres)
+        defer { sqlite.remove(); postgres.remove() }
+        let virtual = try sqlite.store.read { db in
+            try db.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").map { try $0.string(0) }
+        }
+        #expect(virtual.sorted() == Self.sqliteSearchTables.sorted())
+        let gin = try postgres.store.read { db in
+            try db.rows("""
+                SELECT ic.relname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid JOIN pg_am am ON am.oid = ic.relam
+                JOIN pg_namespace s ON s.oid = ic.relnamespace WHERE s.nspname = current_schema() AND am.amname = 'gin'
+                """).map { try $0.string(0) }
+        }
+        #expect(gin.sorted() == ["item_identifier_value_trigram", "item_label_trigram", "item_text_trigram"])
     }
 }

@@ -95,7 +95,7 @@ import Testing
         for name in profiles {
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: cards.appendingPathComponent(name))) as? [String: Any]
             let iccid = try #require((json?["expect"] as? [String: Any])?["iccid"] as? String, "\(name)")
-            let found = try store.findItems(iccid)
+            let found = try store.search(iccid)
             #expect(found.count == 1 && found.first?.item.type == .device(.sim), "\(name): \(iccid)")
         }
         let summary = try store.summary()
@@ -118,9 +118,9 @@ import Testing
         #expect(summary.types["port"] == catalog.rows.reduce(0) { $0 + ($1.ports ?? 0) })
         #expect(summary.operators["MOBIFONE CORPORATION (MOBIFONE)"] ?? 0 > 0, "ICCID issuer 898401: \(summary.operators)")
         let phone = try #require(catalog.rows.first { $0.type == .device(.phone) && $0.imeis.count == 2 })
-        let found = try store.findItems(phone.imeis[1])
+        let found = try store.search(phone.imeis[1])
         #expect(found.map(\.item.label) == [phone.label])
-        #expect(found.first?.matched == ["IMEI2 \(phone.imeis[1])"])
+        #expect(found.first?.matches == [SearchMatch(kind: .exact, field: "IMEI2", value: phone.imeis[1])])
         #expect(try store.verify().isValid)
     }
 }
