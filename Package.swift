@@ -87,7 +87,7 @@ let package = Package(
         // Front ends parse and print only: no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "Modem", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
+            dependencies: ["PCSC", "Modem", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording", "Analysis",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(
