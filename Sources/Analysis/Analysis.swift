@@ -14,6 +14,14 @@ public func findCampaigns(_ messages: [AnalysedMessage], parameters: CampaignPar
     Clustering(parameters: parameters).campaigns(messages)
 }
 
+/// The clustering step alone, on masked texts (`NormalisedText.masked`): for each text, the index
+/// of the first text of its group, or -1 for a text too short to cluster (`minimumShingles`).
+/// Texts that are equal share a group. What Scripts/bench-analysis compares with datasketch's
+/// MinHashLSH on the same shingles.
+public func nearDuplicateGroups(maskedTexts: [String], parameters: CampaignParameters = CampaignParameters()) -> [Int] {
+    Clustering(parameters: parameters).groups(maskedTexts)
+}
+
 /// The lexicon's category of a text, with the words that decided it.
 public func categorise(_ text: String) -> CategoryDecision {
     Lexicon.categorise(folded: Normaliser.normalise(text).folded)

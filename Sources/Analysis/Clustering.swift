@@ -6,8 +6,11 @@ import Foundation
 ///    hash of the masked text, so no text is kept per message).
 /// 2. Each form with at least `minimumShingles` shingles gets a MinHash signature.
 /// 3. LSH banding: for each band, the forms are sorted by the band's values; forms with equal
-///    values are candidates, each checked against the first form of its group, and joined
-///    (union-find) when the estimated Jaccard similarity reaches `similarityThreshold`.
+///    values are candidates, each checked against the first form of its group. Two candidates'
+///    clusters are joined (union-find) when the clusters' roots (their first forms) have an
+///    estimated Jaccard similarity of at least `similarityThreshold`: comparing roots rather than
+///    the candidates themselves stops chains (A like B, B like C, … Z unlike A) from growing one
+///    cluster out of loosely related chats.
 /// 4. Clusters with at least `minimumSize` messages are campaigns, described from their members.
 ///
 /// Per message: one Int32 (its form). Per form: a signature of `permutations` UInt16 values,
@@ -94,8 +97,9 @@ struct Clustering {
                 var end = start + 1
                 while end < formCount, keys[end].key == keys[start].key { end += 1 }
                 let first = keys[start].form
-                for member in keys[(start + 1)..<end].map(\.form) where forms.root(member) != forms.root(first) {
-                    if agreeing(forms.signatures, Int(first), Int(member)) >= needed { forms.union(first, member) }
+                for index in (start + 1)..<end {
+                    let a = forms.root(first), b = forms.root(keys[index].form)
+                    if a != b, agreeing(forms.signatures, Int(a), Int(b)) >= needed { forms.union(a, b) }
                 }
                 start = end
             }
@@ -109,6 +113,20 @@ struct Clustering {
             for i in 0..<permutations where s[a * permutations + i] == s[b * permutations + i] { equal += 1 }
         }
         return equal
+    }
+
+    func groups(_ maskedTexts: [String]) -> [Int] {
+        var forms = forms(maskedTexts: maskedTexts.count) { maskedTexts[$0] }
+        join(&forms)
+        var firstTextOfForm = [Int](repeating: -1, count: forms.messagesPerForm.count)
+        for (index, form) in forms.formOfMessage.enumerated() where form >= 0 && firstTextOfForm[Int(form)] < 0 {
+            firstTextOfForm[Int(form)] = index
+        }
+        var groups = [Int](repeating: -1, count: maskedTexts.count)
+        for index in 0..<maskedTexts.count where forms.formOfMessage[index] >= 0 {
+            groups[index] = firstTextOfForm[Int(forms.root(forms.formOfMessage[index]))]
+        }
+        return groups
     }
 
     func campaigns(_ messages: [AnalysedMessage]) -> [Campaign] {

@@ -18,13 +18,9 @@ enum IndicatorExtractor {
         .map { NSRegularExpression.escapedPattern(for: $0).replacingOccurrences(of: " ", with: #"\s?"#) }.joined(separator: "|") + #")(?![\p{L}\d])"#)
     /// Words that announce an account number without naming the bank.
     static let accountWord = Patterns.compile(#"(?<![\p{L}\d])(?:stk|số tài khoản|so tai khoan|tài khoản|tai khoan|tk|chuyển khoản|chuyen khoan|ck)(?![\p{L}\d])"#)
-    static let url = Patterns.compile(Patterns.url)
     static let phoneOrAccount = Patterns.compile(#"(?<![\d+\p{L}])(?:\+\s?)?\d(?:[\s.-]?\d){5,18}(?!\d)"#)
     static let moneyUnitAfter = Patterns.compile(#"^\s?(?:k|tr|triệu|trieu|tỷ|ty|tỉ|củ|cu|nghìn|ngàn|đ|d|đồng|dong|vnđ|vnd|usd|%)(?![\p{L}\d])"#)
     static let zaloBefore = Patterns.compile(#"(?<![\p{L}])(?:zalo|zl)\W{0,3}$"#)
-    static let handle = Patterns.compile(Patterns.handle)
-    static let telegramPath = Patterns.compile(#"^(?:t|telegram)\.me/\+?([a-z0-9_]{3,32})"#)
-    static let zaloPath = Patterns.compile(#"^zalo\.me/(?:g/)?([a-z0-9_+]{3,32})"#)
 
     /// Characters (UTF-16) searched before and after a number for a bank name or account word.
     static let bankWindowBefore = 40
@@ -35,58 +31,60 @@ enum IndicatorExtractor {
         let ns = nfc as NSString
         let offsets = CodePointOffsets(nfc)
         let whole = NSRange(location: 0, length: ns.length)
-        var found = [(location: Int, order: Int, indicator: Indicator)]()
-        var taken = [NSRange]()
-        func add(_ kind: IndicatorKind, _ value: String, _ range: NSRange, bank: String? = nil, shortener: Bool = false) {
-            let indicator = Indicator(kind: kind, value: value, original: ns.substring(with: range), start: offsets[range.location],
-                                      end: offsets[NSMaxRange(range)], bank: bank, shortener: shortener)
-            found.append((range.location, found.count, indicator))
+        var found = [(start: Int, order: Int, indicator: Indicator)]()
+        var taken = [Range<Int>]()
+        func add(_ kind: IndicatorKind, _ value: String, _ span: Range<Int>, original: String, bank: String? = nil, shortener: Bool = false) {
+            let indicator = Indicator(kind: kind, value: value, original: original, start: span.lowerBound, end: span.upperBound, bank: bank, shortener: shortener)
+            found.append((span.lowerBound, found.count, indicator))
         }
-        func overlapsTaken(_ range: NSRange) -> Bool { taken.contains { NSIntersectionRange($0, range).length > 0 } }
 
-        for match in url.matches(in: nfc, range: whole) {
-            var range = match.range
-            while range.length > 0, ".,;:!?)]}'\"".contains(ns.substring(with: NSRange(location: NSMaxRange(range) - 1, length: 1))) { range.length -= 1 }
-            let written = ns.substring(with: range)
-            let normalised = URLs.normalised(written)
-            taken.append(range)
-            add(.url, normalised.url, range, shortener: normalised.shortener)
-            add(.domain, normalised.domain, range, shortener: normalised.shortener)
-            let hostAndPath = normalised.url.replacingOccurrences(of: #"^https?://(www\.)?"#, with: "", options: .regularExpression)
-            let pathRange = NSRange(location: 0, length: (hostAndPath as NSString).length)
-            if let m = telegramPath.firstMatch(in: hostAndPath, range: pathRange) {
-                add(.telegram, (hostAndPath as NSString).substring(with: m.range(at: 1)).lowercased(), range)
-            } else if let m = zaloPath.firstMatch(in: hostAndPath, range: pathRange) {
-                let path = (hostAndPath as NSString).substring(with: m.range(at: 1))
-                add(.zalo, PhoneNumbers.e164(path) ?? path.lowercased(), range)
+        // URLs and handles as the normalisation's scanner finds them, cited in the NFC text.
+        let folded = FoldedText(nfc: nfc)
+        let scalars = Array(nfc.unicodeScalars)
+        for value in ValueScanner(folded).values() where value.kind == .url || value.kind == .handle {
+            let span = Int(folded.origins[value.range.lowerBound])..<(Int(folded.origins[value.range.upperBound - 1]) + 1)
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[span])
+            let original = String(view)
+            taken.append(span)
+            if value.kind == .handle {
+                add(.telegram, String(value.value.dropFirst()), span, original: original)
+                continue
+            }
+            let normalised = URLs.normalised(original)
+            add(.url, normalised.url, span, original: original, shortener: normalised.shortener)
+            add(.domain, normalised.domain, span, original: original, shortener: normalised.shortener)
+            let path = normalised.url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" }.dropFirst()
+            let name = path.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            guard !name.isEmpty else { continue }
+            if ["t.me", "telegram.me"].contains(normalised.domain) {
+                add(.telegram, name.lowercased(), span, original: original)
+            } else if normalised.domain == "zalo.me" {
+                add(.zalo, PhoneNumbers.e164(String(name)) ?? name.lowercased(), span, original: original)
             }
         }
-        for match in handle.matches(in: nfc, range: whole) where !overlapsTaken(match.range) {
-            // An address's "@" is not a handle: "ban@abc.com" is refused by the pattern's look-behind.
-            let after = NSMaxRange(match.range)
-            if after < ns.length, ns.substring(with: NSRange(location: after, length: 1)) == "." { continue }
-            taken.append(match.range)
-            add(.telegram, String(ns.substring(with: match.range).dropFirst()).lowercased(), match.range)
-        }
-        for match in phoneOrAccount.matches(in: nfc, range: whole) where !overlapsTaken(match.range) {
+
+        for match in phoneOrAccount.matches(in: nfc, range: whole) {
             let range = match.range
+            let span = offsets[range.location]..<offsets[NSMaxRange(range)]
+            if taken.contains(where: { $0.overlaps(span) }) { continue }
             let written = ns.substring(with: range)
             let afterRange = NSRange(location: NSMaxRange(range), length: min(8, ns.length - NSMaxRange(range)))
             if moneyUnitAfter.firstMatch(in: ns.substring(with: afterRange), range: NSRange(location: 0, length: afterRange.length)) != nil { continue }
             let digits = written.filter(\.isASCIIDigit)
             if !written.contains("+"), let bank = bankNear(ns, range) {
-                add(.bankAccount, digits, range, bank: bank.bank)
+                add(.bankAccount, digits, span, original: written, bank: bank.bank)
                 continue
             }
             guard let e164 = PhoneNumbers.e164(written) else { continue }
-            add(.phone, e164, range)
+            add(.phone, e164, span, original: written)
             let beforeStart = max(0, range.location - 8)
             let before = ns.substring(with: NSRange(location: beforeStart, length: range.location - beforeStart))
             if zaloBefore.firstMatch(in: before, range: NSRange(location: 0, length: (before as NSString).length)) != nil {
-                add(.zalo, e164, range)
+                add(.zalo, e164, span, original: written)
             }
         }
-        return found.sorted { ($0.location, $0.order) < ($1.location, $1.order) }.map(\.indicator)
+        return found.sorted { ($0.start, $0.order) < ($1.start, $1.order) }.map(\.indicator)
     }
 
     /// The bank named (or an account word) close before the number, or a bank named just after it.
@@ -112,4 +110,24 @@ enum IndicatorExtractor {
     private struct AccountContext {
         var bank: String?
     }
+}
+
+/// A NFC string's UTF-16 offsets (NSRegularExpression's) as Unicode code-point offsets.
+struct CodePointOffsets {
+    private var codePointAtUTF16: [Int32]
+
+    init(_ text: String) {
+        var table = [Int32]()
+        table.reserveCapacity(text.utf16.count + 1)
+        var codePoint: Int32 = 0
+        for scalar in text.unicodeScalars {
+            table.append(codePoint)
+            if scalar.utf16.count == 2 { table.append(codePoint) }
+            codePoint += 1
+        }
+        table.append(codePoint)
+        codePointAtUTF16 = table
+    }
+
+    subscript(utf16Offset: Int) -> Int { Int(codePointAtUTF16[utf16Offset]) }
 }

@@ -20,13 +20,14 @@ enum Lexicon {
         ]),
         (.fakeDocuments, [
             ("lam bang", 2), ("bang dai hoc", 2), ("bang cap", 2), ("bang tot nghiep", 2), ("phoi bang", 2), ("lam giay to", 2),
-            ("lam cccd", 2), ("lam cmnd", 2), ("bang lai xe", 2), ("lam ho so", 2), ("lam chung chi", 2), ("giay to", 1),
+            ("lam cccd", 2), ("lam cmnd", 2), ("lam chung minh", 2), ("bang lai xe", 2), ("lam ho so", 2), ("lam chung chi", 2),
+            ("cap bang", 2), ("khong can di hoc", 2), ("giay to", 1), ("giay xac nhan", 1),
             ("chung chi", 1), ("bang lai", 1), ("cong chung", 1), ("ho so", 1),
         ]),
         (.phishing, [
             ("tai khoan bi khoa", 2), ("bi tam khoa", 2), ("tam khoa", 2), ("cap nhat thong tin", 2), ("xac thuc tai khoan", 2),
-            ("trung thuong", 2), ("nhan qua tri an", 2), ("bi khoa", 1), ("xac thuc", 1), ("xac minh", 1), ("otp", 1),
-            ("dang nhap", 1), ("mat khau", 1), ("ma xac nhan", 1), ("quy khach", 1), ("nhan qua", 1),
+            ("trung thuong", 2), ("nhan qua tri an", 2), ("nang han muc", 2), ("bi cat dien", 2), ("bi khoa", 1), ("xac thuc", 1),
+            ("xac minh", 1), ("otp", 1), ("dang nhap", 1), ("mat khau", 1), ("ma xac nhan", 1), ("nhan qua", 1),
         ]),
     ]
 

@@ -4,128 +4,108 @@ import Foundation
 enum Normaliser {
     static func normalise(_ text: String) -> NormalisedText {
         let nfc = text.precomposedStringWithCanonicalMapping
-        let folded = fold(nfc)
-        let range = NSRange(location: 0, length: (folded as NSString).length)
-        var foldedParts = [String]()
-        var maskedParts = [String]()
+        let folded = FoldedText(nfc: nfc)
+        var foldedWords = [String]()
+        var maskedWords = [String]()
         var values = [MaskedValue]()
-        var cursor = folded.startIndex
-        for match in Patterns.maskable.matches(in: folded, range: range) {
-            guard let whole = Range(match.range, in: folded),
-                  let group = (1...Patterns.maskableKinds.count).first(where: { match.range(at: $0).location != NSNotFound })
-            else { continue }
-            var kind = Patterns.maskableKinds[group - 1]
-            var end = whole.upperBound
-            if kind == .url { end = trimmedURLEnd(folded, whole) }
-            let written = String(folded[whole.lowerBound..<end])
-            let value: String
-            switch kind {
-            case .url: value = URLs.normalised(written).url
-            case .phone:
-                guard let e164 = PhoneNumbers.e164(written) else {
-                    kind = .number
-                    value = written.filter { !$0.isWhitespace }
-                    break
-                }
-                value = e164
-            case .money: value = Money.normalised(written)
-            default: value = written
-            }
-            let before = cleaned(folded[cursor..<whole.lowerBound])
-            foldedParts.append(before)
-            maskedParts.append(before)
-            foldedParts.append(value)
-            maskedParts.append(kind.token)
-            values.append(MaskedValue(kind: kind, value: value))
-            cursor = end
+        var cursor = 0
+        for found in ValueScanner(folded).values() {
+            let before = cleaned(folded.scalars[cursor..<found.range.lowerBound])
+            foldedWords.append(contentsOf: before)
+            maskedWords.append(contentsOf: before)
+            foldedWords.append(found.value)
+            maskedWords.append(found.kind.token)
+            values.append(MaskedValue(kind: found.kind, value: found.value))
+            cursor = found.range.upperBound
         }
-        let rest = cleaned(folded[cursor...])
-        foldedParts.append(rest)
-        maskedParts.append(rest)
-        return NormalisedText(nfc: nfc, folded: joinedWords(foldedParts), masked: joinedWords(maskedParts), values: values)
-    }
-
-    /// A URL's match without the sentence's punctuation after it ("ghé abc.vip/km." ends at "km").
-    private static func trimmedURLEnd(_ text: String, _ range: Range<String.Index>) -> String.Index {
-        var end = range.upperBound
-        while end > range.lowerBound, let last = text[..<end].last, ".,;:!?)]}'\"".contains(last) {
-            end = text.index(before: end)
-        }
-        return end
-    }
-
-    private static func joinedWords(_ parts: [String]) -> String {
-        parts.filter { !$0.isEmpty }.joined(separator: " ")
-    }
-
-    /// Compatibility decomposition (full-width and styled letters become plain ones), combining
-    /// marks removed, đ/Đ → d, lower case.
-    static func fold(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
-            switch scalar.value {
-            case 0x41...0x5A: scalars.append(Unicode.Scalar(scalar.value + 0x20)!)
-            case 0x00...0x7F: scalars.append(scalar)
-            case 0x0300...0x036F: continue
-            case 0x0110, 0x0111: scalars.append("d")
-            default:
-                if scalar.properties.generalCategory == .nonspacingMark { continue }
-                scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-            }
-        }
-        return String(scalars)
+        let rest = cleaned(folded.scalars[cursor...])
+        foldedWords.append(contentsOf: rest)
+        maskedWords.append(contentsOf: rest)
+        return NormalisedText(nfc: nfc, folded: foldedWords.joined(separator: " "), masked: maskedWords.joined(separator: " "), values: values)
     }
 
     /// The words of a stretch of folded text between masked values, spam tricks undone:
     /// letters joined by dots ("v.i.p", "n.o h.u"), punctuation and symbols dropped, letters
     /// repeated three times or more made one ("chaooo"), single letters spaced out ("c a s i n o"),
     /// teencode expanded ("ko" → "khong").
-    static func cleaned(_ stretch: Substring) -> String {
-        var words = [String]()
-        for rawWord in stretch.split(whereSeparator: \.isWhitespace) {
-            let joined = joinedDottedLetters(rawWord)
-            for piece in joined.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
-                words.append(collapsedRepeats(piece))
+    static func cleaned(_ stretch: ArraySlice<Unicode.Scalar>) -> [String] {
+        var words = [[Unicode.Scalar]]()
+        var index = stretch.startIndex
+        while index < stretch.endIndex {
+            while index < stretch.endIndex, ValueScanner.isSpace(stretch[index]) { index += 1 }
+            let start = index
+            while index < stretch.endIndex, !ValueScanner.isSpace(stretch[index]) { index += 1 }
+            guard index > start else { continue }
+            let raw = stretch[start..<index]
+            if let joined = joinedDottedLetters(raw) {
+                words.append(joined)
+                continue
             }
+            var piece = [Unicode.Scalar]()
+            for scalar in raw {
+                if ValueScanner.isWordScalar(scalar) || scalar.properties.numericType != nil {
+                    piece.append(scalar)
+                } else if !piece.isEmpty {
+                    words.append(collapsedRepeats(piece))
+                    piece.removeAll()
+                }
+            }
+            if !piece.isEmpty { words.append(collapsedRepeats(piece)) }
         }
         var result = [String]()
-        var index = 0
-        while index < words.count {
-            var run = index
-            while run < words.count, words[run].count == 1, words[run].first!.isLetter { run += 1 }
-            if run - index >= 3 {
-                result.append(words[index..<run].joined())
-                index = run
+        var word = 0
+        while word < words.count {
+            var run = word
+            while run < words.count, words[run].count == 1, ValueScanner.isWordScalar(words[run][0]), !ValueScanner.isDigit(words[run][0]) { run += 1 }
+            if run - word >= 3 {
+                result.append(string(words[word..<run].flatMap { $0 }))
+                word = run
             } else {
-                result.append(teencode[words[index]] ?? words[index])
-                index += 1
+                let text = string(words[word])
+                result.append(teencode[text] ?? text)
+                word += 1
             }
         }
-        return result.joined(separator: " ")
+        return result
     }
 
-    /// "v.i.p" → "vip", "n.o" → "no": a word of single letters joined by . - _ or *.
-    private static func joinedDottedLetters(_ word: Substring) -> Substring {
-        let core = word.trimmingTrailing { ".,;:!?".contains($0) }
-        let pieces = core.split(omittingEmptySubsequences: false) { ".-_*".contains($0) }
-        guard pieces.count >= 2, pieces.allSatisfy({ $0.count == 1 && $0.first!.isLetter }) else { return word }
-        return Substring(pieces.joined())
+    private static func string(_ scalars: [Unicode.Scalar]) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
     }
 
-    /// Words of four letters or fewer are kept as written: "cccd" (căn cước công dân) is one.
-    private static func collapsedRepeats(_ word: Substring) -> String {
-        guard word.count > 4 else { return String(word) }
-        var result = ""
-        var previous: Character?
-        var run = 0
-        for character in word {
-            if character == previous { run += 1 } else { run = 1; previous = character }
-            result.append(character)
-            if run == 3, character.isLetter {
-                result.removeLast(2)
-            } else if run > 3, character.isLetter {
-                result.removeLast()
+    /// "v.i.p" → "vip", "n.o" → "no": a word of single letters joined by . - _ or *, else nil.
+    private static func joinedDottedLetters(_ word: ArraySlice<Unicode.Scalar>) -> [Unicode.Scalar]? {
+        var core = word
+        while let last = core.last, ".,;:!?".unicodeScalars.contains(last) { core = core.dropLast() }
+        guard core.count >= 3 else { return nil }
+        var letters = [Unicode.Scalar]()
+        for (offset, scalar) in core.enumerated() {
+            if offset % 2 == 0 {
+                guard ValueScanner.isWordScalar(scalar), !ValueScanner.isDigit(scalar) else { return nil }
+                letters.append(scalar)
+            } else {
+                guard ".-_*".unicodeScalars.contains(scalar) else { return nil }
             }
+        }
+        return core.count % 2 == 1 ? letters : nil
+    }
+
+    /// A run of three or more of the same letter made one ("chaooo" → "chao"); words of four
+    /// letters or fewer are kept as written: "cccd" (căn cước công dân) is one.
+    private static func collapsedRepeats(_ word: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard word.count > 4 else { return word }
+        var result = [Unicode.Scalar]()
+        result.reserveCapacity(word.count)
+        var index = 0
+        while index < word.count {
+            let scalar = word[index]
+            var run = index
+            while run < word.count, word[run] == scalar { run += 1 }
+            let length = run - index
+            result.append(contentsOf: repeatElement(scalar, count: length >= 3 && !ValueScanner.isDigit(scalar) ? 1 : length))
+            index = run
         }
         return result
     }
@@ -139,14 +119,6 @@ enum Normaliser {
         "dt": "dien thoai", "ck": "chuyen khoan", "nt": "nhan tin", "mik": "minh", "lm": "lam", "wa": "qua",
         "bik": "biet", "thik": "thich", "nhiu": "nhieu", "iu": "yeu",
     ]
-}
-
-extension Substring {
-    func trimmingTrailing(while predicate: (Character) -> Bool) -> Substring {
-        var end = endIndex
-        while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-        return self[startIndex..<end]
-    }
 }
 
 /// Amounts of money as VND in digits ("500k" → "500000 VND"), or as written in USD.
