@@ -62,11 +62,11 @@ def main() -> None:
             continue
         minhash = MinHash(num_perm=permutations, seed=args.seed)
         minhash.update_batch([data[i:i + k] for i in range(len(data) - k + 1)])
+        signatures[index] = minhash
         for candidate in lsh.query(minhash):
             a, b = root(index), root(candidate)
             if a != b and signatures[a].jaccard(signatures[b]) >= args.threshold:
                 parent[max(a, b)] = min(a, b)
-        signatures[index] = minhash
         lsh.insert(index, minhash)
     with open(args.out, "w", encoding="utf-8") as out:
         out.write("".join(f"{-1 if parent[i] == -1 else root(i)}\n" for i in range(len(forms))))

@@ -128,6 +128,17 @@ enum Wordings {
         "lương về chưa", "ông bà khỏe không", "tắc đường quá", "đang chờ ở cổng trường", "gọi mãi không được", "mua giúp bó rau với",
         "em ốm rồi, nghỉ một hôm", "tuần sau họp lớp đấy", "cho mượn cái sạc với", "đến lượt mình trực rồi", "ăn sáng chưa",
     ]
+    static let chatWords = """
+        nhà cơm nước trường lớp học bài thi điểm xe máy đường phố chợ rau thịt cá gà trứng sữa bánh mì phở bún cà phê trà đá \
+        mưa nắng gió lạnh nóng sáng trưa chiều tối đêm hôm mai qua tuần tháng năm giờ phút sớm muộn nhanh chậm đi về đến ở \
+        làm việc công ty sếp họp báo cáo lương thưởng nghỉ phép ốm khỏe bệnh viện thuốc bác sĩ mẹ bố ông bà anh chị em con \
+        cháu bạn hàng xóm cô chú dì bác vợ chồng người yêu đám cưới sinh nhật quà hoa bánh kem tiệc nhậu bia karaoke phim \
+        bóng đá trận đấu đội tuyển điện thoại sạc pin mạng wifi ảnh video nhạc sách vở bút áo quần giày dép mũ túi ví chìa \
+        khóa cửa phòng bếp tủ lạnh máy giặt quạt điều hòa đèn điện nước ga rác dọn dẹp nấu ăn rửa bát giặt phơi đồ chó mèo \
+        vui buồn mệt đói no khát ngủ dậy tắm thay đồ chờ đợi gọi nhắn tin gửi nhận mua bán trả vay mượn cho xin cảm ơn \
+        xin lỗi nhớ quên biết hiểu thích yêu ghét sợ lo nghĩ nói kể hỏi trả lời đúng sai được rồi chưa đã sẽ đang cũng vẫn \
+        còn nữa lắm quá rất hơi thật hay dở đẹp xấu to nhỏ dài ngắn xa gần cao thấp mới cũ đắt rẻ nhiều ít
+        """.split(separator: " ").map(String.init)
     static let chatClosings = ["", "nhé", "ạ", "nha", "đấy", "😊", "!", "?", "hihi", "luôn nhé", "nhớ đấy", "cảm ơn nhiều", "ok không", "nhanh lên", "thương"]
     static let names = ["Tuấn", "Hùng", "Lan", "Hương", "Minh", "Trang", "Nam", "Linh", "Dũng", "Hà", "Phương", "Thảo", "Long", "Mai", "Quân", "Hoa", "Đức", "Ngọc", "Sơn", "Yến"]
     static let banks = ["Vietcombank", "VCB", "Techcombank", "MB", "VietinBank", "BIDV", "ACB", "Agribank", "Sacombank", "TPBank", "VPBank"]
@@ -213,11 +224,13 @@ struct Generator {
             return .init(time: time, direction: "in", from: "Notice", to: recipient, text: text, status: "received", port: port,
                          truth: "notice-\(Wordings.noticeGroups[index])")
         }
+        // An opening, one everyday phrase and 3 to 12 everyday words in any order, a closing: a small
+        // grammar alone would repeat itself at millions of messages, which real chats do not.
         let opening = Wordings.chatOpenings.randomElement(using: &random)!
         let body = Wordings.chatBodies.randomElement(using: &random)!
-        let second = Int.random(in: 0..<3, using: &random) == 0 ? ", " + Wordings.chatBodies.randomElement(using: &random)! : ""
+        let words = (0..<Int.random(in: 3...12, using: &random)).map { _ in Wordings.chatWords.randomElement(using: &random)! }
         let closing = Wordings.chatClosings.randomElement(using: &random)!
-        let text = filled("\(opening) \(body)\(second) \(closing)", campaigns[0]).trimmingCharacters(in: .whitespaces)
+        let text = filled("\(opening) \(body) \(words.joined(separator: " ")) \(closing)", campaigns[0]).trimmingCharacters(in: .whitespaces)
         return .init(time: time, direction: Bool.random(using: &random) ? "in" : "out", from: sender, to: recipient, text: text,
                      status: "received", port: port, truth: "chat-\(row)")
     }
