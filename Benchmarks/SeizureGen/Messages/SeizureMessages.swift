@@ -231,8 +231,9 @@ struct Generator {
         let words = (0..<Int.random(in: 3...12, using: &random)).map { _ in Wordings.chatWords.randomElement(using: &random)! }
         let closing = Wordings.chatClosings.randomElement(using: &random)!
         let text = filled("\(opening) \(body) \(words.joined(separator: " ")) \(closing)", campaigns[0]).trimmingCharacters(in: .whitespaces)
-        return .init(time: time, direction: Bool.random(using: &random) ? "in" : "out", from: sender, to: recipient, text: text,
-                     status: "received", port: port, truth: "chat-\(row)")
+        let incoming = Bool.random(using: &random)
+        return .init(time: time, direction: incoming ? "in" : "out", from: sender, to: recipient, text: text,
+                     status: incoming ? "received" : "delivered", port: port, truth: "chat-\(row)")
     }
 
     /// The wording with its slots filled from the campaign's pools and fresh names and amounts.
