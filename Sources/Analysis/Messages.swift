@@ -16,7 +16,7 @@ public struct AnalysedMessage: Sendable, Equatable {
 }
 
 /// The kinds of variable part masked into typed tokens by `normalise(_:)`. The raw value is the
-/// token written into the masked text, `<` and `>` around it upper-cased (`<URL>`, `<PHONE>` …).
+/// JSON identifier; `token` is what stands for the value in the masked text (`<URL>`, `<PHONE>`, `<NUM>` …).
 public enum TokenKind: String, Codable, Sendable, CaseIterable {
     case url
     case email
@@ -27,7 +27,7 @@ public enum TokenKind: String, Codable, Sendable, CaseIterable {
     case code
 
     /// The token standing for a value of this kind in `NormalisedText.masked`.
-    public var token: String { "<\(rawValue.uppercased())>" }
+    public var token: String { self == .number ? "<NUM>" : "<\(rawValue.uppercased())>" }
 }
 
 /// A value taken out of a message's text and replaced by its kind's token, in the order met.
