@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 H = lambda *parts: hashlib.sha256(b"".join(parts)).digest()
 LINE = re.compile(rb'^\{"entry":(.*),"hash":"([0-9a-f]{64})","sig":"([A-Za-z0-9+/]{86}==)"\}$', re.S)
-DERIVED = re.compile(r"^(ledger\.jsonl|checkpoint|proofs/.*)$")  # written after the export entry
+DERIVED = re.compile(r"^(ledger\.jsonl|checkpoint|proofs\.jsonl|proofs\.idx|proofs/.*)$")  # written after the export entry
 MEMBERS = {"action", "examiner", "payload", "prev", "seq", "station", "subjects", "time"}
 ACTION = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")  # patterns are used with fullmatch; ASCII digits only
 TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]{3}Z")
@@ -202,7 +202,8 @@ def verify(root, key_file=None, earlier_file=None):
     for p in sorted(set(listed) | on_disk):
         if p not in on_disk: raise Bad(f"{p}: listed in MANIFEST.sha256 but missing")
         if p not in listed: raise Bad(f"{p}: not listed in MANIFEST.sha256")
-        if hashlib.sha256(read(root, p)).hexdigest() != listed[p]: raise Bad(f"{p}: SHA-256 differs from MANIFEST.sha256")
+        with open(os.path.join(root, p), "rb") as f:
+            if hashlib.file_digest(f, "sha256").hexdigest() != listed[p]: raise Bad(f"{p}: SHA-256 differs from MANIFEST.sha256")
     # 2. Trusted keys.
     key_texts = open(key_file).read().split() if key_file else [read(root, p).decode().strip() for p in sorted(listed) if p.startswith("keys/")]
     trusted = [parse_key(k, key_file or "keys/") for k in key_texts]
@@ -239,22 +240,43 @@ def verify(root, key_file=None, earlier_file=None):
     if origin != "custody.case/" + state.case_id: raise Bad("checkpoint: another case")
     if size != export["seq"] + 1: raise Bad(f"checkpoint: size {size} is not this export's (stale)")
     if scope == "all" and root_from({(i, i + 1): leaf for i, (*_, leaf) in enumerate(entries)}, 0, len(entries)) != cp_root: raise Bad("checkpoint: root mismatch")
-    # 5. One proof per line.
+    # 5. One proof per line: proofs.jsonl + proofs.idx (LEDGER.md, "Proofs in a bundle"), or the folder proofs/ of older bundles.
     proofs, known = {p for p in listed if p.startswith("proofs/")}, {}
-    for e, _, line, leaf in entries:
-        p = f"proofs/{e['seq']}.tlog-proof"
-        if p not in proofs: raise Bad(f"{p}: missing")
-        proofs.discard(p)
-        head, _, cp = read(root, p).decode().partition("\n\n")
-        hl = head.split("\n")
-        if hl[:3] != ["c2sp.org/tlog-proof@v1", "extra " + base64.b64encode(line).decode(), f"index {e['seq']}"]:
-            raise Bad(f"{p}: not the proof of entry {e['seq']}")
-        if cp.encode() != note: raise Bad(f"{p}: another checkpoint")
-        hashes = [b64(h, p) for h in hl[3:]]
-        if not inclusion_ok(e["seq"], size, leaf, hashes, cp_root): raise Bad(f"{p}: inclusion proof does not verify")
+    def proved(e, leaf, hashes, where):
+        if not inclusion_ok(e["seq"], size, leaf, hashes, cp_root): raise Bad(f"{where}: inclusion proof does not verify")
         if earlier_file and scope == "all": known[(e["seq"], e["seq"] + 1)] = leaf
         elif earlier_file: record_path(known, e["seq"], size, leaf, hashes)
-    if proofs: raise Bad(f"{sorted(proofs)[0]}: not the proof of any entry")
+    if "proofs.jsonl" in listed or "proofs.idx" in listed or not proofs:
+        if proofs: raise Bad(f"{sorted(proofs)[0]}: a proof file of the old layout beside proofs.jsonl")
+        if "proofs.jsonl" not in listed or "proofs.idx" not in listed: raise Bad("proofs.jsonl: missing (with proofs.idx)")
+        offset, n, index = 0, 0, []
+        with open(os.path.join(root, "proofs.jsonl"), "rb") as f:
+            for n, line in enumerate(f, 1):
+                where = f"proofs.jsonl line {n}"
+                if n > len(entries): raise Bad(f"{where}: not the proof of any entry")
+                if not line.endswith(b"\n"): raise Bad(f"{where}: no newline at its end")
+                e, _, _, leaf = entries[n - 1]
+                try: doc = json.loads(line)
+                except ValueError: raise Bad(f"{where}: not JSON")
+                if not isinstance(doc, dict) or set(doc) != {"hashes", "index"} or doc["index"] != e["seq"] or not isinstance(doc["hashes"], list) \
+                        or canonical(doc).encode() + b"\n" != line: raise Bad(f"{where}: not the proof of entry {e['seq']}")
+                proved(e, leaf, [b64(h, where) for h in doc["hashes"]], where)
+                index.append(f"{e['seq']:020d} {offset:020d}\n".encode())
+                offset += len(line)
+        if n != len(entries): raise Bad(f"proofs.jsonl: {n} proofs for {len(entries)} lines of ledger.jsonl")
+        if read(root, "proofs.idx") != b"".join(index): raise Bad("proofs.idx: not the sequence numbers and offsets of proofs.jsonl")
+    else:
+        for e, _, line, leaf in entries:
+            p = f"proofs/{e['seq']}.tlog-proof"
+            if p not in proofs: raise Bad(f"{p}: missing")
+            proofs.discard(p)
+            head, _, cp = read(root, p).decode().partition("\n\n")
+            hl = head.split("\n")
+            if hl[:3] != ["c2sp.org/tlog-proof@v1", "extra " + base64.b64encode(line).decode(), f"index {e['seq']}"]:
+                raise Bad(f"{p}: not the proof of entry {e['seq']}")
+            if cp.encode() != note: raise Bad(f"{p}: another checkpoint")
+            proved(e, leaf, [b64(h, p) for h in hl[3:]], p)
+        if proofs: raise Bad(f"{sorted(proofs)[0]}: not the proof of any entry")
     # 5b. An earlier checkpoint of this case (--checkpoint): the bundle's ledger must extend it.
     if earlier_file:
         o, n, r, s = open_note(open(earlier_file, "rb").read(), trusted + state.bound, earlier_file)

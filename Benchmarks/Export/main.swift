@@ -187,22 +187,21 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
     let caseVerify = timed { _ = must("verify the case") { try store.verify() } }
     var snapshot: CaseSnapshot!
     let snapshotSeconds = timed { snapshot = must("snapshot") { try store.snapshot() } }
-    let planSeconds = timed { _ = must("plan") { try ExportPlan(snapshot: snapshot, selected: [], redactPins: false) } }
+    let planSeconds = timed { _ = must("plan") { try ExportPlan(store: store, snapshot: snapshot, selected: [], redactPins: false) } }
     snapshot = nil
     let clock = ProducerClock()
     let pdfRun = PDFRun()
     let chromiumPath = chromium
     let producers = Exporter.sealedProducers.map { producer -> FileProducer in
         let isReport = producer.name == FileProducer.report.name
-        return FileProducer(name: producer.name) { ctx in
+        return FileProducer(name: producer.name) { ctx, bundle in
             guard isReport else {
-                var files = [BundleFile]()
-                clock.record(producer.name, try timed { files = try producer.produce(ctx) })
-                return files
+                clock.record(producer.name, try timed { try producer.produce(ctx, bundle) })
+                return
             }
             var report: ReportDocument!
             clock.record(producer.name, try timed { report = try FileProducer.reportDocument(ctx) })
-            var files = [BundleFile(path: BundleLayout.report, data: Data(report.html.utf8))]
+            try bundle.write(BundleLayout.report, Data(report.html.utf8))
             let parts = URL(fileURLWithPath: scratch + "-parts"), pdf = parts.appendingPathComponent(BundleLayout.reportPDF)
             try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: parts) }
@@ -213,10 +212,9 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
                     pdfRun.add(run)
                     if run.status != 0 { throw ReportPartFailed() }
                 }
-                files.append(BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdf)))
+                try bundle.copy(BundleLayout.reportPDF, from: pdf.path)
             } catch is ReportPartFailed {}
             pdfRun.finish(seconds: Date().timeIntervalSince(started))
-            return files
         }
     }
     let options = Exporter.Options(out: out, examiner: clerk, tool: ToolIdentity(name: "custody", version: "bench", build: ""))

@@ -138,13 +138,14 @@ extension SQLExecutor {
     }
 
     /// Runs `select` (a SELECT without WHERE whose first column is the integer `key`, `seq`
-    /// unless told) in pages of `pageSize` rows in `key` order: a PostgreSQL query holds its
-    /// whole result in memory, and the large tables (ledger, acquisitions, messages) do not fit
-    /// it well at ten times the seizure.
-    func forEachRowBySeq(_ select: String, key: String = "seq", pageSize: Int = 200, _ body: (SQLRow) throws -> Void) throws {
+    /// unless told) in pages of `pageSize` rows in `key` order, only rows with `key` below
+    /// `below` when given: a PostgreSQL query holds its whole result in memory, and the large
+    /// tables (ledger, acquisitions, messages) do not fit it well at ten times the seizure.
+    func forEachRowBySeq(_ select: String, key: String = "seq", pageSize: Int = 200, below: Int64 = .max,
+                         _ body: (SQLRow) throws -> Void) throws {
         var after = Int64.min
         while true {
-            let page = try rows("\(select) WHERE \(key) > ? ORDER BY \(key) LIMIT \(pageSize)", after)
+            let page = try rows("\(select) WHERE \(key) > ? AND \(key) < ? ORDER BY \(key) LIMIT \(pageSize)", after, below)
             for row in page { try body(row) }
             guard let last = page.last else { return }
             after = try last.int64(0)

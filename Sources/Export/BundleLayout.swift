@@ -14,16 +14,18 @@ public enum BundleLayout {
     public static let caseGraph = "case.jsonld"
     public static let report = "report.html"
     public static let reportPDF = "report.pdf"
+    /// The folder of one proof file per entry, in bundles from before issue 19 (`proofPath`).
     public static let proofs = "proofs"
 
     /// The entry an export appends: it carries the manifest hash of the sealed files.
     public static let exportAction: LedgerAction = "export.bundle"
 
     /// Whether `path` is sealed: written before the export entry and covered by its
-    /// `manifestSHA256`. The ledger, the checkpoint and the proofs are written after that
-    /// entry (they contain it) and prove themselves; MANIFEST.sha256 lists every other file.
+    /// `manifestSHA256`. The ledger, the checkpoint and the proofs (`proofs.jsonl` and
+    /// `proofs.idx`, or the folder `proofs/` of bundles from before issue 19) are written after
+    /// that entry (they contain it) and prove themselves; MANIFEST.sha256 lists every other file.
     public static func isSealed(_ path: String) -> Bool {
-        path != manifest && path != ledger && path != checkpoint && !path.hasPrefix(proofs + "/")
+        path != manifest && path != ledger && path != checkpoint && path != proofLines && path != proofIndex && !path.hasPrefix(proofs + "/")
     }
 
     public static func proofPath(_ seq: Int64) -> String { "\(proofs)/\(seq).tlog-proof" }

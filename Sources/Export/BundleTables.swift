@@ -8,20 +8,6 @@ public enum InventoryTable {
     public static let header = ["label", "type", "parent", "identifiers", "operator", "state", "reads", "lastAcquisition",
                                 "contentSHA256", "created", "entries"]
 
-    /// Per item label, the sequence numbers of the entries about it: its creating entry and
-    /// every entry naming it as a subject, ascending. `entries` excludes the export entry.
-    static func entriesByItem(items: [ItemRecord], entries: [SignedEntry]) -> [String: [Int64]] {
-        var out = [String: [Int64]]()
-        let labels = Set(items.map(\.label))
-        for i in items { out[i.label] = [i.seq] }
-        for e in entries {
-            for s in e.entry.subjects where labels.contains(s) {
-                out[s, default: []].append(e.entry.sequence)
-            }
-        }
-        return out.mapValues { Array(Set($0)).sorted() }
-    }
-
     /// The read an inventory row reports: the last complete one, else the last one.
     static func reportedRead<T>(_ reads: [T], complete: (T) -> Bool) -> T? { reads.last(where: complete) ?? reads.last }
 
@@ -30,24 +16,24 @@ public enum InventoryTable {
         identifiers.values.keys.sorted().map { "\($0)=\(identifiers.values[$0]!)" }.joined(separator: "\n")
     }
 
-    static func csv(plan: ExportPlan) -> Data {
-        let byItem = entriesByItem(items: plan.items, entries: plan.entries)
-        var readsByItem = [String: [AcquisitionRecord]]()
+    /// Writes the table, one row at a time.
+    static func write(_ plan: ExportPlan, to file: BundleFileStream) throws(ExportError) {
+        let byItem = plan.entriesByItem
+        var readsByItem = [String: [AcquisitionHeader]]()
         for a in plan.acquisitions { if let item = a.item { readsByItem[item, default: []].append(a) } }
         let sims = Dictionary(plan.snapshot.simStatuses.map { ($0.label, $0) }, uniquingKeysWith: { a, _ in a })
-        var text = "\u{FEFF}" + CSVText.record(header)
+        try file.write("\u{FEFF}" + CSVText.record(header))
         for item in plan.items {
             let reads = readsByItem[item.label] ?? []
             let shown = reportedRead(reads) { $0.complete }
             let sim = sims[item.label]
-            text += CSVText.record([
+            try file.write(CSVText.record([
                 item.label, item.type.rawValue, item.parent ?? "", identifiersText(item.identifiers), sim?.operatorName ?? "",
                 sim?.state.rawValue ?? "", item.type == .device(.sim) || !reads.isEmpty ? String(reads.count) : "",
                 shown.map { String($0.seq) } ?? "", shown?.contentSHA256 ?? "", String(item.seq),
                 (byItem[item.label] ?? []).map(String.init).joined(separator: " "),
-            ])
+            ]))
         }
-        return Data(text.utf8)
     }
 }
 
@@ -62,10 +48,10 @@ public enum CustodyTable {
          e.entry.station.hex, e.hash.hex]
     }
 
-    static func csv(entries: [SignedEntry]) -> Data {
-        var text = "\u{FEFF}" + CSVText.record(header)
-        for e in entries { text += CSVText.record(row(e)) }
-        return Data(text.utf8)
+    /// Writes the table, one exported entry at a time as the store gives them.
+    static func write(_ ctx: ExportContext, to file: BundleFileStream) throws {
+        try file.write("\u{FEFF}" + CSVText.record(header))
+        try ctx.forEachEntry { e in try file.write(CSVText.record(row(e))) }
     }
 }
 

@@ -88,7 +88,7 @@ public enum BundleVerifier {
         for line in manifest.lines {
             guard line.path != BundleLayout.manifest else { throw BundleProblem(BundleLayout.manifest, "lists itself") }
             guard onDisk.contains(line.path) else { throw BundleProblem(line.path, "is listed in MANIFEST.sha256 but missing: a file was removed") }
-            let actual = BundleLayout.sha256(try read(root, line.path))
+            let actual = try BundleFileReader(root: root, line.path).sha256()
             guard actual == line.sha256 else {
                 throw BundleProblem(line.path, "SHA-256 is \(actual) but MANIFEST.sha256 says \(line.sha256): the file was changed")
             }
@@ -172,27 +172,23 @@ public enum BundleVerifier {
             throw BundleProblem(BundleLayout.checkpoint, "root \(checkpoint.root.base64) is not the root of ledger.jsonl (\(wholeLedgerRoot.base64))")
         }
 
-        // 4. One inclusion proof per line, against this checkpoint.
+        // 4. One inclusion proof per line, against this checkpoint: in proofs.jsonl with its
+        // index proofs.idx, or (bundles from before issue 19) one file per entry in proofs/.
         // What an earlier checkpoint is compared with: every leaf of a whole ledger; for an
         // excerpt, its leaves and the subtrees their proofs name. Kept only when asked for.
         var subtrees: SubtreeHashes? = earlierCheckpoint.map { _ in SubtreeHashes() }
-        var proofPaths = Set(files.keys.filter { $0.hasPrefix(BundleLayout.proofs + "/") })
-        for (i, e) in entries.enumerated() {
-            let seq = e.entry.sequence
-            let path = BundleLayout.proofPath(seq)
-            guard proofPaths.remove(path) != nil else { throw BundleProblem(path, "is missing: entry \(seq) (ledger.jsonl line \(i + 1)) has no proof") }
-            let proof: TlogProof
-            do { proof = try TlogProof(parsing: try read(root, path)) } catch { throw BundleProblem(path, "\(error)") }
-            guard proof.index == Int(seq) else { throw BundleProblem(path, "proves entry \(proof.index), not entry \(seq): a proof for another entry") }
-            guard proof.extra == lines[i] else { throw BundleProblem(path, "its entry line is not line \(i + 1) of ledger.jsonl") }
-            guard proof.checkpointNote == note else { throw BundleProblem(path, "carries another checkpoint than the bundle's checkpoint file") }
-            let inclusion = InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes)
-            do { try inclusion.verify(leafHash: e.leafHash, root: checkpoint.root) } catch {
-                throw BundleProblem(path, "inclusion proof does not lead to the checkpoint root: \(error)")
-            }
-            if scope == "all" { subtrees?.add(leafHash: e.leafHash, index: proof.index) } else { subtrees?.add(inclusion, leafHash: e.leafHash) }
+        let proved = { (e: SignedEntry, inclusion: InclusionProof) -> Void in
+            if scope == "all" { subtrees?.add(leafHash: e.leafHash, index: inclusion.index) } else { subtrees?.add(inclusion, leafHash: e.leafHash) }
         }
-        if let extra = proofPaths.sorted().first { throw BundleProblem(extra, "is not the proof of any entry in ledger.jsonl") }
+        let proofFolder = files.keys.filter { $0.hasPrefix(BundleLayout.proofs + "/") }
+        if files[BundleLayout.proofLines] != nil || files[BundleLayout.proofIndex] != nil || proofFolder.isEmpty {
+            if let old = proofFolder.sorted().first {
+                throw BundleProblem(old, "is a proof file of the old layout beside \(BundleLayout.proofLines): a bundle holds one or the other")
+            }
+            try checkProofFile(root: root, entries: entries, checkpoint: checkpoint, proved: proved)
+        } else {
+            try checkProofFolder(root: root, files: Set(proofFolder), entries: entries, lines: lines, note: note, checkpoint: checkpoint, proved: proved)
+        }
         var earlier: Checkpoint? = nil
         if let earlierCheckpoint, let subtrees {
             earlier = try checkConsistency(source: earlierCheckpoint.source, note: earlierCheckpoint.note,
@@ -218,6 +214,69 @@ public enum BundleVerifier {
             checkpointSigner: signer, earlierCheckpoint: earlier, keyPinned: pinnedKeys != nil, proofs: entries.count, exportSequence: exportSeq,
             sealedFiles: manifest.sealedCount, scope: scope ?? "", selected: context.selected, redacted: context.redacted,
             tool: payload["tool"]?.stringValue ?? "", checked: checked)
+    }
+
+    /// proofs.jsonl and proofs.idx (`ProofFile`): line i of each is entry i's, the proof leads
+    /// from the entry to the checkpoint's root, and the index gives each proof's offset.
+    static func checkProofFile(root: String, entries: [SignedEntry], checkpoint: Checkpoint,
+                               proved: (SignedEntry, InclusionProof) -> Void) throws(BundleProblem) {
+        for required in [BundleLayout.proofLines, BundleLayout.proofIndex] where !FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(required)) {
+            throw BundleProblem(required, "is missing: the bundle has no inclusion proofs")
+        }
+        let file = BundleLayout.proofLines
+        var offsets = [Int]()
+        offsets.reserveCapacity(entries.count)
+        try BundleFileReader(root: root, file).forEachLine { line, n, offset throws(BundleProblem) in
+            guard n <= entries.count else { throw BundleProblem(file, line: n, "is not the proof of any entry: ledger.jsonl has \(entries.count) lines") }
+            let e = entries[n - 1], seq = e.entry.sequence
+            guard let proof = ProofFile.parse(line) else {
+                throw BundleProblem(file, line: n, "is not {\"hashes\":[…],\"index\":N} in canonical JSON")
+            }
+            guard proof.index == Int(seq) else { throw BundleProblem(file, line: n, "proves entry \(proof.index), not entry \(seq) (ledger.jsonl line \(n))") }
+            let inclusion = InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes)
+            do { try inclusion.verify(leafHash: e.leafHash, root: checkpoint.root) } catch {
+                throw BundleProblem(file, line: n, "inclusion proof of entry \(seq) does not lead to the checkpoint root: \(error)")
+            }
+            proved(e, inclusion)
+            offsets.append(offset)
+        }
+        guard offsets.count == entries.count else {
+            throw BundleProblem(file, "holds \(offsets.count) proofs but ledger.jsonl has \(entries.count) lines: entry \(entries[offsets.count].entry.sequence) has no proof")
+        }
+        let index = BundleLayout.proofIndex
+        var count = 0
+        try BundleFileReader(root: root, index).forEachLine { line, n, _ throws(BundleProblem) in
+            guard n <= entries.count else { throw BundleProblem(index, line: n, "indexes no proof: proofs.jsonl has \(entries.count) lines") }
+            let expected = ProofFile.indexLine(seq: entries[n - 1].entry.sequence, offset: offsets[n - 1])
+            guard line == Array(expected.utf8.dropLast()) else {
+                throw BundleProblem(index, line: n, "is not \"\(expected.dropLast())\": the sequence number and offset of line \(n) of proofs.jsonl")
+            }
+            count = n
+        }
+        guard count == entries.count else { throw BundleProblem(index, "indexes \(count) proofs but proofs.jsonl holds \(entries.count)") }
+    }
+
+    /// The folder proofs/ of bundles from before issue 19: one C2SP tlog-proof file per line of
+    /// ledger.jsonl, carrying the line and the checkpoint.
+    static func checkProofFolder(root: String, files: Set<String>, entries: [SignedEntry], lines: [[UInt8]], note: String, checkpoint: Checkpoint,
+                                 proved: (SignedEntry, InclusionProof) -> Void) throws(BundleProblem) {
+        var proofPaths = files
+        for (i, e) in entries.enumerated() {
+            let seq = e.entry.sequence
+            let path = BundleLayout.proofPath(seq)
+            guard proofPaths.remove(path) != nil else { throw BundleProblem(path, "is missing: entry \(seq) (ledger.jsonl line \(i + 1)) has no proof") }
+            let proof: TlogProof
+            do { proof = try TlogProof(parsing: try read(root, path)) } catch { throw BundleProblem(path, "\(error)") }
+            guard proof.index == Int(seq) else { throw BundleProblem(path, "proves entry \(proof.index), not entry \(seq): a proof for another entry") }
+            guard proof.extra == lines[i] else { throw BundleProblem(path, "its entry line is not line \(i + 1) of ledger.jsonl") }
+            guard proof.checkpointNote == note else { throw BundleProblem(path, "carries another checkpoint than the bundle's checkpoint file") }
+            let inclusion = InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes)
+            do { try inclusion.verify(leafHash: e.leafHash, root: checkpoint.root) } catch {
+                throw BundleProblem(path, "inclusion proof does not lead to the checkpoint root: \(error)")
+            }
+            proved(e, inclusion)
+        }
+        if let extra = proofPaths.sorted().first { throw BundleProblem(extra, "is not the proof of any entry in ledger.jsonl") }
     }
 
     /// Checks that the ledger of `bundleCheckpoint` extends an earlier checkpoint of the same

@@ -39,7 +39,9 @@ extension CASEGraphBuilder {
         }
         let objects = Set(entry.subjects + (created[seq] ?? [])).filter { itemTypes[$0] != nil }
         var results = evidence
-        for label in Set(entry.subjects) where itemTypes[label] != nil {
+        // In the entry's order: the graph is written in the order nodes are made.
+        var recorded = Set<String>()
+        for label in entry.subjects where itemTypes[label] != nil && recorded.insert(label).inserted {
             var record = CASENode(names.iri("provenance-record", "provenance:\(seq):\(label)"), "case-investigation:ProvenanceRecord")
             record["uco-core:name"] = .string("exhibit \(label), ledger entry \(seq)")
             record["case-investigation:exhibitNumber"] = .string(label)

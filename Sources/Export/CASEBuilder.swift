@@ -2,40 +2,52 @@ import CaseStore
 import Foundation
 import Ledger
 
-/// Builds the graph of one export: reads the case once, then adds the nodes of docs/CASE-UCO.md.
+/// Writes the graph of one export: reads the case's small tables, then streams the items and
+/// the ledger, writing each item's and each entry's nodes as soon as they are made
+/// (docs/CASE-UCO.md, "Encoding"). What it keeps is per item or per read, never a record, an
+/// entry or a written node.
 struct CASEGraphBuilder {
     let names: NodeNames
     let caseRecord: CaseRecord
     let tool: ToolIdentity
     let exportTime: LedgerTime
+    let store: CaseStore
+    /// The ledger's size the graph describes: entries 0 ..< size.
+    let size: Int
+    let selection: Set<String>?
     let roster: [String: ExaminerRecord]
     /// The exported items, in label order.
     let items: [ItemRecord]
     let itemTypes: [String: ItemType]
     let sims: [String: SIMStatus]
-    /// Bytes of each stored read's record, by its entry's sequence number. Only the size: the
-    /// records themselves are dropped once read (at ten times the seizure they are 1 GiB, and
-    /// the export's snapshot holds them already).
+    /// Bytes of each stored read's record, by its entry's sequence number.
     let recordSizes: [Int64: Int64]
     /// What each stored read says about the card and when it was read, by entry.
     let readFacts: [Int64: ReadFacts]
     /// Each SIM item's last complete read, else its last read (sequence numbers).
     let latestRead: [String: Int64]
-    /// The exported entries, in ledger order.
-    let entries: [SignedEntry]
-    let exportedEntries: Set<Int64>
     /// Exported items created by each entry.
     let created: [Int64: [String]]
-    /// Top-level nodes by IRI.
-    var nodes: [String: CASENode] = [:]
+    /// The exported entries written so far (a correction names an earlier entry).
+    var exportedEntries = Set<Int64>()
+    /// The nodes one item or entry made, not yet written.
+    var pending: [CASENode] = []
+    /// The nodes every item and entry may name (people, organisations, locations, the tool,
+    /// the authorization), by IRI: written once, at the end.
+    var shared: [String: CASENode] = [:]
+    /// The IRIs of the nodes written so far: the investigation names them all.
+    var written: [String] = []
 
-    init(store: CaseStore, selection: Set<String>?, tool: ToolIdentity, exportTime: LedgerTime) throws(CaseStoreError) {
+    init(store: CaseStore, size: Int, selection: Set<String>?, tool: ToolIdentity, exportTime: LedgerTime) throws(CaseStoreError) {
         names = NodeNames(caseID: store.caseID)
         caseRecord = store.caseRecord
         self.tool = tool
         self.exportTime = exportTime
+        self.store = store
+        self.size = size
+        self.selection = selection
         roster = Dictionary(try store.examiners().map { ($0.id, $0) }) { first, _ in first }
-        let allItems = try store.items().sorted { $0.label < $1.label }
+        let allItems = try store.items().filter { $0.seq < Int64(size) }.sorted { $0.label < $1.label }
         let known = Set(allItems.map(\.label))
         if let selection, let missing = selection.subtracting(known).sorted().first { throw .unknownItem(missing) }
         let exported = selection ?? known
@@ -44,39 +56,64 @@ struct CASEGraphBuilder {
         sims = Dictionary(try store.simStatuses().map { ($0.label, $0) }) { first, _ in first }
         var sizes = [Int64: Int64](), facts = [Int64: ReadFacts]()
         var latest = [String: (complete: Bool, seq: Int64)]()
-        for read in try store.acquisitions() where sizes[read.seq] == nil {
-            sizes[read.seq] = Int64(read.record.count)
-            facts[read.seq] = try read.decoded(as: ReadFacts.self)
-            guard let label = read.item else { continue }
-            if let other = latest[label], (other.complete ? 1 : 0, other.seq) > (read.complete ? 1 : 0, read.seq) { continue }
-            latest[label] = (read.complete, read.seq)
-        }
+        do {
+            try store.forEachAcquisition(below: size) { read in
+                guard sizes[read.seq] == nil else { return }
+                sizes[read.seq] = Int64(read.record.count)
+                facts[read.seq] = try read.decoded(as: ReadFacts.self)
+                guard let label = read.item else { return }
+                if let other = latest[label], (other.complete ? 1 : 0, other.seq) > (read.complete ? 1 : 0, read.seq) { return }
+                latest[label] = (read.complete, read.seq)
+            }
+        } catch let e as CaseStoreError { throw e } catch { throw .ledger("cannot read the acquisitions: \(error)") }
         recordSizes = sizes
         readFacts = facts
         latestRead = latest.mapValues(\.seq)
         var created = [Int64: [String]]()
         for item in items { created[item.seq, default: []].append(item.label) }
         self.created = created
-        entries = try store.entries().filter { signed in
-            selection == nil || signed.entry.subjects.contains(where: exported.contains) || created[signed.entry.sequence] != nil
-        }
-        exportedEntries = Set(entries.map(\.entry.sequence))
     }
 
-    /// The whole document: `@context` and the `@graph` sorted by IRI.
-    mutating func build() -> CanonicalJSON {
+    /// Writes the whole document to `out`, in pieces: `@context`, then the `@graph` of each
+    /// exported item (label order) with its relationship, each exported entry (ledger order)
+    /// with its results, the shared nodes sorted by IRI, and last the investigation.
+    mutating func write(to out: (ArraySlice<UInt8>) throws -> Void) throws {
+        try out(ArraySlice(Array("{\"@context\":".utf8) + CASEVocabulary.context.canonicalBytes + Array(",\"@graph\":[".utf8)))
         for examiner in roster.values { addPerson(examiner.id) }
         addTool()
-        for item in items { addItem(item) }
-        for entry in entries { addEntry(entry) }
+        for item in items {
+            addItem(item)
+            try flush(to: out)
+        }
+        try store.forEachLine(below: size) { r in
+            let signed = try SignedEntry(line: Array(r.line))
+            if let selection {
+                guard signed.entry.subjects.contains(where: selection.contains) || created[signed.entry.sequence] != nil else { return }
+            }
+            addEntry(signed)
+            exportedEntries.insert(signed.entry.sequence)
+            try flush(to: out)
+        }
         addInvestigation()
-        return .object([
-            "@context": CASEVocabulary.context,
-            "@graph": .array(nodes.values.sorted { $0.id < $1.id }.map(\.json)),
-        ])
+        pending = shared.values.sorted { $0.id < $1.id } + pending
+        try flush(to: out)
+        try out(ArraySlice(Array("]}".utf8)))
     }
 
-    mutating func add(_ node: CASENode) { nodes[node.id] = node }
+    /// Writes the pending nodes, comma-separated after the ones before.
+    mutating func flush(to out: (ArraySlice<UInt8>) throws -> Void) throws {
+        for node in pending {
+            try out(ArraySlice(written.isEmpty ? node.json.canonicalBytes : [0x2C] + node.json.canonicalBytes))
+            written.append(node.id)
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// A node of the item or entry being written.
+    mutating func add(_ node: CASENode) { pending.append(node) }
+
+    /// A node any item or entry may name, written once at the end.
+    mutating func addShared(_ node: CASENode) { shared[node.id] = node }
 
     // MARK: The case, its people and its tool
 
@@ -88,7 +125,7 @@ struct CASEGraphBuilder {
         var auth = CASENode(authorization, "case-investigation:Authorization")
         auth["uco-core:name"] = .string(caseRecord.authority)
         auth["case-investigation:authorizationIdentifier"] = .string(caseRecord.authority)
-        add(auth)
+        addShared(auth)
         organization(caseRecord.agency)
         var node = CASENode(investigationIRI, "case-investigation:Investigation")
         node["uco-core:name"] = .string(caseRecord.name)
@@ -96,7 +133,7 @@ struct CASEGraphBuilder {
         node["case-investigation:relevantAuthorization"] = .refs([authorization])
         if let opened = LedgerTime(caseRecord.createdAt) { node["uco-core:startTime"] = .dateTime(opened) }
         node["uco-core:objectCreatedTime"] = .dateTime(exportTime)
-        node["uco-core:object"] = .refs(nodes.keys)
+        node["uco-core:object"] = .refs(written + shared.keys)
         add(node)
     }
 
@@ -108,19 +145,19 @@ struct CASEGraphBuilder {
         node["uco-tool:version"] = .string(tool.version)
         node["uco-tool:toolType"] = .string("SIM acquisition and chain of custody")
         node["uco-core:description"] = tool.build.isEmpty ? nil : .string("build \(tool.build)")
-        add(node)
+        addShared(node)
     }
 
     /// The examiner's `identity:Person` (also for an id missing from the roster, named by its id).
     @discardableResult
     mutating func addPerson(_ id: String) -> String {
         let iri = names.iri("person", "examiner:\(id)")
-        guard nodes[iri] == nil else { return iri }
+        guard shared[iri] == nil else { return iri }
         var node = CASENode(iri, "uco-identity:Person")
         let record = roster[id]
         node["uco-core:name"] = .string(record?.name ?? id)
         node["uco-core:description"] = .string(record.map { "examiner \($0.id), \($0.role)" } ?? "examiner \(id), not in the roster")
-        add(node)
+        addShared(node)
         return iri
     }
 
@@ -138,10 +175,10 @@ struct CASEGraphBuilder {
     /// A node known by its name alone; `kind` is also the first part of its IRI name.
     mutating func namedNode(_ kind: String, _ type: String, _ name: String) -> String {
         let iri = names.iri(kind, "\(kind):\(name)")
-        if nodes[iri] == nil {
+        if shared[iri] == nil {
             var node = CASENode(iri, type)
             node["uco-core:name"] = .string(name)
-            add(node)
+            addShared(node)
         }
         return iri
     }

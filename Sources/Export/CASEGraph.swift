@@ -7,12 +7,21 @@ import Ledger
 public enum CASEGraph {
     /// The case, or the items `items` (labels; nil for the whole case) with the ledger entries
     /// that name or created them, as one JSON-LD document in canonical JSON (RFC 8785, as
-    /// `CanonicalJSON`): the same case and arguments always give the same bytes. `time` is
-    /// when the export was made (`objectCreatedTime` of the investigation).
-    public static func document(store: CaseStore, items: Set<String>? = nil, tool: ToolIdentity,
-                                time: Date) throws(CaseStoreError) -> Data {
-        var builder = try CASEGraphBuilder(store: store, selection: items, tool: tool, exportTime: LedgerTime(time))
-        return Data(builder.build().canonicalBytes)
+    /// `CanonicalJSON`), written to `out` in pieces as the case is read (docs/CASE-UCO.md,
+    /// "Encoding"): the same case and arguments always give the same bytes. `size` is the
+    /// ledger's size to describe (a snapshot's; nil: the whole ledger); `time` is when the
+    /// export was made (`objectCreatedTime` of the investigation).
+    public static func write(store: CaseStore, size: Int? = nil, items: Set<String>? = nil, tool: ToolIdentity, time: Date,
+                             to out: (ArraySlice<UInt8>) throws -> Void) throws {
+        var builder = try CASEGraphBuilder(store: store, size: size ?? Int.max, selection: items, tool: tool, exportTime: LedgerTime(time))
+        try builder.write(to: out)
+    }
+
+    /// `write`, into memory (for tests and small cases).
+    public static func document(store: CaseStore, items: Set<String>? = nil, tool: ToolIdentity, time: Date) throws -> Data {
+        var data = Data()
+        try write(store: store, items: items, tool: tool, time: time) { data.append(contentsOf: $0) }
+        return data
     }
 
     /// For verification: every exhibit number in the document (its provenance records'

@@ -15,56 +15,100 @@ public struct ExportPlan: Sendable {
     public let selected: [String]
     /// Exported items, in inventory order (creating entry, then label byte order).
     public let items: [ItemRecord]
-    /// Exported entries (before the export entry), in sequence order.
-    public let entries: [SignedEntry]
-    /// Exported reads, in sequence order.
-    public let acquisitions: [AcquisitionRecord]
+    /// The sequence numbers of the exported entries of a subset; nil: every entry below the
+    /// snapshot's size.
+    let subsetEntries: Set<Int64>?
+    /// How many entries are exported (before the export entry).
+    public let entryCount: Int
+    /// Exported reads, in sequence order, without their records.
+    public let acquisitions: [AcquisitionHeader]
+    /// The station keys the exported entries bind (`boundKeys`).
+    public let boundKeys: [VerifierKey]
+    /// The exported `custody.attach` entries (their scans go in the bundle), in ledger order.
+    public let attachments: [LedgerEntry]
+    /// Per exported item, the sequence numbers of the exported entries about it: its creating
+    /// entry and every entry naming it as a subject, ascending (inventory.csv `entries`).
+    public let entriesByItem: [String: [Int64]]
     public let redactPins: Bool
 
     public var isSubset: Bool { !selected.isEmpty }
     public var itemLabels: [String] { items.map(\.label) }
+    /// The ledger's size at the snapshot.
+    public var size: Int { snapshot.size }
+
+    /// Whether entry `seq` (below the snapshot's size) is exported.
+    public func exports(_ seq: Int64) -> Bool { subsetEntries?.contains(seq) ?? true }
 
     /// Actions exported with any subset: they establish the keys and the roster.
     static let contextActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .stationAdd, .stationRevoke]
 
-    public init(snapshot: CaseSnapshot, selected: [String], redactPins: Bool) throws(ExportError) {
+    /// Plans from `snapshot`, reading the ledger below its size from `store` once, one line at
+    /// a time: what it keeps per entry is a sequence number, not the entry.
+    public init(store: CaseStore, snapshot: CaseSnapshot, selected: [String], redactPins: Bool) throws(ExportError) {
         self.snapshot = snapshot
         self.redactPins = redactPins
         var seen = Set<String>()
         self.selected = selected.filter { seen.insert($0).inserted }
-        var all = [SignedEntry]()
-        all.reserveCapacity(snapshot.lines.count)
-        for r in snapshot.lines {
-            do { all.append(try SignedEntry(line: Array(r.line))) } catch {
-                throw .caseUnreadable("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`; no bundle written")
+        var chosen: Set<String>? = nil
+        if !self.selected.isEmpty {
+            let labels = Set(snapshot.items.map(\.label))
+            for label in self.selected where !labels.contains(label) {
+                throw .unknownItem(label)
             }
+            var children = [String: [String]]()
+            for i in snapshot.items { if let p = i.parent { children[p, default: []].append(i.label) } }
+            var inside = Set<String>()
+            var stack = self.selected
+            while let label = stack.popLast() {
+                guard inside.insert(label).inserted else { continue }
+                stack += children[label] ?? []
+            }
+            chosen = inside
         }
-        guard !self.selected.isEmpty else {
-            items = snapshot.items
-            entries = all
-            acquisitions = snapshot.acquisitions
-            return
-        }
-        let labels = Set(snapshot.items.map(\.label))
-        for label in self.selected where !labels.contains(label) {
-            throw .unknownItem(label)
-        }
-        var children = [String: [String]]()
-        for i in snapshot.items { if let p = i.parent { children[p, default: []].append(i.label) } }
-        var chosen = Set<String>()
-        var stack = self.selected
-        while let label = stack.popLast() {
-            guard chosen.insert(label).inserted else { continue }
-            stack += children[label] ?? []
-        }
-        items = snapshot.items.filter { chosen.contains($0.label) }
+        items = chosen.map { chosen in snapshot.items.filter { chosen.contains($0.label) } } ?? snapshot.items
         let creating = Set(items.map(\.seq))
-        entries = all.filter { e in
-            ExportPlan.contextActions.contains(e.entry.action) || creating.contains(e.entry.sequence)
-                || e.entry.subjects.contains(where: chosen.contains)
+        var byItem = [String: [Int64]]()
+        for i in items { byItem[i.label] = [i.seq] }
+        var subset: Set<Int64>? = chosen.map { _ in [] }
+        var count = 0
+        var keys = [VerifierKey](), attachments = [LedgerEntry]()
+        do {
+            try store.forEachLine(below: snapshot.size) { r in
+                let e: SignedEntry
+                do { e = try SignedEntry(line: Array(r.line)) } catch {
+                    throw ExportError.caseUnreadable("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`; no bundle written")
+                }
+                if let chosen {
+                    guard ExportPlan.contextActions.contains(e.entry.action) || creating.contains(e.entry.sequence)
+                        || e.entry.subjects.contains(where: chosen.contains) else { return }
+                    subset?.insert(e.entry.sequence)
+                }
+                count += 1
+                for key in Self.keysBound(by: e) where !keys.contains(key) { keys.append(key) }
+                if e.entry.action == .custodyAttach { attachments.append(e.entry) }
+                for s in Set(e.entry.subjects) where byItem[s] != nil {
+                    if byItem[s]!.last != e.entry.sequence { byItem[s]!.append(e.entry.sequence) }
+                }
+            }
+        } catch let e as ExportError { throw e } catch let e as CaseStoreError { throw .caseStore(e) } catch {
+            throw .io("cannot read the ledger: \(error); no bundle written")
         }
-        let exported = Set(entries.map(\.entry.sequence))
-        acquisitions = snapshot.acquisitions.filter { exported.contains($0.seq) }
+        subsetEntries = subset
+        entryCount = count
+        boundKeys = keys
+        self.attachments = attachments
+        entriesByItem = byItem.mapValues { Array(Set($0)).sorted() }
+        acquisitions = subset.map { exported in snapshot.acquisitions.filter { exported.contains($0.seq) } } ?? snapshot.acquisitions
+    }
+
+    /// The keys entry `e` binds: entry 0's `stations`, or a `station.add` key.
+    static func keysBound(by e: SignedEntry) -> [VerifierKey] {
+        let values: [CanonicalJSON] = switch e.entry.action {
+        case .caseInit: e.entry.payload["stations"]?.arrayValue ?? []
+        case .stationAdd: [e.entry.payload["key"]].compactMap { $0 }
+        default: []
+        }
+        return values.compactMap { $0.stringValue.flatMap { try? VerifierKey(parsing: $0) } }
     }
 }
 

@@ -1,17 +1,12 @@
+import ByteText
 import CaseStore
+import Crypto
 #if canImport(Glibc)
 import Glibc
 #endif
 import Foundation
 import Ledger
 import Wording
-
-/// One file of a bundle: its path inside the bundle and its bytes.
-public struct BundleFile: Sendable {
-    public var path: String
-    public var data: Data
-    public init(path: String, data: Data) { self.path = path; self.data = data }
-}
 
 /// What a file producer gets: the open case, the plan (a consistent snapshot and what it
 /// selects), the tool's name and version, and the language of the bundle's human parts.
@@ -21,15 +16,28 @@ public struct ExportContext: Sendable {
     public let tool: ToolIdentity
     /// The court report's language (`Exporter.Options.language`, else the case's).
     public let language: Language
+
+    /// Calls `body` with each exported entry (before the export entry), in ledger order, each
+    /// line read from the store and parsed as it comes.
+    public func forEachEntry(_ body: (SignedEntry) throws -> Void) throws {
+        try store.forEachLine(below: plan.size) { r in
+            guard plan.exports(r.seq) else { return }
+            try body(try SignedEntry(line: Array(r.line)))
+        }
+    }
 }
 
 /// Makes one kind of sealed file (written before the export entry, covered by its manifest
 /// hash). Adding a file to bundles is one more producer in `Exporter.sealedProducers`, and one
 /// more checker in `BundleVerifier.fileCheckers`.
+///
+/// A producer writes its files into the bundle as it makes them (`BundleWriter.stream`, or
+/// `write` for a small file), so that no file of the bundle is held whole in memory; the
+/// writer hashes the bytes on their way to disk for the manifest.
 public struct FileProducer: Sendable {
     public var name: String
-    public var produce: @Sendable (ExportContext) throws -> [BundleFile]
-    public init(name: String, produce: @escaping @Sendable (ExportContext) throws -> [BundleFile]) {
+    public var produce: @Sendable (ExportContext, BundleWriter) throws -> Void
+    public init(name: String, produce: @escaping @Sendable (ExportContext, BundleWriter) throws -> Void) {
         self.name = name
         self.produce = produce
     }
@@ -37,31 +45,36 @@ public struct FileProducer: Sendable {
 
 extension FileProducer {
     /// `keys/<key ID>.pub`: every station key the exported ledger binds, in verifier-key form.
-    public static let keys = FileProducer(name: "keys") { ctx in
-        boundKeys(ctx.plan.entries).map { BundleFile(path: BundleLayout.keyPath($0), data: Data(($0.description + "\n").utf8)) }
+    public static let keys = FileProducer(name: "keys") { ctx, bundle in
+        for key in ctx.plan.boundKeys { try bundle.write(BundleLayout.keyPath(key), Data((key.description + "\n").utf8)) }
     }
-    public static let examiners = FileProducer(name: "examiners") { ctx in
-        [BundleFile(path: BundleLayout.examiners, data: try RosterDocument.json(ctx.plan.snapshot.examiners))]
+    public static let examiners = FileProducer(name: "examiners") { ctx, bundle in
+        try bundle.write(BundleLayout.examiners, try RosterDocument.json(ctx.plan.snapshot.examiners))
     }
-    /// `acquisitions/<seq>.json`, byte for byte as stored (or `<seq>.redacted.json`).
-    public static let acquisitions = FileProducer(name: "acquisitions") { ctx in
-        try ctx.plan.acquisitions.map { a in
-            ctx.plan.redactPins
-                ? BundleFile(path: BundleLayout.acquisitionPath(a.seq, redacted: true),
-                             data: try Redaction.redactPINs(a.record, recordSHA256: a.recordSHA256))
-                : BundleFile(path: BundleLayout.acquisitionPath(a.seq, redacted: false), data: a.record)
+    /// `acquisitions/<seq>.json`, byte for byte as stored (or `<seq>.redacted.json`), one
+    /// record at a time from the store.
+    public static let acquisitions = FileProducer(name: "acquisitions") { ctx, bundle in
+        try ctx.store.forEachAcquisition(below: ctx.plan.size) { a in
+            guard ctx.plan.exports(a.seq) else { return }
+            if ctx.plan.redactPins {
+                try bundle.write(BundleLayout.acquisitionPath(a.seq, redacted: true), try Redaction.redactPINs(a.record, recordSHA256: a.recordSHA256))
+            } else {
+                try bundle.write(BundleLayout.acquisitionPath(a.seq, redacted: false), a.record)
+            }
         }
     }
-    public static let inventory = FileProducer(name: "inventory") { ctx in
-        [BundleFile(path: BundleLayout.inventory, data: InventoryTable.csv(plan: ctx.plan))]
+    public static let inventory = FileProducer(name: "inventory") { ctx, bundle in
+        try bundle.stream(BundleLayout.inventory) { file throws(ExportError) in try InventoryTable.write(ctx.plan, to: file) }
     }
-    public static let custodyEvents = FileProducer(name: "custody events") { ctx in
-        [BundleFile(path: BundleLayout.custody, data: CustodyTable.csv(entries: ctx.plan.entries))]
+    public static let custodyEvents = FileProducer(name: "custody events") { ctx, bundle in
+        try bundle.stream(BundleLayout.custody) { file in try CustodyTable.write(ctx, to: file) }
     }
     /// `case.jsonld`: the exported items and their entries as CASE/UCO (docs/CASE-UCO.md).
-    public static let caseGraph = FileProducer(name: "CASE/UCO graph") { ctx in
+    public static let caseGraph = FileProducer(name: "CASE/UCO graph") { ctx, bundle in
         let items = ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil
-        return [BundleFile(path: BundleLayout.caseGraph, data: try CASEGraph.document(store: ctx.store, items: items, tool: ctx.tool, time: Date()))]
+        try bundle.stream(BundleLayout.caseGraph) { file in
+            try CASEGraph.write(store: ctx.store, size: ctx.plan.size, items: items, tool: ctx.tool, time: Date()) { try file.write($0) }
+        }
     }
 }
 
@@ -69,14 +82,15 @@ extension FileProducer {
     /// `report.html`, the court report (docs/REPORT.md), and `report.pdf` printed from it by
     /// headless Chromium. Sealed like the other files, so the report describes the ledger
     /// before the export entry: its size and Merkle root at the snapshot.
-    public static let report = FileProducer(name: "court report") { ctx in
+    public static let report = FileProducer(name: "court report") { ctx, bundle in
         let report = try reportDocument(ctx)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
         try CourtReport.renderPDF(report, pdf: pdfFile, scratch: scratch)
-        return [BundleFile(path: BundleLayout.report, data: Data(report.html.utf8)), BundleFile(path: BundleLayout.reportPDF, data: try Data(contentsOf: pdfFile))]
+        try bundle.write(BundleLayout.report, Data(report.html.utf8))
+        try bundle.copy(BundleLayout.reportPDF, from: pdfFile.path)
     }
 }
 
@@ -84,10 +98,10 @@ extension FileProducer {
     /// The court report for this export, HTML and cuts (the first half of `report`; the
     /// benchmark times it apart from the PDF).
     public static func reportDocument(_ ctx: ExportContext) throws -> ReportDocument {
-        let size = ctx.plan.snapshot.lines.count
+        let size = ctx.plan.size
         let root = try ctx.store.tree(size: size).0.root()
-        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entries.count, ledgerRoot: root.base64,
-                                            ledgerSize: size, stationKeys: boundKeys(ctx.plan.entries).map(\.description))
+        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entryCount, ledgerRoot: root.base64,
+                                            ledgerSize: size, stationKeys: ctx.plan.boundKeys.map(\.description))
         return try CourtReport.document(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, language: ctx.language,
                                         tool: ctx.tool, verification: facts, time: Date())
     }
@@ -97,12 +111,7 @@ extension FileProducer {
 func boundKeys(_ entries: [SignedEntry]) -> [VerifierKey] {
     var keys = [VerifierKey]()
     for e in entries {
-        let values: [CanonicalJSON] = switch e.entry.action {
-        case .caseInit: e.entry.payload["stations"]?.arrayValue ?? []
-        case .stationAdd: [e.entry.payload["key"]].compactMap { $0 }
-        default: []
-        }
-        for v in values { if let k = v.stringValue.flatMap({ try? VerifierKey(parsing: $0) }), !keys.contains(k) { keys.append(k) } }
+        for k in ExportPlan.keysBound(by: e) where !keys.contains(k) { keys.append(k) }
     }
     return keys
 }
@@ -116,7 +125,8 @@ func boundKeys(_ entries: [SignedEntry]) -> [VerifierKey] {
 ///    the ledger has not grown since the snapshot;
 /// 4. sign a checkpoint of the ledger up to and including that entry (kept in the case too);
 /// 5. write `ledger.jsonl` (the exported lines and the export entry, byte for byte),
-///    `checkpoint`, and one `proofs/<seq>.tlog-proof` per line of `ledger.jsonl`;
+///    `checkpoint`, and the inclusion proof of every line of `ledger.jsonl` in `proofs.jsonl`
+///    with its offset index `proofs.idx` (`ProofFile`);
 /// 6. write `MANIFEST.sha256` over every file; with `zip`, write the ZIP under a temporary name;
 ///    then rename the folder to `--out` and the ZIP to `--out`.zip.
 public enum Exporter {
@@ -173,11 +183,11 @@ public enum Exporter {
         }
         let snapshot: CaseSnapshot
         do { snapshot = try store.snapshot() } catch { throw .caseStore(error) }
-        let plan = try ExportPlan(snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
+        let plan = try ExportPlan(store: store, snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
 
         let temp = outURL.deletingLastPathComponent()
             .appendingPathComponent(BundleWriter.partialPrefix(of: outURL) + UUID().uuidString.prefix(8).lowercased()).path
-        var writer = BundleWriter(root: temp)
+        let writer = BundleWriter(root: temp)
         defer { writer.unlock() }
         var zip: BundleZip.Partial? = nil
         defer { zip?.discard() }
@@ -189,41 +199,64 @@ public enum Exporter {
             }
             let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
             for p in producers {
-                let files: [BundleFile]
-                do { files = try p.produce(context) } catch { throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written") }
-                for f in files { try writer.write(f) }
+                do { try p.produce(context, writer) } catch let failed as ExportError { throw failed } catch {
+                    throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written")
+                }
             }
             let sealed = Manifest(writer.written)
             let payload: [String: CanonicalJSON] = [
                 "manifestSHA256": .string(sealed.sealedSHA256), "files": .integer(Int64(sealed.lines.count)),
                 "scope": .string(plan.isSubset ? "items" : "all"), "selected": .array(plan.selected.map { .string($0) }),
-                "items": .integer(Int64(plan.items.count)), "entries": .integer(Int64(plan.entries.count)),
+                "items": .integer(Int64(plan.items.count)), "entries": .integer(Int64(plan.entryCount)),
                 "redacted": .array(plan.redactPins ? [.string(Redaction.pins)] : []), "tool": .string("\(options.tool.name) \(options.tool.version)"),
             ]
             let entry: SignedEntry
             let note: SignedNote, checkpoint: Checkpoint, tree: MerkleTree
             do {
                 entry = try store.append(examiner: options.examiner, action: BundleLayout.exportAction, subjects: plan.selected,
-                                         payload: payload, expectedSequence: Int64(snapshot.lines.count))
-                (checkpoint, note, tree, _) = try store.checkpoint(size: snapshot.lines.count + 1)
+                                         payload: payload, expectedSequence: Int64(snapshot.size))
+                (checkpoint, note, tree, _) = try store.checkpoint(size: snapshot.size + 1)
             } catch { throw ExportError.caseStore(error) }
 
-            let lines = plan.entries + [entry]
-            var jsonl = Data()
-            for e in lines { jsonl.append(contentsOf: e.lineBytes); jsonl.append(0x0A) }
-            try writer.write(BundleFile(path: BundleLayout.ledger, data: jsonl))
-            try writer.write(BundleFile(path: BundleLayout.checkpoint, data: Data(note.serialized.utf8)))
+            var sequences = [Int64]()
+            sequences.reserveCapacity(plan.entryCount + 1)
+            try writer.stream(BundleLayout.ledger) { file throws(ExportError) in
+                do {
+                    try store.forEachLine(below: plan.size) { r in
+                        guard plan.exports(r.seq) else { return }
+                        try file.write(r.line)
+                        try file.write(CollectionOfOne(0x0A))
+                        sequences.append(r.seq)
+                    }
+                } catch let e as ExportError { throw e } catch let e as CaseStoreError { throw .caseStore(e) } catch {
+                    throw .io("cannot read the ledger: \(error); no bundle written")
+                }
+                try file.write(entry.lineBytes)
+                try file.write(CollectionOfOne(0x0A))
+                sequences.append(entry.entry.sequence)
+            }
+            try writer.write(BundleLayout.checkpoint, Data(note.serialized.utf8))
             let prover: InclusionProver
             do { prover = try tree.prover(size: checkpoint.size) } catch { throw ExportError.io("cannot build the inclusion proofs: \(error); no bundle written") }
-            for e in lines {
-                let seq = e.entry.sequence
-                let path: InclusionProof
-                do { path = try prover.proof(index: Int(seq)) } catch { throw ExportError.io("cannot prove entry \(seq): \(error); no bundle written") }
-                let proof = TlogProof(index: Int(seq), extra: e.lineBytes, hashes: path.hashes, checkpointNote: note.serialized)
-                try writer.write(BundleFile(path: BundleLayout.proofPath(seq), data: Data(proof.serialized.utf8)))
+            var offsets = [Int]()
+            offsets.reserveCapacity(sequences.count)
+            try writer.stream(BundleLayout.proofLines) { file throws(ExportError) in
+                var offset = 0
+                for seq in sequences {
+                    let path: InclusionProof
+                    do { path = try prover.proof(index: Int(seq)) } catch { throw ExportError.io("cannot prove entry \(seq): \(error); no bundle written") }
+                    let line = ProofFile.line(index: Int(seq), hashes: path.hashes)
+                    try file.write(line)
+                    try file.write(CollectionOfOne(0x0A))
+                    offsets.append(offset)
+                    offset += line.count + 1
+                }
+            }
+            try writer.stream(BundleLayout.proofIndex) { file throws(ExportError) in
+                for (seq, offset) in Swift.zip(sequences, offsets) { try file.write(ProofFile.indexLine(seq: seq, offset: offset)) }
             }
             let manifest = Manifest(writer.written)
-            try writer.write(BundleFile(path: BundleLayout.manifest, data: Data(manifest.text.utf8)))
+            try writer.write(BundleLayout.manifest, Data(manifest.text.utf8))
             if options.zip {
                 do { zip = try BundleZip.writePartial(bundle: temp, for: zipURL.path) } catch { throw ExportError.io("\(error); no bundle written") }
             }
@@ -232,7 +265,7 @@ public enum Exporter {
                 do { try zip?.name() } catch { throw ExportError.io("the bundle \(out) is complete, but its ZIP was not written: \(error)") }
             }
             return Result(out: out, zip: zip?.zip, exportEntry: entry, checkpoint: checkpoint, manifest: manifest, items: plan.items.count,
-                          entries: plan.entries.count, acquisitions: plan.acquisitions.count, proofs: lines.count,
+                          entries: plan.entryCount, acquisitions: plan.acquisitions.count, proofs: plan.entryCount + 1,
                           removedPartials: removedPartials)
         } catch {
             try? fm.removeItem(atPath: temp)
@@ -241,8 +274,9 @@ public enum Exporter {
     }
 }
 
-/// Writes files under a temporary root, remembering each one's SHA-256, then flushes them to
-/// disk and renames the root.
+/// Writes files under a temporary root, hashing each one's bytes (SHA-256) as they are written,
+/// then flushes them to disk and renames the root. A file is written whole (`write`), streamed
+/// as a producer makes it (`stream`), or copied from a file (`copy`); none is read back.
 ///
 /// The temporary root `.<name>.partial-<random>` is locked (`flock`, exclusive) by the writing
 /// process for as long as it runs: the kernel drops the lock when the process ends, however it
@@ -255,7 +289,7 @@ public enum Exporter {
 /// Foundation's `Data.write(to:)` fsyncs every file, which made a bundle of the seizure's size
 /// (≈ 27,000 files, most of them proofs) wait for ≈ 27,000 disk flushes (docs/BENCHMARKS.md,
 /// "Export and verify"). Either way the files are on disk before the bundle gets its name.
-struct BundleWriter {
+public final class BundleWriter {
     let root: String
     /// Path → SHA-256 of every file written.
     private(set) var written = [String: String]()
@@ -270,7 +304,7 @@ struct BundleWriter {
     static func partialPrefix(of out: URL) -> String { ".\(out.lastPathComponent).partial-" }
 
     /// Creates the root and locks it.
-    mutating func createRoot() throws(ExportError) {
+    func createRoot() throws(ExportError) {
         do { try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: false) } catch {
             throw .io("cannot create \(root): \(error.localizedDescription); check the folder of --out and its permissions; no bundle written")
         }
@@ -281,7 +315,7 @@ struct BundleWriter {
     }
 
     /// Releases the root's lock (after the rename, or on failure).
-    mutating func unlock() {
+    func unlock() {
         if lockDescriptor >= 0 { close(lockDescriptor) }
         lockDescriptor = -1
     }
@@ -322,9 +356,34 @@ struct BundleWriter {
         return removed
     }
 
-    mutating func write(_ file: BundleFile) throws(ExportError) {
-        let path = (root as NSString).appendingPathComponent(file.path)
-        let folder = (path as NSString).deletingLastPathComponent
+    /// Writes the file `path` (relative to the bundle) holding `data`.
+    public func write(_ path: String, _ data: some DataProtocol) throws(ExportError) {
+        try stream(path) { file throws(ExportError) in try file.write(data) }
+    }
+
+    /// Copies the file at `source` into the bundle as `path`, in pieces.
+    public func copy(_ path: String, from source: String) throws(ExportError) {
+        guard let input = FileHandle(forReadingAtPath: source) else {
+            throw .io("cannot read \(source) for the bundle's \(path): \(String(cString: strerror(errno))); no bundle written")
+        }
+        defer { try? input.close() }
+        try stream(path) { file throws(ExportError) in
+            while true {
+                let piece: Data?
+                do { piece = try input.read(upToCount: BundleFileStream.bufferSize) } catch {
+                    throw .io("cannot read \(source) for the bundle's \(path): \(error.localizedDescription); no bundle written")
+                }
+                guard let piece, !piece.isEmpty else { return }
+                try file.write(piece)
+            }
+        }
+    }
+
+    /// Writes the file `path` (relative to the bundle) as `body` hands its bytes to the stream;
+    /// the file is hashed as it is written and never held whole in memory.
+    public func stream<E: Error>(_ path: String, _ body: (BundleFileStream) throws(E) -> Void) throws(ExportError) {
+        let full = (root as NSString).appendingPathComponent(path)
+        let folder = (full as NSString).deletingLastPathComponent
         do {
             if !folders.contains(folder) {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -333,10 +392,15 @@ struct BundleWriter {
         } catch {
             throw .io("cannot create \(folder): \(error.localizedDescription); check free space; no bundle written")
         }
-        if let failure = createFile(path, file.data) {
-            throw .io("cannot write \(path): \(failure); check free space; no bundle written")
+        // 0o666 less the umask, as Foundation created them.
+        let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw .io("cannot write \(full): \(String(cString: strerror(errno))); check free space; no bundle written") }
+        let file = BundleFileStream(descriptor: fd, path: full)
+        defer { file.close() }
+        do { try body(file) } catch let failed as ExportError { throw failed } catch {
+            throw .io("cannot make the bundle's \(path): \(error); no bundle written")
         }
-        written[file.path] = BundleLayout.sha256(file.data)
+        written[path] = try file.finish()
     }
 
     /// Flushes every file to disk, then renames the finished folder to `out`, which must still not exist.
@@ -349,19 +413,64 @@ struct BundleWriter {
     }
 }
 
-/// Creates `path` (it must not exist) holding `data`; nil, or why it failed.
-private func createFile(_ path: String, _ data: Data) -> String? {
-    // 0o666 less the umask, as Foundation created them.
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-    guard fd >= 0 else { return String(cString: strerror(errno)) }
-    var failure: String? = nil
-    data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-        var offset = 0
-        while offset < buffer.count, failure == nil {
-            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if n < 0, errno != EINTR { failure = String(cString: strerror(errno)) } else if n > 0 { offset += n }
-        }
+/// One file of a bundle being written: bytes are buffered, hashed and written in pieces of
+/// `bufferSize`.
+public final class BundleFileStream {
+    static let bufferSize = 1 << 20
+    private var descriptor: Int32
+    private let path: String
+    private var buffer = [UInt8]()
+    private var hash = SHA256()
+
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+        buffer.reserveCapacity(Self.bufferSize)
     }
-    if close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
-    return failure
+
+    /// Appends `bytes` to the file.
+    public func write(_ bytes: some Sequence<UInt8>) throws(ExportError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    /// Appends `text` as UTF-8.
+    public func write(_ text: String) throws(ExportError) {
+        try write(text.utf8)
+    }
+
+    private func flush() throws(ExportError) {
+        hash.update(data: buffer)
+        let failure = buffer.withUnsafeBytes { writeAll(descriptor, $0) }
+        buffer.removeAll(keepingCapacity: true)
+        if let failure { throw .io("cannot write \(path): \(failure); check free space; no bundle written") }
+    }
+
+    /// Writes what is buffered, closes the file, and returns its SHA-256 (lowercase hex).
+    func finish() throws(ExportError) -> String {
+        try flush()
+        let fd = descriptor
+        descriptor = -1
+        if closeDescriptor(fd) != 0 { throw .io("cannot write \(path): \(String(cString: strerror(errno))); check free space; no bundle written") }
+        return Hex.lowercase(Array(hash.finalize()))
+    }
+
+    /// Closes the file if `finish` did not (a failed write).
+    func close() {
+        if descriptor >= 0 { _ = closeDescriptor(descriptor) }
+        descriptor = -1
+    }
 }
+
+/// Writes all of `bytes` to `fd`; nil, or why it failed.
+private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0, errno != EINTR { return String(cString: strerror(errno)) } else if n > 0 { offset += n }
+    }
+    return nil
+}
+
+/// `close(2)`, under a name the stream's own `close()` does not hide.
+private func closeDescriptor(_ fd: Int32) -> Int32 { close(fd) }

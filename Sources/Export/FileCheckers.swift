@@ -184,9 +184,15 @@ extension FileChecker {
         let file = BundleLayout.caseGraph
         guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
         let found: [String: Set<String>]
-        do { found = try CASEGraph.exhibitHashes(jsonLD: try ctx.data(file)) } catch {
-            throw BundleProblem(file, "is not a CASE/UCO graph Custody can read (\(error))")
+        var reader = CASEGraphReader()
+        let unreadable = { (error: CASEGraphError) in BundleProblem(file, "is not a CASE/UCO graph Custody can read (\(error))") }
+        try BundleFileReader(root: ctx.root, file).forEachPiece { piece throws(BundleProblem) in
+            do throws(CASEGraphError) { try reader.read(piece) } catch { throw unreadable(error) }
         }
+        do throws(CASEGraphError) {
+            try reader.finish()
+            found = try reader.exhibitHashes()
+        } catch { throw unreadable(error) }
         try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: file, missingIsEmpty: false)
         return found.count
     }

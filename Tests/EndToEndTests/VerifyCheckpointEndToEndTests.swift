@@ -110,11 +110,16 @@ extension EndToEnd {
         let tree = MerkleTree(leafHashes: leaves)
         let note = try Checkpoint(origin: origin, size: size, root: try tree.root()).signedNote(keys: [key]).serialized
         try Data(note.utf8).write(to: URL(fileURLWithPath: bundle + "/checkpoint"))
-        for (e, line) in zip(entries, lines) {
+        // proofs.jsonl and proofs.idx as docs/LEDGER.md ("Proofs in a bundle") specifies them.
+        var proofs = Data(), index = ""
+        for e in entries {
             let seq = Int(e.entry.sequence)
-            let proof = TlogProof(index: seq, extra: line, hashes: try tree.inclusionProof(index: seq).hashes, checkpointNote: note)
-            try Data(proof.serialized.utf8).write(to: URL(fileURLWithPath: bundle + "/proofs/\(seq).tlog-proof"))
+            let hashes = try tree.inclusionProof(index: seq).hashes.map { CanonicalJSON.string($0.base64) }
+            index += String(format: "%020d %020d\n", seq, proofs.count)
+            proofs.append(contentsOf: CanonicalJSON.object(["index": .integer(Int64(seq)), "hashes": .array(hashes)]).canonicalBytes + [0x0A])
         }
+        try proofs.write(to: URL(fileURLWithPath: bundle + "/proofs.jsonl"))
+        try Data(index.utf8).write(to: URL(fileURLWithPath: bundle + "/proofs.idx"))
         let paths = try fm.subpathsOfDirectory(atPath: bundle).filter { p in
             var isDirectory: ObjCBool = false
             return p != "MANIFEST.sha256" && fm.fileExists(atPath: bundle + "/" + p, isDirectory: &isDirectory) && !isDirectory.boolValue

@@ -28,10 +28,15 @@ import Testing
         // The acquisition record exactly as stored, named by its entry.
         let acquisition = try #require(try f.store.acquisitions().first)
         #expect(try b.data("acquisitions/\(acquisition.seq).json") == acquisition.record)
-        // Keys, one proof per line, the manifest's sealed hash in the export entry.
+        // Keys, one proof per line in proofs.jsonl with its offset index, the manifest's sealed hash in the export entry.
         let key = try f.store.trustedKeys()[0]
         #expect(try b.text("keys/\(key.keyID.hex).pub") == key.description + "\n")
-        for l in after { #expect(FileManager.default.fileExists(atPath: b.path("proofs/\(l.seq).tlog-proof"))) }
+        #expect(try b.proofs().map(\.seq) == after.map { Int($0.seq) })
+        let proofLines = try b.data(BundleLayout.proofLines).split(separator: 0x0A)
+        let index = try b.text(BundleLayout.proofIndex)
+        #expect(index.utf8.count == after.count * ProofFile.indexLineLength)
+        #expect(index.hasPrefix("00000000000000000000 00000000000000000000\n00000000000000000001 \(String(format: "%020d", proofLines[0].count + 1))\n"))
+        #expect(!FileManager.default.fileExists(atPath: b.path(BundleLayout.proofs)))
         let manifest = try Manifest(parsing: b.data(BundleLayout.manifest))
         #expect(r.exportEntry.entry.payload["manifestSHA256"] == .string(manifest.sealedSHA256))
         #expect(manifest.lines.map(\.path) == manifest.lines.map(\.path).sorted())
@@ -86,7 +91,7 @@ import Testing
         }
         // A file changed, removed, added (MANIFEST.sha256 left alone).
         try expectFailure("inventory.csv", "MANIFEST.sha256 says") { b in try b.write("inventory.csv", try b.text("inventory.csv").replacingOccurrences(of: "MobiFone", with: "MobiFonf")) }
-        try expectFailure("proofs/2.tlog-proof", "listed in MANIFEST.sha256 but missing") { b in try b.remove("proofs/2.tlog-proof") }
+        try expectFailure("proofs.jsonl", "listed in MANIFEST.sha256 but missing") { b in try b.remove("proofs.jsonl") }
         try expectFailure("notes.txt", "not listed in MANIFEST.sha256") { b in try b.write("notes.txt", "hello") }
         try expectFailure("acquisitions/\(acquisitionSeq).json", "MANIFEST.sha256 says") { b in
             var d = try b.data("acquisitions/\(acquisitionSeq).json"); d[d.count - 3] ^= 1; try b.write("acquisitions/\(acquisitionSeq).json", d)
@@ -99,7 +104,24 @@ import Testing
             try b.remove("examiners.json"); try b.write("examiners.json", try original.data("examiners.json") + Data(" ".utf8)); try b.reseal()
         }
         try expectFailure("notes.txt", "is not a file of a Custody bundle") { b in try b.write("notes.txt", "hello"); try b.reseal() }
-        try expectFailure("proofs/2.tlog-proof", "is missing: entry 2") { b in try b.remove("proofs/2.tlog-proof"); try b.reseal() }
+        try expectFailure("proofs.jsonl", "line 3: proves entry 3, not entry 2") { b in
+            var proofs = try b.proofs(); proofs.remove(at: 2); try b.writeProofs(proofs); try b.reseal()
+        }
+        try expectFailure("proofs.jsonl", "entry \(try original.proofs().last!.seq) has no proof") { b in
+            var proofs = try b.proofs(); proofs.removeLast(); try b.writeProofs(proofs); try b.reseal()
+        }
+        try expectFailure("proofs.idx", "line 2: is not") { b in
+            var index = try b.text("proofs.idx"); index.replaceSubrange(index.index(index.startIndex, offsetBy: 60)..<index.index(index.startIndex, offsetBy: 61), with: "9")
+            try b.write("proofs.idx", index); try b.reseal()
+        }
+        try expectFailure("proofs.idx", "indexes 2 proofs") { b in
+            try b.write("proofs.idx", String(try b.text("proofs.idx").prefix(2 * ProofFile.indexLineLength))); try b.reseal()
+        }
+        try expectFailure("proofs/0.tlog-proof", "is a proof file of the old layout beside proofs.jsonl") { b in
+            let kept = try b.copy(); defer { try? FileManager.default.removeItem(atPath: kept.root) }
+            try kept.useProofFolder()
+            try FileManager.default.copyItem(atPath: kept.path("proofs"), toPath: b.path("proofs")); try b.reseal()
+        }
         try expectFailure("acquisitions/\(acquisitionSeq).json", "but entry \(acquisitionSeq) recorded") { b in
             var d = try b.data("acquisitions/\(acquisitionSeq).json"); d[d.count - 3] ^= 1; try b.write("acquisitions/\(acquisitionSeq).json", d); try b.reseal()
         }
@@ -132,7 +154,8 @@ import Testing
         try expectFailure("ledger.jsonl", "sequence gap") { b in
             var lines = try b.text("ledger.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
             lines.remove(at: 3)
-            try b.write("ledger.jsonl", lines.joined(separator: "\n")); try b.remove("proofs/3.tlog-proof"); try b.reseal()
+            try b.write("ledger.jsonl", lines.joined(separator: "\n"))
+            var proofs = try b.proofs(); proofs.remove(at: 3); try b.writeProofs(proofs); try b.reseal()
         }
         // A swapped key: the bundle's key replaced by another one.
         try expectFailure("ledger.jsonl", "which is not a trusted key") { b in
@@ -144,13 +167,51 @@ import Testing
         try expectFailure("checkpoint", "a checkpoint from another export") { b in
             try b.write("checkpoint", try BundleEditor(root: stale.out).data("checkpoint")); try b.reseal()
         }
-        // A proof for another entry under this entry's name, and one from the earlier export.
-        try expectFailure("proofs/3.tlog-proof", "proves entry 4, not entry 3") { b in
+        // A proof for another entry in this entry's line, one from the earlier export, and a line not in canonical form.
+        try expectFailure("proofs.jsonl", "line 4: proves entry 4, not entry 3") { b in
+            var proofs = try b.proofs(); proofs[3] = proofs[4]; try b.writeProofs(proofs); try b.reseal()
+        }
+        try expectFailure("proofs.jsonl", "line 4: inclusion proof of entry 3 does not lead to the checkpoint root") { b in
+            var proofs = try b.proofs(); proofs[3] = try BundleEditor(root: stale.out).proofs()[3]; try b.writeProofs(proofs); try b.reseal()
+        }
+        try expectFailure("proofs.jsonl", "line 1: is not {\"hashes\"") { b in
+            try b.write("proofs.jsonl", try b.text("proofs.jsonl").replacingOccurrences(of: "{\"hashes\"", with: "{ \"hashes\""))
+            try b.reseal()
+        }
+        // A bundle from before issue 19, one proof file per entry, verifies; its tampers fail as they did.
+        let old = try original.copy()
+        defer { try? FileManager.default.removeItem(atPath: old.root) }
+        try old.useProofFolder()
+        #expect(old.problem() == nil, "\(String(describing: old.problem()))")
+        #expect(try PythonVerifier.run([old.root]).status == 0)
+        func expectOldFailure(_ file: String, _ reason: String, _ edit: (BundleEditor) throws -> Void) throws {
+            let b = try old.copy()
+            defer { try? FileManager.default.removeItem(atPath: b.root) }
+            try edit(b)
+            let p = b.problem()
+            #expect(p?.file == file, "\(String(describing: p))")
+            #expect(p?.description.contains(reason) == true, "\(String(describing: p)) should say \(reason)")
+            #expect(try PythonVerifier.run([b.root]).status == 1)
+        }
+        try expectOldFailure("proofs/2.tlog-proof", "is missing: entry 2") { b in try b.remove("proofs/2.tlog-proof"); try b.reseal() }
+        try expectOldFailure("proofs/3.tlog-proof", "proves entry 4, not entry 3") { b in
             try b.write("proofs/3.tlog-proof", try b.data("proofs/4.tlog-proof")); try b.reseal()
         }
-        try expectFailure("proofs/3.tlog-proof", "carries another checkpoint") { b in
-            try b.write("proofs/3.tlog-proof", try BundleEditor(root: stale.out).data("proofs/3.tlog-proof")); try b.reseal()
+        try expectOldFailure("proofs/3.tlog-proof", "carries another checkpoint") { b in
+            let earlier = try BundleEditor(root: stale.out).copy(); defer { try? FileManager.default.removeItem(atPath: earlier.root) }
+            try earlier.useProofFolder()
+            try b.write("proofs/3.tlog-proof", try earlier.data("proofs/3.tlog-proof")); try b.reseal()
         }
+        // The Python verifier refuses the new layout's tampers too.
+        for edit in [{ (b: BundleEditor) in var p = try b.proofs(); p[3] = p[4]; try b.writeProofs(p); try b.reseal() },
+                     { (b: BundleEditor) in try b.write("proofs.idx", String(try b.text("proofs.idx").dropLast(3)) + "9\n"); try b.reseal() }] {
+            let b = try original.copy()
+            defer { try? FileManager.default.removeItem(atPath: b.root) }
+            try edit(b)
+            let py = try PythonVerifier.run([b.root])
+            #expect(py.status == 1 && py.output.contains("FAILED: proofs."), "\(py.output)")
+        }
+        #expect(try PythonVerifier.run([original.root]).status == 0)
     }
 
     @Test func aSubsetExportVerifiesWithProofsAlone() throws {
@@ -168,18 +229,21 @@ import Testing
         #expect(actions == ["case.init", "examiner.add", "device.add", "device.add", "sim.acquire", "custody.seal", "export.bundle"])
         #expect(!(try b.text("custody.csv")).contains("PHONE-1"))
         #expect(r.exportEntry.entry.subjects == ["SB-1"])
-        // Every line is also provable on its own with its proof file and the case's key.
+        // Every line is also provable on its own with the C2SP tlog-proof made from its line of
+        // proofs.jsonl, the line and the checkpoint (docs/LEDGER.md), and the case's key.
         let key = try f.store.trustedKeys()
-        for line in try b.text("ledger.jsonl").split(separator: "\n") {
-            let seq = try SignedEntry(line: String(line)).entry.sequence
-            let proof = try TlogProof(parsing: b.data("proofs/\(seq).tlog-proof"))
-            #expect(try proof.verifyEntry(trustedKeys: key).signatureChecked)
+        let note = try b.text(BundleLayout.checkpoint)
+        for (line, proof) in zip(try b.data("ledger.jsonl").split(separator: 0x0A), try b.proofs()) {
+            #expect(try SignedEntry(line: Array(line)).entry.sequence == Int64(proof.seq))
+            let tlog = try TlogProof(parsing: Array(TlogProof(index: proof.seq, extra: Array(line), hashes: proof.hashes, checkpointNote: note).serialized.utf8))
+            #expect(try tlog.verifyEntry(trustedKeys: key).signatureChecked)
         }
         // Dropping an exported entry (line, proof, manifest) is caught by the sealed inventory and custody.csv.
         let cut = try b.copy()
         var lines = try cut.text("ledger.jsonl").split(separator: "\n", omittingEmptySubsequences: false)
         let dropped = try SignedEntry(line: String(lines.remove(at: 5))).entry.sequence
-        try cut.write("ledger.jsonl", lines.joined(separator: "\n")); try cut.remove("proofs/\(dropped).tlog-proof"); try cut.reseal()
+        try cut.write("ledger.jsonl", lines.joined(separator: "\n"))
+        try cut.writeProofs(try cut.proofs().filter { $0.seq != Int(dropped) }); try cut.reseal()
         #expect(cut.problem()?.description.contains("inventory.csv line 7: item SIM-A: entries \"3 4 7\" but the ledger has \"3 4\"") == true, "\(String(describing: cut.problem()))")
         // An item of the whole case that is not in the box is unknown to this bundle.
         #expect(throws: ExportError.unknownItem("NOPE")) { try f.export("nope", items: ["NOPE"]) }

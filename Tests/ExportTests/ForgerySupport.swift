@@ -5,7 +5,7 @@ import Ledger
 /// Re-makes a bundle's ledger lines, checkpoint and proofs the way someone holding a station
 /// key would: each changed line validly hashed and signed, a tree of the export's size with the
 /// lines at their positions (made-up leaves in the gaps of an excerpt), the checkpoint signed,
-/// one fresh proof per line, MANIFEST.sha256 rewritten. The sealed files are left as exported.
+/// one fresh proof per line in proofs.jsonl, MANIFEST.sha256 rewritten. The sealed files are left as exported.
 struct BundleForger {
     let editor: BundleEditor
     /// ledger.jsonl's lines (without newlines) and the position each one claims.
@@ -56,12 +56,7 @@ struct BundleForger {
         let note = try checkpoint.signedNote(keys: [checkpointKey]).serialized
         try editor.write(BundleLayout.ledger, Data(lines.flatMap { $0 + [0x0A] }))
         try editor.write(BundleLayout.checkpoint, note)
-        try FileManager.default.removeItem(atPath: editor.path(BundleLayout.proofs))
-        try FileManager.default.createDirectory(atPath: editor.path(BundleLayout.proofs), withIntermediateDirectories: false)
-        for (i, p) in positions.enumerated() {
-            let proof = try tree.inclusionProof(index: p)
-            try editor.write(BundleLayout.proofPath(Int64(p)), TlogProof(index: p, extra: lines[i], hashes: proof.hashes, checkpointNote: note).serialized)
-        }
+        try editor.writeProofs(try positions.map { p in (p, try tree.inclusionProof(index: p).hashes) })
         try editor.reseal()
     }
 }

@@ -56,7 +56,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: stale + "/proofs", withIntermediateDirectories: true)
         try Data("half a file".utf8).write(to: URL(fileURLWithPath: stale + "/proofs/0.tlog-proof"))
         // The folder of an export still running: its writer holds the lock.
-        var running = BundleWriter(root: f.directory + "/" + prefix + "live0002")
+        let running = BundleWriter(root: f.directory + "/" + prefix + "live0002")
         try running.createRoot()
         defer { running.unlock() }
         // Neither another bundle's partial folder nor a symbolic link named like one is touched.

@@ -83,6 +83,42 @@ struct BundleEditor {
         return BundleEditor(root: to)
     }
 
+    /// The lines of proofs.jsonl (without newlines), as (sequence number, hashes).
+    func proofs() throws -> [(seq: Int, hashes: [SHA256Hash])] {
+        try data(BundleLayout.proofLines).split(separator: 0x0A).map { line in
+            let proof = try #require(ProofFile.parse(line))
+            return (proof.index, proof.hashes)
+        }
+    }
+
+    /// Writes proofs.jsonl and its index proofs.idx holding `proofs`, in order (MANIFEST.sha256 left alone).
+    func writeProofs(_ proofs: [(seq: Int, hashes: [SHA256Hash])]) throws {
+        var jsonl = Data(), index = "", offset = 0
+        for p in proofs {
+            let line = ProofFile.line(index: p.seq, hashes: p.hashes) + [0x0A]
+            jsonl.append(contentsOf: line)
+            index += ProofFile.indexLine(seq: Int64(p.seq), offset: offset)
+            offset += line.count
+        }
+        try write(BundleLayout.proofLines, jsonl)
+        try write(BundleLayout.proofIndex, index)
+    }
+
+    /// Turns the bundle into the layout of bundles from before issue 19: one C2SP tlog-proof
+    /// file per line of ledger.jsonl in proofs/, made from proofs.jsonl, ledger.jsonl and the
+    /// checkpoint as docs/LEDGER.md says; then rewrites MANIFEST.sha256.
+    func useProofFolder() throws {
+        let lines = try data(BundleLayout.ledger).split(separator: 0x0A).map(Array.init)
+        let note = try text(BundleLayout.checkpoint)
+        try FileManager.default.createDirectory(atPath: path(BundleLayout.proofs), withIntermediateDirectories: false)
+        for (line, proof) in zip(lines, try proofs()) {
+            try write(BundleLayout.proofPath(Int64(proof.seq)), TlogProof(index: proof.seq, extra: line, hashes: proof.hashes, checkpointNote: note).serialized)
+        }
+        try remove(BundleLayout.proofLines)
+        try remove(BundleLayout.proofIndex)
+        try reseal()
+    }
+
     func problem(key: [VerifierKey]? = nil) -> BundleProblem? {
         do { _ = try BundleVerifier.verify(bundle: root, pinnedKeys: key); return nil } catch { return error }
     }

@@ -17,13 +17,13 @@ extension BundleLayout {
 
 extension FileProducer {
     /// `scans/`: the scan of every signed record attached to the exported entries.
-    public static let scans = FileProducer(name: "scans of signed records") { ctx in
-        try ctx.plan.entries.filter { $0.entry.action == .custodyAttach }.map { attach in
-            let kept = attach.entry.payload["file"]?.stringValue ?? ""
+    public static let scans = FileProducer(name: "scans of signed records") { ctx, bundle in
+        for attach in ctx.plan.attachments {
+            let kept = attach.payload["file"]?.stringValue ?? ""
             guard let data = try ctx.store.photoData(kept) else {
-                throw RecordError("the scan \(kept) of entry \(attach.entry.sequence) is missing from the case (run `custody ledger verify`)")
+                throw RecordError("the scan \(kept) of entry \(attach.sequence) is missing from the case (run `custody ledger verify`)")
             }
-            return BundleFile(path: BundleLayout.scanPath(attach.entry), data: data)
+            try bundle.write(BundleLayout.scanPath(attach), data)
         }
     }
 }

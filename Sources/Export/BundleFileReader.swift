@@ -1,0 +1,55 @@
+import ByteText
+import Crypto
+import Foundation
+
+/// Reads one file of a bundle in pieces, for the verifier: its SHA-256 without holding it, or
+/// its lines one at a time. A bundle's largest files (case.jsonld, ledger.jsonl, proofs.jsonl)
+/// are hundreds of MB at ten times the seizure.
+struct BundleFileReader {
+    static let pieceSize = 1 << 20
+    let path: String
+    let name: String
+
+    init(root: String, _ name: String) {
+        self.path = (root as NSString).appendingPathComponent(name)
+        self.name = name
+    }
+
+    /// Calls `body` with each piece of the file, in order.
+    func forEachPiece(_ body: (Data) throws(BundleProblem) -> Void) throws(BundleProblem) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw BundleProblem(name, "cannot be read") }
+        defer { try? handle.close() }
+        while true {
+            let piece: Data?
+            do { piece = try handle.read(upToCount: Self.pieceSize) } catch { throw BundleProblem(name, "cannot be read: \(error.localizedDescription)") }
+            guard let piece, !piece.isEmpty else { return }
+            try body(piece)
+        }
+    }
+
+    /// Lowercase hex SHA-256 of the file.
+    func sha256() throws(BundleProblem) -> String {
+        var hash = SHA256()
+        try forEachPiece { piece throws(BundleProblem) in hash.update(data: piece) }
+        return Hex.lowercase(hash.finalize())
+    }
+
+    /// Calls `body` with each line (without its newline), its number from 1 and its byte offset.
+    /// The file must end with a newline.
+    func forEachLine(_ body: (_ line: [UInt8], _ number: Int, _ offset: Int) throws(BundleProblem) -> Void) throws(BundleProblem) {
+        var carry = [UInt8](), number = 0, offset = 0
+        try forEachPiece { piece throws(BundleProblem) in
+            var start = piece.startIndex
+            while let newline = piece[start...].firstIndex(of: 0x0A) {
+                carry.append(contentsOf: piece[start..<newline])
+                number += 1
+                try body(carry, number, offset)
+                offset += carry.count + 1
+                carry.removeAll(keepingCapacity: true)
+                start = piece.index(after: newline)
+            }
+            carry.append(contentsOf: piece[start...])
+        }
+        guard carry.isEmpty else { throw BundleProblem(name, line: number + 1, "has no newline at its end (an incomplete copy?)") }
+    }
+}
