@@ -76,7 +76,7 @@ let package = Package(
         // (biên bản) of custody events, printed the same way with a QR code from Labels (docs/RECORDS.md).
         .target(
             name: "Export",
-            dependencies: ["ByteText", "CaseStore", "Labels", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["Analysis", "ByteText", "CaseStore", "Labels", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Mustache", package: "swift-mustache")],
             resources: [.copy("Resources/report"), .copy("Resources/forms")]
         ),
@@ -87,7 +87,7 @@ let package = Package(
         // Front ends parse and print only: no PCSC, GRDB or PostgresNIO (Scripts/check-imports).
         .target(
             name: "Workbench",
-            dependencies: ["PCSC", "Modem", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording", "Analysis",
+            dependencies: ["PCSC", "Modem", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .executableTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CaseStore
 import Foundation
+import Export
 import Workbench
 
 struct MessagesCommand: ParsableCommand {
@@ -97,7 +98,7 @@ struct Indicators: ParsableCommand {
             let analysis = try inCase { () throws(CaseStoreError) in try MessageAnalysis(store: store) }
             let output = analysis.indicatorsOutput
             if let csv {
-                do { try Data(MessageAnalysis.indicatorsCSV(output.indicators).utf8).write(to: URL(fileURLWithPath: csv), options: .withoutOverwriting) } catch {
+                do { try Data(IndicatorTable.csv(output.indicators).utf8).write(to: URL(fileURLWithPath: csv), options: .withoutOverwriting) } catch {
                     throw CustodyFailure("cannot write \(csv): \(error.localizedDescription); choose a new file name (an existing file is never overwritten)")
                 }
             }

@@ -29,6 +29,16 @@ public struct MessagePointer: Codable, Sendable, Hashable, Comparable {
     }
 }
 
+/// Which messages an output covers: those of `items` (nil: every item) brought in by entries
+/// before `below` (an export's snapshot).
+public struct MessageSelection: Sendable {
+    public var items: Set<String>?
+    public var below: Int64
+    public init(items: Set<String>? = nil, below: Int64 = .max) { self.items = items; self.below = below }
+
+    func includes(_ m: MessageRecord) -> Bool { m.entry < below && (items?.contains(m.item) ?? true) }
+}
+
 /// The case's messages as the analysis needs them, with what each went through.
 public struct MessageAnalysis: Sendable {
     /// What is kept of one message besides its text: its pointer and the parties and places.
@@ -50,15 +60,17 @@ public struct MessageAnalysis: Sendable {
     /// The SIMs in each port's slots, by port label: the SIMs a sender log's port number sent through.
     let simsInPort: [String: [String]]
 
-    /// Reads every message of `store` and clusters them with the documented parameters, or
-    /// with clusters of at least `minimumSize` messages listed as campaigns.
-    public init(store: CaseStore, minimumSize: Int? = nil) throws(CaseStoreError) {
+    /// Reads the messages of `store` and clusters them with the documented parameters, or
+    /// with clusters of at least `minimumSize` messages listed as campaigns. An export passes
+    /// `selection`: only the messages of its items (nil: all) that entries before `below` brought in.
+    public init(store: CaseStore, minimumSize: Int? = nil, selection: MessageSelection = MessageSelection()) throws(CaseStoreError) {
         var parameters = CampaignParameters()
         if let minimumSize { parameters.minimumSize = minimumSize }
         var analysed = [AnalysedMessage]()
         var members = [Int: Member]()
         var texts = [Int: String]()
         try store.forEachMessage { m in
+            guard selection.includes(m) else { return }
             let id = Int(m.id)
             let time = m.time.flatMap(MessageTime.date(iso8601:))
             analysed.append(AnalysedMessage(id: id, text: m.text, time: time))
@@ -220,15 +232,4 @@ public struct MessageAnalysis: Sendable {
         return IndicatorsOutput(caseID: caseID, messages: messageCount, indicators: list)
     }
 
-    /// `indicators` as CSV (UTF-8, CRLF, formula-guarded cells): kind, value, bank, shortener,
-    /// count, campaigns (numbers separated by spaces), messages (pointers `item/source/entry/row`
-    /// separated by spaces).
-    public static func indicatorsCSV(_ indicators: [IndicatorOutput]) -> String {
-        var out = CSVText.record(["kind", "value", "bank", "shortener", "count", "campaigns", "messages"])
-        for i in indicators {
-            out += CSVText.record([i.kind, i.value, i.bank ?? "", i.shortener ? "true" : "false", String(i.count),
-                                   i.campaigns.map(String.init).joined(separator: " "), i.messages.map(\.text).joined(separator: " ")])
-        }
-        return out
-    }
 }
