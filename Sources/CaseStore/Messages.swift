@@ -252,6 +252,20 @@ extension CaseStore {
         }
     }
 
+    /// The messages `entry` brought in (a `messages.import`, or a SIM read), in `id` order, a
+    /// page at a time.
+    public func forEachMessage(entry: Int64, _ body: (MessageRecord) throws -> Void) throws(CaseStoreError) {
+        try read { db in
+            var after = Int64.min
+            while true {
+                let page = try MessageRecord.fetchAll(db, "WHERE entry = ? AND id > ? ORDER BY id LIMIT 2000", entry, after)
+                for m in page { try body(m) }
+                guard let last = page.last else { return }
+                after = last.id
+            }
+        }
+    }
+
     /// The number of messages in the case.
     public func messageCount() throws(CaseStoreError) -> Int {
         try read { db in Int(try db.integer("SELECT count(*) FROM message") ?? 0) }
