@@ -156,6 +156,12 @@ let package = Package(
             path: "Benchmarks/Export",
             exclude: ["Records"]
         ),
+        // Scripts/bench-report: the summary report (report.pdf) at scale 1 and 10 against the full report.html and a sqlite3 -csv dump.
+        .executableTarget(
+            name: "report-bench",
+            dependencies: ["CaseStore", "Export", "Wording", "BenchmarkCase", "BenchmarkSupport"],
+            path: "Benchmarks/Report"
+        ),
         // Scripts/bench-modem: `custody modem watch` of a virtual modem pool in parallel against one port after
         // another, and AT commands per identity read against the minimal sequence.
         .executableTarget(name: "modem-bench", dependencies: ["BenchmarkSupport"], path: "Benchmarks/Modem"),

@@ -15,24 +15,11 @@ struct ReportView {
     let lang: String
     /// The catalog's words for the templates (`{{t.report.summary.title}}`), `Catalog.templateWords()`.
     let t: [String: Any]
-    let caseName: String
-    let caseID: String
-    let agency: String
-    let authority: String
-    let timeZone: String
-    let caseOpened: TimeView?
-    let stationKey: String
-    let toolName: String
-    let toolVersion: String
-    let toolBuild: String
-    let generated: TimeView
-    /// Labels chosen with `--items`, nil for the whole case.
-    let requested: [String]?
-    /// "the whole case (N items)", or how "exhibits A, B" ends: "and everything inside them (N items)".
-    let coverage: String
+    /// The case, the tool and the examiners: the page's first sections, shared with the summary
+    /// report (`SummaryView`); its members are the page's own names to the templates.
+    let front: Front
     /// Items the report shows (those reachable from the roots), as a number in the report's language.
     let shownItemCount: String
-    let examiners: [ExaminerRow]
 
     let typeCounts: [CountRow]
     let stateCounts: [CountRow]
@@ -46,6 +33,49 @@ struct ReportView {
     let sms: SMSSectionView
     let readsWithoutICCID: OrphanReads?
     let verification: VerificationView
+
+    /// What the sections "Case and authority", "Examiners" and "Method" show.
+    struct Front {
+        let caseName: String
+        let caseID: String
+        let agency: String
+        let authority: String
+        let timeZone: String
+        let caseOpened: TimeView?
+        let stationKey: String
+        let toolName: String
+        let toolVersion: String
+        let toolBuild: String
+        let generated: TimeView
+        /// Labels chosen with `--items`, nil for the whole case.
+        let requested: [String]?
+        /// "the whole case (N items)", or how "exhibits A, B" ends: "and everything inside them (N items)".
+        let coverage: String
+        let examiners: [ExaminerRow]
+
+        init(caseRecord c: CaseRecord, examiners: [ExaminerRecord], wording: ReportWording, tool: ToolIdentity, time: Date,
+             requested: [String]?, coverage: String) {
+            caseName = c.name
+            caseID = c.id
+            agency = c.agency
+            authority = c.authority
+            timeZone = c.timeZone
+            caseOpened = LedgerTime(c.createdAt).map { Self.longTime($0, wording) }
+            stationKey = c.stationKey
+            toolName = tool.name
+            toolVersion = tool.version
+            toolBuild = tool.build
+            generated = Self.longTime(LedgerTime(time), wording)
+            self.requested = requested
+            self.coverage = coverage
+            self.examiners = examiners.map { ExaminerRow(id: $0.id, name: $0.name, role: wording.roleName($0.role), seq: $0.seq) }
+        }
+
+        /// `time`, its local time in words (the case's facts).
+        static func longTime(_ time: LedgerTime, _ wording: ReportWording) -> TimeView {
+            TimeView(utc: time.description, local: wording.longLocalTime(time.date))
+        }
+    }
 
     struct TimeView { let utc: String; let local: String }
     struct ExaminerRow { let id: String; let name: String; let role: String; let seq: Int64 }
@@ -242,6 +272,14 @@ struct ReportView {
     struct BundleFileRow { let path: String; let content: String }
 }
 
+extension ReportView.VerificationView {
+    init(_ v: ReportVerificationFacts, wording: ReportWording) {
+        self.init(ledgerEntries: wording.number(v.ledgerEntries), rootOf: wording.rootOf(v.ledgerSize), ledgerRoot: v.ledgerRoot,
+                  stationKeys: v.stationKeys.map { .init(keyID: (try? VerifierKey(parsing: $0))?.keyID.hex, key: $0) },
+                  files: wording.bundleFiles().map { .init(path: $0.path, content: $0.content) })
+    }
+}
+
 /// Text for an attribute value, in pieces that each end at most one character the engine
 /// escapes. The engine escapes `& < > " '` by comparing whole characters (grapheme clusters),
 /// so a quote followed by a combining mark would pass unescaped and end the attribute; split
@@ -281,21 +319,9 @@ extension ReportView {
         let c = content.caseRecord
         lang = language.rawValue
         t = wording.catalog.templateWords()
-        caseName = c.name
-        caseID = c.id
-        agency = c.agency
-        authority = c.authority
-        timeZone = c.timeZone
-        caseOpened = LedgerTime(c.createdAt).map(builder.longTime)
-        stationKey = c.stationKey
-        toolName = tool.name
-        toolVersion = tool.version
-        toolBuild = tool.build
-        generated = builder.longTime(LedgerTime(time))
-        requested = content.requested
-        coverage = wording.coverage(items: content.selected.count, selected: content.requested != nil)
+        front = Front(caseRecord: c, examiners: content.examiners, wording: wording, tool: tool, time: time, requested: content.requested,
+                      coverage: wording.coverage(items: content.selected.count, selected: content.requested != nil))
         shownItemCount = wording.number(content.ordered.count)
-        examiners = content.examiners.map { ExaminerRow(id: $0.id, name: $0.name, role: wording.roleName($0.role), seq: $0.seq) }
 
         var types = [ItemType: Int]()
         for item in content.ordered { types[item.type, default: 0] += 1 }
@@ -318,10 +344,7 @@ extension ReportView {
             OrphanReadRow(seq: $0.entry.sequence, time: builder.time($0.entry.time), examiner: $0.entry.examiner,
                           atr: $0.entry.payload["atr"]?.stringValue ?? "", acquisition: builder.acquisition($0.entry.payload))
         })
-        self.verification = VerificationView(
-            ledgerEntries: wording.number(v.ledgerEntries), rootOf: wording.rootOf(v.ledgerSize), ledgerRoot: v.ledgerRoot,
-            stationKeys: v.stationKeys.map { StationKeyRow(keyID: (try? VerifierKey(parsing: $0))?.keyID.hex, key: $0) },
-            files: wording.bundleFiles().map { BundleFileRow(path: $0.path, content: $0.content) })
+        self.verification = VerificationView(v, wording: wording)
     }
 }
 
@@ -342,11 +365,6 @@ private final class ReportViewBuilder {
     /// The ledger's UTC time as recorded (evidence), with the local time in the report's language.
     func time(_ time: LedgerTime) -> V.TimeView {
         V.TimeView(utc: time.description, local: wording.localTime(time.date))
-    }
-
-    /// `time`, its local time in words (the case's facts).
-    func longTime(_ time: LedgerTime) -> V.TimeView {
-        V.TimeView(utc: time.description, local: wording.longLocalTime(time.date))
     }
 
     func mark(_ label: String) -> V.Mark {
@@ -694,6 +712,25 @@ extension ReportView: MustacheParent {
         case "format": format
         case "lang": lang
         case "t": t
+        case "front": front
+        case "shownItemCount": shownItemCount
+        case "typeCounts": typeCounts
+        case "stateCounts": stateCounts
+        case "simCount": simCount
+        case "readsWithoutICCIDCount": readsWithoutICCIDCount
+        case "operatorCounts": operatorCounts
+        case "hasNoItems": hasNoItems
+        case "exhibits": exhibits
+        case "sms": sms
+        case "readsWithoutICCID": readsWithoutICCID
+        case "verification": verification
+        default: front.child(named: name)
+        }
+    }
+}
+extension ReportView.Front: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
         case "caseName": caseName
         case "caseID": caseID
         case "agency": agency
@@ -707,18 +744,7 @@ extension ReportView: MustacheParent {
         case "generated": generated
         case "requested": requested
         case "coverage": coverage
-        case "shownItemCount": shownItemCount
         case "examiners": examiners
-        case "typeCounts": typeCounts
-        case "stateCounts": stateCounts
-        case "simCount": simCount
-        case "readsWithoutICCIDCount": readsWithoutICCIDCount
-        case "operatorCounts": operatorCounts
-        case "hasNoItems": hasNoItems
-        case "exhibits": exhibits
-        case "sms": sms
-        case "readsWithoutICCID": readsWithoutICCID
-        case "verification": verification
         default: nil
         }
     }

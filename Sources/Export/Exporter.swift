@@ -79,8 +79,9 @@ extension FileProducer {
 }
 
 extension FileProducer {
-    /// `report.html`, the court report (docs/REPORT.md), and `report.pdf` printed from it by
-    /// headless Chromium. Sealed like the other files, so the report describes the ledger
+    /// `report.html`, the court report (docs/REPORT.md), and `report.pdf` printed by headless
+    /// Chromium: for the whole case the summary report (`CourtReport.summary`), for `--items`
+    /// the report itself. Sealed like the other files, so the report describes the ledger
     /// before the export entry: its size and Merkle root at the snapshot.
     public static let report = FileProducer(name: "court report") { ctx, bundle in
         let report = try reportDocument(ctx)
@@ -88,7 +89,14 @@ extension FileProducer {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
-        try CourtReport.renderPDF(report, pdf: pdfFile, scratch: scratch)
+        if ctx.plan.isSubset {
+            try CourtReport.renderPDF(report, pdf: pdfFile, scratch: scratch)
+        } else {
+            let summary = scratch.appendingPathComponent("summary.html")
+            try Data(try CourtReport.summary(store: ctx.store, language: ctx.language, tool: ctx.tool, verification: try reportFacts(ctx), time: Date()).utf8)
+                .write(to: summary)
+            try CourtReport.renderPDF(html: summary, pdf: pdfFile)
+        }
         try bundle.write(BundleLayout.report, Data(report.html.utf8))
         try bundle.copy(BundleLayout.reportPDF, from: pdfFile.path)
     }
@@ -98,12 +106,16 @@ extension FileProducer {
     /// The court report for this export, HTML and cuts (the first half of `report`; the
     /// benchmark times it apart from the PDF).
     public static func reportDocument(_ ctx: ExportContext) throws -> ReportDocument {
+        try CourtReport.document(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, language: ctx.language,
+                                 tool: ctx.tool, verification: try reportFacts(ctx), time: Date())
+    }
+
+    /// The ledger as the report describes it: before the export entry (the snapshot).
+    static func reportFacts(_ ctx: ExportContext) throws -> ReportVerificationFacts {
         let size = ctx.plan.size
         let root = try ctx.store.tree(size: size).0.root()
-        let facts = ReportVerificationFacts(ledgerEntries: ctx.plan.entryCount, ledgerRoot: root.base64,
-                                            ledgerSize: size, stationKeys: ctx.plan.boundKeys.map(\.description))
-        return try CourtReport.document(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, language: ctx.language,
-                                        tool: ctx.tool, verification: facts, time: Date())
+        return ReportVerificationFacts(ledgerEntries: ctx.plan.entryCount, ledgerRoot: root.base64,
+                                       ledgerSize: size, stationKeys: ctx.plan.boundKeys.map(\.description))
     }
 }
 

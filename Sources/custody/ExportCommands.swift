@@ -10,11 +10,21 @@ enum RedactedData: String, ExpressibleByArgument, CaseIterable {
     case pins
 }
 
-struct ExportBundle: ParsableCommand {
+/// `custody export`: the evidence bundle (the default, `custody export --out BUNDLE`) or one system's annex.
+struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
+        abstract: "Write an evidence bundle (the default: custody export --out BUNDLE), or print one system's item-level annex (custody export annex).",
+        subcommands: [ExportBundle.self, ExportAnnex.self],
+        defaultSubcommand: ExportBundle.self
+    )
+}
+
+struct ExportBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
         abstract: "Write an evidence bundle: ledger, signed checkpoint, keys, roster, proofs, acquisition records, CSV inventory and custody events, SHA-256 manifest.",
-        discussion: "Records an export.bundle entry carrying the manifest hash of the files written before it, then signs a checkpoint over the ledger up to that entry. Writes to a temporary folder beside --out and renames it at the end; never overwrites --out. The court report (report.html, report.pdf) is in the case's language or --lang; the CSV tables, the CASE/UCO graph and the ledger are the same in every language. Format and checks: docs/VERIFYING.md."
+        discussion: "Records an export.bundle entry carrying the manifest hash of the files written before it, then signs a checkpoint over the ledger up to that entry. Writes to a temporary folder beside --out and renames it at the end; never overwrites --out. The court report (report.html in full, report.pdf its printed summary) is in the case's language or --lang; the CSV tables, the CASE/UCO graph and the ledger are the same in every language. Format and checks: docs/VERIFYING.md. `custody export annex SYSTEM --out FILE.pdf` prints the item-level annex of one seized system."
     )
     @OptionGroup var selection: CaseSelection
     @Option(help: ArgumentHelp("The bundle folder to create (must not exist).", valueName: "BUNDLE")) var out: String
@@ -43,6 +53,29 @@ struct ExportBundle: ParsableCommand {
             print("bundle \(r.bundle): \(r.items) items, \(r.entries) entries and the export entry, \(r.acquisitions) acquisition records\(redact.isEmpty ? "" : " (PINs redacted)"), \(r.proofs) proofs, \(r.files) files")
             if let zip = r.zip { print("ZIP \(zip): the same files, stored") }
             print("recorded entry \(r.exportEntry) export.bundle (sealed files' manifest SHA-256 \(r.manifestSHA256)); checkpoint size \(r.checkpointSize), root \(r.checkpointRoot)")
+        }
+    }
+}
+
+struct ExportAnnex: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "annex",
+        abstract: "Print the item-level PDF annex of one seized system: its devices, ports, slots and SIMs with identifiers, hashes and custody entries.",
+        discussion: "The court report of that item and everything inside it, printed like report.pdf; its \"How to verify\" section gives the ledger's size and Merkle root as they are now. Writes nothing to the case. Layout: docs/REPORT.md."
+    )
+    @OptionGroup var selection: CaseSelection
+    @Argument(help: ArgumentHelp("The label of the system (or any item) the annex lists.", valueName: "SYSTEM-LABEL")) var label: String
+    @Option(help: ArgumentHelp("The PDF file to write (must not exist).", valueName: "FILE.pdf")) var out: String
+    @Option(help: ArgumentHelp("Language of the annex: vi or en (default: the case's language).", valueName: "LANG")) var lang: String?
+    @Flag(help: "Print JSON (schema custody.annex/1).") var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let store = try selection.open()
+            let language = try DocumentLanguage.resolve(lang, store: store)
+            let r = try ReportAnnex.write(store, label: label, out: out, language: language, tool: Custody.identity)
+            if json { return try printJSON(r) }
+            print("annex \(r.pdf): \(r.label) and everything inside it, \(r.items) items (\(r.sims) SIMs), as of ledger entry \(r.ledgerEntries - 1)")
         }
     }
 }

@@ -129,7 +129,10 @@ extension EndToEnd {
         #expect(html.contains("<html lang=\"vi\">") && !html.contains("⟦"))
         let text = try tool("pdftotext", ["-enc", "UTF-8", bundle + "/report.pdf", "-"])
         #expect(text.contains("Báo cáo chuỗi quản lý vật chứng") && text.contains("Vụ án và căn cứ tiến hành"), "\(text.prefix(400))")
-        #expect(text.contains("Nguyễn Thị Hằng") && text.contains("NP-0042"))
+        // report.pdf is the summary: the box's row with its seal, the statistics in Vietnamese.
+        #expect(text.contains("Nguyễn Thị Hằng") && text.contains("NP-0042") && text.contains("Thống kê"))
+        #expect(!text.contains("8984012204000123456"), "the item-level inventory stays in report.html")
+        #expect(html.contains("8984012204000123456") && html.contains("NP-0042"))
         let fonts = try tool("pdffonts", [bundle + "/report.pdf"]).split(separator: "\n").drop { !$0.hasPrefix("---") }.dropFirst()
         #expect(!fonts.isEmpty)
         for row in fonts {
@@ -160,6 +163,53 @@ extension EndToEnd {
         let refused = try custody(["export-operators", "--out", root + "/lists-xx", "--lang", "xx"], status: 1)
         #expect(refused.stderr.split(separator: "\n").count == 1 && refused.stderr.contains("vi, en"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root + "/lists-xx"))
+    }
+
+    /// `custody export annex`: the item-level PDF of one system (its box, ports, slots and SIMs
+    /// with identifiers), nothing of another system; never over an existing file; one line for
+    /// an unknown label. Writes nothing to the case (the ledger keeps its size).
+    @Test func anAnnexOfOneSystemThroughTheBinary() throws {
+        let rig = try Rig.running()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("custody-annex-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let dir = root + "/case"
+        let env = ["CUSTODY_CASE": dir, "CUSTODY_EXAMINER": "sup1"]
+        func custody(_ args: [String], status: Int32 = 0) throws -> Rig.Output {
+            let out = try rig.run("custody", args, environment: env)
+            #expect(out.status == status, "custody \(args.joined(separator: " ")): \(out.stderr)")
+            return out
+        }
+        _ = try custody(["case", "init", dir, "--name", "Chuyên án SIM rác", "--agency", "C03", "--authority", "W-2026-17", "--language", "vi",
+                         "--examiner-name", "Nguyễn Văn A"])
+        _ = try custody(["device", "add", "SZ-1", "--type", "seizure"])
+        _ = try custody(["device", "add", "SYS-1", "--type", "system", "--parent", "SZ-1"])
+        _ = try custody(["device", "add", "SB-1", "--type", "simbox", "--parent", "SYS-1", "--make", "GoIP", "--ports", "1", "--slots-per-port", "2"])
+        _ = try custody(["device", "add", "SIM-1", "--type", "sim", "--parent", "SB-1/P1/S1", "--iccid", "8984012204000123456"])
+        _ = try custody(["device", "add", "SYS-2", "--type", "system", "--parent", "SZ-1"])
+        _ = try custody(["device", "add", "SIM-2", "--type", "sim", "--parent", "SYS-2", "--iccid", "8984012204000123464"])
+        let entries = try custody(["ledger", "verify"]).stdout
+
+        struct Annex: Decodable { var schema: String; var label: String; var pdf: String; var language: String; var items: Int; var sims: Int }
+        let pdf = root + "/SYS-1.pdf"
+        let annex = try JSONDecoder().decode(Annex.self, from: Data(custody(["export", "annex", "SYS-1", "--out", pdf, "--json"]).stdout.utf8))
+        #expect(annex.schema == "custody.annex/1" && annex.label == "SYS-1" && annex.language == "vi")
+        #expect(annex.items == 6 && annex.sims == 1, "SYS-1, SB-1, its port and two slots, SIM-1")
+        let text = try tool("pdftotext", ["-enc", "UTF-8", pdf, "-"])
+        for shown in ["Báo cáo chuỗi quản lý vật chứng", "SYS-1", "SB-1", "SIM-1", "8984012204000123456", "P1/S1"] {
+            #expect(text.contains(shown), "the annex lacks \(shown)")
+        }
+        #expect(!text.contains("8984012204000123464") && !text.contains("SIM-2"), "another system's SIM")
+        #expect(try custody(["ledger", "verify"]).stdout == entries, "the annex records nothing")
+
+        let english = try custody(["export", "annex", "SYS-1", "--out", root + "/en.pdf", "--lang", "en"]).stdout
+        #expect(english.hasPrefix("annex \(root)/en.pdf: SYS-1"), "\(english)")
+        #expect(try tool("pdftotext", ["-enc", "UTF-8", root + "/en.pdf", "-"]).contains("Chain of custody and SIM examination report"))
+
+        let again = try custody(["export", "annex", "SYS-1", "--out", pdf], status: 1)
+        #expect(again.stderr.split(separator: "\n").count == 1 && again.stderr.contains("already exists"), "\(again.stderr)")
+        let unknown = try custody(["export", "annex", "NO-SUCH", "--out", root + "/x.pdf"], status: 1)
+        #expect(unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("NO-SUCH"), "\(unknown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/x.pdf"))
     }
 
     /// `sha256sum FILE`, the standard tool docs/VERIFYING.md tells the defense to use.

@@ -52,6 +52,32 @@ import Wording
         }
     }
 
+    /// The Vietnamese summary report (report.pdf of a whole-case export) printed: its headings,
+    /// the charts' labels and numbers and the devices' rows come back from the text layer, in
+    /// embedded DejaVu fonts.
+    @Test func theSummaryPrintsItsChartsAsTextInEmbeddedFonts() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let c = try ReportCase()
+        defer { c.remove() }
+        let html = folder.appendingPathComponent("summary.html")
+        try Data(CourtReport.summary(store: c.store, language: .vi, tool: ReportCase.tool, verification: ReportCase.verification,
+                                     time: Date(timeIntervalSince1970: 1_790_000_000)).utf8).write(to: html)
+        let pdf = folder.appendingPathComponent("report.pdf")
+        try CourtReport.renderPDF(html: html, pdf: pdf)
+        let text = try run("pdftotext", ["-enc", "UTF-8", pdf.path, "-"])
+        for shown in ["Báo cáo chuỗi quản lý vật chứng", "Thống kê", "Số SIM theo nhà mạng và trạng thái", "Sổ theo dõi vật chứng theo hệ thống bị thu giữ",
+                      "SB-01", "LOT-1", "898401", "Nguồn số liệu:", "inventory.csv", "S-0042"] {
+            #expect(text.contains(shown), "\(shown) is not in the summary's text")
+        }
+        #expect(!text.contains("⟦") && !text.contains(ReportCase.fullReadICCID))
+        let fonts = try run("pdffonts", [pdf.path]).split(separator: "\n").drop { !$0.hasPrefix("---") }.dropFirst()
+        #expect(!fonts.isEmpty)
+        for row in fonts {
+            let columns = row.split(separator: " ")
+            #expect(columns.count >= 7 && columns[columns.count - 5] == "yes" && row.contains("DejaVu"), "\(row)")
+        }
+    }
+
     @Test func thePDFRendersToA4PagesWithTheVietnameseText() throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let html = try writeReport()

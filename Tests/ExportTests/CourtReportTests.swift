@@ -185,8 +185,9 @@ import Testing
         #expect(exhibits["X"] == nil)
     }
 
-    /// The view's values give the templates their members by name instead of the engine's
-    /// reflection (CourtReportView.swift); a member left out would print as nothing.
+    /// The views' values (the full report's and the summary's) give the templates their members
+    /// by name instead of the engine's reflection (CourtReportView.swift); a member left out would
+    /// print as nothing.
     @Test func everyViewValueGivesTheTemplatesAllItsMembers() throws {
         let c = try ReportCase()
         defer { c.remove() }
@@ -212,5 +213,9 @@ import Testing
         }
         check(view)
         #expect(types.count >= 30, "\(types.sorted())")
+        types = []
+        check(SummaryView(statistics: try c.store.reportStatistics(), caseRecord: c.store.caseRecord, examiners: try c.store.examiners(),
+                          language: .en, tool: ReportCase.tool, verification: ReportCase.verification, time: Date(timeIntervalSince1970: 1_790_000_000)))
+        #expect(types.contains("Export.ReportChart") && types.contains("Export.SummaryView.DeviceRow"), "\(types.sorted())")
     }
 }
