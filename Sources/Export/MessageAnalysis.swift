@@ -169,6 +169,35 @@ public struct MessageAnalysis: Sendable {
                               items: sources.sorted(), members: pointers)
     }
 
+    /// The boxes and phones a member went through: its item and ancestors of those types, and
+    /// the box of a sender log's port.
+    func boxesAndPhones(_ id: Int) -> Set<String> {
+        guard let m = members[id] else { return [] }
+        let chain = [items[m.item]].compactMap { $0 } + ancestors(of: m.item)
+        return Set(chain.filter { [.device(.simbox), .device(.simbank), .device(.phone)].contains($0.type) }.map(\.label))
+    }
+
+    /// Per campaign number, its members per UTC day (`2026-03-01`); members without a time are not counted.
+    public var membersPerDay: [Int: [String: Int]] {
+        var out = [Int: [String: Int]]()
+        for c in campaigns {
+            for id in c.memberIDs {
+                guard let time = members[id]?.time else { continue }
+                out[c.number, default: [:]][String(MessageTime.utc(time).prefix(10)), default: 0] += 1
+            }
+        }
+        return out
+    }
+
+    /// Per campaign number, its members per box or phone they went through.
+    public var membersPerBoxOrPhone: [Int: [String: Int]] {
+        var out = [Int: [String: Int]]()
+        for c in campaigns {
+            for id in c.memberIDs { for label in boxesAndPhones(id) { out[c.number, default: [:]][label, default: 0] += 1 } }
+        }
+        return out
+    }
+
     /// Labels with their numbers compared as numbers (`SB-01/P2` before `SB-01/P10`).
     static func labelOrder(_ a: String, _ b: String) -> Bool { a.compare(b, options: .numeric) == .orderedAscending }
 

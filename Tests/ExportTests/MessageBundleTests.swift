@@ -3,7 +3,8 @@ import Foundation
 import Ledger
 import SIMCard
 import Testing
-import Export
+@testable import Export
+import Wording
 
 extension BundleForgeryTests {
     /// A sender log of PHONE-1 with a campaign of four near-identical messages and one chat.
@@ -51,5 +52,29 @@ extension BundleForgeryTests {
             try b.write(BundleLayout.campaigns, text.replacingOccurrences(of: "PHONE-1/csv/\(entry)/4", with: "PHONE-1/csv/\(entry)/40"))
         }
         #expect(BundleEditor(root: invented).problem(key: [key.verifierKey])?.reason.contains("names message PHONE-1/csv/\(entry)/40, which is not a row of messages.csv") == true)
+    }
+}
+
+@Suite struct CampaignReportTests {
+    @Test(arguments: [Language.vi, .en])
+    func theSummaryReportListsTheCampaignsWithTheirCharts(_ language: Language) throws {
+        let f = try ExportFixture()
+        defer { f.remove() }
+        let empty = try CourtReport.summary(store: f.store, language: language, tool: ToolIdentity(name: "custody", version: "test", build: ""),
+                                            verification: ReportVerificationFacts(ledgerEntries: 7, ledgerRoot: "", ledgerSize: 7, stationKeys: []), time: Date())
+        #expect(!empty.contains("id=\"campaigns\""), "no messages, no section")
+        try BundleForgeryTests.importSenderLog(f)
+        let size = try f.store.lineRecords().count
+        let html = try CourtReport.summary(store: f.store, language: language, tool: ToolIdentity(name: "custody", version: "test", build: ""),
+                                           verification: ReportVerificationFacts(ledgerEntries: size, ledgerRoot: "", ledgerSize: size, stationKeys: []), time: Date())
+        let catalog = ReportWording(language, timeZone: "Asia/Ho_Chi_Minh").catalog
+        #expect(html.contains("id=\"campaigns\""))
+        #expect(html.contains("<td>#1</td><td>\(catalog.text("report.campaigns.gambling"))</td>"))
+        #expect(html.contains(catalog.text("report.campaigns.per-day")) && html.contains(catalog.text("report.campaigns.by-device")))
+        #expect(html.contains("<code>messages.csv</code>") && html.contains("PHONE-1"))
+        // Messages brought in after the ledger size the report describes are not counted.
+        let before = try CourtReport.summary(store: f.store, language: language, tool: ToolIdentity(name: "custody", version: "test", build: ""),
+                                             verification: ReportVerificationFacts(ledgerEntries: size - 1, ledgerRoot: "", ledgerSize: size - 1, stationKeys: []), time: Date())
+        #expect(before.contains("id=\"campaigns\"") && !before.contains("<td>#1</td><td>\(catalog.text("report.campaigns.gambling"))</td>"))
     }
 }
