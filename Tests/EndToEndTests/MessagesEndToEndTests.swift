@@ -95,8 +95,8 @@ extension EndToEnd {
         let domain = try #require(indicators.indicators.first { $0.kind == "domain" && $0.value == "nohu88.vip" })
         #expect(domain.campaigns == [gambling.number] && domain.count >= domain.messages.count)
         #expect(indicators.indicators.filter { $0.kind == "phone" }.allSatisfy { $0.value.hasPrefix("+84") && $0.value.count == 12 })
-        let header = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\r\n").first
-        #expect(header == "kind,value,bank,shortener,count,campaigns,messages")
+        let written = try Data(contentsOf: URL(fileURLWithPath: csv))
+        #expect(written.starts(with: Data("\u{FEFF}kind,value,bank,shortener,count,campaigns,messages\r\n".utf8)))
     }
 }
 }
