@@ -95,6 +95,16 @@ extension EndToEnd {
         let domain = try #require(indicators.indicators.first { $0.kind == "domain" && $0.value == "nohu88.vip" })
         #expect(domain.campaigns == [gambling.number] && domain.count >= domain.messages.count)
         #expect(indicators.indicators.filter { $0.kind == "phone" }.allSatisfy { $0.value.hasPrefix("+84") && $0.value.count == 12 })
+        // The bundle carries the three tables, sealed, and both verifiers accept it.
+        let bundle = dir + "-bundle"
+        defer { try? FileManager.default.removeItem(atPath: bundle) }
+        _ = try custody(["export", "--out", bundle])
+        for file in ["messages.csv", "campaigns.csv", "indicators.csv"] {
+            #expect(try String(contentsOfFile: bundle + "/MANIFEST.sha256", encoding: .utf8).contains("  \(file)\n"))
+        }
+        #expect(try custody(["verify", bundle]).stdout.contains("messages 140"))
+        let python = try Rig.verifyBundleScript([bundle])
+        #expect(python.status == 0, "\(python.stdout)")
         let written = try Data(contentsOf: URL(fileURLWithPath: csv))
         #expect(written.starts(with: Data("\u{FEFF}kind,value,bank,shortener,count,campaigns,messages\r\n".utf8)))
     }
