@@ -85,7 +85,7 @@ guard let sqlite3 = onPath("sqlite3") else { fail("the sqlite3 command is not on
 let examiner = "clerk-01"
 
 struct FindResult: Encodable {
-    /// What was looked for: label, ICCID, IMEI, serial, or 8 digits from the middle of an ICCID.
+    /// What was looked for: label, ICCID, IMEI, serial, or the last 8 digits of an ICCID.
     var kind: String
     var text: String
     var matches: Int
@@ -252,7 +252,8 @@ func measure(scale: Double) -> ScaleResult {
         return list[list.count / 2]
     }
     let sim = middle(.sim), phone = middle(.phone), box = middle(.simbox)
-    let fragment = String(sim.iccid!.dropFirst(8).prefix(8))
+    // The last 8 digits, as an examiner reads them off the card (the serial's end and the check digit).
+    let fragment = String(sim.iccid!.suffix(8))
     let targets: [(kind: String, text: String, label: String, identifierKind: String?, exact: String)] = [
         ("label", sim.label, sim.label, nil, sim.label),
         ("ICCID", sim.iccid!, sim.label, "ICCID", sim.iccid!),

@@ -117,9 +117,8 @@ extension CaseStore {
         }
     }
 
-    /// ICCID digits that stand for the issuer when the issuer table does not know the prefix:
-    /// "89", a 2-digit country code (84 for Vietnam) and a 2-digit issuer identifier.
-    static let learnedPrefixLength = 6
+    /// ICCID digits that stand for the issuer when the issuer table does not know the prefix.
+    static let learnedPrefixLength = IssuerDirectory.unlistedPrefixLength
 
     public func summary() throws(CaseStoreError) -> RegistrySummary {
         let (counts, orphanReads) = try read { db in
@@ -165,4 +164,40 @@ extension CaseStore {
 
     /// Items by the entry that created them, then label in byte order.
     static func creationOrder(_ a: ItemRecord, _ b: ItemRecord) -> Bool { a.seq != b.seq ? a.seq < b.seq : byteOrder(a.label, b.label) }
+}
+
+/// Where a SIM item sits: the box, bank, lot, phone or other container that holds it, and the
+/// port when it sits in a box's slot.
+public struct SIMPlace: Sendable, Hashable {
+    /// The nearest container above the SIM that is not a port or slot (nil for a SIM at the top).
+    public var container: String?
+    public var containerType: String?
+    /// The port whose slot holds the SIM.
+    public var port: String?
+}
+
+extension CaseStore {
+    /// Every `sim` item's place, by label, read in one pass over the items.
+    public func simPlaces() throws(CaseStoreError) -> [String: SIMPlace] {
+        try read { db in
+            var items = [String: (type: String, parent: String?)]()
+            for r in try db.rows("SELECT label, type, parent FROM item") { items[try r.string(0)] = (try r.string(1), try r.optionalString(2)) }
+            var places = [String: SIMPlace]()
+            for (label, item) in items where item.type == DeviceType.sim.rawValue {
+                var place = SIMPlace()
+                var next = item.parent
+                while let current = next, let above = items[current] {
+                    if above.type == DeviceType.port.rawValue, place.port == nil { place.port = current }
+                    if above.type != DeviceType.port.rawValue && above.type != DeviceType.slot.rawValue {
+                        place.container = current
+                        place.containerType = above.type
+                        break
+                    }
+                    next = above.parent
+                }
+                places[label] = place
+            }
+            return places
+        }
+    }
 }

@@ -123,7 +123,9 @@ final class SQLiteDatabase: CaseDatabase {
         try pool.writeWithoutTransaction { db in
             var result: T?
             try db.inTransaction(.immediate) {
-                result = try body(GRDBExecutor(db))
+                let executor = GRDBExecutor(db)
+                result = try body(executor)
+                try SearchIndex.flushPending(executor)
                 return .commit
             }
             return result!

@@ -126,6 +126,7 @@ enum Schema {
         m.registerMigration("v5-search") { db in
             for statement in SearchIndex.sqliteStatements { try db.execute(sql: statement) }
             try SearchIndex.fill(GRDBExecutor(db))
+            try SearchIndex.flushPending(GRDBExecutor(db))
             try db.execute(sql: "PRAGMA user_version = 5")
         }
         // v6: messages (docs/CASE-STORE.md, "Messages"): the messages imported from phones and

@@ -110,17 +110,7 @@ import Testing
         defer { c.remove() }
         try populate(c)
         try c.store.recordEvent(.custodyNote, label: "SIM-12", details: ["text": "Giao cho Trần Thị Bích"], by: "sup1")
-        // Back to schema 4: no item_text, no FTS tables or triggers, the v5 migration not applied.
-        try c.raw().write { db in
-            for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'") {
-                try db.execute(sql: "DROP TRIGGER \(name)")
-            }
-            for table in ["item_label_search", "item_identifier_search", "item_text_search", "item_text"] {
-                try db.execute(sql: "DROP TABLE \(table)")
-            }
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v5-search'")
-            try db.execute(sql: "PRAGMA user_version = 4")
-        }
+        try c.removeSearchIndex()
         let reopened = try CaseStore.open(directory: c.directory)
         #expect(try c.raw().read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 5)
         #expect(try reopened.search("04000123").map(\.item.label) == ["SIM-1"])

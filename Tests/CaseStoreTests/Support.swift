@@ -42,6 +42,21 @@ struct TempCase {
     /// Opens the database directly, the way someone editing it outside the tool would.
     func raw() throws -> DatabaseQueue { try DatabaseQueue(path: databasePath) }
 
+    /// Takes a SQLite case back to before migration 5 (search): no `item_text`, no FTS5 tables
+    /// or their triggers, `v5-search` not applied, `user_version` 4 (or `userVersion`).
+    func removeSearchIndex(userVersion: Int = 4) throws {
+        try raw().write { db in
+            for name in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'item%search%'") {
+                try db.execute(sql: "DROP TRIGGER \(name)")
+            }
+            for table in ["item_label_search", "item_identifier_search", "item_text_search", "item_search_pending", "item_text"] {
+                try db.execute(sql: "DROP TABLE \(table)")
+            }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v5-search'")
+            try db.execute(sql: "PRAGMA user_version = \(userVersion)")
+        }
+    }
+
     /// A small case: examiner, a seized item with a transfer and a seal, two notes.
     func populate() throws {
         try store.addExaminer(id: "tech1", name: "Tran B", role: .technician, by: "sup1")

@@ -28,6 +28,10 @@ public struct IssuerDirectory: Sendable {
         }
     }()
 
+    /// ICCID digits that stand for the issuer when the table does not list the prefix: "89", a
+    /// 2-digit country code (84 for Vietnam) and a 2-digit issuer identifier.
+    public static let unlistedPrefixLength = 6
+
     private let issuers: [String: SIMIssuer]
     private let prefixLengths: [Int]
 
