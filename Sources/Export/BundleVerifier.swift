@@ -68,7 +68,7 @@ public struct BundleVerification: Sendable {
 public enum BundleVerifier {
     /// The sealed-file checkers, one per file kind; every sealed file must belong to one.
     public static let fileCheckers: [FileChecker] = [.keys, .examiners, .acquisitions, .scans, .inventory, .custodyEvents, .messages,
-                                                     .caseGraph, .report]
+                                                     .ranges, .caseGraph, .report]
 
     /// Verifies the bundle at `root`. `earlierCheckpoint` is a signed checkpoint of the same case
     /// the caller held before (its file name, for messages, and its text): the bundle's ledger
