@@ -76,7 +76,7 @@ let package = Package(
         // (biên bản) of custody events, printed the same way with a QR code from Labels (docs/RECORDS.md).
         .target(
             name: "Export",
-            dependencies: ["ByteText", "CaseStore", "Labels", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["Analysis", "ByteText", "CaseStore", "Labels", "Ledger", "SIMCard", "Wording", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Mustache", package: "swift-mustache")],
             resources: [.copy("Resources/report"), .copy("Resources/forms")]
         ),
@@ -104,6 +104,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Campaign analysis of messages (docs/ANALYSIS.md): Vietnamese normalisation, MinHash + LSH
+        // near-duplicate clustering, the category lexicon, indicators. Pure: Foundation only, no store, no I/O.
+        .target(name: "Analysis"),
         // Percentiles, durations and number formatting shared by the benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.
@@ -121,8 +124,18 @@ let package = Package(
         ),
         // A simulated seizure shaped like CONTEXT.md's, as catalog rows (seizure-gen, registry-bench, tests).
         .target(name: "SeizureCatalog", dependencies: ["CaseStore", "SeededRandom", "SIMCard"], path: "Benchmarks/SeizureGen/Catalog"),
-        // seizure-gen --scale S [--seed N] --out FILE.csv: the catalog for `custody device import`.
-        .executableTarget(name: "seizure-gen", dependencies: ["SeizureCatalog"], path: "Benchmarks/SeizureGen/Tool"),
+        // Messages shaped like the seizure's traffic (spam campaigns, notices, chats) with their ground truth.
+        .target(name: "SeizureMessages", dependencies: ["SeededRandom"], path: "Benchmarks/SeizureGen/Messages"),
+        // seizure-gen --scale S [--seed N] --out FILE.csv: the catalog for `custody device import`;
+        // seizure-gen --messages N --out FILE.csv --truth FILE.csv: a sender log and its ground truth.
+        .executableTarget(name: "seizure-gen", dependencies: ["SeizureCatalog", "SeizureMessages"], path: "Benchmarks/SeizureGen/Tool"),
+        // Scripts/bench-analysis: campaign clustering of generated messages against datasketch's MinHashLSH.
+        .executableTarget(
+            name: "analysis-bench",
+            dependencies: ["Analysis", "SeizureMessages", "BenchmarkSupport"],
+            path: "Benchmarks/Analysis",
+            exclude: ["datasketch_groups.py"]
+        ),
         // Scripts/bench-registry: catalog import, summary and find at scale 1 and 10 against raw SQLite baselines.
         .executableTarget(
             name: "registry-bench",
@@ -168,6 +181,7 @@ let package = Package(
         .testTarget(name: "SIMCardTests", dependencies: ["ByteText", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ModemTests", dependencies: ["ByteText", "Modem", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ByteTextTests", dependencies: ["ByteText"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "SeizureMessages"]),
         .testTarget(name: "LedgerTests", dependencies: ["ByteText", "Ledger", "SeededRandom"]),
         .testTarget(name: "LabelsTests", dependencies: ["Labels", "PDFText", "Wording"]),
         .testTarget(name: "WordingTests", dependencies: ["Wording"]),

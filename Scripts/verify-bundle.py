@@ -6,7 +6,8 @@
 Standard library plus `cryptography`. Prints "OK: ..." and exits 0, or "FAILED: <file>: <why>" and exits 1.
 Without VERIFIER_KEY_FILE it trusts the bundle's own keys/ (say so in your report). It enforces every
 rule of LEDGER.md §1-§9 on every line; of VERIFYING.md §3 step 6 it checks keys/, examiners.json, the
-acquisition records and custody.csv only (not inventory.csv, case.jsonld, report.html, report.pdf)."""
+acquisition records, custody.csv and messages.csv only (not inventory.csv, campaigns.csv, indicators.csv,
+case.jsonld, report.html, report.pdf)."""
 import argparse, base64, csv, hashlib, io, json, os, re, stat, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -289,7 +290,7 @@ def verify(root, key_file=None, earlier_file=None):
     # 6. The files written before the export entry are the ones it recorded.
     sealed = "".join(f"{listed[p]}  {p}\n" for p in sorted(listed, key=lambda s: s.encode()) if not DERIVED.match(p))
     if hashlib.sha256(sealed.encode()).hexdigest() != export["payload"].get("manifestSHA256"): raise Bad("MANIFEST.sha256: sealed files differ from the export entry")
-    # 7. keys/, examiners.json, the acquisition records and custody.csv agree with the ledger.
+    # 7. keys/, examiners.json, the acquisition records, custody.csv and messages.csv agree with the ledger.
     want_keys = {f"keys/{kid}.pub": f"{name}+{kid}+{base64.b64encode(bytes([1]) + pub).decode()}\n".encode() for name, kid, pub in state.bound}
     if {p for p in listed if p.startswith("keys/")} != set(want_keys): raise Bad("keys/: not exactly the station keys the ledger binds")
     for p, text in want_keys.items():
@@ -309,6 +310,24 @@ def verify(root, key_file=None, earlier_file=None):
     want = [[guard(c) for c in (str(e["seq"]), e["time"], e["action"], e["examiner"], "\n".join(e["subjects"]), canonical(e["payload"]), e["station"], h.hex())]
             for e, h, *_ in entries[:-1]]
     if rows[1:] != want: raise Bad("custody.csv: rows differ from ledger.jsonl")
+    # messages.csv: every row brought in by an exported messages.import (same item and format) or
+    # SIM read (same item); each import's row count as its entry records.
+    imports = {e["seq"]: e for e, *_ in entries[:-1] if e["action"] == "messages.import"}
+    simreads = {e["seq"]: e for e, *_ in entries[:-1] if e["action"] in ("sim.acquire", "sim.reread")}
+    if imports or "messages.csv" in listed:
+        unguard = lambda v: v[1:] if v[:2] in ("'=", "'+", "'-", "'@", "'\t", "'\r", "''") else v
+        rows = list(csv.reader(io.StringIO(read(root, "messages.csv").decode("utf-8-sig"), newline="")))
+        if rows[:1] != [["id", "item", "source", "entry", "row", "guid", "time", "originalTime", "direction", "counterpart",
+                         "ownAddress", "text", "status", "service", "port", "subID"]]: raise Bad("messages.csv: not the header of VERIFYING.md")
+        counts = dict.fromkeys(imports, 0)
+        for n, row in enumerate(rows[1:], 2):
+            item, source, seq = unguard(row[1]), row[2], int(row[3])
+            e = imports.get(seq) or simreads.get(seq)
+            if e is None or e["subjects"] != [item] or source != (e["payload"].get("format") if seq in imports else "sim"):
+                raise Bad(f"messages.csv: row {n}: entry {seq} did not bring in a {source} message of {item}")
+            if seq in imports: counts[seq] += 1
+        for seq, e in imports.items():
+            if counts[seq] != e["payload"].get("rows"): raise Bad(f"messages.csv: {counts[seq]} messages of entry {seq}, which imported {e['payload'].get('rows')}")
     return f"OK: {len(entries)} entries ({'whole ledger' if scope == 'all' else 'excerpt'}), {len(listed)} files, checkpoint size {size}, root {base64.b64encode(cp_root).decode()}" \
         + (f", extends {earlier_file}" if earlier_file else "") + ("" if key_file else " (trusting the bundle's own keys/)")
 

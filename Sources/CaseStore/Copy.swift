@@ -27,6 +27,7 @@ extension CaseStore {
         (LedgerEntryRecord.self, "seq", true), (ItemRecord.self, "label", false), (ItemIdentifierRow.self, "label, kind, value", false),
         (ItemTextRow.self, "label, seq", false),
         (AcquisitionRecord.self, "seq", true), (PhotoRecord.self, "seq", false), (CheckpointRecord.self, "id", false),
+        (MessageImportRecord.self, "seq", false), (MessageRecord.self, "id", true),
     ]
 
     /// Rows per page when reading the large tables, and per INSERT statement when writing.
@@ -114,7 +115,7 @@ extension CaseStore {
                             if batch.count == CaseStore.copyBatch { try flush() }
                         }
                         if table.paged {
-                            try source.forEachRowBySeq(select, pageSize: CaseStore.copyBatch) { try take($0) }
+                            try source.forEachRowBySeq(select, key: table.key, pageSize: CaseStore.copyBatch) { try take($0) }
                         } else {
                             try source.forEachRow("\(select) ORDER BY \(table.key)", []) { try take($0) }
                         }

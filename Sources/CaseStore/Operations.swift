@@ -283,6 +283,7 @@ extension CaseStore {
                 try AcquisitionRecord(seq: seq, item: label, iccid: iccid, scope: a.scope, complete: a.complete,
                                       contentSHA256: a.contentSHA256, transcriptSHA256: a.transcriptSHA256,
                                       recordSHA256: recordSHA, record: record).insert(db)
+                if let label { try CaseStore.addSIMMessages(db, acquisition: seq, item: label, record: record) }
             }
         }
         return AcquisitionOutcome(entry: entry, label: label, reread: reread, sameContentAsFirst: same, recordSHA256: recordSHA)

@@ -12,7 +12,7 @@ enum PostgresSchema {
 
     /// Every table the schema creates (`case copy` drops them again when a copy fails).
     static let tables = ["custody_schema", "chain_head", "case_info", "ledger_entry", "examiner", "item", "acquisition", "photo",
-                         "checkpoint", "item_identifier", "station", "photo_file", "item_text"]
+                         "checkpoint", "item_identifier", "station", "photo_file", "item_text", "message", "message_import"]
 
     /// The first version a PostgreSQL case can have.
     static let firstVersion = 4
@@ -28,6 +28,7 @@ enum PostgresSchema {
     /// The steps after `firstVersion`, in order; a new case gets their statements at install.
     static let upgrades: [Upgrade] = [
         Upgrade(version: 5, statements: SearchIndex.postgresStatements, fill: SearchIndex.fill),
+        Upgrade(version: 6, statements: Schema.messageStatements(postgreSQL: true), fill: CaseStore.addStoredSIMMessages),
     ]
 
     /// A new case: the tables of `firstVersion`, then every upgrade's statements (there is

@@ -137,14 +137,15 @@ extension SQLExecutor {
         try rows(sql, arguments.map { $0?.sqlValue ?? .null })
     }
 
-    /// Runs `select` (a SELECT without WHERE whose first column is `seq`) in pages of
-    /// `pageSize` rows in `seq` order, only rows with `seq` below `below` when given: a
-    /// PostgreSQL query holds its whole result in memory, and the large tables (ledger,
-    /// acquisitions) do not fit it well at ten times the seizure.
-    func forEachRowBySeq(_ select: String, pageSize: Int = 200, below: Int64 = .max, _ body: (SQLRow) throws -> Void) throws {
+    /// Runs `select` (a SELECT without WHERE whose first column is the integer `key`, `seq`
+    /// unless told) in pages of `pageSize` rows in `key` order, only rows with `key` below
+    /// `below` when given: a PostgreSQL query holds its whole result in memory, and the large
+    /// tables (ledger, acquisitions, messages) do not fit it well at ten times the seizure.
+    func forEachRowBySeq(_ select: String, key: String = "seq", pageSize: Int = 200, below: Int64 = .max,
+                         _ body: (SQLRow) throws -> Void) throws {
         var after = Int64.min
         while true {
-            let page = try rows("\(select) WHERE seq > ? AND seq < ? ORDER BY seq LIMIT \(pageSize)", after, below)
+            let page = try rows("\(select) WHERE \(key) > ? AND \(key) < ? ORDER BY \(key) LIMIT \(pageSize)", after, below)
             for row in page { try body(row) }
             guard let last = page.last else { return }
             after = try last.int64(0)

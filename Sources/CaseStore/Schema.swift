@@ -5,7 +5,7 @@ import GRDB
 /// `PRAGMA user_version` mirrors the number of migrations applied.
 enum Schema {
     /// Schema version this Custody writes (the number of migrations it knows).
-    static let version = 5
+    static let version = 6
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -129,6 +129,35 @@ enum Schema {
             try SearchIndex.flushPending(GRDBExecutor(db))
             try db.execute(sql: "PRAGMA user_version = 5")
         }
+        // v6: messages (docs/CASE-STORE.md, "Messages"): the messages imported from phones and
+        // sender logs and the SMS read from SIMs, each with the pointer to its source row, and
+        // the imported files (one row per SHA-256). The SMS of the acquisitions already stored
+        // are added as a new acquisition's are (`CaseStore.addStoredSIMMessages`).
+        m.registerMigration("v6-messages") { db in
+            for statement in Schema.messageStatements(postgreSQL: false) { try db.execute(sql: statement) }
+            try CaseStore.addStoredSIMMessages(GRDBExecutor(db))
+            try db.execute(sql: "PRAGMA user_version = 6")
+        }
         return m
+    }
+
+    /// Tables `message` and `message_import` (schema 6) on SQLite; `PostgreSQL: true` gives
+    /// the same with BIGINT for INTEGER.
+    static func messageStatements(postgreSQL: Bool) -> [String] {
+        let integer = postgreSQL ? "BIGINT" : "INTEGER"
+        return [
+            """
+            CREATE TABLE message (id \(integer) PRIMARY KEY, item TEXT NOT NULL, source TEXT NOT NULL, entry \(integer) NOT NULL, \
+            sourceRow TEXT NOT NULL, sourceGUID TEXT, time TEXT, originalTime TEXT, direction TEXT NOT NULL, counterpart TEXT, \
+            ownAddress TEXT, text TEXT NOT NULL, status TEXT, service TEXT NOT NULL, port \(integer), subID \(integer))
+            """,
+            "CREATE UNIQUE INDEX message_pointer ON message (entry, sourceRow)",
+            "CREATE INDEX message_item_source ON message (item, source)",
+            """
+            CREATE TABLE message_import (seq \(integer) PRIMARY KEY, item TEXT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL, \
+            bytes \(integer) NOT NULL, format TEXT NOT NULL, rows \(integer) NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX message_import_sha256 ON message_import (sha256)",
+        ]
     }
 }

@@ -74,7 +74,7 @@ extension CaseStore {
         let full: LedgerEntry?
 
         static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .stationAdd, .stationRevoke, .simAcquire, .simReread,
-                                                        .custodyPhotograph, .custodyAttach, .deviceAdd, .deviceImport]
+                                                        .custodyPhotograph, .custodyAttach, .deviceAdd, .deviceImport, .messagesImport]
 
         init?(sequence: Int64, line: [UInt8]) {
             self.sequence = sequence
@@ -246,6 +246,25 @@ extension CaseStore {
             return "entry \(e.sequence) (\(e.action)) has no row in table photo"
         }
         result.photos = photos.count
+
+        // Imported messages: message_import row ⇔ messages.import entry (same file hash, item
+        // and row count), and that many message rows pointing at the entry.
+        let importSeqs = Set(entries.filter { $0.action == .messagesImport }.map(\.sequence))
+        do {
+            let imports = try database.read { db in
+                try MessageImportRecord.fetchAll(db).map { i in (i, try db.integer("SELECT count(*) FROM message WHERE entry = ?", i.seq) ?? 0) }
+            }
+            for (i, stored) in imports {
+                guard let e = entry(i.seq), e.action == .messagesImport, e.payload["sha256"]?.stringValue == i.sha256,
+                      e.payload["rows"]?.integerValue == i.rows, e.subjects == [i.item] else {
+                    return "message import \(i.file) has no matching messages.import entry at \(i.seq)"
+                }
+                guard stored == i.rows else { return "entry \(i.seq) (messages.import) imported \(i.rows) messages but table message holds \(stored) from it" }
+            }
+            if let missing = importSeqs.subtracting(imports.map(\.0.seq)).min() {
+                return "entry \(missing) (messages.import) has no row in table message_import"
+            }
+        } catch { return "cannot read the message tables: \(map(error))" }
 
         // Stored checkpoints: each signed by a trusted/bound key and consistent with the ledger.
         let bound = report.boundKeys

@@ -12,6 +12,10 @@ public enum BundleLayout {
     public static let inventory = "inventory.csv"
     public static let custody = "custody.csv"
     public static let caseGraph = "case.jsonld"
+    /// The exported messages, their campaigns and indicators (present when the export holds messages).
+    public static let messages = "messages.csv"
+    public static let campaigns = "campaigns.csv"
+    public static let indicators = "indicators.csv"
     public static let report = "report.html"
     public static let reportPDF = "report.pdf"
     /// The folder of one proof file per entry, in bundles from before issue 19 (`proofPath`).

@@ -67,7 +67,8 @@ public struct BundleVerification: Sendable {
 /// Verifies a bundle offline, with nothing but its files (and optionally a pinned key).
 public enum BundleVerifier {
     /// The sealed-file checkers, one per file kind; every sealed file must belong to one.
-    public static let fileCheckers: [FileChecker] = [.keys, .examiners, .acquisitions, .scans, .inventory, .custodyEvents, .caseGraph, .report]
+    public static let fileCheckers: [FileChecker] = [.keys, .examiners, .acquisitions, .scans, .inventory, .custodyEvents, .messages,
+                                                     .ranges, .caseGraph, .report]
 
     /// Verifies the bundle at `root`. `earlierCheckpoint` is a signed checkpoint of the same case
     /// the caller held before (its file name, for messages, and its text): the bundle's ledger

@@ -12,7 +12,7 @@ extension CASEGraphBuilder {
         let seq = entry.sequence
         let name = "entry:\(seq)"
         let payload = entry.payload
-        var evidence = [String]()
+        var evidence = [String](), sources = [String]()
         switch entry.action {
         case .simAcquire, .simReread:
             let size = recordSizes[seq]
@@ -34,11 +34,17 @@ extension CASEGraphBuilder {
         case .deviceImport:
             evidence += [addHashedObject("\(name)/file", kind: "file", title: "catalog file of ledger entry \(seq)",
                                         sha256: payload["sha256"], file: (Self.text(payload["file"]), nil))].compactMap { $0 }
+        case .messagesImport:
+            // The source file is the action's result, not an exhibit's: the exhibit (the phone)
+            // carries only the hashes of its own reads and photos (CASE-UCO.md, "Messages").
+            sources += [addHashedObject("\(name)/file", kind: "file", title: "message source file of ledger entry \(seq)",
+                                       sha256: payload["sha256"], size: payload["bytes"]?.integerValue,
+                                       file: (Self.text(payload["file"]), nil))].compactMap { $0 }
         default:
             break
         }
         let objects = Set(entry.subjects + (created[seq] ?? [])).filter { itemTypes[$0] != nil }
-        var results = evidence
+        var results = evidence + sources
         // In the entry's order: the graph is written in the order nodes are made.
         var recorded = Set<String>()
         for label in entry.subjects where itemTypes[label] != nil && recorded.insert(label).inserted {
@@ -95,5 +101,49 @@ extension CASEGraphBuilder {
         node["uco-core:hasFacet"] = .nodes(facets)
         add(node)
         return node.id
+    }
+
+    /// The messages `seq` brought in (CASE-UCO.md, "Messages"): each a `Message` with its text,
+    /// time, pointer and service, and a relationship `Contained_Within` to where it was read —
+    /// the imported file, or the acquisition record of the SIM read. Written a page at a time.
+    mutating func addMessages(of signed: SignedEntry, flush: (inout CASEGraphBuilder) throws -> Void) throws {
+        let seq = signed.entry.sequence
+        let container: String
+        switch signed.entry.action {
+        case .messagesImport: container = names.iri("file", "entry:\(seq)/file")
+        case .simAcquire, .simReread: container = names.iri("acquisition-record", "entry:\(seq)/record")
+        default: return
+        }
+        var failure: (any Error)?
+        try store.forEachMessage(entry: seq) { m in
+            guard failure == nil else { return }
+            let pointer = "\(m.item)/\(m.source.rawValue)/\(m.entry)/\(m.sourceRow)"
+            let name = "message:\(pointer)"
+            var node = CASENode(names.iri("message", name), "uco-observable:Message")
+            node["uco-core:name"] = .string("message \(pointer)")
+            node["uco-core:description"] = .string([m.direction == .incoming ? "received" : "sent", m.counterpart.map { "counterpart \($0)" },
+                                                    m.status.map { "status \($0)" }, m.port.map { "port \($0)" }].compactMap { $0 }.joined(separator: "; "))
+            var message = facet(name, "uco-observable:MessageFacet").node
+            message["uco-observable:messageText"] = .string(m.text)
+            message["uco-observable:messageID"] = .string(pointer)
+            message["uco-observable:messageType"] = .string(m.service)
+            message["uco-observable:sentTime"] = m.time.map { .object(["@type": .string("xsd:dateTime"), "@value": .string($0)]) }
+            var facets = [message]
+            if m.service == "SMS" {
+                var sms = facet(name, "uco-observable:SMSMessageFacet").node
+                if m.status == "read" || m.status == "unread" { sms["uco-observable:isRead"] = .bool(m.status == "read") }
+                facets.append(sms)
+            }
+            node["uco-core:hasFacet"] = .nodes(facets)
+            add(node)
+            var relation = CASENode(names.iri("relationship", "contained:\(name)"), "uco-observable:ObservableRelationship")
+            relation["uco-core:source"] = .refs([node.id])
+            relation["uco-core:target"] = .ref(container)
+            relation["uco-core:kindOfRelationship"] = .string("Contained_Within")
+            relation["uco-core:isDirectional"] = .bool(true)
+            add(relation)
+            if pending.count >= 512 { do { try flush(&self) } catch { failure = error } }
+        }
+        if let failure { throw failure }
     }
 }

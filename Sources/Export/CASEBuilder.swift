@@ -85,6 +85,7 @@ struct CASEGraphBuilder {
             addItem(item)
             try flush(to: out)
         }
+        var messageEntries = [SignedEntry]()
         try store.forEachLine(below: size) { r in
             let signed = try SignedEntry(line: Array(r.line))
             if let selection {
@@ -92,6 +93,12 @@ struct CASEGraphBuilder {
             }
             addEntry(signed)
             exportedEntries.insert(signed.entry.sequence)
+            try flush(to: out)
+            if [.messagesImport, .simAcquire, .simReread].contains(signed.entry.action) { messageEntries.append(signed) }
+        }
+        // After the ledger's read: the store reads one thing at a time.
+        for signed in messageEntries {
+            try addMessages(of: signed) { builder in try builder.flush(to: out) }
             try flush(to: out)
         }
         addInvestigation()

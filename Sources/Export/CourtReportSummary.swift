@@ -13,8 +13,12 @@ extension CourtReport {
     public static func summary(store: CaseStore, language: Language, tool: ToolIdentity,
                                verification: ReportVerificationFacts, time: Date) throws(CaseStoreError) -> String {
         let statistics = try store.reportStatistics()
-        let view = SummaryView(statistics: statistics, caseRecord: store.caseRecord, examiners: try store.examiners(),
+        var view = SummaryView(statistics: statistics, caseRecord: store.caseRecord, examiners: try store.examiners(),
                                language: language, tool: tool, verification: verification, time: time)
+        if try store.messageCount() > 0 {
+            view.campaigns = SummaryView.CampaignSection(try MessageAnalysis(store: store, selection: MessageSelection(below: Int64(verification.ledgerSize))),
+                                                         wording: ReportWording(language, timeZone: store.caseRecord.timeZone), language: language)
+        }
         return ReportTemplates.shared.render(view, "summary-page")
     }
 }
@@ -38,7 +42,59 @@ struct SummaryView {
     let charts: [ReportChart]
     let systems: [SystemSection]
     let sms: SMSTable
+    /// The spam campaigns among the case's messages; nil when the case holds no message.
+    var campaigns: CampaignSection?
     let verification: V.VerificationView
+
+    /// The campaigns table and its two charts (docs/REPORT.md, "Spam campaigns").
+    struct CampaignSection {
+        struct Row { let number: String; let category: String; let words: String; let size: String; let first: String; let last: String; let through: String; let example: String }
+        let rows: [Row]
+        let charts: [ReportChart]
+        let none: Bool
+
+        /// Campaigns a chart shows as series (the largest; every campaign is a row of the table).
+        static let chartedCampaigns = 8
+
+        init(_ analysis: MessageAnalysis, wording: ReportWording, language: Language) {
+            let catalog = wording.catalog
+            let outputs = analysis.campaignsOutput.campaigns
+            func category(_ raw: String) -> String {
+                switch raw {
+                case "gambling": catalog.text("report.campaigns.gambling")
+                case "loan": catalog.text("report.campaigns.loan")
+                case "fake_documents": catalog.text("report.campaigns.fake_documents")
+                case "phishing": catalog.text("report.campaigns.phishing")
+                default: catalog.text("report.campaigns.other")
+                }
+            }
+            rows = outputs.map { c in
+                Row(number: "#\(c.number)", category: category(c.category), words: c.categoryWords.joined(separator: ", "), size: wording.number(c.size),
+                    first: c.firstTime ?? "", last: c.lastTime ?? "", through: (c.boxes + c.phones).joined(separator: ", "), example: c.representativeText)
+            }
+            none = outputs.isEmpty
+            let charted = Array(outputs.prefix(Self.chartedCampaigns))
+            let series = charted.map { "#\($0.number) \(category($0.category))" }
+            var charts = [ReportChart]()
+            let perDay = analysis.membersPerDay
+            let days = Set(charted.flatMap { perDay[$0.number]?.keys.map { $0 } ?? [] }).sorted()
+            if !days.isEmpty {
+                charts.append(ReportChart(title: catalog.text("report.campaigns.per-day"), categoryName: catalog.text("report.campaigns.day"),
+                                          valueName: catalog.text("report.campaigns.size"), series: series,
+                                          categories: days.map { day in .init(label: day, values: charted.map { perDay[$0.number]?[day] ?? 0 }) },
+                                          source: .init(file: BundleLayout.messages, column: "time"), orientation: .vertical, language: language))
+            }
+            let perDevice = analysis.membersPerBoxOrPhone
+            let devices = Set(charted.flatMap { perDevice[$0.number]?.keys.map { $0 } ?? [] }).sorted { $0.compare($1, options: .numeric) == .orderedAscending }
+            if !devices.isEmpty {
+                charts.append(ReportChart(title: catalog.text("report.campaigns.by-device"), categoryName: catalog.text("report.campaigns.device"),
+                                          valueName: catalog.text("report.campaigns.size"), series: series,
+                                          categories: devices.map { d in .init(label: d, values: charted.map { perDevice[$0.number]?[d] ?? 0 }) },
+                                          source: .init(file: BundleLayout.campaigns, column: "boxes, phones, members"), orientation: .horizontal, language: language))
+            }
+            self.charts = charts
+        }
+    }
 
     /// A seizure or system with its own custody entries and its devices, one row each.
     struct SystemSection {
@@ -164,7 +220,7 @@ extension SummaryView: MustacheParent {
         case "format": format; case "lang": lang; case "t": t; case "front": front
         case "typeCounts": typeCounts; case "shownItemCount": shownItemCount; case "stateCounts": stateCounts
         case "simCount": simCount; case "operatorCounts": operatorCounts; case "readsWithoutICCID": readsWithoutICCID
-        case "charts": charts; case "systems": systems; case "sms": sms; case "verification": verification
+        case "charts": charts; case "systems": systems; case "sms": sms; case "campaigns": campaigns; case "verification": verification
         default: front.child(named: name)
         }
     }
@@ -200,5 +256,19 @@ extension SummaryView.SMSTable: MustacheParent {
 extension SummaryView.SMSRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name { case "label": label; case "simsRead": simsRead; case "used": used; case "residue": residue; default: nil }
+    }
+}
+extension SummaryView.CampaignSection: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name { case "rows": rows; case "charts": charts; case "none": none; default: nil }
+    }
+}
+extension SummaryView.CampaignSection.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": number; case "category": category; case "words": words; case "size": size; case "first": first
+        case "last": last; case "through": through; case "example": example
+        default: nil
+        }
     }
 }

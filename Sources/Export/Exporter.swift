@@ -180,7 +180,8 @@ public enum Exporter {
     }
 
     /// The sealed files every bundle holds, in writing order.
-    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .scans, .inventory, .custodyEvents, .caseGraph, .report]
+    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .scans, .inventory, .custodyEvents, .messages,
+                                                         .caseGraph, .report]
 
     public static func export(store: CaseStore, options: Options,
                               producers: [FileProducer] = sealedProducers) throws(ExportError) -> Result {

@@ -25,7 +25,9 @@ public enum BundleExport {
     /// Exports the case in `store` as `options` say; `redacted` names what `options` takes out.
     public static func export(_ store: CaseStore, options: Exporter.Options, redacted: [String]) throws(WorkbenchError) -> Output {
         let r: Exporter.Result
-        do { r = try Exporter.export(store: store, options: options) } catch { throw WorkbenchError("export failed: \(error)") }
+        do { r = try Exporter.export(store: store, options: options, producers: Exporter.sealedProducers + [SIMRanges.bundleFile]) } catch {
+            throw WorkbenchError("export failed: \(error)")
+        }
         return Output(bundle: r.out, zip: r.zip, exportEntry: r.exportEntry.entry.sequence,
                       manifestSHA256: r.exportEntry.entry.payload["manifestSHA256"]?.stringValue ?? "",
                       checkpointSize: r.checkpoint.size, checkpointRoot: r.checkpoint.root.base64, files: r.manifest.lines.count + 1,

@@ -1,4 +1,5 @@
 import CaseStore
+import Export
 import SIMCard
 
 /// `custody sims ranges`: runs of consecutive ICCIDs among the case's SIMs (`ICCIDRuns`), each
@@ -8,6 +9,21 @@ import SIMCard
 public enum SIMRanges {
     /// The largest `--max-gap` accepted: a wider gap would join unrelated lots of one issuer.
     public static let maximumGap = 1000
+    /// `--max-gap` when not given, and the gap of a bundle's ranges.csv.
+    public static let defaultGap = 10
+
+    /// `ranges.csv` of a whole-case export (`RangesTable`): the runs at `defaultGap`; no file
+    /// for an export of some items (its runs would name SIMs it does not hold).
+    public static let bundleFile = FileProducer(name: "SIM-lot ranges") { ctx, bundle in
+        guard !ctx.plan.isSubset else { return }
+        let runs = try find(in: ctx.store, maxGap: defaultGap).runs
+        try bundle.write(RangesTable.path, RangesTable.csv(runs.map { r in
+            [r.issuerPrefix, r.issuer, r.operator, String(r.count), r.first, r.last, String(r.missing),
+             r.gaps.map { "\($0.first)–\($0.last) (\($0.count))" }.joined(separator: "\n"), String(r.luhnInvalid),
+             r.places.map { ([$0.label, $0.type, String($0.count)] + $0.ports).joined(separator: " ") }.joined(separator: "\n"),
+             r.sims.joined(separator: "\n")]
+        }))
+    }
 
     public struct Output: Encodable, Sendable {
         public var schema = "custody.sims.ranges/1"

@@ -15,8 +15,9 @@ struct Custody: AsyncParsableCommand {
         commandName: "custody",
         abstract: "Forensic SIM acquisition and chain of custody for seized SIM cards.",
         version: version,
-        subcommands: [Readers.self, SIM.self, SIMs.self, CaseCommand.self, ExaminerCommand.self, StationCommand.self, EventCommand.self, History.self, LedgerCommand.self,
-                      DeviceCommand.self, ModemCommand.self, Summary.self, ExportOperators.self, LabelsCommand.self, FormCommand.self, ExportCommand.self, VerifyBundle.self]
+        subcommands: [Readers.self, SIM.self, SIMs.self, CaseCommand.self, ExaminerCommand.self, StationCommand.self, EventCommand.self, History.self,
+                      LedgerCommand.self, DeviceCommand.self, MessagesCommand.self, Campaigns.self, Indicators.self, ModemCommand.self, Summary.self,
+                      ExportOperators.self, LabelsCommand.self, FormCommand.self, ExportCommand.self, VerifyBundle.self]
     )
 
     /// ArgumentParser's own `main`, except that an error it reports (unknown option, a value

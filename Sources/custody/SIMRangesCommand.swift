@@ -20,7 +20,7 @@ struct SIMRangesCommand: ParsableCommand {
             (docs/ANALYSIS.md, "SIM-lot ranges").
             """)
     @OptionGroup var selection: CaseSelection
-    @Option(help: "Missing serials allowed between neighbours of a run (0 = strictly consecutive).") var maxGap = 10
+    @Option(help: "Missing serials allowed between neighbours of a run (0 = strictly consecutive).") var maxGap = SIMRanges.defaultGap
     @Flag(help: "Print JSON (schema custody.sims.ranges/1).") var json = false
 
     func run() throws {

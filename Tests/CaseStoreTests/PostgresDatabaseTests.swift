@@ -154,7 +154,7 @@ struct PostgresDatabaseTests {
             try db.rows("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").map { try $0.string(0) }
         }
         #expect(tables == ["acquisition", "case_info", "chain_head", "checkpoint", "custody_schema", "examiner", "item",
-                           "item_identifier", "item_text", "ledger_entry", "photo", "photo_file", "station"])
+                           "item_identifier", "item_text", "ledger_entry", "message", "message_import", "photo", "photo_file", "station"])
         let partial = try db.read { db in try db.string("SELECT indexdef FROM pg_indexes WHERE indexname = ?", "acquisition_incomplete") }
         #expect(partial?.hasSuffix("WHERE (complete = 0)") == true)
         // Unquoted camelCase names work as the store writes them.

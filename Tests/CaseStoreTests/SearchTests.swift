@@ -129,10 +129,12 @@ import Testing
             try db.execute("DROP TABLE item_text", [])
             try db.execute("DROP INDEX item_label_trigram", [])
             try db.execute("DROP INDEX item_identifier_value_trigram", [])
+            try db.execute("DROP TABLE message", [])
+            try db.execute("DROP TABLE message_import", [])
             try db.execute("UPDATE custody_schema SET version = 4", [])
         }
         let reopened = try CaseStore.open(store: c.location, stationKeyFile: c.directory + "/case.key")
-        #expect(try reopened.read { db in try db.integer("SELECT version FROM custody_schema") } == 5)
+        #expect(try reopened.read { db in try db.integer("SELECT version FROM custody_schema") } == 6)
         #expect(try reopened.search("04000123").map(\.item.label) == ["SIM-1"])
         #expect(try reopened.search("tran thi bich").map(\.item.label) == ["SIM-12"])
         #expect(try reopened.verify().isValid)

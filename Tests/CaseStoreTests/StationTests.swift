@@ -172,9 +172,12 @@ import Testing
         defer { c.remove() }
         try c.store.revokeStation(key.keyID, reason: "retired", by: "sup1")
         let before = try c.store.stations()
-        // Back to schema 3: no search index, no station table, the v4 and v5 migrations not applied.
+        // Back to schema 3: no search index, no station table, no message tables, the v4, v5 and v6 migrations not applied.
         try c.removeSearchIndex(userVersion: 3)
         try c.raw().write { db in
+            try db.execute(sql: "DROP TABLE message")
+            try db.execute(sql: "DROP TABLE message_import")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-messages'")
             try db.execute(sql: "DROP TABLE station")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-stations'")
             try db.execute(sql: "PRAGMA user_version = 3")

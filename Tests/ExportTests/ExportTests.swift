@@ -55,10 +55,13 @@ import Testing
         let v = try BundleVerifier.verify(bundle: r.out)
         #expect(v.wholeLedger && !v.keyPinned)
         #expect(v.entries == after.count && v.proofs == after.count)
-        #expect(v.checked.map(\.name) == ["keys", "examiners", "acquisitions", "scans", "inventory", "custody events", "CASE/UCO graph", "court report"])
+        #expect(v.checked.map(\.name) == ["keys", "examiners", "acquisitions", "scans", "inventory", "custody events", "messages", "SIM-lot ranges", "CASE/UCO graph", "court report"])
         // Exhibits in the graph: the items the ledger names as subjects (SIM-A, PHONE-1, SB-1);
         // in the report: every item.
-        #expect(v.checked.map(\.count) == [1, 2, 1, 0, items, before.count, 3, items])
+        // No messages: no message tables (BundleForgeryTests covers a bundle with messages).
+        // Exporter alone writes no ranges.csv (Workbench's BundleExport adds it).
+        #expect(v.checked.map(\.count) == [1, 2, 1, 0, items, before.count, 0, 0, 3, items])
+        #expect(!FileManager.default.fileExists(atPath: r.out + "/" + BundleLayout.messages))
         #expect(try b.data(BundleLayout.reportPDF).prefix(5) == Data("%PDF-".utf8))
         #expect(try CourtReport.exhibitHashes(html: b.text(BundleLayout.report))["SIM-A"] == [acquisition.recordSHA256, acquisition.contentSHA256, acquisition.transcriptSHA256])
         let graphHashes = try CASEGraph.exhibitHashes(jsonLD: b.data(BundleLayout.caseGraph))
