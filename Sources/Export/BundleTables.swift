@@ -48,9 +48,12 @@ public enum CustodyTable {
          e.entry.station.hex, e.hash.hex]
     }
 
+    /// The byte order mark and the header row.
+    static let heading = "\u{FEFF}" + CSVText.record(header)
+
     /// Writes the table, one exported entry at a time as the store gives them.
     static func write(_ ctx: ExportContext, to file: BundleFileStream) throws {
-        try file.write("\u{FEFF}" + CSVText.record(header))
+        try file.write(heading)
         try ctx.forEachEntry { e in try file.write(CSVText.record(row(e))) }
     }
 }

@@ -115,9 +115,10 @@ public enum BundleVerifier {
         for required in [BundleLayout.ledger, BundleLayout.checkpoint] where files[required] == nil {
             throw BundleProblem(required, "is missing")
         }
-        let jsonl = [UInt8](try read(root, BundleLayout.ledger))
-        guard jsonl.last == 0x0A else { throw BundleProblem(BundleLayout.ledger, "last line has no newline (an incomplete copy?)") }
-        let lines = jsonl.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        // Read line by line: the file whole and its lines would be held twice.
+        var lines = [[UInt8]]()
+        try BundleFileReader(root: root, BundleLayout.ledger).forEachLine { line, _, _ in lines.append(line) }
+        guard !lines.isEmpty else { throw BundleProblem(BundleLayout.ledger, "is empty") }
         let note = String(decoding: try read(root, BundleLayout.checkpoint), as: UTF8.self)
         let exportEntry: SignedEntry
         do { exportEntry = try SignedEntry(line: lines[lines.count - 1]) } catch {
@@ -190,6 +191,7 @@ public enum BundleVerifier {
         } else {
             try checkProofFolder(root: root, files: Set(proofFolder), entries: entries, lines: lines, note: note, checkpoint: checkpoint, proved: proved)
         }
+        lines = [] // not needed further: the checkers read the parsed entries
         var earlier: Checkpoint? = nil
         if let earlierCheckpoint, let subtrees {
             earlier = try checkConsistency(source: earlierCheckpoint.source, note: earlierCheckpoint.note,

@@ -5,16 +5,7 @@ import Testing
 /// `export --zip`: any unzip tool gives the bundle folder back byte for byte.
 @Suite struct BundleZipTests {
     func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [tool] + arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runTool("/usr/bin/env", [tool] + arguments)
     }
 
     @Test func aZippedBundleUnzipsToTheSameFiles() throws {

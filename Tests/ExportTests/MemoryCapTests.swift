@@ -56,18 +56,8 @@ import Testing
 
     /// Runs the custody binary under `prlimit --data=capBytes`, chromium from `path` first.
     func capped(_ arguments: [String], path: String) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-        p.arguments = ["--data=\(Self.capBytes)", "--", Self.binDirectory + "/custody"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
-        p.environment = environment
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runTool("/usr/bin/prlimit", ["--data=\(Self.capBytes)", "--", Self.binDirectory + "/custody"] + arguments, environment: environment)
     }
 }

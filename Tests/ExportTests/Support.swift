@@ -123,3 +123,18 @@ struct BundleEditor {
         do { _ = try BundleVerifier.verify(bundle: root, pinnedKeys: key); return nil } catch { return error }
     }
 }
+
+/// Runs `executable` to completion: its exit status and what it wrote (stdout and stderr).
+func runTool(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    if let environment { p.environment = environment }
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
