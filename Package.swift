@@ -105,8 +105,9 @@ let package = Package(
             ]
         ),
         // Campaign analysis of messages (docs/ANALYSIS.md): Vietnamese normalisation, MinHash + LSH
-        // near-duplicate clustering, the category lexicon, indicators. Pure: Foundation only, no store, no I/O.
-        .target(name: "Analysis"),
+        // near-duplicate clustering, the category lexicon, indicators. Pure: Foundation and SeededRandom
+        // (the MinHash permutations), no store, no I/O.
+        .target(name: "Analysis", dependencies: ["SeededRandom"]),
         // Percentiles, durations and number formatting shared by the benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
         // Scripts/bench: ID-read speed on the rig against a raw PC/SC transmit baseline.

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// MinHash signatures of shingle sets, stored compactly (docs/ANALYSIS.md, "Algorithm").
 ///
 /// A shingle is `shingleSize` consecutive bytes of the masked text, each token (`<URL>` …) made
@@ -13,17 +15,9 @@ struct MinHasher: Sendable {
 
     init(parameters: CampaignParameters) {
         shingleSize = parameters.shingleSize
-        var state = parameters.seed
-        func next() -> UInt64 {
-            // SplitMix64, so that a seed names one family of permutations on every platform.
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        multipliers = (0..<parameters.permutations).map { _ in next() | 1 }
-        increments = (0..<parameters.permutations).map { _ in next() }
+        var random = SplitMix64(seed: parameters.seed)
+        multipliers = (0..<parameters.permutations).map { _ in random.next() | 1 }
+        increments = (0..<parameters.permutations).map { _ in random.next() }
     }
 
     /// The masked text as shingle bytes: each token one byte below 0x20, white space kept.

@@ -121,13 +121,15 @@ enum Normaliser {
     ]
 }
 
-/// Amounts of money as VND in digits ("500k" → "500000 VND"), or as written in USD.
+/// Amounts of money in folded text as VND in digits ("500k" → "500000 VND"), or in USD.
 enum Money {
-    static let multipliers: [(unit: String, factor: Double)] = [
-        ("trieu", 1e6), ("triệu", 1e6), ("tr", 1e6), ("cu", 1e6), ("củ", 1e6), ("ty", 1e9), ("tỷ", 1e9), ("tỉ", 1e9), ("ti", 1e9),
-        ("ngan", 1e3), ("ngàn", 1e3), ("nghin", 1e3), ("nghìn", 1e3), ("k", 1e3),
-        ("vnd", 1), ("vnđ", 1), ("dong", 1), ("đồng", 1), ("đ", 1), ("d", 1),
+    /// Units as the scanner meets them in folded text, with their factor.
+    static let multipliers: [String: Double] = [
+        "trieu": 1e6, "tr": 1e6, "cu": 1e6, "ty": 1e9, "ti": 1e9, "ngan": 1e3, "nghin": 1e3, "k": 1e3,
+        "vnd": 1, "dong": 1, "d": 1,
     ]
+    /// Every unit the scanner accepts after a number, longest first so that "trieu" wins over "tr".
+    static let units = (Array(multipliers.keys) + ["usd"]).sorted { ($0.count, $1) > ($1.count, $0) }
 
     static func normalised(_ written: String) -> String {
         let lower = written.lowercased()
@@ -136,7 +138,7 @@ enum Money {
         guard let amount = number(numberPart) else { return written }
         if usd { return "\(format(amount)) USD" }
         let unit = lower.drop { $0.isASCIIDigit || $0 == "." || $0 == "," || $0 == " " }
-        let factor = multipliers.first { $0.unit == String(unit) }?.factor ?? 1
+        let factor = multipliers[String(unit)] ?? 1
         return "\(format(amount * factor)) VND"
     }
 

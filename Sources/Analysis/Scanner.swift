@@ -237,9 +237,6 @@ struct ValueScanner {
 
     // MARK: Numbers
 
-    /// Units of money after a number, longest first so that "trieu" wins over "tr".
-    static let moneyUnits = ["trieu", "nghin", "ngan", "dong", "vnd", "usd", "tr", "ty", "ti", "cu", "k", "d"]
-
     func numeric(_ i: Int) -> ScannedValue? {
         guard let c = at(i) else { return nil }
         if c == "$", let next = at(i + 1), Self.isDigit(next) {
@@ -254,7 +251,7 @@ struct ValueScanner {
         let end = numberEnd(i)
         var unitStart = end
         if at(unitStart) == " " { unitStart += 1 }
-        for unit in Self.moneyUnits where matches(unit, unitStart) {
+        for unit in Money.units where matches(unit, unitStart) {
             let unitEnd = unitStart + unit.unicodeScalars.count
             if let after = at(unitEnd), Self.isWordScalar(after) { continue }
             return ScannedValue(kind: .money, range: i..<unitEnd, value: Money.normalised(string(i..<unitEnd)))
