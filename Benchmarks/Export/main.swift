@@ -181,8 +181,8 @@ final class ProducerClock: @unchecked Sendable {
                                stderrPath: err), stderrPath: err)
 }
 
-/// The in-process export: every producer timed; the report producer makes the HTML in-process
-/// and has Chromium print each part document as a measured child process (`printPDF`).
+/// The in-process export: every producer timed; the report producer makes the full HTML
+/// in-process and has Chromium print the summary report as a measured child process (`printPDF`).
 func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdown, Run?) {
     let caseVerify = timed { _ = must("verify the case") { try store.verify() } }
     var snapshot: CaseSnapshot!
@@ -201,19 +201,23 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
             }
             var report: ReportDocument!
             clock.record(producer.name, try timed { report = try FileProducer.reportDocument(ctx) })
-            try bundle.write(BundleLayout.report, Data(report.html.utf8))
+            for (index, page) in report.pages(maxBytes: CourtReport.htmlPageBytes).enumerated() {
+                try bundle.write(index == 0 ? BundleLayout.report : BundleLayout.reportPage(index + 1), Data(page.utf8))
+            }
+            // A whole-case export prints the summary report (as `FileProducer.report` does);
+            // its HTML is timed as a producer of its own, Chromium as a measured child.
             let parts = URL(fileURLWithPath: scratch + "-parts"), pdf = parts.appendingPathComponent(BundleLayout.reportPDF)
             try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: parts) }
+            let summary = parts.appendingPathComponent("summary.html")
+            clock.record("summary report HTML", try timed {
+                try Data(try CourtReport.summary(store: ctx.store, language: ctx.language, tool: ctx.tool,
+                                                 verification: try FileProducer.reportFacts(ctx), time: Date()).utf8).write(to: summary)
+            })
             let started = Date()
-            do {
-                try CourtReport.renderPDF(report, pdf: pdf, scratch: parts) { html, pdf in
-                    let run = printPDF(chromium: chromiumPath, html: html.path, pdf: pdf.path, scratch: html.deletingPathExtension().path)
-                    pdfRun.add(run)
-                    if run.status != 0 { throw ReportPartFailed() }
-                }
-                try bundle.copy(BundleLayout.reportPDF, from: pdf.path)
-            } catch is ReportPartFailed {}
+            let run = printPDF(chromium: chromiumPath, html: summary.path, pdf: pdf.path, scratch: summary.deletingPathExtension().path)
+            pdfRun.add(run)
+            if run.status == 0 { try bundle.copy(BundleLayout.reportPDF, from: pdf.path) }
             pdfRun.finish(seconds: Date().timeIntervalSince(started))
         }
     }
@@ -246,9 +250,6 @@ final class PDFRun: @unchecked Sendable {
         }
     }
 }
-
-/// A part's Chromium run failed (the run, with its failure, is in `PDFRun`).
-struct ReportPartFailed: Error {}
 
 struct BundleShape: Encodable {
     var files: Int
@@ -416,7 +417,7 @@ func printTable(_ r: ScaleResult) {
         print("| verify-bundle.py | \(fmt(v.seconds, 1)) s | \(mb(v.peakRSSBytes)) | same | \(fmt(ratio.time, 1)) | \(fmt(ratio.memory, 1)) |")
     }
     if let c = r.chromiumPDF {
-        print("| Chromium report.html → PDF, \(r.breakdown.pdfParts) part\(r.breakdown.pdfParts == 1 ? "" : "s") (in-process export) | \(c.status == 0 ? fmt(c.seconds, 1) + " s" : "failed: \(c.failure ?? "")") | \(mb(c.peakRSSBytes)) | | | |")
+        print("| Chromium summary report → report.pdf (in-process export) | \(c.status == 0 ? fmt(c.seconds, 1) + " s" : "failed: \(c.failure ?? "")") | \(mb(c.peakRSSBytes)) | | | |")
     }
     let b = r.breakdown
     print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify \(fmt(b.caseVerifySeconds, 2)), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "

@@ -114,7 +114,7 @@ extension FileProducer {
     }
 
     /// The ledger as the report describes it: before the export entry (the snapshot).
-    static func reportFacts(_ ctx: ExportContext) throws -> ReportVerificationFacts {
+    public static func reportFacts(_ ctx: ExportContext) throws -> ReportVerificationFacts {
         let size = ctx.plan.size
         let root = try ctx.store.tree(size: size).0.root()
         return ReportVerificationFacts(ledgerEntries: ctx.plan.entryCount, ledgerRoot: root.base64,
