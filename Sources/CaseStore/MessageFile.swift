@@ -67,12 +67,19 @@ struct MessageFile {
     /// A connection that cannot change `path`: `mode=ro` and `immutable=1` in the URI, the
     /// connection itself read-only.
     static func openReadOnly(_ path: String) throws -> DatabaseQueue {
-        var uri = URLComponents(url: URL(fileURLWithPath: path), resolvingAgainstBaseURL: false)!
-        uri.queryItems = [URLQueryItem(name: "mode", value: "ro"), URLQueryItem(name: "immutable", value: "1")]
         var config = Configuration()
         config.readonly = true
         config.label = "custody.message-source"
-        return try DatabaseQueue(path: uri.string!, configuration: config)
+        return try DatabaseQueue(path: readOnlyURI(path), configuration: config)
+    }
+
+    /// `file:///ABSOLUTE/PATH?mode=ro&immutable=1`, the path percent-encoded. A relative path is
+    /// made absolute first: without the `file:` scheme SQLite would take the whole string, query
+    /// included, as a file name and find no such file.
+    static func readOnlyURI(_ path: String) -> String {
+        var uri = URLComponents(url: URL(fileURLWithPath: path).absoluteURL, resolvingAgainstBaseURL: true)!
+        uri.queryItems = [URLQueryItem(name: "mode", value: "ro"), URLQueryItem(name: "immutable", value: "1")]
+        return uri.string!
     }
 
     /// `android` when the database has table `sms` with `_id`, `address`, `date`, `type` and

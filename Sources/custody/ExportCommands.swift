@@ -141,7 +141,7 @@ struct VerifyBundle: ParsableCommand {
             if let earlier = v.earlierCheckpoint {
                 print("  --checkpoint \(checkpoint!): size \(earlier.size), root \(earlier.root.base64): the bundle's ledger extends it")
             }
-            print("  proofs/: \(v.proofs) inclusion proofs, one per entry, against the checkpoint")
+            print("  proofs: \(v.proofs) inclusion proofs, one per entry, against the checkpoint")
             print("  export entry \(v.exportSequence): the \(v.sealedFiles) files written before it hash to the manifest hash it records")
             print("  agree with the ledger: " + v.checked.map { "\($0.name) \($0.count)" }.joined(separator: ", ")
                   + (v.redacted.isEmpty ? "" : "; acquisition records REDACTED (\(v.redacted.joined(separator: ", "))): checked by the original record hash they name, not by their own bytes"))

@@ -1,4 +1,4 @@
-import CaseStore
+@testable import CaseStore
 import Foundation
 import GRDB
 import Ledger
@@ -122,6 +122,12 @@ enum MessageFixtures {
         var out = [MessageRecord]()
         try store.forEachMessage { out.append($0) }
         return out
+    }
+
+    @Test func aRelativeOrOddPathBecomesAnAbsoluteReadOnlyURI() {
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(MessageFile.readOnlyURI("out/PH 01#1.db") == "file://" + cwd + "/out/PH%2001%231.db?mode=ro&immutable=1")
+        #expect(MessageFile.readOnlyURI("/evidence/sms.db") == "file:///evidence/sms.db?mode=ro&immutable=1")
     }
 
     @Test(arguments: Backend.all) func anAndroidDatabaseImportsEveryRowWithItsPointerAndLeavesTheFileUntouched(_ backend: Backend) throws {
