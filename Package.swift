@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Custody",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "custody", targets: ["custody"]),
         .executable(name: "virtual-sim", targets: ["virtual-sim"]),
@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libpcsclite's C API, nothing else; only the PCSC target imports it.
@@ -88,12 +91,26 @@ let package = Package(
         .target(
             name: "Workbench",
             dependencies: ["PCSC", "Modem", "ByteText", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")]
+        ),
+        // The evidence-room desk (docs/DESK.md), a front end like the CLI: the Hummingbird server, its
+        // sessions, CSRF and roles, the pages (Mustache templates with the Wording catalogs) and the
+        // JSON API /api/v1. Parses and renders only; every use case is Workbench's.
+        .target(
+            name: "Desk",
+            dependencies: ["Workbench", "Wording",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTLS", package: "hummingbird"),
+                           .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                           .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Resources/desk")]
         ),
         .executableTarget(
             name: "custody",
             dependencies: [
-                "Workbench", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
+                "Workbench", "Desk", "SIMCard", "Ledger", "CaseStore", "Labels", "Export", "Wording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -191,6 +208,8 @@ let package = Package(
                                                     .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "SeizureCatalogTests", dependencies: ["SeizureCatalog", "CaseStore", "SIMCard"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "PCSC", "SIMCard", "CaseStore", "Export", "Ledger", "Wording"]),
+        .testTarget(name: "DeskTests", dependencies: ["Desk", "Workbench", "CaseStore", "Ledger",
+                                                  .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["ByteText", "SIMCard", "Ledger"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
