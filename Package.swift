@@ -99,7 +99,7 @@ let package = Package(
         // JSON API /api/v1. Parses and renders only; every use case is Workbench's.
         .target(
             name: "Desk",
-            dependencies: ["Workbench", "Wording",
+            dependencies: ["Workbench", "Wording", "Export",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTLS", package: "hummingbird"),
                            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -195,6 +195,13 @@ let package = Package(
             name: "store-bench",
             dependencies: ["CaseStore", "Ledger", "BenchmarkCase", "BenchmarkSupport"],
             path: "Benchmarks/Store"
+        ),
+        // Scripts/bench-desk: the desk under wrk at scale 10 against the same Workbench queries and action on the store.
+        .executableTarget(
+            name: "desk-bench",
+            dependencies: ["CaseStore", "Desk", "Workbench", "BenchmarkCase", "BenchmarkSupport"],
+            path: "Benchmarks/Desk",
+            exclude: ["desk.lua"]
         ),
         .testTarget(name: "SIMCardTests", dependencies: ["ByteText", "SIMCard", "virtual-sim"]),
         .testTarget(name: "ModemTests", dependencies: ["ByteText", "Modem", "SIMCard", "virtual-sim"]),

@@ -199,11 +199,7 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
                 clock.record(producer.name, try timed { try producer.produce(ctx, bundle) })
                 return
             }
-            var report: ReportDocument!
-            clock.record(producer.name, try timed { report = try FileProducer.reportDocument(ctx) })
-            for (index, page) in report.pages(maxBytes: CourtReport.htmlPageBytes).enumerated() {
-                try bundle.write(index == 0 ? BundleLayout.report : BundleLayout.reportPage(index + 1), Data(page.utf8))
-            }
+            clock.record(producer.name, try timed { try FileProducer.reportPages(ctx, into: bundle) })
             // A whole-case export prints the summary report (as `FileProducer.report` does);
             // its HTML is timed as a producer of its own, Chromium as a measured child.
             let parts = URL(fileURLWithPath: scratch + "-parts"), pdf = parts.appendingPathComponent(BundleLayout.reportPDF)

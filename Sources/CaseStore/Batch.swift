@@ -120,6 +120,9 @@ extension CaseStore {
     static func checkPlacement(_ item: ItemRecord, in target: ItemRecord, move: Bool, _ db: any SQLExecutor) throws {
         let label = item.label, container = target.label
         if let type = item.type.deviceType {
+            guard type != .location else {
+                throw CaseStoreError.invalidInput("\(label) is a location: move it with `custody event move \(label) --to \(container)`; nothing was written")
+            }
             guard !type.needsParent else {
                 throw CaseStoreError.invalidInput("\(label) is a \(type.rawValue) of its box and cannot move; nothing was written")
             }
@@ -149,6 +152,7 @@ extension DeviceType {
     /// Whether an item of type `child` may be placed in an item of `itemType` (a registry type,
     /// or an `exhibit`/`bag` from before the registry).
     public static func canHold(_ child: DeviceType, itemType: ItemType) -> Bool {
+        if child == .location { return itemType == .device(.location) }
         if let container = itemType.deviceType { return child.parentTypes.contains(container) }
         return !child.needsParent && ItemType.legacyContainers.contains(itemType)
     }

@@ -352,9 +352,12 @@ public final class CaseStore: Sendable {
                     for e in unconfirmed where try db.row("SELECT line FROM ledger_entry WHERE seq = ?", e.entry.sequence)?.bytes(0) == e.lineBytes {
                         return e
                     }
-                    guard try CaseStore.examinerExists(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
+                    guard let role = try CaseStore.examinerRole(db, examiner) else { throw CaseStoreError.unknownExaminer(examiner) }
                     if let problem = try stationProblem(db, key) { throw problem }
                     var draft = try decide(db)
+                    if role == .prosecutor, !LedgerAction.prosecutorActions.contains(draft.action) {
+                        throw CaseStoreError.notPermitted("examiner \(examiner) is a prosecutor, who only reads the case: \(draft.action) needs a technician, clerk or supervisor; nothing was written")
+                    }
                     draft.payload = EnteredText.annotate(draft.payload)
                     try CaseStore.checkEntryText(examiner: examiner, subjects: subjects, payload: draft.payload)
                     let head = try CaseStore.head(db)
@@ -420,6 +423,12 @@ public final class CaseStore: Sendable {
     /// Whether `id` is in the roster.
     static func examinerExists(_ db: any SQLExecutor, _ id: String) throws -> Bool {
         try db.row("SELECT 1 FROM examiner WHERE id = ?", id) != nil
+    }
+
+    /// The role of examiner `id`, nil when not in the roster.
+    static func examinerRole(_ db: any SQLExecutor, _ id: String) throws -> ExaminerRole? {
+        guard let text = try db.string("SELECT role FROM examiner WHERE id = ?", id) else { return nil }
+        return try ExaminerRole(stored: text, examiner: id)
     }
 
     /// Whether item `label` exists.
@@ -494,7 +503,10 @@ public final class CaseStore: Sendable {
     }
 }
 
-/// What an examiner may do.
+/// What an examiner may do (docs/DESK.md, "Roles"): a technician reads cards, a clerk keeps the
+/// evidence store, a supervisor approves and manages the roster; a prosecutor only reads
+/// (search, item pages, the bundle and records) and may sign no entry but their own password,
+/// token and desk changes of access.
 public enum ExaminerRole: String, Codable, Sendable, CaseIterable {
-    case technician, clerk, supervisor
+    case technician, clerk, supervisor, prosecutor
 }

@@ -27,7 +27,9 @@ extension CaseStore {
         (LedgerEntryRecord.self, "seq", true), (ItemRecord.self, "label", false), (ItemIdentifierRow.self, "label, kind, value", false),
         (ItemTextRow.self, "label, seq", false),
         (AcquisitionRecord.self, "seq", true), (PhotoRecord.self, "seq", false), (CheckpointRecord.self, "id", false),
-        (MessageImportRecord.self, "seq", false), (MessageRecord.self, "id", true),
+        (MessageImportRecord.self, "seq", false), (MessageRecord.self, "id", true), (CustodyStateRecord.self, "label", false),
+        (AuditRecord.self, "id", false), (AuditScanRecord.self, "seq", true), (AuditResultRecord.self, "audit, item", false),
+        (DisposalRecord.self, "id", false),
     ]
 
     /// Rows per page when reading the large tables, and per INSERT statement when writing.

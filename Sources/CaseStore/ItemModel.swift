@@ -155,3 +155,9 @@ public struct IMEI: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { digits }
 }
+
+/// Labels in the order people read them: numbers within labels compared as numbers (SB-2
+/// before SB-10).
+public func labelOrder(_ a: String, _ b: String) -> Bool {
+    a.compare(b, options: [.numeric]) == .orderedAscending
+}

@@ -12,7 +12,8 @@ enum PostgresSchema {
 
     /// Every table the schema creates (`case copy` drops them again when a copy fails).
     static let tables = ["custody_schema", "chain_head", "case_info", "ledger_entry", "examiner", "item", "acquisition", "photo",
-                         "checkpoint", "item_identifier", "station", "photo_file", "item_text", "message", "message_import"]
+                         "checkpoint", "item_identifier", "station", "photo_file", "item_text", "message", "message_import",
+                         "custody_state", "audit", "audit_scan", "audit_result", "disposal", "examiner_access", "access_token", "login_failure"]
 
     /// The first version a PostgreSQL case can have.
     static let firstVersion = 4
@@ -29,6 +30,10 @@ enum PostgresSchema {
     static let upgrades: [Upgrade] = [
         Upgrade(version: 5, statements: SearchIndex.postgresStatements, fill: SearchIndex.fill),
         Upgrade(version: 6, statements: Schema.messageStatements(postgreSQL: true), fill: CaseStore.addStoredSIMMessages),
+        Upgrade(version: 7, statements: Schema.custodyStateStatements(postgreSQL: true), fill: CaseStore.fillCustodyState),
+        Upgrade(version: 8, statements: Schema.auditDisposalStatements(postgreSQL: true), fill: { _ in }),
+        // The access migration ("v9-access" on SQLite): new tables, nothing to fill.
+        Upgrade(version: 9, statements: CaseStore.accessStatements(postgreSQL: true), fill: { _ in }),
     ]
 
     /// A new case: the tables of `firstVersion`, then every upgrade's statements (there is

@@ -12,6 +12,9 @@ extension LedgerAction {
 /// The kinds of item the device registry knows (docs/CASE-STORE.md, "Device registry").
 public enum DeviceType: String, CaseIterable, Sendable, Codable {
     case seizure, system, simbox, simbank, phone, computer, simlot, port, slot, sim
+    /// A storage location of the evidence store (room, shelf, box), inside another location or
+    /// none; items are moved to locations (`custody event move`), not placed in them.
+    case location
 
     /// The types an item of this type may be placed in (nil parent is allowed unless `needsParent`).
     /// Items created before the registry (`ItemType.legacyContainers`) may hold anything but
@@ -24,6 +27,7 @@ public enum DeviceType: String, CaseIterable, Sendable, Codable {
         case .port: [.simbox, .simbank]
         case .slot: [.port]
         case .sim: [.slot, .simlot, .phone, .system, .seizure, .computer]
+        case .location: [.location]
         }
     }
 

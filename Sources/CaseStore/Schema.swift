@@ -5,7 +5,7 @@ import GRDB
 /// `PRAGMA user_version` mirrors the number of migrations applied.
 enum Schema {
     /// Schema version this Custody writes (the number of migrations it knows).
-    static let version = 6
+    static let version = 9
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -138,6 +138,28 @@ enum Schema {
             try CaseStore.addStoredSIMMessages(GRDBExecutor(db))
             try db.execute(sql: "PRAGMA user_version = 6")
         }
+        // v7: custody on the shelf (docs/CASE-STORE.md, "Custody on the shelf"): table
+        // `custody_state`, each item's current location and check-out, kept by the entries that
+        // change them. Filled from the existing ledger's check-outs, check-ins and disposals.
+        m.registerMigration("v7-custody-state") { db in
+            for statement in Schema.custodyStateStatements(postgreSQL: false) { try db.execute(sql: statement) }
+            try CaseStore.fillCustodyState(GRDBExecutor(db))
+            try db.execute(sql: "PRAGMA user_version = 7")
+        }
+        // v8: shelf audits and disposal requests (docs/CASE-STORE.md, "Audits" and "Disposal
+        // and return"). New tables only: a case before them held neither.
+        m.registerMigration("v8-audit-disposal") { db in
+            for statement in Schema.auditDisposalStatements(postgreSQL: false) { try db.execute(sql: statement) }
+            try db.execute(sql: "PRAGMA user_version = 8")
+        }
+        // v9 (issue 16's third migration; the seventh on a branch without 7 and 8): access to
+        // the desk (docs/CASE-STORE.md, "Access"): password hashes, desk languages and lockouts
+        // (`examiner_access`), script tokens by SHA-256 (`access_token`), failed logins
+        // (`login_failure`). Empty in an existing case: nobody has a password yet.
+        m.registerMigration("v9-access") { db in
+            for statement in CaseStore.accessStatements(postgreSQL: false) { try db.execute(sql: statement) }
+            try db.execute(sql: "PRAGMA user_version = 9")
+        }
         return m
     }
 
@@ -158,6 +180,51 @@ enum Schema {
             bytes \(integer) NOT NULL, format TEXT NOT NULL, rows \(integer) NOT NULL)
             """,
             "CREATE UNIQUE INDEX message_import_sha256 ON message_import (sha256)",
+        ]
+    }
+
+    /// Table `custody_state` (schema 7) on SQLite; `PostgreSQL: true` gives the same with
+    /// BIGINT for INTEGER.
+    static func custodyStateStatements(postgreSQL: Bool) -> [String] {
+        let integer = postgreSQL ? "BIGINT" : "INTEGER"
+        return [
+            """
+            CREATE TABLE custody_state (label TEXT PRIMARY KEY, state TEXT NOT NULL, location TEXT, holder TEXT, purpose TEXT, \
+            since TEXT NOT NULL, due TEXT, seq \(integer) NOT NULL)
+            """,
+            "CREATE INDEX custody_state_location ON custody_state (location)",
+            "CREATE INDEX custody_state_state ON custody_state (state)",
+        ]
+    }
+
+    /// Tables `audit`, `audit_scan`, `audit_result` and `disposal` (schema 8) on SQLite;
+    /// `PostgreSQL: true` gives the same with BIGINT for INTEGER.
+    static func auditDisposalStatements(postgreSQL: Bool) -> [String] {
+        let integer = postgreSQL ? "BIGINT" : "INTEGER"
+        return [
+            // One row per audit; `id` is its `custody.audit.start` entry.
+            """
+            CREATE TABLE audit (id \(integer) PRIMARY KEY, location TEXT NOT NULL, startedBy TEXT NOT NULL, startedAt TEXT NOT NULL, \
+            finishSeq \(integer), finishedAt TEXT)
+            """,
+            "CREATE INDEX audit_location ON audit (location)",
+            // One row per scanned code (`custody.audit.scan` entry); `item` null: an unknown code.
+            "CREATE TABLE audit_scan (seq \(integer) PRIMARY KEY, audit \(integer) NOT NULL, code TEXT NOT NULL, item TEXT)",
+            "CREATE INDEX audit_scan_audit ON audit_scan (audit)",
+            // The result of a finished audit, one row per item it names (found, missing, unexpected).
+            """
+            CREATE TABLE audit_result (audit \(integer) NOT NULL, item TEXT NOT NULL, outcome TEXT NOT NULL, expectedAt TEXT, \
+            PRIMARY KEY (audit, item))
+            """,
+            "CREATE INDEX audit_result_item ON audit_result (item, outcome)",
+            // One row per disposal or return request; `id` is its `custody.dispose.request` entry.
+            """
+            CREATE TABLE disposal (id \(integer) PRIMARY KEY, item TEXT NOT NULL, method TEXT NOT NULL, recipient TEXT, \
+            reason TEXT NOT NULL, state TEXT NOT NULL, requestedBy TEXT NOT NULL, requestedAt TEXT NOT NULL, \
+            approveSeq \(integer), approvedBy TEXT, approvedAt TEXT, executeSeq \(integer), executedAt TEXT)
+            """,
+            "CREATE INDEX disposal_item ON disposal (item)",
+            "CREATE INDEX disposal_state ON disposal (state)",
         ]
     }
 }

@@ -122,6 +122,21 @@ struct SearchQueries: Sendable {
     /// FTS5: the text as one quoted string (a phrase; for the trigram tokenizer, a substring).
     static func ftsString(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
+    /// The trigram FTS5 condition for values (column `column`) containing `text`, with its
+    /// arguments. FTS5 matches a phrase through the positions of every one of its trigrams, and
+    /// each trigram of digits is in hundreds to thousands of ICCIDs, IMSIs and IMEIs at ten times
+    /// the seizure (`898` in every ICCID): the phrase of an 8-digit fragment took 0.5–1.5 ms, of a
+    /// whole ICCID 5–10 ms. A run of 6 or more ASCII digits is therefore looked up by its last two
+    /// trigrams, which leave no digit between them (an identifier's leading digits are its
+    /// issuer's, its trailing ones its own), and the few candidates checked with `instr`: digits
+    /// have no case to fold, so the rows are the phrase's, in 0.04 ms.
+    static func trigramCondition(_ column: String, _ text: String) -> (sql: String, arguments: [SQLValue]) {
+        let digits = text.utf8.count >= 6 && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
+        guard digits else { return ("MATCH ?", [.text(ftsString(text))]) }
+        let match = ftsString(String(text.dropLast(3).suffix(3))) + " AND " + ftsString(String(text.suffix(3)))
+        return ("MATCH ? AND instr(\(column), ?) > 0", [.text(match), .text(text)])
+    }
+
     /// Prefix (and equality) by B-tree range (labels and values compare as UTF-8 bytes in SQLite), fragments
     /// through the trigram FTS5 tables, words through the unicode61 table as prefix queries.
     static let sqlite = SearchQueries(
@@ -132,9 +147,10 @@ struct SearchQueries: Sendable {
                 + SearchQueries.rows(db, "SELECT label, kind, value FROM item_identifier WHERE value >= ? AND value < ?", range, limit: limit)
         },
         fragment: { db, text, limit in
-            let match: [SQLValue] = [.text(SearchQueries.ftsString(text))]
-            return try SearchQueries.rows(db, "SELECT label FROM item_label_search WHERE item_label_search MATCH ?", match, limit: limit)
-                + SearchQueries.rows(db, "SELECT label, kind, value FROM item_identifier_search WHERE item_identifier_search MATCH ?", match, limit: limit)
+            let label = SearchQueries.trigramCondition("label", text), value = SearchQueries.trigramCondition("value", text)
+            return try SearchQueries.rows(db, "SELECT label FROM item_label_search WHERE item_label_search \(label.sql)", label.arguments, limit: limit)
+                + SearchQueries.rows(db, "SELECT label, kind, value FROM item_identifier_search WHERE item_identifier_search \(value.sql)",
+                                     value.arguments, limit: limit)
         },
         words: { db, words, limit in
             let match = words.map { SearchQueries.ftsString($0) + "*" }.joined(separator: " ")

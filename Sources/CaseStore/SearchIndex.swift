@@ -148,11 +148,14 @@ extension CaseStore {
     }
 
     /// Whether entries of `action` carry words for the search (`custody.*`).
-    static func carriesWords(_ action: LedgerAction) -> Bool { action.rawValue.hasPrefix("custody.") }
+    static func carriesWords(_ action: LedgerAction) -> Bool {
+        action.rawValue.hasPrefix("custody.") && !action.rawValue.hasPrefix("custody.audit.")
+    }
 
     /// The free text of a custody entry (`custody.*`: where, from, purpose, reason, note, …)
     /// becomes search text of each subject that is an item. Reads and registry entries carry
-    /// no text a person wrote (the registry's is indexed from the item's attributes).
+    /// no text a person wrote (the registry's is indexed from the item's attributes), nor do
+    /// audits (labels and scanned codes; an audit's finish names every item of a shelf).
     static func indexEntryText(_ db: any SQLExecutor, _ seq: Int64, action: LedgerAction, subjects: [String],
                                payload: [String: CanonicalJSON]) throws {
         guard carriesWords(action) else { return }

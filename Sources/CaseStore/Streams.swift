@@ -1,4 +1,5 @@
 import Foundation
+import SIMCard
 
 /// A stored read without its record: what an export plans with and lists in inventory.csv.
 /// The records themselves (1 GiB at ten times the seizure) are streamed when written.
@@ -25,16 +26,44 @@ extension CaseStore {
         try stream(AcquisitionRecord.select(""), below: size, pageSize: 50) { try body(try AcquisitionRecord(row: $0)) }
     }
 
-    /// Every stored read below sequence number `size`, without its record, in sequence order.
-    public func acquisitionHeaders(below size: Int) throws(CaseStoreError) -> [AcquisitionHeader] {
-        try read { db in try Self.acquisitionHeaders(db, below: size) }
+    /// Every stored read below sequence number `size` (of `scope` when given), without its
+    /// record, in sequence order.
+    public func acquisitionHeaders(below size: Int, scope: AcquisitionScope? = nil) throws(CaseStoreError) -> [AcquisitionHeader] {
+        try read { db in try Self.acquisitionHeaders(db, below: size, scope: scope) }
     }
 
-    static func acquisitionHeaders(_ db: any SQLExecutor, below size: Int) throws -> [AcquisitionHeader] {
+    static func acquisitionHeaders(_ db: any SQLExecutor, below size: Int, scope: AcquisitionScope? = nil) throws -> [AcquisitionHeader] {
         var out = [AcquisitionHeader]()
-        try db.forEachRowBySeq("SELECT seq, item, complete, contentSHA256, recordSHA256 FROM acquisition", below: Int64(size)) { r in
+        let select = "SELECT seq, item, complete, contentSHA256, recordSHA256 FROM (SELECT * FROM acquisition"
+            + (scope.map { " WHERE scope = '\($0.rawValue)'" } ?? "") + ") AS chosen"
+        try db.forEachRowBySeq(select, below: Int64(size)) { r in
             out.append(AcquisitionHeader(seq: try r.int64("seq"), item: try r.optionalString("item"), complete: try r.bool("complete"),
                                           contentSHA256: try r.string("contentSHA256"), recordSHA256: try r.string("recordSHA256")))
+        }
+        return out
+    }
+
+    /// The stored lines with sequence numbers `seqs`, in sequence order (a number with no line
+    /// is left out), read in pages: the report fetches the entries of a few sections at a time.
+    public func lines(_ seqs: some Collection<Int64>) throws(CaseStoreError) -> [LedgerEntryRecord] {
+        try read { db in try Self.fetch(LedgerEntryRecord.self, db, seqs) }
+    }
+
+    /// The stored reads, records included, of the entries `seqs`, in sequence order.
+    public func acquisitions(_ seqs: some Collection<Int64>) throws(CaseStoreError) -> [AcquisitionRecord] {
+        try read { db in try Self.fetch(AcquisitionRecord.self, db, seqs) }
+    }
+
+    /// The rows of `R` whose `seq` is one of `seqs`, in sequence order, asked for in pages of
+    /// 500 numbers (`WHERE seq IN (…)`).
+    private static func fetch<R: SQLRecord>(_: R.Type, _ db: any SQLExecutor, _ seqs: some Collection<Int64>) throws -> [R] {
+        let sorted = Array(Set(seqs)).sorted()
+        var out = [R]()
+        out.reserveCapacity(sorted.count)
+        for start in stride(from: 0, to: sorted.count, by: 500) {
+            let page = sorted[start..<min(start + 500, sorted.count)]
+            let marks = page.map { _ in "?" }.joined(separator: ",")
+            out += try db.rows(R.select("WHERE seq IN (\(marks)) ORDER BY seq"), page.map(\.sqlValue)).map(R.init(row:))
         }
         return out
     }

@@ -35,26 +35,25 @@ extension CaseStore {
     public func verify(checkpointNote: String? = nil, trustedKeys given: [VerifierKey]? = nil) throws(CaseStoreError) -> CaseVerification {
         let keys: [VerifierKey]
         if let given { keys = given } else { keys = try trustedKeys() }
-        let rows = try lineRecords()
-        let report = LedgerVerifier.verify(lineBytes: rows.map { Array($0.line) }, trustedKeys: keys,
-                                           checkpoint: checkpointNote, origin: origin)
-        var result = CaseVerification(storedEntries: rows.count, verifiedEntries: report.verifiedCount, root: report.root,
+        // The lines are read a page at a time and verified as they come (at ten times the
+        // seizure the ledger is 117 MB); what is kept of each is what the registry checks read
+        // (`RegistryEntry`), from the entry the verifier parsed.
+        var stream = LedgerVerifier.Stream(trustedKeys: keys)
+        var entries = [RegistryEntry]()
+        var stored = 0
+        do {
+            try forEachLine(below: Int.max) { r in
+                stored += 1
+                if let e = stream.take(Array(r.line)) { entries.append(RegistryEntry(e.entry)) }
+            }
+        } catch let error as CaseStoreError { throw error } catch { throw map(error) }
+        let report = LedgerVerifier.verify(stream, checkpoint: checkpointNote, origin: origin)
+        var result = CaseVerification(storedEntries: stored, verifiedEntries: report.verifiedCount, root: report.root,
                                       caseID: report.caseID, externalCheckpoint: report.checkpoint)
         if let f = report.failure {
             result.failure = f.description
             result.ledgerFailure = f
             return result
-        }
-        // Every line is now known good (parsed, canonical, hashed, signed, seq = row index):
-        // the registry checks read what they need of each without a second full parse.
-        var entries = [RegistryEntry]()
-        entries.reserveCapacity(rows.count)
-        for (i, r) in rows.enumerated() {
-            guard let e = RegistryEntry(sequence: Int64(i), line: Array(r.line)) else {
-                result.failure = "ledger entry \(i) is unreadable after verification: run `custody ledger verify` again"
-                return result
-            }
-            entries.append(e)
         }
         if let problem = registryProblem(entries: entries, report: report, keys: keys, result: &result) {
             result.failure = problem
@@ -62,39 +61,38 @@ extension CaseStore {
         return result
     }
 
-    /// What the registry checks read of an entry `LedgerVerifier` accepted: its action and
-    /// subjects, taken from the canonical body by position (`StoredLine`), and the full parse
-    /// only for the actions whose payload the registry compares with its rows.
+    /// What the registry checks read of an entry `LedgerVerifier` accepted: its sequence
+    /// number, time, examiner, action and subjects, and the payload only for the actions whose
+    /// payload the registry compares with its rows (the others' payloads are not kept).
     struct RegistryEntry {
         let sequence: Int64
+        /// The entry's time as written (RFC 3339).
+        let time: String
+        let examiner: String
         let action: LedgerAction
         let subjects: [String]
-        let line: [UInt8]
-        /// The parsed entry, for `payloadActions` (and any line not laid out as expected).
-        let full: LedgerEntry?
+        /// The payload of a `payloadActions` entry; empty for the others.
+        let payload: [String: CanonicalJSON]
 
-        static let payloadActions: Set<LedgerAction> = [.caseInit, .examinerAdd, .stationAdd, .stationRevoke, .simAcquire, .simReread,
-                                                        .custodyPhotograph, .custodyAttach, .deviceAdd, .deviceImport, .messagesImport]
+        static let payloadActions = Set<LedgerAction>([.caseInit, .examinerAdd, .stationAdd, .stationRevoke, .simAcquire, .simReread,
+                                                       .custodyPhotograph, .custodyAttach, .deviceAdd, .deviceImport, .messagesImport,
+                                                       .custodyAuditStart, .custodyAuditScan, .custodyAuditFinish,
+                                                       .custodyDisposeRequest, .custodyDisposeApprove])
+            .union(CustodyStateRecord.actions)
 
-        init?(sequence: Int64, line: [UInt8]) {
-            self.sequence = sequence
-            self.line = line
-            if let frame = StoredLine(line), let action = frame.action, !RegistryEntry.payloadActions.contains(action),
-               let subjects = frame.subjects {
-                self.action = action
-                self.subjects = subjects
-                self.full = nil
-            } else {
-                guard let se = try? SignedEntry(line: line), se.entry.sequence == sequence else { return nil }
-                self.action = se.entry.action
-                self.subjects = se.entry.subjects
-                self.full = se.entry
-            }
+        init(_ entry: LedgerEntry) {
+            sequence = entry.sequence
+            time = entry.time.description
+            examiner = entry.examiner
+            action = entry.action
+            subjects = entry.subjects
+            payload = RegistryEntry.payloadActions.contains(entry.action) ? entry.payload : [:]
         }
 
-        var payload: [String: CanonicalJSON] {
-            if let full { return full.payload }
-            return (try? SignedEntry(line: line))?.entry.payload ?? [:]
+        /// The entry of stored line `line` at `sequence`, nil when it does not parse as that entry.
+        init?(sequence: Int64, line: [UInt8]) {
+            guard let se = try? SignedEntry(line: line), se.entry.sequence == sequence else { return nil }
+            self.init(se.entry)
         }
     }
 
@@ -265,6 +263,22 @@ extension CaseStore {
                 return "entry \(missing) (messages.import) has no row in table message_import"
             }
         } catch { return "cannot read the message tables: \(map(error))" }
+
+        // Custody state: table custody_state is exactly what the moves, check-outs, check-ins
+        // and disposals imply (`CustodyStateRecord.derived`).
+        let implied = CustodyStateRecord.derived(from: entries)
+        do {
+            let stored = try database.read { db in try CustodyStateRecord.fetchAll(db) }
+            for row in stored where implied[row.label] != row {
+                return "table custody_state's row for \(row.label) (\(row.state.rawValue), entry \(row.seq)) differs from what the ledger implies"
+                    + (implied[row.label].map { " (\($0.state.rawValue), entry \($0.seq))" } ?? " (no custody event names it)")
+            }
+            let storedLabels = Set(stored.map(\.label))
+            if let missing = implied.keys.sorted().first(where: { !storedLabels.contains($0) }) {
+                return "entry \(implied[missing]!.seq) changes the custody of \(missing) but table custody_state has no row for it"
+            }
+        } catch { return "cannot read table custody_state: \(map(error))" }
+        if let problem = auditDisposalProblem(entries: entries) { return problem }
 
         // Stored checkpoints: each signed by a trusted/bound key and consistent with the ledger.
         let bound = report.boundKeys

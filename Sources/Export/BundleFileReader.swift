@@ -34,6 +34,29 @@ struct BundleFileReader {
         return Hex.lowercase(hash.finalize())
     }
 
+    /// The last line (without its newline) and how many lines the file has, read without
+    /// holding more than a piece and a line. The file must end with a newline and hold a line.
+    func lastLine() throws(BundleProblem) -> (line: [UInt8], count: Int) {
+        var count = 0
+        var current = [UInt8](), last = [UInt8]()
+        try forEachPiece { piece throws(BundleProblem) in
+            piece.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+                var start = bytes.startIndex
+                while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                    count += 1
+                    current.append(contentsOf: bytes[start..<newline])
+                    swap(&last, &current)
+                    current.removeAll(keepingCapacity: true)
+                    start = newline + 1
+                }
+                current.append(contentsOf: bytes[start...])
+            }
+        }
+        guard current.isEmpty else { throw BundleProblem(name, line: count + 1, "has no newline at its end (an incomplete copy?)") }
+        guard count > 0 else { throw BundleProblem(name, "is empty") }
+        return (last, count)
+    }
+
     /// Calls `body` with each line (without its newline), its number from 1 and its byte offset.
     /// The file must end with a newline.
     func forEachLine(_ body: (_ line: [UInt8], _ number: Int, _ offset: Int) throws(BundleProblem) -> Void) throws(BundleProblem) {

@@ -1,21 +1,46 @@
+import ByteText
+import Crypto
 import Foundation
 import Ledger
+import SIMCard
 
 /// What a bundle's checkers see: its files (as MANIFEST.sha256 lists and hashes them, already
-/// checked against the bytes) and its ledger (already verified).
+/// checked against the bytes) and its ledger (already verified), as the facts the checkers
+/// compare: ledger.jsonl is read once, one line at a time, and no parsed entry is kept (at ten
+/// times the seizure, 200,000 of them held 1.7 GB).
 public struct BundleContext: Sendable {
     public let root: String
     /// Path → SHA-256 (hex) of every file but MANIFEST.sha256, checked.
     public let files: [String: String]
-    /// Every line of ledger.jsonl, parsed and verified; the last is the export entry.
-    public let entries: [SignedEntry]
+    /// What the checkers need of every line of ledger.jsonl, verified; the last is the export entry's.
+    public let entries: [EntryFacts]
+    /// The station keys the ledger binds (`ExportPlan.keysBound`), the export entry included.
+    public let boundKeys: [VerifierKey]
+    /// The SHA-256 (hex) of custody.csv as the exporter writes it from the entries before the
+    /// export entry (`CustodyTable`), computed as ledger.jsonl was read: the table is a row per
+    /// entry with its whole payload, which no fact keeps.
+    public let custodyTableSHA256: String
+    /// What more than one checker works out from the same files, worked out once.
+    let derived = DerivedFacts()
     /// The entries before the export entry: what the sealed files describe.
-    public var exported: ArraySlice<SignedEntry> { entries.dropLast() }
-    public var exportEntry: SignedEntry { entries[entries.count - 1] }
+    public var exported: ArraySlice<EntryFacts> { entries.dropLast() }
+    public var exportEntry: EntryFacts { entries[entries.count - 1] }
     /// `all` or `items`.
-    public var scope: String { exportEntry.entry.payload["scope"]?.stringValue ?? "" }
-    public var selected: [String] { exportEntry.entry.payload["selected"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-    public var redacted: [String] { exportEntry.entry.payload["redacted"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    public var scope: String { exportEntry.payload["scope"]?.stringValue ?? "" }
+    public var selected: [String] { exportEntry.payload["selected"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    public var redacted: [String] { exportEntry.payload["redacted"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+
+    /// Calls `body` with each entry before the export entry, parsed again from ledger.jsonl
+    /// (already verified): for a checker's explanation of a difference, not its check.
+    public func forEachExported(_ body: (SignedEntry) throws(BundleProblem) -> Void) throws(BundleProblem) {
+        let count = entries.count
+        try BundleFileReader(root: root, BundleLayout.ledger).forEachLine { line, n, _ throws(BundleProblem) in
+            guard n < count else { return }
+            do { try body(try SignedEntry(line: line)) } catch let problem as BundleProblem { throw problem } catch {
+                throw BundleProblem(BundleLayout.ledger, line: n, "\(error)")
+            }
+        }
+    }
 
     /// The bytes of a bundle file.
     public func data(_ path: String) throws(BundleProblem) -> Data {
@@ -23,6 +48,64 @@ public struct BundleContext: Sendable {
             throw BundleProblem(path, "cannot be read")
         }
         return d
+    }
+}
+
+/// What the checkers of one verification share once it is worked out: inventory.csv's labels
+/// and the hashes the ledger ties to each exhibit (the graph's and the report's checkers both
+/// compare with them). `@unchecked Sendable`: every access holds `lock`.
+final class DerivedFacts: @unchecked Sendable {
+    private let lock = NSRecursiveLock()
+    private var items: Set<String>?
+    private var hashes: [String: Set<String>]?
+
+    func exportedItems(_ make: () throws(BundleProblem) -> Set<String>) throws(BundleProblem) -> Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let items { return items }
+        let made = try make()
+        items = made
+        return made
+    }
+
+    func exhibitHashes(_ make: () -> [String: Set<String>]) -> [String: Set<String>] {
+        lock.lock()
+        defer { lock.unlock() }
+        if let hashes { return hashes }
+        let made = make()
+        hashes = made
+        return made
+    }
+}
+
+/// What a bundle's checkers compare of one ledger entry: a few hundred bytes where the parsed
+/// entry is about 3 KB.
+public struct EntryFacts: Sendable {
+    public let sequence: Int64
+    public let action: LedgerAction
+    public let subjects: [String]
+    /// The payload: whole for the few entries that set up the case and the export
+    /// (`wholePayload`), else only the members a checker compares (`comparedMembers`).
+    public let payload: [String: CanonicalJSON]
+
+    /// Actions whose payload is kept whole: entry 0, the roster, the station keys, the export.
+    static let wholePayload: Set<LedgerAction> = [.caseInit, .examinerAdd, .stationAdd, .stationRevoke, BundleLayout.exportAction]
+    /// Payload members the checkers compare: a read's hashes, completeness and ICCID, a
+    /// photograph's or scan's hash and file, the items a device entry created, an import's
+    /// format and rows.
+    static let comparedMembers = ["contentSHA256", "recordSHA256", "transcriptSHA256", "complete", "iccid", "sha256", "file", "items", "format", "rows"]
+
+    init(_ e: SignedEntry) {
+        sequence = e.entry.sequence
+        action = e.entry.action
+        subjects = e.entry.subjects
+        if Self.wholePayload.contains(e.entry.action) {
+            payload = e.entry.payload
+        } else {
+            var kept = [String: CanonicalJSON]()
+            for key in Self.comparedMembers { if let value = e.entry.payload[key] { kept[key] = value } }
+            payload = kept
+        }
     }
 }
 
@@ -115,44 +198,44 @@ public enum BundleVerifier {
         for required in [BundleLayout.ledger, BundleLayout.checkpoint] where files[required] == nil {
             throw BundleProblem(required, "is missing")
         }
-        // Read line by line: the file whole and its lines would be held twice.
-        var lines = [[UInt8]]()
-        try BundleFileReader(root: root, BundleLayout.ledger).forEachLine { line, _, _ in lines.append(line) }
-        guard !lines.isEmpty else { throw BundleProblem(BundleLayout.ledger, "is empty") }
+        // The export entry, the last line, says how to read the others: a whole ledger or an excerpt.
+        let (last, lineCount) = try BundleFileReader(root: root, BundleLayout.ledger).lastLine()
         let note = String(decoding: try read(root, BundleLayout.checkpoint), as: UTF8.self)
         let exportEntry: SignedEntry
-        do { exportEntry = try SignedEntry(line: lines[lines.count - 1]) } catch {
-            throw BundleProblem(BundleLayout.ledger, line: lines.count, "the last line is not a valid entry: \(error)")
+        do { exportEntry = try SignedEntry(line: last) } catch {
+            throw BundleProblem(BundleLayout.ledger, line: lineCount, "the last line is not a valid entry: \(error)")
         }
         guard exportEntry.entry.action == BundleLayout.exportAction else {
-            throw BundleProblem(BundleLayout.ledger, line: lines.count, "the last line is a \(exportEntry.entry.action) entry, not the export.bundle entry")
+            throw BundleProblem(BundleLayout.ledger, line: lineCount, "the last line is a \(exportEntry.entry.action) entry, not the export.bundle entry")
         }
         let scope = exportEntry.entry.payload["scope"]?.stringValue
-        let entries: [SignedEntry], bound: [VerifierKey], activeAtExport: [VerifierKey]
-        var wholeLedgerRoot: SHA256Hash? = nil
-        switch scope {
-        case "all":
-            let report = LedgerVerifier.verify(lineBytes: lines, trustedKeys: trusted)
-            if let f = report.failure { throw ledgerProblem(f, line: report.verifiedCount + 1) }
-            entries = lines.map { try! SignedEntry(line: $0) }
-            wholeLedgerRoot = report.root
-            activeAtExport = report.activeStations
-        case "items":
-            let report = LedgerVerifier.verify(excerpt: lines, trustedKeys: trusted)
-            if let f = report.failure { throw ledgerProblem(f, line: report.entries.count + 1) }
-            entries = report.entries
-            activeAtExport = report.activeStations
-        default:
-            throw BundleProblem(BundleLayout.ledger, line: lines.count, "the export entry's scope is \(scope ?? "absent"), not all or items")
+        guard scope == "all" || scope == "items" else {
+            throw BundleProblem(BundleLayout.ledger, line: lineCount, "the export entry's scope is \(scope ?? "absent"), not all or items")
         }
-        bound = boundKeys(entries)
+        // One pass over ledger.jsonl: each line verified, and kept as the facts the checkers
+        // compare, its sequence number and leaf hash for the proofs, and its row of custody.csv hashed.
+        var ledger = LedgerVerifier.Stream(trustedKeys: trusted, excerpt: scope == "items")
+        var entries = [EntryFacts](), leaves = [(seq: Int64, leafHash: SHA256Hash)](), bound = [VerifierKey]()
+        entries.reserveCapacity(lineCount)
+        leaves.reserveCapacity(lineCount)
+        var custodyTable = SHA256()
+        custodyTable.update(data: Array(CustodyTable.heading.utf8))
+        try BundleFileReader(root: root, BundleLayout.ledger).forEachLine { line, n, _ throws(BundleProblem) in
+            guard let e = ledger.take(line) else { throw ledgerProblem(ledger.failure!, line: n) }
+            entries.append(EntryFacts(e))
+            leaves.append((e.entry.sequence, e.leafHash))
+            for key in ExportPlan.keysBound(by: e) where !bound.contains(key) { bound.append(key) }
+            if n < lineCount { custodyTable.update(data: Array(CSVText.record(CustodyTable.row(e)).utf8)) }
+        }
+        let activeAtExport = ledger.activeStations
+        let wholeLedgerRoot: SHA256Hash? = scope == "all" ? (try? ledger.tree.root()) : nil
         // The checkpoint vouches for the positions of an excerpt's lines in a tree the bundle
         // does not hold, so only the key that signed the export entry may sign it: it was
         // active then (the ledger check above verified that entry with it). A key revoked
         // earlier, though bound, could sign a made-up tree around the real lines.
         let exportStation = exportEntry.entry.station
         guard let signer = activeAtExport.first(where: { $0.keyID == exportStation }) else {
-            throw BundleProblem(BundleLayout.ledger, line: lines.count, "station key \(exportStation) of the export entry is not an active station key")
+            throw BundleProblem(BundleLayout.ledger, line: lineCount, "station key \(exportStation) of the export entry is not an active station key")
         }
         let checkpoint: Checkpoint
         do {
@@ -162,7 +245,7 @@ public enum BundleVerifier {
         } catch NoteError.noTrustedSignature {
             throw BundleProblem(BundleLayout.checkpoint, "is not signed by \(signer.name) (\(exportStation)), the station key that signed export entry \(exportEntry.entry.sequence): a checkpoint signed by any other key, even one the ledger binds, does not vouch for this export")
         } catch { throw BundleProblem(BundleLayout.checkpoint, "\(error)") }
-        let caseID = entries[0].entry.payload["case"]?["id"]?.stringValue ?? ""
+        let caseID = ledger.caseID ?? ""
         guard checkpoint.origin == "custody.case/\(caseID)" else {
             throw BundleProblem(BundleLayout.checkpoint, "origin is \(checkpoint.origin), not custody.case/\(caseID): a checkpoint of another case")
         }
@@ -179,19 +262,19 @@ public enum BundleVerifier {
         // What an earlier checkpoint is compared with: every leaf of a whole ledger; for an
         // excerpt, its leaves and the subtrees their proofs name. Kept only when asked for.
         var subtrees: SubtreeHashes? = earlierCheckpoint.map { _ in SubtreeHashes() }
-        let proved = { (e: SignedEntry, inclusion: InclusionProof) -> Void in
-            if scope == "all" { subtrees?.add(leafHash: e.leafHash, index: inclusion.index) } else { subtrees?.add(inclusion, leafHash: e.leafHash) }
+        let proved = { (leafHash: SHA256Hash, inclusion: InclusionProof) -> Void in
+            if scope == "all" { subtrees?.add(leafHash: leafHash, index: inclusion.index) } else { subtrees?.add(inclusion, leafHash: leafHash) }
         }
         let proofFolder = files.keys.filter { $0.hasPrefix(BundleLayout.proofs + "/") }
         if files[BundleLayout.proofLines] != nil || files[BundleLayout.proofIndex] != nil || proofFolder.isEmpty {
             if let old = proofFolder.sorted().first {
                 throw BundleProblem(old, "is a proof file of the old layout beside \(BundleLayout.proofLines): a bundle holds one or the other")
             }
-            try checkProofFile(root: root, entries: entries, checkpoint: checkpoint, proved: proved)
+            try checkProofFile(root: root, leaves: leaves, checkpoint: checkpoint, proved: proved)
         } else {
-            try checkProofFolder(root: root, files: Set(proofFolder), entries: entries, lines: lines, note: note, checkpoint: checkpoint, proved: proved)
+            try checkProofFolder(root: root, files: Set(proofFolder), leaves: leaves, note: note, checkpoint: checkpoint, proved: proved)
         }
-        lines = [] // not needed further: the checkers read the parsed entries
+        leaves = []
         var earlier: Checkpoint? = nil
         if let earlierCheckpoint, let subtrees {
             earlier = try checkConsistency(source: earlierCheckpoint.source, note: earlierCheckpoint.note,
@@ -200,7 +283,8 @@ public enum BundleVerifier {
         }
 
         // 5. Each sealed file agrees with the ledger.
-        let context = BundleContext(root: root, files: files, entries: entries)
+        let context = BundleContext(root: root, files: files, entries: entries, boundKeys: bound,
+                                    custodyTableSHA256: Hex.lowercase(Array(custodyTable.finalize())))
         for path in files.keys.sorted() where BundleLayout.isSealed(path) && !checkers.contains(where: { $0.owns(path) }) {
             throw BundleProblem(path, "is not a file of a Custody bundle")
         }
@@ -213,71 +297,72 @@ public enum BundleVerifier {
             throw BundleProblem(BundleLayout.manifest, "the \(manifest.sealedCount) files written before the export entry hash to \(manifest.sealedSHA256), but export entry \(exportSeq) recorded \(payload["files"]?.integerValue ?? 0) files hashing to \(payload["manifestSHA256"]?.stringValue ?? "nothing"): files were changed, added or removed after the export")
         }
         return BundleVerification(
-            files: manifest.lines.count, entries: entries.count, wholeLedger: scope == "all", checkpoint: checkpoint,
-            checkpointSigner: signer, earlierCheckpoint: earlier, keyPinned: pinnedKeys != nil, proofs: entries.count, exportSequence: exportSeq,
+            files: manifest.lines.count, entries: lineCount, wholeLedger: scope == "all", checkpoint: checkpoint,
+            checkpointSigner: signer, earlierCheckpoint: earlier, keyPinned: pinnedKeys != nil, proofs: lineCount, exportSequence: exportSeq,
             sealedFiles: manifest.sealedCount, scope: scope ?? "", selected: context.selected, redacted: context.redacted,
             tool: payload["tool"]?.stringValue ?? "", checked: checked)
     }
 
     /// proofs.jsonl and proofs.idx (`ProofFile`): line i of each is entry i's, the proof leads
-    /// from the entry to the checkpoint's root, and the index gives each proof's offset.
-    static func checkProofFile(root: String, entries: [SignedEntry], checkpoint: Checkpoint,
-                               proved: (SignedEntry, InclusionProof) -> Void) throws(BundleProblem) {
+    /// from the entry (`leaves`: each line's sequence number and leaf hash) to the checkpoint's
+    /// root, and the index gives each proof's offset.
+    static func checkProofFile(root: String, leaves: [(seq: Int64, leafHash: SHA256Hash)], checkpoint: Checkpoint,
+                               proved: (SHA256Hash, InclusionProof) -> Void) throws(BundleProblem) {
         for required in [BundleLayout.proofLines, BundleLayout.proofIndex] where !FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(required)) {
             throw BundleProblem(required, "is missing: the bundle has no inclusion proofs")
         }
         let file = BundleLayout.proofLines
         var offsets = [Int]()
-        offsets.reserveCapacity(entries.count)
+        offsets.reserveCapacity(leaves.count)
         try BundleFileReader(root: root, file).forEachLine { line, n, offset throws(BundleProblem) in
-            guard n <= entries.count else { throw BundleProblem(file, line: n, "is not the proof of any entry: ledger.jsonl has \(entries.count) lines") }
-            let e = entries[n - 1], seq = e.entry.sequence
+            guard n <= leaves.count else { throw BundleProblem(file, line: n, "is not the proof of any entry: ledger.jsonl has \(leaves.count) lines") }
+            let (seq, leafHash) = leaves[n - 1]
             guard let proof = ProofFile.parse(line) else {
                 throw BundleProblem(file, line: n, "is not {\"hashes\":[…],\"index\":N} in canonical JSON")
             }
             guard proof.index == Int(seq) else { throw BundleProblem(file, line: n, "proves entry \(proof.index), not entry \(seq) (ledger.jsonl line \(n))") }
             let inclusion = InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes)
-            do { try inclusion.verify(leafHash: e.leafHash, root: checkpoint.root) } catch {
+            do { try inclusion.verify(leafHash: leafHash, root: checkpoint.root) } catch {
                 throw BundleProblem(file, line: n, "inclusion proof of entry \(seq) does not lead to the checkpoint root: \(error)")
             }
-            proved(e, inclusion)
+            proved(leafHash, inclusion)
             offsets.append(offset)
         }
-        guard offsets.count == entries.count else {
-            throw BundleProblem(file, "holds \(offsets.count) proofs but ledger.jsonl has \(entries.count) lines: entry \(entries[offsets.count].entry.sequence) has no proof")
+        guard offsets.count == leaves.count else {
+            throw BundleProblem(file, "holds \(offsets.count) proofs but ledger.jsonl has \(leaves.count) lines: entry \(leaves[offsets.count].seq) has no proof")
         }
         let index = BundleLayout.proofIndex
         var count = 0
         try BundleFileReader(root: root, index).forEachLine { line, n, _ throws(BundleProblem) in
-            guard n <= entries.count else { throw BundleProblem(index, line: n, "indexes no proof: proofs.jsonl has \(entries.count) lines") }
-            let expected = ProofFile.indexLine(seq: entries[n - 1].entry.sequence, offset: offsets[n - 1])
+            guard n <= leaves.count else { throw BundleProblem(index, line: n, "indexes no proof: proofs.jsonl has \(leaves.count) lines") }
+            let expected = ProofFile.indexLine(seq: leaves[n - 1].seq, offset: offsets[n - 1])
             guard line == Array(expected.utf8.dropLast()) else {
                 throw BundleProblem(index, line: n, "is not \"\(expected.dropLast())\": the sequence number and offset of line \(n) of proofs.jsonl")
             }
             count = n
         }
-        guard count == entries.count else { throw BundleProblem(index, "indexes \(count) proofs but proofs.jsonl holds \(entries.count)") }
+        guard count == leaves.count else { throw BundleProblem(index, "indexes \(count) proofs but proofs.jsonl holds \(leaves.count)") }
     }
 
     /// The folder proofs/ of bundles from before issue 19: one C2SP tlog-proof file per line of
     /// ledger.jsonl, carrying the line and the checkpoint.
-    static func checkProofFolder(root: String, files: Set<String>, entries: [SignedEntry], lines: [[UInt8]], note: String, checkpoint: Checkpoint,
-                                 proved: (SignedEntry, InclusionProof) -> Void) throws(BundleProblem) {
+    static func checkProofFolder(root: String, files: Set<String>, leaves: [(seq: Int64, leafHash: SHA256Hash)], note: String,
+                                 checkpoint: Checkpoint, proved: (SHA256Hash, InclusionProof) -> Void) throws(BundleProblem) {
         var proofPaths = files
-        for (i, e) in entries.enumerated() {
-            let seq = e.entry.sequence
+        try BundleFileReader(root: root, BundleLayout.ledger).forEachLine { line, n, _ throws(BundleProblem) in
+            let (seq, leafHash) = leaves[n - 1]
             let path = BundleLayout.proofPath(seq)
-            guard proofPaths.remove(path) != nil else { throw BundleProblem(path, "is missing: entry \(seq) (ledger.jsonl line \(i + 1)) has no proof") }
+            guard proofPaths.remove(path) != nil else { throw BundleProblem(path, "is missing: entry \(seq) (ledger.jsonl line \(n)) has no proof") }
             let proof: TlogProof
             do { proof = try TlogProof(parsing: try read(root, path)) } catch { throw BundleProblem(path, "\(error)") }
             guard proof.index == Int(seq) else { throw BundleProblem(path, "proves entry \(proof.index), not entry \(seq): a proof for another entry") }
-            guard proof.extra == lines[i] else { throw BundleProblem(path, "its entry line is not line \(i + 1) of ledger.jsonl") }
+            guard proof.extra == line else { throw BundleProblem(path, "its entry line is not line \(n) of ledger.jsonl") }
             guard proof.checkpointNote == note else { throw BundleProblem(path, "carries another checkpoint than the bundle's checkpoint file") }
             let inclusion = InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes)
-            do { try inclusion.verify(leafHash: e.leafHash, root: checkpoint.root) } catch {
+            do { try inclusion.verify(leafHash: leafHash, root: checkpoint.root) } catch {
                 throw BundleProblem(path, "inclusion proof does not lead to the checkpoint root: \(error)")
             }
-            proved(e, inclusion)
+            proved(leafHash, inclusion)
         }
         if let extra = proofPaths.sorted().first { throw BundleProblem(extra, "is not the proof of any entry in ledger.jsonl") }
     }

@@ -106,10 +106,9 @@ extension CASEGraphBuilder {
     /// The messages `seq` brought in (CASE-UCO.md, "Messages"): each a `Message` with its text,
     /// time, pointer and service, and a relationship `Contained_Within` to where it was read —
     /// the imported file, or the acquisition record of the SIM read. Written a page at a time.
-    mutating func addMessages(of signed: SignedEntry, flush: (inout CASEGraphBuilder) throws -> Void) throws {
-        let seq = signed.entry.sequence
+    mutating func addMessages(of seq: Int64, action: LedgerAction, flush: (inout CASEGraphBuilder) throws -> Void) throws {
         let container: String
-        switch signed.entry.action {
+        switch action {
         case .messagesImport: container = names.iri("file", "entry:\(seq)/file")
         case .simAcquire, .simReread: container = names.iri("acquisition-record", "entry:\(seq)/record")
         default: return

@@ -17,7 +17,7 @@ struct ItemClass {
         case .simbank: (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM bank")
         case .port: (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM-box port")
         case .slot: (type, kind, deviceType) = ("uco-observable:Device", "device", "SIM slot")
-        case .seizure, .system, .simlot, nil: (type, kind, deviceType) = ("uco-observable:ObservableObject", "object", nil)
+        case .seizure, .system, .simlot, .location, nil: (type, kind, deviceType) = ("uco-observable:ObservableObject", "object", nil)
         }
     }
 }

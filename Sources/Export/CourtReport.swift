@@ -38,8 +38,37 @@ public enum CourtReport {
     /// (`ReportDocument.parts`).
     public static func document(store: CaseStore, items: Set<String>?, language: Language, tool: ToolIdentity,
                                 verification: ReportVerificationFacts, time: Date) throws(CaseStoreError) -> ReportDocument {
+        try document(try ReportContent(store: store, items: items), language: language, tool: tool, verification: verification, time: time)
+    }
+
+    /// The report of `content`, collected in memory as one page with its cuts.
+    static func document(_ content: ReportContent, language: Language, tool: ToolIdentity, verification: ReportVerificationFacts,
+                         time: Date) throws(CaseStoreError) -> ReportDocument {
+        var html = [UInt8](), bodyMarks = [Int](), cuts = [ReportCut]()
+        do {
+            try ReportTemplates.shared.render(content, language: language, tool: tool, verification: verification, time: time) { piece in
+                switch piece {
+                case .text(let bytes): html += bytes
+                case .bodyStart, .bodyEnd: bodyMarks.append(html.count)
+                case .cut(let close, let reopen): cuts.append(ReportCut(offset: html.count, close: close, reopen: reopen))
+                }
+            }
+        } catch let error as CaseStoreError { throw error } catch { throw .io("cannot render the court report: \(error)") }
+        return ReportDocument(html: String(decoding: html, as: UTF8.self), language: language, bodyStart: bodyMarks[0], bodyEnd: bodyMarks[1], cuts: cuts)
+    }
+
+    /// Writes report.html of the whole case or of `items` into `bundle` as the pages
+    /// `ReportDocument.pages(maxBytes:)` would make, without holding the report: the renderer's
+    /// pieces are cut into pages as they come (`ReportPager`), each page's body kept in a file
+    /// under `scratch` until the number of pages, which every page's links show, is known.
+    /// Returns the number of pages.
+    public static func writePages(store: CaseStore, items: Set<String>?, language: Language, tool: ToolIdentity,
+                                  verification: ReportVerificationFacts, time: Date, maxBytes: Int = htmlPageBytes, scratch: URL,
+                                  into bundle: BundleWriter) throws -> Int {
         let content = try ReportContent(store: store, items: items)
-        return ReportTemplates.shared.document(ReportView(content: content, language: language, tool: tool, verification: verification, time: time))
+        let pager = try ReportPager(maxBytes: maxBytes, scratch: scratch)
+        try ReportTemplates.shared.render(content, language: language, tool: tool, verification: verification, time: time, emit: pager.take)
+        return try pager.write(language: language, into: bundle)
     }
 
     /// Every exhibit the report shows, with the SHA-256 values it shows for it (acquisition
@@ -82,30 +111,22 @@ public struct ReportDocument: Sendable {
         let bytes = Array(html.utf8)
         let runs = runs(maxBytes: maxBytes)
         guard runs.count > 1 else { return [html] }
-        let t = Catalog.of(language).templateWords()
-        return runs.enumerated().map { index, run in
-            let links = runs.indices.map { other in
-                PageLink(number: other + 1, href: BundleLayout.reportPageLink(other + 1, from: index + 1), current: other == index)
-            }
-            return document(bytes, run, heading: Array(ReportTemplates.shared.render(PageLinks(t: t, links: links), "pages").utf8))
-        }
+        return runs.indices.map { index in document(bytes, runs[index], heading: Self.heading(page: index + 1, of: runs.count, language: language)) }
     }
 
-    /// Runs of the body between two cuts, each as long as possible up to `maxBytes` (longer
-    /// only when nothing between two adjacent cuts is shorter), in order.
-    private func runs(maxBytes: Int) -> [(start: ReportCut, stop: ReportCut)] {
-        let end = ReportCut(offset: bodyEnd, close: "", reopen: "")
-        var runs = [(start: ReportCut, stop: ReportCut)]()
-        var start = ReportCut(offset: bodyStart, close: "", reopen: "")
-        var latest: ReportCut? = nil
-        for cut in cuts + [end] where cut.offset > start.offset {
-            if cut.offset - start.offset > maxBytes, let previous = latest, previous.offset > start.offset {
-                runs.append((start, previous))
-                start = previous
-            }
-            latest = cut
+    /// The line of links to every page at the top of page `page` of `count` (the partial `pages`).
+    static func heading(page: Int, of count: Int, language: Language) -> [UInt8] {
+        let links = (1...count).map { other in
+            PageLink(number: other, href: BundleLayout.reportPageLink(other, from: page), current: other == page)
         }
-        runs.append((start, end))
+        return Array(ReportTemplates.shared.render(PageLinks(t: Catalog.of(language).templateWords(), links: links), "pages").utf8)
+    }
+
+    /// Runs of the body between two cuts (`ReportRunCutter`), in order.
+    private func runs(maxBytes: Int) -> [(start: ReportCut, stop: ReportCut)] {
+        var cutter = ReportRunCutter(maxBytes: maxBytes, bodyStart: bodyStart)
+        var runs = cuts.compactMap { cutter.take($0) }
+        runs += cutter.finish(at: bodyEnd)
         return runs
     }
 
@@ -115,6 +136,103 @@ public struct ReportDocument: Sendable {
         document += bytes[run.start.offset..<run.stop.offset]
         document += Array(run.stop.close.utf8) + bytes[bodyEnd...]
         return String(decoding: document, as: UTF8.self)
+    }
+}
+
+/// Where the report's body is cut into runs (report.html's pages, the PDF's part documents):
+/// given the cuts in page order, each run is as long as possible up to `maxBytes` of body
+/// (longer only when nothing between two adjacent cuts is shorter).
+struct ReportRunCutter {
+    let maxBytes: Int
+    /// Where the run being made starts.
+    private(set) var start: ReportCut
+    /// The last cut taken after `start`.
+    private var latest: ReportCut? = nil
+
+    init(maxBytes: Int, bodyStart: Int) {
+        self.maxBytes = maxBytes
+        start = ReportCut(offset: bodyStart, close: "", reopen: "")
+    }
+
+    /// Takes the next cut; returns the run it ends, when it ends one (at the cut before it).
+    mutating func take(_ cut: ReportCut) -> (start: ReportCut, stop: ReportCut)? {
+        guard cut.offset > start.offset else { return nil }
+        var ended: (start: ReportCut, stop: ReportCut)? = nil
+        if cut.offset - start.offset > maxBytes, let previous = latest, previous.offset > start.offset {
+            ended = (start, previous)
+            start = previous
+        }
+        latest = cut
+        return ended
+    }
+
+    /// The last runs, at the body's end `offset`.
+    mutating func finish(at offset: Int) -> [(start: ReportCut, stop: ReportCut)] {
+        let end = ReportCut(offset: offset, close: "", reopen: "")
+        let ended = take(end)
+        return (ended.map { [$0] } ?? []) + [(start, end)]
+    }
+}
+
+/// Cuts the renderer's pieces into report.html's pages as they come (`ReportRunCutter`): the
+/// page's head and end are kept, each run of the body is written to a file under `scratch` as
+/// soon as it ends, so what is held is one page.
+final class ReportPager {
+    private let scratch: URL
+    private var cutter: ReportRunCutter
+    private var head = [UInt8](), tail = [UInt8]()
+    private enum Place { case head, body, tail }
+    private var place = Place.head
+    /// The body from the cutter's `start` on.
+    private var body = [UInt8]()
+    /// Bytes of body before `body`.
+    private var offset = 0
+    private var runs = [URL]()
+
+    init(maxBytes: Int, scratch: URL) throws {
+        self.scratch = scratch
+        cutter = ReportRunCutter(maxBytes: maxBytes, bodyStart: 0)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    func take(_ piece: ReportPiece) throws {
+        switch (piece, place) {
+        case (.text(let bytes), .head): head += bytes
+        case (.text(let bytes), .body): body += bytes
+        case (.text(let bytes), .tail): tail += bytes
+        case (.bodyStart, _): place = .body
+        case (.cut(let close, let reopen), _):
+            if let run = cutter.take(ReportCut(offset: offset + body.count, close: close, reopen: reopen)) { try keep(run) }
+        case (.bodyEnd, _):
+            for run in cutter.finish(at: offset + body.count) { try keep(run) }
+            place = .tail
+        }
+    }
+
+    /// Writes the run's body, reopened and closed, to its file, and drops it.
+    private func keep(_ run: (start: ReportCut, stop: ReportCut)) throws {
+        let length = run.stop.offset - offset
+        let file = scratch.appendingPathComponent(String(format: "page-%06d.html", runs.count + 1))
+        try Data(Array(run.start.reopen.utf8) + body[..<length] + Array(run.stop.close.utf8)).write(to: file)
+        body.removeFirst(length)
+        offset += length
+        runs.append(file)
+    }
+
+    /// Writes the pages into `bundle` (report.html, then `BundleLayout.reportPage(N)`): the
+    /// head, the links to every page (when more than one), the run, the end. Returns their number.
+    func write(language: Language, into bundle: BundleWriter) throws -> Int {
+        for (index, file) in runs.enumerated() {
+            let heading = runs.count > 1 ? ReportDocument.heading(page: index + 1, of: runs.count, language: language) : []
+            let run = try Data(contentsOf: file)
+            try bundle.stream(index == 0 ? BundleLayout.report : BundleLayout.reportPage(index + 1)) { page throws(ExportError) in
+                try page.write(head + heading)
+                try page.write(run)
+                try page.write(tail)
+            }
+            try FileManager.default.removeItem(at: file)
+        }
+        return runs.count
     }
 }
 

@@ -24,11 +24,15 @@ extension CourtReport {
             throw ReportRenderError("\(pdf.path) already exists: choose another --out or remove it")
         }
         let (tree, _) = try store.tree()
-        let entries = try store.entries()
-        let facts = ReportVerificationFacts(ledgerEntries: entries.count, ledgerRoot: try tree.root().base64, ledgerSize: tree.size,
-                                            stationKeys: boundKeys(entries).map(\.description))
+        var entries = 0, keys = [VerifierKey]()
+        try store.forEachLine(below: tree.size) { r in
+            entries += 1
+            for key in ExportPlan.keysBound(by: try SignedEntry(line: Array(r.line))) where !keys.contains(key) { keys.append(key) }
+        }
+        let facts = ReportVerificationFacts(ledgerEntries: entries, ledgerRoot: try tree.root().base64, ledgerSize: tree.size,
+                                            stationKeys: keys.map(\.description))
         let content = try ReportContent(store: store, items: [label])
-        let report = ReportTemplates.shared.document(ReportView(content: content, language: language, tool: tool, verification: facts, time: time))
+        let report = try CourtReport.document(content, language: language, tool: tool, verification: facts, time: time)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-annex-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -40,6 +44,6 @@ extension CourtReport {
             try? FileManager.default.removeItem(at: partial)
             throw error
         }
-        return Annex(items: content.ordered.count, sims: content.sims.count, ledgerEntries: entries.count)
+        return Annex(items: content.ordered.count, sims: content.sims.count, ledgerEntries: entries)
     }
 }

@@ -3,9 +3,13 @@ import Foundation
 import Ledger
 import SIMCard
 
-/// Everything the report shows, read from the case store once: the selected items as a
-/// tree, each item's ledger entries, the SIM states, and the SMS of full reads.
+/// What the report shows, read from the case store: the selected items as a tree, the
+/// sequence numbers of each item's ledger entries, the SIM states, and which full read of each
+/// SIM lists its SMS. The entries and the reads' records themselves are fetched a few sections at
+/// a time while the report is written (`entries(for:)`, `smsRecords(_:)`), so that what is held
+/// does not grow with the ledger or the records (a full read's record is about 150 KB).
 struct ReportContent {
+    let store: CaseStore
     let caseRecord: CaseRecord
     let examiners: [ExaminerRecord]
     /// Labels the caller asked for, nil for the whole case.
@@ -15,8 +19,9 @@ struct ReportContent {
     let selected: Set<String>
     let children: [String: [ItemRecord]]
     let itemsByLabel: [String: ItemRecord]
-    /// Entries naming the item, plus the entry that created it, in ledger order.
-    let chains: [String: [SignedEntry]]
+    /// The sequence numbers of the entries naming the item, plus the entry that created it,
+    /// ascending (ledger order).
+    let chains: [String: [Int64]]
     let sims: [String: SIMStatus]
     /// The full read whose SMS the report lists, per SIM that has one.
     let smsReads: [String: SMSRead]
@@ -28,11 +33,13 @@ struct ReportContent {
         var seq: Int64
         var recordSHA256: String
         var complete: Bool
-        /// nil when the stored record does not decode (it is still covered by its hash).
-        var summary: AcquisitionSummary?
+        /// SMS records in use and deleted messages still in free records; nil when the stored
+        /// record holds no summary (the report says it does not decode; it is still covered by its hash).
+        var counts: (used: Int, residue: Int)?
     }
 
     init(store: CaseStore, items requested: Set<String>?) throws(CaseStoreError) {
+        self.store = store
         caseRecord = store.caseRecord
         examiners = try store.examiners()
         let all = try store.items()
@@ -76,22 +83,31 @@ struct ReportContent {
         self.ordered = ordered
         self.selected = selected
 
-        let entries = try store.entries()
-        ledgerEntries = entries.count
-        var chains = [String: [SignedEntry]]()
+        // One pass over the ledger, one line at a time: what stays is sequence numbers.
+        var count = 0
+        var chains = [String: [Int64]]()
         var orphanReads = [SignedEntry]()
         var createdBy = [Int64: [String]]()
         for item in all where selected.contains(item.label) { createdBy[item.seq, default: []].append(item.label) }
-        for e in entries {
-            var named = Set<String>()
-            for subject in e.entry.subjects where selected.contains(subject) && named.insert(subject).inserted {
-                chains[subject, default: []].append(e)
+        do {
+            try store.forEachLine(below: Int.max) { r in
+                let e: SignedEntry
+                do { e = try SignedEntry(line: Array(r.line)) } catch {
+                    throw CaseStoreError.ledger("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`")
+                }
+                count += 1
+                let seq = e.entry.sequence
+                var named = Set<String>()
+                for subject in e.entry.subjects where selected.contains(subject) && named.insert(subject).inserted {
+                    chains[subject, default: []].append(seq)
+                }
+                for label in createdBy[seq] ?? [] where !named.contains(label) { chains[label, default: []].append(seq) }
+                if requested == nil, e.entry.subjects.isEmpty, e.entry.action == .simAcquire || e.entry.action == .simReread {
+                    orphanReads.append(e)
+                }
             }
-            for label in createdBy[e.entry.sequence] ?? [] where !named.contains(label) { chains[label, default: []].append(e) }
-            if requested == nil, e.entry.subjects.isEmpty, e.entry.action == .simAcquire || e.entry.action == .simReread {
-                orphanReads.append(e)
-            }
-        }
+        } catch let error as CaseStoreError { throw error } catch { throw .ledger("cannot read the ledger: \(error)") }
+        ledgerEntries = count
         self.chains = chains
         readsWithoutICCID = orphanReads
 
@@ -99,21 +115,60 @@ struct ReportContent {
         for s in try store.simStatuses() where selected.contains(s.label) { sims[s.label] = s }
         self.sims = sims
 
-        let fullReads = try store.acquisitions(scope: .full)
         var smsReads = [String: SMSRead]()
-        for read in fullReads {
+        for read in try store.acquisitionHeaders(below: Int.max, scope: .full) {
             guard let label = read.item, selected.contains(label) else { continue }
             // The latest complete full read, else the latest full read.
             if let chosen = smsReads[label], chosen.complete, !read.complete { continue }
-            let summary = try read.decoded(as: StoredSummary.self).summary
-            smsReads[label] = SMSRead(seq: read.seq, recordSHA256: read.recordSHA256, complete: read.complete, summary: summary)
+            smsReads[label] = SMSRead(seq: read.seq, recordSHA256: read.recordSHA256, complete: read.complete, counts: nil)
+        }
+        // The counts the SMS section opens with, from the chosen records a page at a time (only
+        // the two counts are decoded; the messages are decoded when the reads are written).
+        let chosen = smsReads.values.map(\.seq).sorted()
+        let labelOf = Dictionary(smsReads.map { ($0.value.seq, $0.key) }, uniquingKeysWith: { a, _ in a })
+        for start in stride(from: 0, to: chosen.count, by: Self.recordsPerFetch) {
+            for read in try store.acquisitions(chosen[start..<min(start + Self.recordsPerFetch, chosen.count)]) {
+                guard let label = labelOf[read.seq], let counts = try read.decoded(as: StoredCounts.self).summary else { continue }
+                smsReads[label]?.counts = (counts.smsUsed, counts.smsDeletedResidue)
+            }
         }
         self.smsReads = smsReads
+    }
+
+    /// Full reads' records fetched at once: 50 of about 150 KB.
+    static let recordsPerFetch = 50
+
+    /// The SMS summaries of the stored reads `seqs` (nil: the record holds none), in sequence order.
+    func smsSummaries(_ seqs: some Collection<Int64>) throws(CaseStoreError) -> [(seq: Int64, summary: AcquisitionSummary?)] {
+        var out = [(seq: Int64, summary: AcquisitionSummary?)]()
+        for read in try store.acquisitions(seqs) {
+            out.append((read.seq, try read.decoded(as: StoredSummary.self).summary))
+        }
+        return out
     }
 
     /// The part of a stored acquisition record the SMS section needs.
     private struct StoredSummary: Decodable {
         var summary: AcquisitionSummary?
+    }
+
+    /// The SMS counts of a stored acquisition record's summary.
+    private struct StoredCounts: Decodable {
+        struct Counts: Decodable { var smsUsed: Int; var smsDeletedResidue: Int }
+        var summary: Counts?
+    }
+
+    /// The entries of the chains of `labels`, parsed, by sequence number.
+    func entries(for labels: some Sequence<String>) throws(CaseStoreError) -> [Int64: SignedEntry] {
+        var seqs = Set<Int64>()
+        for label in labels { seqs.formUnion(chains[label] ?? []) }
+        var out = [Int64: SignedEntry](minimumCapacity: seqs.count)
+        for r in try store.lines(seqs) {
+            do { out[r.seq] = try SignedEntry(line: Array(r.line)) } catch {
+                throw .ledger("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`")
+            }
+        }
+        return out
     }
 
     static func ancestors(of item: ItemRecord, in items: [String: ItemRecord]) -> [ItemRecord] {
@@ -166,15 +221,21 @@ struct ReportContent {
     }
 
     /// The SHA-256 values the report shows for an item: every acquisition's content, record
-    /// and transcript hash, and every photograph's hash, from the entries naming it as a subject.
-    func hashes(of label: String) -> [String] {
+    /// and transcript hash, and every photograph's hash, from the entries naming it as a subject
+    /// (among `entries`, which hold its chain).
+    func hashes(of label: String, in entries: [Int64: SignedEntry]) -> [String] {
         var out = [String]()
-        for e in chains[label] ?? [] where e.entry.subjects.contains(label) {
+        for e in chain(of: label, in: entries) where e.entry.subjects.contains(label) {
             for key in ReportContent.hashKeys(e.entry.action) {
                 if let h = e.entry.payload[key]?.stringValue, !out.contains(h) { out.append(h) }
             }
         }
         return out
+    }
+
+    /// The chain of `label`: its entries among `entries` (`entries(for:)`), in ledger order.
+    func chain(of label: String, in entries: [Int64: SignedEntry]) -> [SignedEntry] {
+        (chains[label] ?? []).compactMap { entries[$0] }
     }
 
     static func hashKeys(_ action: LedgerAction) -> [String] {

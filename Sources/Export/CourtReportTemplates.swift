@@ -37,58 +37,97 @@ struct ReportTemplates: Sendable {
         return text
     }
 
-    /// The report page, with the marks of page.mustache (`<!--body-->`, `<!--cut-->`,
-    /// `<!--cut:N-->`) taken out and recorded as offsets. Values are escaped by the engine, so
-    /// no `<` of the case's text can form a mark. The text between marks is copied in runs, and
-    /// a table's closing and reopening HTML is rendered once for all its cuts.
-    func document(_ view: ReportView) -> ReportDocument {
-        let marked = Array(render(view, "page").utf8)
-        let tables = Dictionary(view.exhibits.compactMap(\.simTable).map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
-        var tableCuts = [Int: (close: String, reopen: String)]()
-        var html = [UInt8]()
-        html.reserveCapacity(marked.count)
-        var bodyMarks = [Int]()
-        var cuts = [ReportCut]()
+    /// The report, as `emit` is handed it in order: the page with the marks of page.mustache
+    /// (`<!--body-->`, `<!--cut-->`, `<!--cut:N-->`) taken out and handed on as `.bodyStart`,
+    /// `.bodyEnd` and `.cut`, and at `<!--exhibits-->` and `<!--sms-reads-->` the exhibits'
+    /// sections and the SMS section's reads, each rendered on its own as the builder makes them
+    /// (a cut between two). Values are escaped by the engine, so no `<` of the case's text can
+    /// form a mark. Nothing but one section's text is held, whatever the size of the case.
+    func render(_ content: ReportContent, language: Language, tool: ToolIdentity, verification: ReportVerificationFacts, time: Date,
+                emit: (ReportPiece) throws -> Void) throws {
+        let view = ReportView(content: content, language: language, tool: tool, verification: verification, time: time)
+        let builder = ReportViewBuilder(content: content, wording: ReportWording(language, timeZone: content.caseRecord.timeZone))
+        var bodyMarks = 0
+        try scan(render(view, "page"), table: nil, t: view.t, emit: emit) { mark in
+            switch mark {
+            case "body":
+                try emit(bodyMarks == 0 ? .bodyStart : .bodyEnd)
+                bodyMarks += 1
+            case "exhibits":
+                var first = true
+                try builder.forEachExhibit { exhibit in
+                    if !first { try emit(.cut(close: "", reopen: "")) }
+                    first = false
+                    try scan(render(Section(view: exhibit, frame: view), "exhibit"), table: exhibit.simTable, t: view.t, emit: emit) { _ in false }
+                }
+            case "sms-reads":
+                var first = true
+                try builder.forEachSMSRead { read in
+                    if !first { try emit(.cut(close: "", reopen: "")) }
+                    first = false
+                    try scan(render(Section(view: read, frame: view), "sms-read"), table: nil, t: view.t, emit: emit) { _ in false }
+                }
+            default:
+                return false
+            }
+            return true
+        }
+        precondition(bodyMarks == 2, "page.mustache marks the body's start and end")
+    }
+
+    /// Hands `marked` to `emit` as text between its marks: `<!--cut-->`, `<!--cut:N-->` of
+    /// `table` (its closing and reopening HTML rendered once), and any other mark to `other`,
+    /// which says whether it knows it.
+    private func scan(_ rendered: String, table: ReportView.SIMTable?, t: [String: Any], emit: (ReportPiece) throws -> Void,
+                      other: (String) throws -> Bool) throws {
+        let marked = Array(rendered.utf8)
+        var tableCut: ReportPiece? = nil
         let open = Array("<!--".utf8), close = Array("-->".utf8)
-        var i = 0
+        var i = 0, text = 0
         while i < marked.count {
-            let next = marked[i...].firstIndex(of: open[0]) ?? marked.count
-            html.append(contentsOf: marked[i..<next])
-            i = next
+            i = marked[i...].firstIndex(of: open[0]) ?? marked.count
             guard i < marked.count else { break }
             guard marked[i...].starts(with: open), let end = TagScanner.find(close, in: marked, from: i + open.count) else {
-                html.append(marked[i])
                 i += 1
                 continue
             }
+            if text < i { try emit(.text(marked[text..<i])) }
             let mark = String(decoding: marked[(i + open.count)..<end], as: UTF8.self)
-            if mark == "body" {
-                bodyMarks.append(html.count)
-            } else if mark == "cut" {
-                cuts.append(ReportCut(offset: html.count, close: "", reopen: ""))
-            } else if mark.hasPrefix("cut:"), let index = Int(mark.dropFirst(4)), let table = tables[index] {
-                if tableCuts[index] == nil {
-                    let context = TableCutContext(table: table, t: view.t)
-                    tableCuts[index] = (render(context, "sims-cut"), render(context, "sims-continued"))
+            if mark == "cut" {
+                try emit(.cut(close: "", reopen: ""))
+            } else if mark.hasPrefix("cut:"), let table, Int(mark.dropFirst(4)) == table.index {
+                if tableCut == nil {
+                    let context = Section(view: table, frame: ["t": t])
+                    tableCut = .cut(close: render(context, "sims-cut"), reopen: render(context, "sims-continued"))
                 }
-                let (closeTable, reopenTable) = tableCuts[index]!
-                cuts.append(ReportCut(offset: html.count, close: closeTable, reopen: reopenTable))
-            } else {
+                try emit(tableCut!)
+            } else if try !other(mark) {
                 preconditionFailure("the court report's templates hold an unknown mark <!--\(mark)-->")
             }
             i = end + close.count
+            text = i
         }
-        precondition(bodyMarks.count == 2, "page.mustache marks the body's start and end")
-        return ReportDocument(html: String(decoding: html, as: UTF8.self), language: Language(rawValue: view.lang) ?? .en,
-                              bodyStart: bodyMarks[0], bodyEnd: bodyMarks[1], cuts: cuts)
+        if text < marked.count { try emit(.text(marked[text...])) }
     }
 }
 
-/// What `sims-cut` and `sims-continued` see: the table, and the catalog's words (`t`) that the
-/// page gives its other templates from the top of the view.
-private struct TableCutContext: MustacheParent {
-    let table: ReportView.SIMTable
-    let t: [String: Any]
+/// What the report's renderer hands on (`ReportTemplates.render`), in order.
+enum ReportPiece {
+    /// Text of the page.
+    case text(ArraySlice<UInt8>)
+    /// Where the body starts and ends (page.mustache's `<!--body-->` marks).
+    case bodyStart, bodyEnd
+    /// A place where the body may end one part document and start the next, with the HTML that
+    /// closes the elements still open there and reopens them (`ReportCut`).
+    case cut(close: String, reopen: String)
+}
 
-    func child(named name: String) -> Any? { name == "t" ? t : table.child(named: name) }
+/// A section rendered on its own (an exhibit, an SMS read, a SIM table's cut): its own members,
+/// and the page's (the catalog's words `t`, …) behind them, as the engine would find them in
+/// the page's context stack.
+private struct Section<View: MustacheParent>: MustacheParent {
+    let view: View
+    let frame: any MustacheParent
+
+    func child(named name: String) -> Any? { view.child(named: name) ?? frame.child(named: name) }
 }

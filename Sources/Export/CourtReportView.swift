@@ -29,7 +29,8 @@ struct ReportView {
     let operatorCounts: [CountRow]
 
     let hasNoItems: Bool
-    let exhibits: [ExhibitView]
+    /// The exhibits' sections and the SMS section's reads are not members: the renderer asks
+    /// `ReportViewBuilder` for them a few at a time (`ReportTemplates.render`).
     let sms: SMSSectionView
     let readsWithoutICCID: OrphanReads?
     let verification: VerificationView
@@ -219,7 +220,6 @@ struct ReportView {
     struct SMSSectionView {
         /// "2 SIMs were read in full: 3 SMS records in use and 1 deleted message still in free records".
         let summary: String
-        let reads: [SMSRead]
     }
     struct SMSRead {
         let label: String
@@ -338,7 +338,6 @@ extension ReportView {
         operatorCounts = operators.keys.sorted().map { CountRow(name: $0, count: wording.number(operators[$0]!)) }
 
         hasNoItems = content.ordered.isEmpty
-        exhibits = builder.exhibits()
         sms = builder.smsSection()
         readsWithoutICCID = content.readsWithoutICCID.isEmpty ? nil : OrphanReads(rows: content.readsWithoutICCID.map {
             OrphanReadRow(seq: $0.entry.sequence, time: builder.time($0.entry.time), examiner: $0.entry.examiner,
@@ -348,13 +347,18 @@ extension ReportView {
     }
 }
 
-/// Builds the exhibit, table and SMS parts of `ReportView` from `ReportContent`.
-private final class ReportViewBuilder {
+/// Builds the exhibit, table and SMS parts of `ReportView` from `ReportContent`, fetching the
+/// entries and records they show a few sections at a time.
+final class ReportViewBuilder {
     typealias V = ReportView
     let content: ReportContent
     let wording: ReportWording
     private let examinerNames: [String: String]
     private var tableCount = 0
+    /// The entries of the sections being built (`ReportContent.entries(for:)`).
+    private var batch = [Int64: SignedEntry]()
+    /// Items whose entries are fetched at once: about 2,000 entries of a few hundred bytes.
+    static let itemsPerFetch = 1_000
 
     init(content: ReportContent, wording: ReportWording) {
         self.content = content
@@ -368,7 +372,7 @@ private final class ReportViewBuilder {
     }
 
     func mark(_ label: String) -> V.Mark {
-        let hashes = content.hashes(of: label)
+        let hashes = content.hashes(of: label, in: batch)
         return V.Mark(exhibit: AttributeText(label), sha256: hashes.isEmpty ? nil : AttributeText(hashes.joined(separator: " ")))
     }
 
@@ -383,15 +387,35 @@ private final class ReportViewBuilder {
 
     // MARK: Exhibits
 
-    func exhibits() -> [V.ExhibitView] {
-        content.ordered.filter { !content.isRow($0) }.map(exhibit)
+    /// Calls `body` with every exhibit's section in report order, fetching the entries of about
+    /// `itemsPerFetch` items (sections with their rows) at a time.
+    func forEachExhibit(_ body: (V.ExhibitView) throws -> Void) throws {
+        let sections = content.ordered.filter { !content.isRow($0) }
+        var next = 0
+        while next < sections.count {
+            var labels = [String]()
+            var end = next
+            while end < sections.count, labels.count < Self.itemsPerFetch {
+                labels += [sections[end].label] + rowLabels(sections[end])
+                end += 1
+            }
+            batch = try content.entries(for: labels)
+            for section in sections[next..<end] { try body(exhibit(section)) }
+            next = end
+        }
+        batch = [:]
+    }
+
+    /// The items shown as rows of `item`'s table, and the rows inside them.
+    private func rowLabels(_ item: ItemRecord) -> [String] {
+        rowChildren(item).flatMap { [$0.label] + rowLabels($0) }
     }
 
     private func exhibit(_ item: ItemRecord) -> V.ExhibitView {
         let identifiers = Self.fields(identifierFields(item.identifiers))
         let description = Self.fields(ReportContent.fields(item.attributes))
         let (chain, elsewhere) = custodyChain(item)
-        let hashes = content.hashes(of: item.label)
+        let hashes = content.hashes(of: item.label, in: batch)
         return V.ExhibitView(
             mark: mark(item.label), label: item.label, type: wording.typeName(item.type),
             inside: ReportContent.ancestors(of: item, in: content.itemsByLabel).reversed().map(\.label),
@@ -412,7 +436,7 @@ private final class ReportViewBuilder {
     private func custodyChain(_ item: ItemRecord) -> ([V.ChainRow], String?) {
         var rows = [V.ChainRow]()
         var elsewhere = 0
-        for e in content.chains[item.label] ?? [] {
+        for e in content.chain(of: item.label, in: batch) {
             if let first = e.entry.subjects.first, first != item.label, content.selected.contains(first),
                e.entry.sequence != item.seq {
                 elsewhere += 1
@@ -523,7 +547,7 @@ private final class ReportViewBuilder {
 
     /// Entries naming a port or slot itself first (not its creation with the box, not SIMs placed in it).
     private func ownEntries(_ item: ItemRecord) -> [V.OwnEntry] {
-        (content.chains[item.label] ?? []).filter { $0.entry.subjects.first == item.label }
+        content.chain(of: item.label, in: batch).filter { $0.entry.subjects.first == item.label }
             .map { V.OwnEntry(seq: $0.entry.sequence, action: $0.entry.action.rawValue) }
     }
 
@@ -532,13 +556,14 @@ private final class ReportViewBuilder {
         let ids = Dictionary(ReportContent.fields(item.identifiers).map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         // The entry that registered this SIM with many others (a catalog import, a box) goes in
         // the row's first cell; the others, each on its own line, beside it.
-        let group = (content.chains[item.label] ?? []).first { $0.entry.sequence == item.seq && $0.entry.subjects.first != item.label }
+        let chain = content.chain(of: item.label, in: batch)
+        let group = chain.first { $0.entry.sequence == item.seq && $0.entry.subjects.first != item.label }
         var lines = [V.EntriesLine]()
         let extra = identifierFields(ItemIdentifiers(item.identifiers.values.filter { $0.key != "ICCID" && $0.key != "IMSI" }))
             + ReportContent.fields(item.attributes)
         if !extra.isEmpty { lines.append(V.EntriesLine(fields: Self.fields(extra))) }
         if let numbers = s?.msisdn, !numbers.isEmpty { lines.append(V.EntriesLine(ownNumbers: numbers.joined(separator: ", "))) }
-        for e in content.chains[item.label] ?? [] where e.entry.sequence != group?.entry.sequence {
+        for e in chain where e.entry.sequence != group?.entry.sequence {
             lines.append(V.EntriesLine(entry: V.EntryLine(
                 seq: e.entry.sequence, time: e.entry.time.description, examiner: e.entry.examiner, action: e.entry.action.rawValue,
                 details: e.entry.subjects.first == item.label ? details(e, about: item.label) : nil)))
@@ -556,23 +581,33 @@ private final class ReportViewBuilder {
 
     // MARK: SMS
 
+    /// The SMS section's opening line, from the counts of every read it lists.
     func smsSection() -> V.SMSSectionView {
+        let reads = content.ordered.compactMap { content.smsReads[$0.label] }
+        let used = reads.reduce(0) { $0 + ($1.counts?.used ?? 0) }
+        let residue = reads.reduce(0) { $0 + ($1.counts?.residue ?? 0) }
+        return V.SMSSectionView(summary: wording.smsSummary(simsRead: reads.count, used: used, residue: residue))
+    }
+
+    /// Calls `body` with every full read the SMS section lists, in report order, fetching
+    /// `ReportContent.recordsPerFetch` records at a time.
+    func forEachSMSRead(_ body: (V.SMSRead) throws -> Void) throws {
         let reads = content.ordered.compactMap { item in content.smsReads[item.label].map { (item, $0) } }
-        let used = reads.reduce(0) { $0 + ($1.1.summary?.smsUsed ?? 0) }
-        let residue = reads.reduce(0) { $0 + ($1.1.summary?.smsDeletedResidue ?? 0) }
-        return V.SMSSectionView(
-            summary: wording.smsSummary(simsRead: reads.count, used: used, residue: residue),
-            reads: reads.map { item, read in
-                let summary = read.summary
+        for start in stride(from: 0, to: reads.count, by: ReportContent.recordsPerFetch) {
+            let page = reads[start..<min(start + ReportContent.recordsPerFetch, reads.count)]
+            let summaries = Dictionary(try content.smsSummaries(page.map(\.1.seq)).map { ($0.seq, $0.summary) }, uniquingKeysWith: { a, _ in a })
+            for (item, read) in page {
+                let summary = summaries[read.seq] ?? nil
                 let messages = summary.map { $0.messages.isEmpty ? nil : $0.messages.map(message) } ?? nil
-                return V.SMSRead(
+                try body(V.SMSRead(
                     label: item.label, seq: read.seq, incomplete: !read.complete, recordSHA256: read.recordSHA256,
                     undecodable: summary == nil,
                     emptyRecords: summary.flatMap { $0.messages.isEmpty ? wording.emptyMessageRecords($0.smsRecords) : nil },
                     messageTable: messages.map(V.MessageTable.init),
                     concatenatedTable: messages == nil || summary!.concatenatedMessages.isEmpty ? nil
-                        : V.ConcatenatedTable(messages: summary!.concatenatedMessages.map(concatenated)))
-            })
+                        : V.ConcatenatedTable(messages: summary!.concatenatedMessages.map(concatenated))))
+            }
+        }
     }
 
     private func message(_ m: AcquisitionSummary.Message) -> V.Message {
@@ -720,7 +755,6 @@ extension ReportView: MustacheParent {
         case "readsWithoutICCIDCount": readsWithoutICCIDCount
         case "operatorCounts": operatorCounts
         case "hasNoItems": hasNoItems
-        case "exhibits": exhibits
         case "sms": sms
         case "readsWithoutICCID": readsWithoutICCID
         case "verification": verification
@@ -893,7 +927,6 @@ extension ReportView.SMSSectionView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "summary": summary
-        case "reads": reads
         default: nil
         }
     }

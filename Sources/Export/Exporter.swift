@@ -85,32 +85,45 @@ extension FileProducer {
     /// the report itself. Sealed like the other files, so the report describes the ledger
     /// before the export entry: its size and Merkle root at the snapshot.
     public static let report = FileProducer(name: "court report") { ctx, bundle in
-        let report = try reportDocument(ctx)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
-        if ctx.plan.isSubset {
-            try CourtReport.renderPDF(report, pdf: pdfFile, scratch: scratch)
-        } else {
-            let summary = scratch.appendingPathComponent("summary.html")
-            try Data(try CourtReport.summary(store: ctx.store, language: ctx.language, tool: ctx.tool, verification: try reportFacts(ctx), time: Date()).utf8)
-                .write(to: summary)
-            try CourtReport.renderPDF(html: summary, pdf: pdfFile)
-        }
-        for (index, page) in report.pages(maxBytes: CourtReport.htmlPageBytes).enumerated() {
-            try bundle.write(index == 0 ? BundleLayout.report : BundleLayout.reportPage(index + 1), Data(page.utf8))
-        }
-        try bundle.copy(BundleLayout.reportPDF, from: pdfFile.path)
+        try reportPages(ctx, into: bundle)
+        try reportPDF(ctx, into: bundle)
     }
 }
 
 extension FileProducer {
-    /// The court report for this export, HTML and cuts (the first half of `report`; the
-    /// benchmark times it apart from the PDF).
-    public static func reportDocument(_ ctx: ExportContext) throws -> ReportDocument {
-        try CourtReport.document(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, language: ctx.language,
-                                 tool: ctx.tool, verification: try reportFacts(ctx), time: Date())
+    /// report.html and its further pages, streamed from the store (`CourtReport.writePages`):
+    /// the first half of `report`, which the benchmark times apart from the PDF.
+    public static func reportPages(_ ctx: ExportContext, into bundle: BundleWriter) throws {
+        try withScratch("custody-report-pages") { scratch in
+            _ = try CourtReport.writePages(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, language: ctx.language,
+                                           tool: ctx.tool, verification: try reportFacts(ctx), time: Date(), scratch: scratch, into: bundle)
+        }
+    }
+
+    /// report.pdf: for the whole case the summary report, for `--items` the report itself.
+    public static func reportPDF(_ ctx: ExportContext, into bundle: BundleWriter) throws {
+        try withScratch("custody-report") { scratch in
+            let pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
+            if ctx.plan.isSubset {
+                let report = try CourtReport.document(store: ctx.store, items: Set(ctx.plan.itemLabels), language: ctx.language, tool: ctx.tool,
+                                                      verification: try reportFacts(ctx), time: Date())
+                try CourtReport.renderPDF(report, pdf: pdfFile, scratch: scratch)
+            } else {
+                let summary = scratch.appendingPathComponent("summary.html")
+                try Data(try CourtReport.summary(store: ctx.store, language: ctx.language, tool: ctx.tool, verification: try reportFacts(ctx), time: Date()).utf8)
+                    .write(to: summary)
+                try CourtReport.renderPDF(html: summary, pdf: pdfFile)
+            }
+            try bundle.copy(BundleLayout.reportPDF, from: pdfFile.path)
+        }
+    }
+
+    /// Runs `body` with a new temporary folder, removed afterwards.
+    private static func withScratch(_ name: String, _ body: (URL) throws -> Void) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        try body(scratch)
     }
 
     /// The ledger as the report describes it: before the export entry (the snapshot).
@@ -120,15 +133,6 @@ extension FileProducer {
         return ReportVerificationFacts(ledgerEntries: ctx.plan.entryCount, ledgerRoot: root.base64,
                                        ledgerSize: size, stationKeys: ctx.plan.boundKeys.map(\.description))
     }
-}
-
-/// The station keys bound by `entries`: entry 0's `stations`, then each `station.add` key.
-func boundKeys(_ entries: [SignedEntry]) -> [VerifierKey] {
-    var keys = [VerifierKey]()
-    for e in entries {
-        for k in ExportPlan.keysBound(by: e) where !keys.contains(k) { keys.append(k) }
-    }
-    return keys
 }
 
 /// Writes evidence bundles (docs/VERIFYING.md).

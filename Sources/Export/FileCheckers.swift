@@ -8,7 +8,7 @@ import SIMCard
 extension FileChecker {
     /// keys/: exactly the station keys the ledger binds, one file each, in verifier-key form.
     public static let keys = FileChecker(name: "keys", owns: { $0.hasPrefix(BundleLayout.keys + "/") }) { ctx throws(BundleProblem) in
-        let bound = boundKeys(Array(ctx.entries))
+        let bound = ctx.boundKeys
         let expected = Set(bound.map(BundleLayout.keyPath))
         for path in ctx.files.keys.sorted() where path.hasPrefix(BundleLayout.keys + "/") && !expected.contains(path) {
             throw BundleProblem(path, "is not a station key the ledger binds")
@@ -34,10 +34,10 @@ extension FileChecker {
         var expected = [RosterDocument.Examiner]()
         for e in ctx.exported {
             func examiner(_ o: CanonicalJSON?) -> RosterDocument.Examiner {
-                .init(id: o?["id"]?.stringValue ?? "", name: o?["name"]?.stringValue ?? "", role: o?["role"]?.stringValue ?? "", addedBy: e.entry.sequence)
+                .init(id: o?["id"]?.stringValue ?? "", name: o?["name"]?.stringValue ?? "", role: o?["role"]?.stringValue ?? "", addedBy: e.sequence)
             }
-            if e.entry.action == .caseInit { expected += (e.entry.payload["examiners"]?.arrayValue ?? []).map(examiner) }
-            if e.entry.action == .examinerAdd { expected.append(examiner(.object(e.entry.payload))) }
+            if e.action == .caseInit { expected += (e.payload["examiners"]?.arrayValue ?? []).map(examiner) }
+            if e.action == .examinerAdd { expected.append(examiner(.object(e.payload))) }
         }
         guard document.schema == "custody.examiners/1" else { throw BundleProblem(file, "schema is \(document.schema), not custody.examiners/1") }
         for (i, x) in document.examiners.enumerated() where i >= expected.count || expected[i] != x {
@@ -53,18 +53,18 @@ extension FileChecker {
     /// (or, redacted, naming it as originalRecordSHA256).
     public static let acquisitions = FileChecker(name: "acquisitions", owns: { $0.hasPrefix(BundleLayout.acquisitions + "/") }) { ctx throws(BundleProblem) in
         let redacted = ctx.redacted.contains(Redaction.pins)
-        let reads = ctx.exported.filter { [.simAcquire, .simReread].contains($0.entry.action) }
-        let expected = Set(reads.map { BundleLayout.acquisitionPath($0.entry.sequence, redacted: redacted) })
+        let reads = ctx.exported.filter { [.simAcquire, .simReread].contains($0.action) }
+        let expected = Set(reads.map { BundleLayout.acquisitionPath($0.sequence, redacted: redacted) })
         for path in ctx.files.keys.sorted() where path.hasPrefix(BundleLayout.acquisitions + "/") && !expected.contains(path) {
             throw BundleProblem(path, "is not the record of a sim.acquire or sim.reread entry in ledger.jsonl\(redacted ? " (this export redacted PINs: records are <seq>.redacted.json)" : "")")
         }
         for e in reads {
-            let path = BundleLayout.acquisitionPath(e.entry.sequence, redacted: redacted)
-            guard let sha = ctx.files[path] else { throw BundleProblem(path, "is missing: entry \(e.entry.sequence) (\(e.entry.action)) recorded a read") }
-            let p = e.entry.payload
+            let path = BundleLayout.acquisitionPath(e.sequence, redacted: redacted)
+            guard let sha = ctx.files[path] else { throw BundleProblem(path, "is missing: entry \(e.sequence) (\(e.action)) recorded a read") }
+            let p = e.payload
             if !redacted {
                 guard sha == p["recordSHA256"]?.stringValue else {
-                    throw BundleProblem(path, "SHA-256 is \(sha) but entry \(e.entry.sequence) recorded \(p["recordSHA256"]?.stringValue ?? "none")")
+                    throw BundleProblem(path, "SHA-256 is \(sha) but entry \(e.sequence) recorded \(p["recordSHA256"]?.stringValue ?? "none")")
                 }
                 continue
             }
@@ -74,7 +74,7 @@ extension FileChecker {
                                    ("transcriptSHA256", object["transcriptSHA256"])] {
                 let want = p[field == "originalRecordSHA256" ? "recordSHA256" : field]?.stringValue
                 guard value as? String == want else {
-                    throw BundleProblem(path, "\(field) is \(value as? String ?? "absent") but entry \(e.entry.sequence) recorded \(want ?? "none")")
+                    throw BundleProblem(path, "\(field) is \(value as? String ?? "absent") but entry \(e.sequence) recorded \(want ?? "none")")
                 }
             }
             guard mark["redacted"] as? String == Redaction.pins, object["pins"] == nil, object["pinPresentation"] == nil else {
@@ -90,13 +90,13 @@ extension FileChecker {
         let file = BundleLayout.inventory
         let records = try csvRecords(ctx, file, header: InventoryTable.header)
         let exported = Array(ctx.exported)
-        let bySeq = Dictionary(exported.map { ($0.entry.sequence, $0) }, uniquingKeysWith: { a, _ in a })
+        let bySeq = Dictionary(exported.map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
         var aboutItem = [String: [Int64]]()
-        var readsOf = [String: [SignedEntry]]()
+        var readsOf = [String: [EntryFacts]]()
         for e in exported {
-            for s in Set(e.entry.subjects) {
-                aboutItem[s, default: []].append(e.entry.sequence)
-                if [.simAcquire, .simReread].contains(e.entry.action) { readsOf[s, default: []].append(e) }
+            for s in Set(e.subjects) {
+                aboutItem[s, default: []].append(e.sequence)
+                if [.simAcquire, .simReread].contains(e.action) { readsOf[s, default: []].append(e) }
             }
         }
         var labels = Set<String>()
@@ -114,16 +114,16 @@ extension FileChecker {
                 throw fail("item \(label) is out of order (rows are sorted by creating entry, then label)")
             }
             previous = (created, Array(label.utf8))
-            let subjects = creator.entry.subjects
-            switch creator.entry.action {
+            let subjects = creator.subjects
+            switch creator.action {
             case .custodySeize, .simAcquire:
-                guard subjects.contains(label) else { throw fail("item \(label): entry \(created) (\(creator.entry.action)) does not name it") }
+                guard subjects.contains(label) else { throw fail("item \(label): entry \(created) (\(creator.action)) does not name it") }
             case .deviceAdd:
                 guard let device = subjects.first, label == device || label.hasPrefix(device + "/P") else {
                     throw fail("item \(label): entry \(created) (device.add) adds \(subjects.first ?? "nothing"), not this item")
                 }
             case .deviceImport: break
-            default: throw fail("item \(label): entry \(created) is \(creator.entry.action), which creates no item")
+            default: throw fail("item \(label): entry \(created) is \(creator.action), which creates no item")
             }
             createdCount[created, default: 0] += 1
             let entries = Array(Set([created] + (aboutItem[label] ?? []))).sorted().map(String.init).joined(separator: " ")
@@ -131,32 +131,32 @@ extension FileChecker {
             let reads = readsOf[label] ?? []
             let readCount = f["type"].map(ItemType.init(rawValue:)) == .device(.sim) || !reads.isEmpty ? String(reads.count) : ""
             guard f["reads"] == readCount else { throw fail("item \(label): reads \"\(f["reads"]!)\" but the ledger records \(reads.count)") }
-            let shown = InventoryTable.reportedRead(reads) { $0.entry.payload["complete"] == .bool(true) }
-            let seqText = shown.map { String($0.entry.sequence) } ?? ""
-            let content = shown?.entry.payload["contentSHA256"]?.stringValue ?? ""
+            let shown = InventoryTable.reportedRead(reads) { $0.payload["complete"] == .bool(true) }
+            let seqText = shown.map { String($0.sequence) } ?? ""
+            let content = shown?.payload["contentSHA256"]?.stringValue ?? ""
             guard f["lastAcquisition"] == seqText, f["contentSHA256"] == content else {
                 throw fail("item \(label): read \(f["lastAcquisition"]!) with content SHA-256 \"\(f["contentSHA256"]!)\" but the ledger's is \(seqText.isEmpty ? "none" : "\(seqText) with \(content)")")
             }
-            if let iccid = shown?.entry.payload["iccid"]?.stringValue,
+            if let iccid = shown?.payload["iccid"]?.stringValue,
                let listed = f["identifiers"]!.split(separator: "\n").first(where: { $0.hasPrefix("ICCID=") }), listed != "ICCID=\(iccid)" {
                 throw fail("item \(label): \(listed) but entry \(seqText) read ICCID \(iccid)")
             }
         }
         if ctx.scope == "all" {
             for e in exported {
-                for s in e.entry.subjects where !labels.contains(s) {
-                    throw BundleProblem(file, "lacks item \(s), which entry \(e.entry.sequence) (\(e.entry.action)) names")
+                for s in e.subjects where !labels.contains(s) {
+                    throw BundleProblem(file, "lacks item \(s), which entry \(e.sequence) (\(e.action)) names")
                 }
-                if [LedgerAction.deviceAdd, .deviceImport].contains(e.entry.action),
-                   let n = e.entry.payload["items"]?.integerValue, createdCount[e.entry.sequence, default: 0] != n {
-                    throw BundleProblem(file, "lists \(createdCount[e.entry.sequence, default: 0]) items created by entry \(e.entry.sequence) (\(e.entry.action)), which created \(n)")
+                if [LedgerAction.deviceAdd, .deviceImport].contains(e.action),
+                   let n = e.payload["items"]?.integerValue, createdCount[e.sequence, default: 0] != n {
+                    throw BundleProblem(file, "lists \(createdCount[e.sequence, default: 0]) items created by entry \(e.sequence) (\(e.action)), which created \(n)")
                 }
             }
         }
         for s in ctx.selected where !labels.contains(s) { throw BundleProblem(file, "lacks item \(s), which this export selected") }
         let rows = records.count - 1
-        guard ctx.exportEntry.entry.payload["items"]?.integerValue == Int64(rows) else {
-            throw BundleProblem(file, "lists \(rows) items, the export entry recorded \(ctx.exportEntry.entry.payload["items"]?.integerValue ?? 0)")
+        guard ctx.exportEntry.payload["items"]?.integerValue == Int64(rows) else {
+            throw BundleProblem(file, "lists \(rows) items, the export entry recorded \(ctx.exportEntry.payload["items"]?.integerValue ?? 0)")
         }
         return rows
     }
@@ -165,26 +165,28 @@ extension FileChecker {
     /// the entry has it.
     public static let custodyEvents = FileChecker(name: "custody events", owns: { $0 == BundleLayout.custody }) { ctx throws(BundleProblem) in
         let file = BundleLayout.custody
-        // The table exactly as the exporter writes it, hashed row by row: a file with that
-        // hash holds every row as the ledger has it, and is not parsed (it is 100 MB at ten
-        // times the seizure). Any other file is parsed to say what is wrong.
-        var written = SHA256()
-        written.update(data: Array(CustodyTable.heading.utf8))
-        for e in ctx.exported { written.update(data: Array(CSVText.record(CustodyTable.row(e)).utf8)) }
-        if ctx.files[file] == Hex.lowercase(written.finalize()) { return ctx.exported.count }
+        // The table exactly as the exporter writes it was hashed row by row as the verifier
+        // read ledger.jsonl (`BundleContext.custodyTableSHA256`): a file with that hash holds
+        // every row as the ledger has it, and is not parsed (it is 100 MB at ten times the
+        // seizure). Any other file is parsed to say what is wrong.
+        if ctx.files[file] == ctx.custodyTableSHA256 { return ctx.exported.count }
         let records = try csvRecords(ctx, file, header: CustodyTable.header)
-        let exported = Array(ctx.exported)
-        for (i, r) in records.dropFirst().enumerated() {
-            guard i < exported.count else { throw BundleProblem(file, line: r.line, "has more rows than ledger.jsonl has entries before the export entry") }
-            let want = CustodyTable.row(exported[i])
+        var i = 0
+        try ctx.forEachExported { e throws(BundleProblem) in
+            defer { i += 1 }
+            guard i + 1 < records.count else { return }
+            let r = records[i + 1], want = CustodyTable.row(e)
             if let k = want.indices.first(where: { want[$0] != r.fields[$0] }) {
-                throw BundleProblem(file, line: r.line, "row for entry \(r.fields[0]): \(CustodyTable.header[k]) is \"\(r.fields[k])\" but ledger.jsonl line \(i + 1) (entry \(exported[i].entry.sequence)) has \"\(want[k])\"")
+                throw BundleProblem(file, line: r.line, "row for entry \(r.fields[0]): \(CustodyTable.header[k]) is \"\(r.fields[k])\" but ledger.jsonl line \(i + 1) (entry \(e.entry.sequence)) has \"\(want[k])\"")
             }
         }
-        guard records.count - 1 == exported.count else {
-            throw BundleProblem(file, "has \(records.count - 1) rows but ledger.jsonl has \(exported.count) entries before the export entry")
+        if records.count - 1 > ctx.exported.count {
+            throw BundleProblem(file, line: records[ctx.exported.count + 1].line, "has more rows than ledger.jsonl has entries before the export entry")
         }
-        return exported.count
+        guard records.count - 1 == ctx.exported.count else {
+            throw BundleProblem(file, "has \(records.count - 1) rows but ledger.jsonl has \(ctx.exported.count) entries before the export entry")
+        }
+        return ctx.exported.count
     }
 
     /// case.jsonld: every exhibit (ProvenanceRecord exhibitNumber) carries exactly the hashes
@@ -236,9 +238,12 @@ extension FileChecker {
         return found.count
     }
 
-    /// The labels of inventory.csv (checked against the ledger by the inventory checker).
+    /// The labels of inventory.csv (checked against the ledger by the inventory checker), read
+    /// once for the checkers that need them.
     static func exportedItems(_ ctx: BundleContext) throws(BundleProblem) -> Set<String> {
-        Set(try csvRecords(ctx, BundleLayout.inventory, header: InventoryTable.header).dropFirst().compactMap(\.fields.first))
+        try ctx.derived.exportedItems { () throws(BundleProblem) in
+            Set(try csvRecords(ctx, BundleLayout.inventory, header: InventoryTable.header).dropFirst().compactMap(\.fields.first))
+        }
     }
 
     /// What the ledger ties to each exhibit: for each exported `sim.acquire`/`sim.reread` entry,
@@ -247,14 +252,16 @@ extension FileChecker {
     /// docs/REPORT.md: the graph and the report are written from the same rule).
     static func ledgerExhibitHashes(_ ctx: BundleContext) throws(BundleProblem) -> [String: Set<String>] {
         let items = try exportedItems(ctx)
-        var expected = [String: Set<String>]()
-        for e in ctx.exported {
-            for label in e.entry.subjects where items.contains(label) {
-                let values = ReportContent.hashKeys(e.entry.action).compactMap { e.entry.payload[$0]?.stringValue }
-                expected[label, default: []].formUnion(values)
+        return ctx.derived.exhibitHashes {
+            var expected = [String: Set<String>]()
+            for e in ctx.exported {
+                for label in e.subjects where items.contains(label) {
+                    let values = ReportContent.hashKeys(e.action).compactMap { e.payload[$0]?.stringValue }
+                    expected[label, default: []].formUnion(values)
+                }
             }
+            return expected
         }
-        return expected
     }
 
     /// Fails at the first exhibit whose hashes differ; with `missingIsEmpty`, an exhibit one

@@ -84,12 +84,12 @@ extension FileChecker {
     /// rows of campaigns.csv.
     public static let messages = FileChecker(name: "messages", owns: { [BundleLayout.messages, BundleLayout.campaigns, BundleLayout.indicators].contains($0) }) {
         ctx throws(BundleProblem) in
-        let imports = Dictionary(ctx.exported.filter { $0.entry.action == .messagesImport }.map { ($0.entry.sequence, $0.entry) }, uniquingKeysWith: { a, _ in a })
+        let imports = Dictionary(ctx.exported.filter { $0.action == .messagesImport }.map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
         let present = [BundleLayout.messages, BundleLayout.campaigns, BundleLayout.indicators].filter { ctx.files[$0] != nil }
         if present.isEmpty, imports.isEmpty { return 0 }
         let file = BundleLayout.messages
         let rows = try csvRecords(ctx, file, header: MessageTable.header).dropFirst()
-        let reads = Dictionary(ctx.exported.filter { [.simAcquire, .simReread].contains($0.entry.action) }.map { ($0.entry.sequence, $0.entry) },
+        let reads = Dictionary(ctx.exported.filter { [.simAcquire, .simReread].contains($0.action) }.map { ($0.sequence, $0) },
                                uniquingKeysWith: { a, _ in a })
         var pointers = Set<String>(), perImport = [Int64: Int64](), lastID = Int64.min
         for r in rows {

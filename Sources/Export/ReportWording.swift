@@ -6,13 +6,13 @@ import Wording
 /// The report's own words in the report's language, from the catalog domain `report`
 /// (Sources/Wording/Resources/catalogs/report.<lang>.json): the names the Swift side computes
 /// (states, item types, roles) and the sentences with counts. The templates take the rest of
-/// the catalog directly as `t` (`ReportView.t`).
-struct ReportWording {
+/// the catalog directly as `t` (`ReportView.t`). The desk's pages use it for the same names.
+public struct ReportWording {
     let catalog: Catalog
     let timeZone: TimeZone
 
     /// `timeZone`: the case's lab time zone (an unknown zone prints UTC).
-    init(_ language: Language, timeZone: String) {
+    public init(_ language: Language, timeZone: String) {
         catalog = Catalog.of(language)
         self.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
     }
@@ -34,13 +34,14 @@ struct ReportWording {
         case .technician: catalog.text("report.role.technician")
         case .clerk: catalog.text("report.role.clerk")
         case .supervisor: catalog.text("report.role.supervisor")
+        case .prosecutor: catalog.text("report.role.prosecutor")
         }
     }
 
     func number(_ value: Int) -> String { catalog.number(value) }
 
     /// The status of an SMS record as the card's status byte gives it (TS 31.102 EF.SMS).
-    func smsStatus(_ status: SMSRecordStatus) -> String {
+    public func smsStatus(_ status: SMSRecordStatus) -> String {
         switch status {
         case .free: catalog.text("report.sms-status.free")
         case .read: catalog.text("report.sms-status.read")
@@ -53,7 +54,7 @@ struct ReportWording {
 
     /// A message's direction as the acquisition summary records it; a value this version does
     /// not know prints as recorded.
-    func smsDirection(_ direction: String) -> String {
+    public func smsDirection(_ direction: String) -> String {
         switch direction {
         case "received": catalog.text("report.sms-direction.received")
         case "sent": catalog.text("report.sms-direction.sent")

@@ -32,7 +32,16 @@ public struct LedgerAction: Hashable, Sendable, CustomStringConvertible, Express
     public static let custodyAttach: LedgerAction = "custody.attach"
     public static let custodyNote: LedgerAction = "custody.note"
     public static let custodyCorrection: LedgerAction = "custody.correction"
+    /// The execution of an approved disposal or return request (`custody dispose execute`).
     public static let custodyDispose: LedgerAction = "custody.dispose"
+    /// A disposal or return requested (`custody dispose request`), and its approval by a
+    /// supervisor who is not the requester (`custody dispose approve`).
+    public static let custodyDisposeRequest: LedgerAction = "custody.dispose.request"
+    public static let custodyDisposeApprove: LedgerAction = "custody.dispose.approve"
+    /// A shelf audit: its start (the location), each scanned code, its finish with the result.
+    public static let custodyAuditStart: LedgerAction = "custody.audit.start"
+    public static let custodyAuditScan: LedgerAction = "custody.audit.scan"
+    public static let custodyAuditFinish: LedgerAction = "custody.audit.finish"
     /// A record (biên bản) of an entry printed to PDF (`custody form`): its kind, entry and the PDF's SHA-256.
     public static let formPrint: LedgerAction = "form.print"
     public static let checkpoint: LedgerAction = "ledger.checkpoint"

@@ -139,65 +139,111 @@ public enum LedgerVerifier {
 
     static func verify(lineBytes: [[UInt8]], trustedKeys: [VerifierKey], checkpoint: String?, origin: String?,
                        trailingProblem: VerificationFailure?) -> Report {
-        var state = LedgerState()
-        var tree = MerkleTree()
-        var previous: SignedEntry? = nil
-        var verifiedCP: Checkpoint? = nil
+        var stream = Stream(trustedKeys: trustedKeys)
+        for line in lineBytes where stream.take(line) == nil { break }
+        if stream.failure == nil, let trailingProblem { return report(stream, trailingProblem) }
+        return verify(stream, checkpoint: checkpoint, origin: origin)
+    }
 
-        func report(_ f: VerificationFailure?) -> Report {
-            Report(failure: f, verifiedCount: tree.size, caseID: state.caseID, tree: tree, lastHash: previous?.hash,
-                   activeStations: state.stations.values.sorted { $0.description < $1.description }, boundKeys: state.everBound,
-                   examiners: state.examiners, checkpoint: verifiedCP)
+    /// The report of a whole ledger whose lines `stream` took (every one of them): its failure,
+    /// else an empty ledger's, else the checkpoint's (`checkpoint`, signed by a trusted key or
+    /// any key the ledger binds, must be of the ledger's first entries).
+    public static func verify(_ stream: Stream, checkpoint: String? = nil, origin: String? = nil) -> Report {
+        if let failure = stream.failure { return report(stream, failure) }
+        if stream.count == 0 { return report(stream, .emptyLedger) }
+        guard let checkpoint else { return report(stream, nil) }
+        let cp: Checkpoint
+        do {
+            var keys = stream.trustedKeys
+            for k in stream.boundKeys where !keys.contains(k) { keys.append(k) }
+            cp = try Checkpoint.open(checkpoint, trustedKeys: keys, origin: origin)
+        } catch { return report(stream, .checkpoint(error)) }
+        guard cp.size <= stream.tree.size else { return report(stream, .truncated(entries: stream.tree.size, checkpointSize: cp.size)) }
+        let root = try! stream.tree.root(size: cp.size)
+        guard root == cp.root else { return report(stream, .checkpointRootMismatch(size: cp.size, checkpoint: cp.root, ledger: root)) }
+        return report(stream, nil, checkpoint: cp)
+    }
+
+    static func report(_ stream: Stream, _ failure: VerificationFailure?, checkpoint: Checkpoint? = nil) -> Report {
+        Report(failure: failure, verifiedCount: stream.tree.size, caseID: stream.caseID, tree: stream.tree, lastHash: stream.previous?.hash,
+               activeStations: stream.activeStations, boundKeys: stream.boundKeys, examiners: stream.state.examiners, checkpoint: checkpoint)
+    }
+
+    /// Verifies a ledger, or an excerpt of one (`verify(excerpt:trustedKeys:)`), one line at a
+    /// time, holding no line: what `verify(lineBytes:)` and `verify(excerpt:)` do, for a caller
+    /// that reads the lines as they come (`custody verify` of a bundle whose ledger.jsonl is
+    /// hundreds of MB).
+    public struct Stream: Sendable {
+        /// Whether the lines are a whole ledger (entries 0…n−1, each linked to the one before)
+        /// or an excerpt (increasing sequence numbers; links checked between consecutive ones).
+        public let isExcerpt: Bool
+        let trustedKeys: [VerifierKey]
+        var state = LedgerState()
+        /// The Merkle tree over the verified entries (a whole ledger only).
+        public private(set) var tree = MerkleTree()
+        /// The last entry that passed.
+        public private(set) var previous: SignedEntry? = nil
+        /// Entries that passed.
+        public private(set) var count = 0
+        /// The first problem; once set, no further line is taken.
+        public private(set) var failure: VerificationFailure? = nil
+
+        public init(trustedKeys: [VerifierKey], excerpt: Bool = false) {
+            self.trustedKeys = trustedKeys
+            isExcerpt = excerpt
         }
 
-        if lineBytes.isEmpty && trailingProblem == nil { return report(.emptyLedger) }
+        public var caseID: String? { state.caseID }
+        /// Station keys active after the last entry that passed.
+        public var activeStations: [VerifierKey] { state.stations.values.sorted { $0.description < $1.description } }
+        /// Every station key the entries bound (entry 0's and each `station.add`), in order.
+        public var boundKeys: [VerifierKey] { state.everBound }
 
-        for (i, line) in lineBytes.enumerated() {
+        /// Checks the next line (without its newline): the entry when it passes, else nil with `failure` set.
+        public mutating func take(_ line: [UInt8]) -> SignedEntry? {
+            guard failure == nil else { return nil }
+            if let problem = check(line) {
+                failure = problem
+                return nil
+            }
+            return previous
+        }
+
+        private mutating func check(_ line: [UInt8]) -> VerificationFailure? {
             let se: SignedEntry
-            do { se = try SignedEntry(line: line) } catch { return report(.malformedEntry(line: i + 1, error)) }
+            do { se = try SignedEntry(line: line) } catch { return .malformedEntry(line: count + 1, error) }
             let e = se.entry
-            if e.sequence != Int64(i) {
-                return report(.sequenceGap(found: e.sequence, after: previous?.entry.sequence))
+            if isExcerpt {
+                if let previous {
+                    guard e.sequence > previous.entry.sequence else { return .sequenceGap(found: e.sequence, after: previous.entry.sequence) }
+                } else if e.sequence != 0 {
+                    return .sequenceGap(found: e.sequence, after: nil)
+                }
+            } else if e.sequence != Int64(count) {
+                return .sequenceGap(found: e.sequence, after: previous?.entry.sequence)
             }
             let computed = se.computedHash
-            guard computed == se.hash else { return report(.hashMismatch(e.sequence, stored: se.hash, computed: computed)) }
+            guard computed == se.hash else { return .hashMismatch(e.sequence, stored: se.hash, computed: computed) }
             if let previous {
-                guard e.previousHash == previous.hash else {
-                    return report(.brokenLink(e.sequence, found: e.previousHash, expected: previous.hash))
+                if e.previousHash != previous.hash, !isExcerpt || e.sequence == previous.entry.sequence + 1 {
+                    return .brokenLink(e.sequence, found: e.previousHash, expected: previous.hash)
                 }
-                guard let key = state.stations[e.station] else { return report(.unknownStation(e.sequence, e.station)) }
-                guard key.isValidSignature(se.signature, for: se.signedMessage) else {
-                    return report(.badSignature(e.sequence, key.description))
-                }
-                if let f = state.apply(e) { return report(f) }
+                guard let key = state.stations[e.station] else { return .unknownStation(e.sequence, e.station) }
+                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return .badSignature(e.sequence, key.description) }
+                if let f = state.apply(e) { return f }
             } else {
                 var genesis = LedgerState()
-                if let f = genesis.admitGenesis(e) { return report(f) }
-                guard let key = genesis.stations[e.station] else { return report(.invalidGenesis("signed by \(e.station), not one of its stations")) }
-                guard trustedKeys.contains(key) else { return report(.untrustedGenesis(key.description)) }
-                guard key.isValidSignature(se.signature, for: se.signedMessage) else {
-                    return report(.badSignature(e.sequence, key.description))
-                }
+                if let f = genesis.admitGenesis(e) { return f }
+                guard let key = genesis.stations[e.station] else { return .invalidGenesis("signed by \(e.station), not one of its stations") }
+                guard trustedKeys.contains(key) else { return .untrustedGenesis(key.description) }
+                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return .badSignature(e.sequence, key.description) }
                 state = genesis
             }
-            tree.append(leafHash: se.leafHash)
+            if !isExcerpt { tree.append(leafHash: se.leafHash) }
             previous = se
+            count += 1
+            return nil
         }
-        if let trailingProblem { return report(trailingProblem) }
-
-        if let checkpoint {
-            let cp: Checkpoint
-            do {
-                var keys = trustedKeys
-                for k in state.everBound where !keys.contains(k) { keys.append(k) }
-                cp = try Checkpoint.open(checkpoint, trustedKeys: keys, origin: origin)
-            } catch { return report(.checkpoint(error)) }
-            guard cp.size <= tree.size else { return report(.truncated(entries: tree.size, checkpointSize: cp.size)) }
-            let root = try! tree.root(size: cp.size)
-            guard root == cp.root else { return report(.checkpointRootMismatch(size: cp.size, checkpoint: cp.root, ledger: root)) }
-            verifiedCP = cp
-        }
-        return report(nil)
     }
 }
 
@@ -224,41 +270,15 @@ extension LedgerVerifier {
     /// key and roster state is built from the entries present, so an excerpt must hold every
     /// `station.add`, `station.revoke` and `examiner.add` before its last entry.
     public static func verify(excerpt lineBytes: [[UInt8]], trustedKeys: [VerifierKey]) -> ExcerptReport {
-        var state = LedgerState()
+        var stream = Stream(trustedKeys: trustedKeys, excerpt: true)
         var entries = [SignedEntry]()
         func report(_ f: VerificationFailure?) -> ExcerptReport {
-            ExcerptReport(failure: f, entries: entries, caseID: state.caseID, boundKeys: state.everBound,
-                          activeStations: state.stations.values.sorted { $0.description < $1.description })
+            ExcerptReport(failure: f, entries: entries, caseID: stream.caseID, boundKeys: stream.boundKeys, activeStations: stream.activeStations)
         }
         if lineBytes.isEmpty { return report(.emptyLedger) }
-        for (i, line) in lineBytes.enumerated() {
-            let se: SignedEntry
-            do { se = try SignedEntry(line: line) } catch { return report(.malformedEntry(line: i + 1, error)) }
-            let e = se.entry
-            let previous = entries.last
-            if let previous {
-                guard e.sequence > previous.entry.sequence else { return report(.sequenceGap(found: e.sequence, after: previous.entry.sequence)) }
-            } else if e.sequence != 0 {
-                return report(.sequenceGap(found: e.sequence, after: nil))
-            }
-            let computed = se.computedHash
-            guard computed == se.hash else { return report(.hashMismatch(e.sequence, stored: se.hash, computed: computed)) }
-            if let previous {
-                if e.sequence == previous.entry.sequence + 1, e.previousHash != previous.hash {
-                    return report(.brokenLink(e.sequence, found: e.previousHash, expected: previous.hash))
-                }
-                guard let key = state.stations[e.station] else { return report(.unknownStation(e.sequence, e.station)) }
-                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return report(.badSignature(e.sequence, key.description)) }
-                if let f = state.apply(e) { return report(f) }
-            } else {
-                var genesis = LedgerState()
-                if let f = genesis.admitGenesis(e) { return report(f) }
-                guard let key = genesis.stations[e.station] else { return report(.invalidGenesis("signed by \(e.station), not one of its stations")) }
-                guard trustedKeys.contains(key) else { return report(.untrustedGenesis(key.description)) }
-                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return report(.badSignature(e.sequence, key.description)) }
-                state = genesis
-            }
-            entries.append(se)
+        for line in lineBytes {
+            guard let entry = stream.take(line) else { return report(stream.failure) }
+            entries.append(entry)
         }
         return report(nil)
     }

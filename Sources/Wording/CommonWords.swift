@@ -15,6 +15,7 @@ extension Catalog {
         case "sim": text("common.type.sim")
         case "exhibit": text("common.type.exhibit")
         case "bag": text("common.type.bag")
+        case "location": text("common.type.location")
         default: word
         }
     }

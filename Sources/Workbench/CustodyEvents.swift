@@ -8,12 +8,15 @@ import Ledger
 public enum CustodyEvent: Sendable, Hashable {
     case receive(from: String, at: String?)
     case transfer(releasedBy: String, receivedBy: String, purpose: String)
-    case checkOut(reason: String)
-    case checkIn(reason: String)
+    /// Check-out to examiner `to` for `purpose`, due back on `due` (YYYY-MM-DD) when given.
+    case checkOut(to: String, purpose: String, due: String?)
+    /// Check-in, to `location` when given (else where it was), with `reason` (its state) when given.
+    case checkIn(location: String?, reason: String?)
+    /// A move to storage location `to`.
+    case move(to: String)
     case seal(number: String)
     case unseal(number: String)
     case note(text: String)
-    case dispose(method: String)
 
     public var action: LedgerAction {
         switch self {
@@ -21,22 +24,24 @@ public enum CustodyEvent: Sendable, Hashable {
         case .transfer: .custodyTransfer
         case .checkOut: .custodyCheckOut
         case .checkIn: .custodyCheckIn
+        case .move: .custodyMove
         case .seal: .custodySeal
         case .unseal: .custodyUnseal
         case .note: .custodyNote
-        case .dispose: .custodyDispose
         }
     }
 
-    /// The entry's details.
+    /// The entry's details as given (a move, check-out or check-in also records what the store
+    /// reads in its transaction: where the item was, who held it).
     public var details: [String: String] {
         switch self {
         case .receive(let from, let at): ["from": from, "at": at ?? ""]
         case .transfer(let releasedBy, let receivedBy, let purpose): ["releasedBy": releasedBy, "receivedBy": receivedBy, "purpose": purpose]
-        case .checkOut(let reason), .checkIn(let reason): ["reason": reason]
+        case .checkOut(let to, let purpose, let due): ["to": to, "purpose": purpose, "due": due ?? ""]
+        case .checkIn(let location, let reason): ["location": location ?? "", "reason": reason ?? ""]
+        case .move(let to): ["to": to]
         case .seal(let number), .unseal(let number): ["seal": number]
         case .note(let text): ["text": text]
-        case .dispose(let method): ["method": method]
         }
     }
 
@@ -44,7 +49,16 @@ public enum CustodyEvent: Sendable, Hashable {
     public func record(on label: String, in store: CaseStore, by examiner: String,
                        participants: [EventParticipant] = []) throws(WorkbenchError) -> SignedEntry {
         try inCase { () throws(CaseStoreError) in
-            try store.recordEvent(action, label: label, details: details, by: examiner, participants: participants)
+            switch self {
+            case .checkOut(let to, let purpose, let due):
+                try store.checkOut(label, to: to, purpose: purpose, due: due, by: examiner, participants: participants)
+            case .checkIn(let location, let reason):
+                try store.checkIn(label, location: location, reason: reason, by: examiner, participants: participants)
+            case .move(let to):
+                try store.move(label, to: to, by: examiner, participants: participants)
+            default:
+                try store.recordEvent(action, label: label, details: details, by: examiner, participants: participants)
+            }
         }
     }
 

@@ -98,5 +98,5 @@ public enum LabelSheets {
 
 /// Items in label order: numbers within labels compared as numbers (SB-2 before SB-10).
 public func labelOrder(_ a: ItemRecord, _ b: ItemRecord) -> Bool {
-    a.label.compare(b.label, options: [.numeric]) == .orderedAscending
+    labelOrder(a.label, b.label)
 }

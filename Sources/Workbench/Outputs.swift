@@ -47,6 +47,24 @@ public struct JSONPayload: Encodable, Sendable {
     }
 }
 
+extension JSONPayload {
+    /// `key=value` pairs for one-line human output.
+    public static func text(_ payload: [String: CanonicalJSON]) -> String {
+        payload.keys.sorted().map { k in "\(k)=\(text(payload[k]!))" }.joined(separator: " ")
+    }
+
+    public static func text(_ v: CanonicalJSON) -> String {
+        switch v {
+        case .null: "null"
+        case .bool(let b): "\(b)"
+        case .integer(let i): "\(i)"
+        case .string(let s): s.contains(" ") ? "\"\(s)\"" : s
+        case .array(let a): "[" + a.map(text).joined(separator: ",") + "]"
+        case .object(let o): "{" + text(o) + "}"
+        }
+    }
+}
+
 /// An item as the device commands print it.
 public struct DeviceOutput: Encodable, Sendable {
     public var label: String

@@ -29,7 +29,7 @@ public enum RecordForms {
     public static func chooseEntry(_ kind: RecordKind, label: String, seq: Int64?, history: [SignedEntry]) throws(WorkbenchError) -> SignedEntry {
         let actions = kind.actions.map(\.rawValue).joined(separator: " or ")
         guard let seq else {
-            guard let latest = history.last(where: { kind.actions.contains($0.entry.action) }) else {
+            guard let latest = history.last(where: { kind.isPrinted(from: $0.entry) }) else {
                 throw WorkbenchError("\(label) has no \(actions) entry to print the \(kind.rawValue) record from: record the event first, or choose another kind (`custody history \(label)` lists its entries)")
             }
             return latest
@@ -37,9 +37,13 @@ public enum RecordForms {
         guard let chosen = history.first(where: { $0.entry.sequence == seq }) else {
             throw WorkbenchError("entry \(seq) is not an entry of \(label): pass one of its entries (`custody history \(label)` lists them)")
         }
-        guard kind.actions.contains(chosen.entry.action) else {
-            let fitting = RecordKind(action: chosen.entry.action).map { "; print it as `custody form \($0.rawValue)`" } ?? "; no record is printed from it"
-            throw WorkbenchError("entry \(seq) of \(label) is \(chosen.entry.action), not \(actions), so it has no \(kind.rawValue) record\(fitting)")
+        guard kind.isPrinted(from: chosen.entry) else {
+            let other = RecordKind(entry: chosen.entry)
+            let fitting = other.map { "; print it as `custody form \($0.rawValue)`" } ?? "; no record is printed from it"
+            // A destruction and a return are both custody.dispose: say which one the entry is.
+            let what = kind.actions.contains(chosen.entry.action) ? "\(chosen.entry.action) for a \(other?.rawValue ?? "other kind")"
+                : "\(chosen.entry.action), not \(actions)"
+            throw WorkbenchError("entry \(seq) of \(label) is \(what), so it has no \(kind.rawValue) record\(fitting)")
         }
         return chosen
     }
@@ -56,7 +60,8 @@ public enum RecordForms {
                 ? store.acquisitions().first { $0.seq == entry.entry.sequence }?.decoded(as: SIMAcquisition.self) : nil
             return RecordSource(kind: kind, caseRecord: store.caseRecord, entry: entry, item: item,
                                 history: history.filter { $0.entry.sequence <= entry.entry.sequence },
-                                contents: contents(of: label, in: try store.items()), examiners: try store.examiners(),
+                                // An audit's record lists its result, not everything the location holds.
+                                contents: kind == .audit ? [] : contents(of: label, in: try store.items()), examiners: try store.examiners(),
                                 acquisition: acquisition, tool: tool)
         }
     }
@@ -67,28 +72,40 @@ public enum RecordForms {
     public static func print(_ store: CaseStore, kind: RecordKind, label: String, seq: Int64?, language: Language,
                              to path: String, tool: ToolIdentity, by examiner: String) throws -> Output {
         let source = try source(store, kind: kind, label: label, seq: seq, tool: tool)
+        let printed = try printAndRecord(store, to: path, what: "the \(kind.rawValue) record of \(label)", language: language, subjects: [label],
+                                         payload: ["kind": .string(kind.rawValue), "entry": .integer(source.entry.entry.sequence),
+                                                   "entryHash": .string(source.entry.hash.hex)], by: examiner) { pdf in
+            try RecordDocument.writePDF(source, language: language, to: pdf)
+        }
+        return Output(caseID: store.caseID, kind: kind.rawValue, item: label, entry: source.entry.entry.sequence, language: language.rawValue,
+                      path: path, sha256: printed.sha256, bytes: printed.bytes, printEntry: printed.entry.entry.sequence)
+    }
+
+    /// Prints a document to `path` with `write`, then records the printing as a `form.print`
+    /// entry by `examiner` naming `subjects`, with `payload` and the document's `language`,
+    /// `sha256` and `bytes`. A PDF whose printing cannot be recorded is removed: every record
+    /// on paper is in the ledger.
+    static func printAndRecord(_ store: CaseStore, to path: String, what: String, language: Language, subjects: [String],
+                               payload: [String: CanonicalJSON], by examiner: String,
+                               write: (URL) throws -> Data) throws -> (sha256: String, bytes: Int, entry: SignedEntry) {
         let pdf = URL(fileURLWithPath: path)
         let bytes: Data
-        do { bytes = try RecordDocument.writePDF(source, language: language, to: pdf) } catch let error as RecordError {
+        do { bytes = try write(pdf) } catch let error as RecordError {
             throw WorkbenchError(error.description)
         } catch {
-            throw WorkbenchError("cannot print the \(kind.rawValue) record of \(label) to \(path): \(error); nothing was written")
+            throw WorkbenchError("cannot print \(what) to \(path): \(error); nothing was written")
         }
         let sha256 = SHA256Hash.of([UInt8](bytes)).hex
-        let printed: SignedEntry
+        let fields: [String: CanonicalJSON] = ["language": .string(language.rawValue), "sha256": .string(sha256), "bytes": .integer(Int64(bytes.count))]
         do {
-            printed = try inCase { () throws(CaseStoreError) in
-                try store.append(examiner: examiner, action: .formPrint, subjects: [label], payload: [
-                    "kind": .string(kind.rawValue), "entry": .integer(source.entry.entry.sequence), "entryHash": .string(source.entry.hash.hex),
-                    "language": .string(language.rawValue), "sha256": .string(sha256), "bytes": .integer(Int64(bytes.count)),
-                ])
+            let entry = try inCase { () throws(CaseStoreError) in
+                try store.append(examiner: examiner, action: .formPrint, subjects: subjects, payload: payload.merging(fields) { $1 })
             }
+            return (sha256, bytes.count, entry)
         } catch {
             try? FileManager.default.removeItem(at: pdf)
             throw error
         }
-        return Output(caseID: store.caseID, kind: kind.rawValue, item: label, entry: source.entry.entry.sequence, language: language.rawValue,
-                      path: path, sha256: sha256, bytes: bytes.count, printEntry: printed.entry.sequence)
     }
 
     /// What `label` holds at any depth, in label order, without the ports and slots of a SIM

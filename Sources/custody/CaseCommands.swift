@@ -71,24 +71,6 @@ func printEntry(_ e: SignedEntry, json: Bool, what: String) throws {
     if json { try printJSON(EntryOutput(e)) } else { print("recorded entry \(e.entry.sequence) \(e.entry.action): \(what)") }
 }
 
-extension JSONPayload {
-    /// `key=value` pairs for one-line human output.
-    static func text(_ payload: [String: CanonicalJSON]) -> String {
-        payload.keys.sorted().map { k in "\(k)=\(text(payload[k]!))" }.joined(separator: " ")
-    }
-
-    static func text(_ v: CanonicalJSON) -> String {
-        switch v {
-        case .null: "null"
-        case .bool(let b): "\(b)"
-        case .integer(let i): "\(i)"
-        case .string(let s): s.contains(" ") ? "\"\(s)\"" : s
-        case .array(let a): "[" + a.map(text).joined(separator: ",") + "]"
-        case .object(let o): "{" + text(o) + "}"
-        }
-    }
-}
-
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",

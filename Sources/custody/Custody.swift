@@ -17,7 +17,8 @@ struct Custody: AsyncParsableCommand {
         version: version,
         subcommands: [Readers.self, SIM.self, SIMs.self, CaseCommand.self, ExaminerCommand.self, StationCommand.self, EventCommand.self, History.self,
                       LedgerCommand.self, DeviceCommand.self, MessagesCommand.self, Campaigns.self, Indicators.self, ModemCommand.self, Summary.self,
-                      ExportOperators.self, LabelsCommand.self, FormCommand.self, ExportCommand.self, VerifyBundle.self]
+                      ExportOperators.self, LabelsCommand.self, FormCommand.self, AuditCommand.self, DisposeCommand.self, ExportCommand.self, VerifyBundle.self,
+                      Status.self, LocationCommand.self, DeskCommand.self]
     )
 
     /// ArgumentParser's own `main`, except that an error it reports (unknown option, a value

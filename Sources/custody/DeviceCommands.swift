@@ -154,32 +154,16 @@ struct DeviceFind: ParsableCommand {
     @OptionGroup var selection: CaseSelection
     @Flag(help: "Print JSON (schema custody.device.find/1).") var json = false
 
-    struct Output: Encodable {
-        var schema = "custody.device.find/1"
-        var caseID: String
-        var query: String
-        var matches: [Match]
-        struct Match: Encodable {
-            var item: DeviceOutput
-            /// `label`, `ICCID 8984…`, `text …` (the folded words), best first.
-            var matched: [String]
-            /// The best match: exact, prefix, fragment or text.
-            var rank: SearchMatch.Kind
-        }
-    }
-
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
-            let found = try inCase { () throws(CaseStoreError) in try store.search(text, limit: limit) }
+            let found = try FindOutput(text, limit: limit, in: store)
             if json {
-                try printJSON(Output(caseID: store.caseID, query: text, matches: found.map {
-                    .init(item: DeviceOutput($0.item), matched: $0.matches.map(\.description), rank: $0.rank)
-                }))
+                try printJSON(found)
             } else {
-                for f in found { print("\(DeviceOutput(f.item).text)\t(matched \(f.matches.map(\.description).joined(separator: ", ")))") }
+                for f in found.matches { print("\(f.item.text)\t(matched \(f.matched.joined(separator: ", ")))") }
             }
-            if found.isEmpty { throw CustodyFailure("no item matches \"\(text)\" (label, ICCID, IMSI, IMEI, serial, MAC, hostname or words): try fewer characters or other words") }
+            if found.matches.isEmpty { throw CustodyFailure("no item matches \"\(text)\" (label, ICCID, IMSI, IMEI, serial, MAC, hostname or words): try fewer characters or other words") }
         }
     }
 }

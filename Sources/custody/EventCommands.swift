@@ -8,8 +8,8 @@ struct EventCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "event",
         abstract: "Record a custody event on an item (a signed ledger entry; nothing is ever edited or deleted).",
-        subcommands: [EventSeize.self, EventReceive.self, EventTransfer.self, EventCheckOut.self, EventCheckIn.self,
-                      EventSeal.self, EventUnseal.self, EventPhotograph.self, EventAttach.self, EventNote.self, EventCorrect.self, EventDispose.self]
+        subcommands: [EventSeize.self, EventReceive.self, EventTransfer.self, EventCheckOut.self, EventCheckIn.self, EventMove.self,
+                      EventSeal.self, EventUnseal.self, EventPhotograph.self, EventAttach.self, EventNote.self, EventCorrect.self]
     )
 }
 
@@ -99,20 +99,114 @@ struct EventTransfer: ItemEventCommand {
     var event: CustodyEvent { .transfer(releasedBy: releasedBy, receivedBy: receivedBy, purpose: purpose) }
 }
 
-struct EventCheckOut: ItemEventCommand {
-    static let configuration = CommandConfiguration(commandName: "checkout", abstract: "Check an item out of the evidence store.")
-    @OptionGroup var item: ItemEventOptions
-    @OptionGroup var people: ParticipantOptions
-    @Option(help: "Why.") var reason: String
-    var event: CustodyEvent { .checkOut(reason: reason) }
+/// What a check-out, check-in or move takes: one label, or a scan list (`--labels-from`), each
+/// label its own entry, with the batch's receipt when asked (docs/RECORDS.md, "Batch receipt").
+struct ShelfEventOptions: ParsableArguments {
+    @Argument(help: "Item label (or give --labels-from).") var label: String?
+    @Option(help: ArgumentHelp("A scan list, one label per line: each its own entry; a refused label is reported and the others go on.",
+                               valueName: "FILE"))
+    var labelsFrom: String?
+    @Option(help: ArgumentHelp("With --labels-from: print the batch's receipt (both sides sign it) to this PDF.", valueName: "FILE.pdf"))
+    var receipt: String?
+    @OptionGroup var language: DocumentLanguageSelection
+    @OptionGroup var selection: CaseSelection
+    @OptionGroup var by: ExaminerSelection
+    @Flag(help: "Print the entry as JSON (a batch: schema custody.bulk/1).") var json = false
+
+    func validate() throws {
+        guard (label == nil) != (labelsFrom == nil) else {
+            throw ValidationError("give either an item label or --labels-from FILE")
+        }
+        if let receipt {
+            guard labelsFrom != nil else { throw ValidationError("--receipt goes with --labels-from: a receipt lists a batch") }
+            guard receipt.lowercased().hasSuffix(".pdf") else { throw ValidationError("--receipt \(receipt) must end in .pdf") }
+        }
+    }
 }
 
-struct EventCheckIn: ItemEventCommand {
-    static let configuration = CommandConfiguration(commandName: "checkin", abstract: "Check an item back into the evidence store.")
-    @OptionGroup var item: ItemEventOptions
+/// A check-out, check-in or move: on one item, or on each label of a scan list.
+protocol ShelfEventCommand: ParsableCommand {
+    var shelf: ShelfEventOptions { get }
+    var people: ParticipantOptions { get }
+    var event: CustodyEvent { get }
+}
+
+extension ShelfEventCommand {
+    func run() throws {
+        try reportingFailures {
+            let participants = try people.people()
+            if let receipt = shelf.receipt, FileManager.default.fileExists(atPath: receipt) {
+                throw CustodyFailure("\(receipt) already exists: choose another --receipt (a printed receipt is never replaced); nothing was written")
+            }
+            let store = try shelf.selection.open()
+            let examiner = try shelf.by.id(in: store)
+            guard let list = shelf.labelsFrom else {
+                let label = shelf.label!
+                let entry = try event.record(on: label, in: store, by: examiner, participants: participants)
+                try printEntry(entry, json: shelf.json, what: "\(label) by \(examiner)")
+                return
+            }
+            var batch = try BulkCustody.record(event, labels: try BulkCustody.labels(fromFile: list), in: store, by: examiner,
+                                               participants: participants)
+            var receiptFailure: (any Error)?
+            if let receipt = shelf.receipt, !batch.entries.isEmpty {
+                do {
+                    batch.receipt = try BulkCustody.printReceipt(store, entries: batch.entries, language: try shelf.language.language(for: store),
+                                                                 to: receipt, by: examiner)
+                } catch { receiptFailure = error }
+            }
+            if shelf.json {
+                try printJSON(batch)
+            } else {
+                for line in batch.lines {
+                    if let entry = line.entry { print("recorded entry \(entry.seq) \(entry.action): \(line.label)") }
+                    if let why = line.refused { print("refused \(line.label): \(why)") }
+                }
+                if let r = batch.receipt { print("wrote the receipt of \(r.entries.count) entries to \(r.path) (SHA-256 \(r.sha256)); recorded as entry \(r.printEntry) form.print") }
+            }
+            if let receiptFailure { throw receiptFailure }
+            if batch.refused > 0 {
+                throw CustodyFailure("\(batch.refused) of \(batch.lines.count) labels were refused (each with its reason above); the other \(batch.recorded) were recorded")
+            }
+        }
+    }
+}
+
+struct EventCheckOut: ShelfEventCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkout", abstract: "Check an item out of the evidence store to an examiner.",
+        discussion: "Refused: an item already checked out, disposed of, a location, a port or slot; an examiner not in the roster; a due date before today.")
+    @OptionGroup var shelf: ShelfEventOptions
     @OptionGroup var people: ParticipantOptions
-    @Option(help: "Why / in what state.") var reason: String
-    var event: CustodyEvent { .checkIn(reason: reason) }
+    @Option(help: ArgumentHelp("The examiner who receives it (in the case's roster).", valueName: "ID")) var to: String
+    @Option(help: "What for.") var purpose: String
+    @Option(help: ArgumentHelp("The day it is due back.", valueName: "YYYY-MM-DD")) var due: String?
+    var event: CustodyEvent { .checkOut(to: to, purpose: purpose, due: due) }
+}
+
+struct EventCheckIn: ShelfEventCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkin", abstract: "Check a checked-out item back into the evidence store.",
+        discussion: "Without --location it goes back to the location it left. Refused: an item that is not checked out.")
+    @OptionGroup var shelf: ShelfEventOptions
+    @OptionGroup var people: ParticipantOptions
+    @Option(help: ArgumentHelp("The location it is put at (default: the one it left).", valueName: "LOCATION")) var location: String?
+    @Option(help: "In what state / remarks.") var reason: String?
+    var event: CustodyEvent { .checkIn(location: location, reason: reason) }
+}
+
+struct EventMove: ShelfEventCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "move", abstract: "Move an item (or a location) to a storage location.",
+        discussion: """
+            Locations are items of type location (`custody device add SHELF-A --type location --parent ROOM-1`). A location \
+            moved into another becomes part of it. Refused: a target that is not a location, a location into itself or one \
+            it holds, an item checked out or disposed of, a port or slot, an item already there.
+            """)
+    @OptionGroup var shelf: ShelfEventOptions
+    @OptionGroup var people: ParticipantOptions
+    @Option(help: ArgumentHelp("The location.", valueName: "LOCATION")) var to: String
+    var event: CustodyEvent { .move(to: to) }
 }
 
 struct EventSeal: ItemEventCommand {
@@ -137,14 +231,6 @@ struct EventNote: ItemEventCommand {
     @OptionGroup var people: ParticipantOptions
     @Option(help: "The note.") var text: String
     var event: CustodyEvent { .note(text: text) }
-}
-
-struct EventDispose: ItemEventCommand {
-    static let configuration = CommandConfiguration(commandName: "dispose", abstract: "Disposal or return of an item.")
-    @OptionGroup var item: ItemEventOptions
-    @OptionGroup var people: ParticipantOptions
-    @Option(help: "How (returned to owner, destroyed, …).") var method: String
-    var event: CustodyEvent { .dispose(method: method) }
 }
 
 struct EventPhotograph: ParsableCommand {

@@ -29,17 +29,7 @@ struct FormCommand: ParsableCommand {
         try reportingFailures {
             let recordKind: RecordKind
             do { recordKind = try RecordKind(option: kind) } catch { throw CustodyFailure("\(error)", exitCode: ExitStatus.usage) }
-            guard out.lowercased().hasSuffix(".pdf") else {
-                throw CustodyFailure("--out \(out) must end in .pdf: records are printed as PDF", exitCode: ExitStatus.usage)
-            }
-            if FileManager.default.fileExists(atPath: out) {
-                throw CustodyFailure("\(out) already exists: choose another --out (a printed record is never replaced); nothing was written")
-            }
-            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                throw CustodyFailure("cannot write \(out): there is no folder \(folder); create it or choose another --out")
-            }
+            try checkRecordFile(out)
             let store = try selection.open()
             let examiner = try by.id(in: store)
             let output = try RecordForms.print(store, kind: recordKind, label: item, seq: entry, language: try language.language(for: store), to: out,
@@ -48,5 +38,20 @@ struct FormCommand: ParsableCommand {
             print("wrote the \(output.kind) record of \(output.item) (entry \(output.entry), \(output.language)) to \(out) "
                 + "(SHA-256 \(output.sha256)); recorded as entry \(output.printEntry) form.print")
         }
+    }
+}
+
+/// A record's `--out`: a new .pdf file in a folder that exists (a printed record is never replaced).
+func checkRecordFile(_ out: String) throws {
+    guard out.lowercased().hasSuffix(".pdf") else {
+        throw CustodyFailure("--out \(out) must end in .pdf: records are printed as PDF", exitCode: ExitStatus.usage)
+    }
+    if FileManager.default.fileExists(atPath: out) {
+        throw CustodyFailure("\(out) already exists: choose another --out (a printed record is never replaced); nothing was written")
+    }
+    let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        throw CustodyFailure("cannot write \(out): there is no folder \(folder); create it or choose another --out")
     }
 }

@@ -13,32 +13,16 @@ struct History: ParsableCommand {
     @OptionGroup var selection: CaseSelection
     @Flag(help: "Print JSON (schema custody.history/1).") var json = false
 
-    struct Output: Encodable {
-        var schema = "custody.history/1"
-        var caseID: String
-        var item: Item
-        var entries: [EntryOutput]
-        struct Item: Encodable {
-            var label: String
-            var type: String
-            var parent: String?
-            var identifiers: JSONPayload
-            var createdBy: Int64
-        }
-    }
-
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
+            if json {
+                try printJSON(HistoryOutput(label, in: store))
+                return
+            }
             let (item, entries) = try inCase { () throws(CaseStoreError) in
                 let entries = try store.history(label)
                 return (try store.item(label)!, entries)
-            }
-            if json {
-                try printJSON(Output(caseID: store.caseID,
-                                     item: .init(label: item.label, type: item.type.rawValue, parent: item.parent, identifiers: JSONPayload(item.identifiers.canonical), createdBy: item.seq),
-                                     entries: entries.map(EntryOutput.init)))
-                return
             }
             let tz = TimeZone(identifier: store.caseRecord.timeZone) ?? .gmt
             let f = DateFormatter()

@@ -56,6 +56,13 @@ import Testing
         #expect(try labels(c, "22040009") == ["SIM-12"])
         #expect(try labels(c, "89840122").sorted() == ["SIM-1", "SIM-12"])
         #expect(try c.store.search("89840122").allSatisfy { $0.rank == .prefix })
+        // A digit fragment is looked up by its last two trigrams, then checked whole: an ICCID
+        // holding both, but apart ("040" … "123"), is not a match.
+        #expect(try labels(c, "040123").isEmpty)
+        #expect(try labels(c, "1204000123").isEmpty)
+        #expect(try labels(c, "0400012345") == ["SIM-1"])
+        #expect(try labels(c, "0123456") == ["SIM-1"])
+        #expect(try labels(c, "2204000").sorted() == ["SIM-1", "SIM-12"])
         // LIKE's wildcards are plain characters to the search.
         #expect(try labels(c, "0%1").isEmpty)
         #expect(try c.store.search("SIM_1").map { "\($0.item.label) \($0.rank)" } == ["PH-1 text"], "only the words sim and 1 of the note")
@@ -131,10 +138,13 @@ import Testing
             try db.execute("DROP INDEX item_identifier_value_trigram", [])
             try db.execute("DROP TABLE message", [])
             try db.execute("DROP TABLE message_import", [])
+            try db.execute("DROP TABLE custody_state", [])
+            for table in ["audit", "audit_scan", "audit_result", "disposal"] { try db.execute("DROP TABLE \(table)", []) }
+            for table in ["examiner_access", "access_token", "login_failure"] { try db.execute("DROP TABLE \(table)", []) }
             try db.execute("UPDATE custody_schema SET version = 4", [])
         }
         let reopened = try CaseStore.open(store: c.location, stationKeyFile: c.directory + "/case.key")
-        #expect(try reopened.read { db in try db.integer("SELECT version FROM custody_schema") } == 6)
+        #expect(try reopened.read { db in try db.integer("SELECT version FROM custody_schema") } == Int64(CaseStore.schemaVersion))
         #expect(try reopened.search("04000123").map(\.item.label) == ["SIM-1"])
         #expect(try reopened.search("tran thi bich").map(\.item.label) == ["SIM-12"])
         #expect(try reopened.verify().isValid)

@@ -172,12 +172,18 @@ import Testing
         defer { c.remove() }
         try c.store.revokeStation(key.keyID, reason: "retired", by: "sup1")
         let before = try c.store.stations()
-        // Back to schema 3: no search index, no station table, no message tables, the v4, v5 and v6 migrations not applied.
+        // Back to schema 3: no search index, no station table, no message, custody state, audit, disposal or access tables, the v4 to v9 migrations not applied.
         try c.removeSearchIndex(userVersion: 3)
         try c.raw().write { db in
+            for table in ["examiner_access", "access_token", "login_failure"] { try db.execute(sql: "DROP TABLE \(table)") }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v9-access'")
+            try db.execute(sql: "DROP TABLE custody_state")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v7-custody-state'")
             try db.execute(sql: "DROP TABLE message")
             try db.execute(sql: "DROP TABLE message_import")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-messages'")
+            for table in ["audit", "audit_scan", "audit_result", "disposal"] { try db.execute(sql: "DROP TABLE \(table)") }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v8-audit-disposal'")
             try db.execute(sql: "DROP TABLE station")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-stations'")
             try db.execute(sql: "PRAGMA user_version = 3")

@@ -78,7 +78,7 @@ extension EndToEnd {
         _ = try custody(["event", "transfer", sim, "--released-by", "tech1", "--received-by", "clerk1", "--purpose", "evidence store",
                          "--case", dir, "--examiner", "tech1"])
         _ = try custody(["event", "seal", sim, "--seal", "S-0042", "--case", dir, "--examiner", "clerk1"])
-        _ = try custody(["event", "checkout", sim, "--reason", "court", "--case", dir, "--examiner", "clerk1"])
+        _ = try custody(["event", "checkout", sim, "--to", "tech1", "--purpose", "court", "--case", dir, "--examiner", "clerk1"])
         _ = try custody(["event", "note", "NOPE", "--text", "x", "--case", dir, "--examiner", "clerk1"], status: 1)
 
         let history = try JSONDecoder().decode(History.self, from: Data(custody(["history", sim, "--case", dir, "--json"]).stdout.utf8))

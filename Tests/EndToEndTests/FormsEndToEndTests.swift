@@ -84,13 +84,17 @@ extension EndToEnd {
         let sim = "SIM-\(reader.expect.iccid)"
 
         _ = try entry(["event", "transfer", "PHONE-1", "--released-by", "tech1", "--received-by", "sup1", "--purpose", "giám định"])
-        _ = try entry(["event", "checkout", "PHONE-1", "--reason", "kiểm tra dữ liệu", "--participant", "clerk=Đỗ Minh Châu",
+        _ = try entry(["event", "checkout", "PHONE-1", "--to", "tech1", "--purpose", "kiểm tra dữ liệu", "--participant", "clerk=Đỗ Minh Châu",
                        "--participant", "technician=Trần Thị Bình"])
         _ = try entry(["event", "checkin", "PHONE-1", "--reason", "nguyên vẹn", "--participant", "clerk=Đỗ Minh Châu",
                        "--participant", "technician=Trần Thị Bình"])
         _ = try entry(["event", "unseal", "PHONE-1", "--seal", "NP-0042", "--participant", "technician=Trần Thị Bình", "--witness", witness])
-        _ = try entry(["event", "dispose", "PHONE-1", "--method", "tiêu hủy theo bản án", "--participant", "investigator=Nguyễn Văn An",
-                       "--witness", witness])
+        // Disposal: requested by the technician, approved by the supervisor, executed before the witness.
+        struct Request: Decodable { var id: Int64 }
+        let request = try JSONDecoder().decode(Request.self, from: Data(custody([
+            "dispose", "request", "PHONE-1", "--method", "destroy", "--reason", "tiêu hủy theo bản án", "--examiner", "tech1", "--json"]).stdout.utf8))
+        _ = try custody(["dispose", "approve", String(request.id)])
+        _ = try custody(["dispose", "execute", String(request.id), "--participant", "investigator=Nguyễn Văn An", "--witness", witness])
 
         // Every kind, in both languages: motto, title, names as entered (NFC), seals, identifiers.
         let titles = [

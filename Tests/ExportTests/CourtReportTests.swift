@@ -191,7 +191,8 @@ import Testing
     @Test func everyViewValueGivesTheTemplatesAllItsMembers() throws {
         let c = try ReportCase()
         defer { c.remove() }
-        let view = ReportView(content: try ReportContent(store: c.store, items: nil), language: .en, tool: ReportCase.tool,
+        let content = try ReportContent(store: c.store, items: nil)
+        let view = ReportView(content: content, language: .en, tool: ReportCase.tool,
                               verification: ReportCase.verification, time: Date(timeIntervalSince1970: 1_790_000_000))
         var types = Set<String>()
         func check(_ value: Any) {
@@ -212,6 +213,10 @@ import Testing
             for member in mirror.children { check(member.value) }
         }
         check(view)
+        // The sections the renderer asks the builder for, a few at a time.
+        let builder = ReportViewBuilder(content: content, wording: ReportWording(.en, timeZone: content.caseRecord.timeZone))
+        try builder.forEachExhibit { check($0) }
+        try builder.forEachSMSRead { check($0) }
         #expect(types.count >= 30, "\(types.sorted())")
         types = []
         check(SummaryView(statistics: try c.store.reportStatistics(), caseRecord: c.store.caseRecord, examiners: try c.store.examiners(),

@@ -7,13 +7,14 @@ import Testing
 /// `custody export` and `custody verify` in bounded memory (issue 19): the built binary exports
 /// and verifies a case whose acquisition records alone are larger than the memory it is given.
 /// The export before issue 19 held every record twice at once (the snapshot's and the CASE/UCO
-/// builder's) and fails under the same cap (docs/BENCHMARKS.md, "Issue 19").
+/// builder's) and fails under the same cap (docs/BENCHMARKS.md, "Issue 19"); so did the export
+/// of e638639, whose court report read every full read's record at once for its SMS section.
 @Suite struct MemoryCapTests {
     /// Writable private memory (`prlimit --data`, RLIMIT_DATA) each process may hold: heap,
     /// anonymous mappings and thread stacks; not the binary or the libraries it maps.
     static let capBytes = 128 << 20
-    /// The re-reads recorded, and the bytes of each one's record: 1,200 × 200 KB = 240 MB of
-    /// records, 1.8 times the cap. The export of issue 19 ran under 100 MiB and failed under
+    /// The full re-reads recorded, and the bytes of each one's record: 1,200 × 200 KB = 240 MB
+    /// of records, 1.8 times the cap. The export of issue 19 ran under 100 MiB and failed under
     /// 60 MiB (debug build); the export before it failed under 160 MiB ("failed to allocate").
     static let reads = 1_200
     static let recordBytes = 200_000
@@ -24,9 +25,12 @@ import Testing
     @Test func exportAndVerifyRunUnderACapSmallerThanTheRecords() throws {
         let f = try ExportFixture()
         defer { f.remove() }
-        // The fixture's identity read, padded with a member no reader of records looks at, re-read
-        // many times: each is a sim.reread entry whose record is exported as it is stored.
-        var padded = ExportFixture.record
+        // The fixture's identity read made a full read (whose SMS the court report lists),
+        // padded with a member no reader of records looks at, re-read many times: each is a
+        // sim.reread entry whose record is exported as it is stored.
+        var padded = Data(String(decoding: ExportFixture.record, as: UTF8.self)
+            .replacingOccurrences(of: "\"scope\":\"identity\"", with: "\"scope\":\"full\"").utf8)
+        #expect(padded != ExportFixture.record)
         padded.removeLast(2) // "}\n"
         padded.append(contentsOf: Data(",\"padding\":\"".utf8))
         padded.append(Data(repeating: UInt8(ascii: "x"), count: Self.recordBytes - padded.count - 3))
@@ -34,6 +38,7 @@ import Testing
         let acquisition = try JSONDecoder().decode(SIMAcquisition.self, from: padded)
         for _ in 0..<Self.reads { _ = try f.store.recordAcquisition(acquisition, record: padded, by: "tech1") }
         #expect(Self.reads * padded.count > Self.capBytes * 3 / 2)
+        #expect(try f.store.acquisitionHeaders(below: Int.max, scope: .full).count == Self.reads)
 
         // Chromium is not what is measured (it runs as its own process): a stand-in prints a PDF
         // header, so the cap applies to custody alone.

@@ -42,6 +42,28 @@ import Testing
         #expect(vietnamese[1].contains("<nav class=\"pages\">Các trang của báo cáo: "))
     }
 
+    /// An export writes the pages as the renderer makes them (`CourtReport.writePages`), never
+    /// holding the report: the same pages, byte for byte, as cutting the whole report in memory.
+    @Test(arguments: [1_500, 4_000, CourtReport.htmlPageBytes]) func streamedPagesAreTheReportsPages(_ maxBytes: Int) throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let time = Date(timeIntervalSince1970: 1_790_000_000)
+        let expected = try CourtReport.document(store: c.store, items: nil, language: .vi, tool: ReportCase.tool,
+                                                verification: ReportCase.verification, time: time).pages(maxBytes: maxBytes)
+        let root = c.directory + "/pages-\(maxBytes)"
+        let bundle = BundleWriter(root: root)
+        try bundle.createRoot()
+        defer { bundle.unlock() }
+        let count = try CourtReport.writePages(store: c.store, items: nil, language: .vi, tool: ReportCase.tool, verification: ReportCase.verification,
+                                               time: time, maxBytes: maxBytes, scratch: URL(fileURLWithPath: c.directory + "/scratch-\(maxBytes)"), into: bundle)
+        #expect(count == expected.count)
+        #expect(maxBytes == CourtReport.htmlPageBytes ? count == 1 : count >= 3)
+        for (index, page) in expected.enumerated() {
+            let path = root + "/" + (index == 0 ? BundleLayout.report : BundleLayout.reportPage(index + 1))
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == page, "page \(index + 1)")
+        }
+    }
+
     @Test func theVerifierReadsEveryPageAndRefusesAnExhibitShownTwice() throws {
         let f = try ExportFixture()
         defer { f.remove() }

@@ -9,12 +9,14 @@ import Workbench
         (.receive(from: "A", at: "front desk"), "custody.receive", ["from": "A", "at": "front desk"]),
         (.transfer(releasedBy: "e1", receivedBy: "e2", purpose: "exam"), "custody.transfer",
          ["releasedBy": "e1", "receivedBy": "e2", "purpose": "exam"]),
-        (.checkOut(reason: "r"), "custody.checkout", ["reason": "r"]),
-        (.checkIn(reason: "back"), "custody.checkin", ["reason": "back"]),
+        (.checkOut(to: "tech1", purpose: "exam", due: "2026-12-31"), "custody.checkout", ["to": "tech1", "purpose": "exam", "due": "2026-12-31"]),
+        (.checkOut(to: "tech1", purpose: "exam", due: nil), "custody.checkout", ["to": "tech1", "purpose": "exam", "due": ""]),
+        (.checkIn(location: "SHELF-A", reason: "intact"), "custody.checkin", ["location": "SHELF-A", "reason": "intact"]),
+        (.checkIn(location: nil, reason: nil), "custody.checkin", ["location": "", "reason": ""]),
+        (.move(to: "SHELF-A"), "custody.move", ["to": "SHELF-A"]),
         (.seal(number: "S-1"), "custody.seal", ["seal": "S-1"]),
         (.unseal(number: "S-1"), "custody.unseal", ["seal": "S-1"]),
         (.note(text: "n"), "custody.note", ["text": "n"]),
-        (.dispose(method: "returned"), "custody.dispose", ["method": "returned"]),
     ])
     func actionAndDetails(event: CustodyEvent, action: String, details: [String: String]) {
         #expect(event.action.rawValue == action)

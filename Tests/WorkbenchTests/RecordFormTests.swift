@@ -61,6 +61,29 @@ import Workbench
         #expect(handover.contains("NP-2"), "still sealed at the hand-over")
     }
 
+    /// A check-out names its receiver and due day, a check-in who returned it and where it was
+    /// put; a check-out from before schema 7 (a reason only) still prints.
+    @Test func checkOutAndCheckInRecordsNameThePeopleAndTheShelf() throws {
+        let store = try makeCase()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try store.addDevice(DeviceSpec(label: "KE-A", type: .device(.location)), by: "tech1")
+        try store.move("SB-1", to: "KE-A", by: "tech1")
+        try store.checkOut("SB-1", to: "tech1", purpose: "giám định", due: "2099-01-31", by: "sup1",
+                           participants: [EventParticipant(role: .clerk, name: "Đỗ Minh Châu")])
+        let out = try html(store, .checkout, "SB-1")
+        #expect(out.contains("Xuất kho vật chứng liệt kê dưới đây giao cho Trần Thị Bình. Mục đích: giám định."))
+        #expect(out.contains("Hạn trả lại: ngày 31 tháng 01 năm 2099.") && out.contains("Lấy từ vị trí lưu kho KE-A."))
+        #expect(out.contains("bên nhận") && !out.contains("⟦"))
+        try store.checkIn("SB-1", reason: "nguyên vẹn", by: "sup1", participants: [EventParticipant(role: .technician, name: "Trần Thị Bình")])
+        let back = try html(store, .checkin, "SB-1", .en)
+        #expect(back.contains("Trần Thị Bình returned the exhibits listed below to the evidence store."))
+        #expect(back.contains("Put back at storage location KE-A.") && back.contains("State and remarks: nguyên vẹn."))
+        #expect(!back.contains("delivering party"), "the technician who returned it is named once")
+
+        try store.append(examiner: "sup1", action: .custodyCheckOut, subjects: ["SIM-A"], payload: ["reason": .string("court")])
+        #expect(try html(store, .checkout, "SIM-A", .en).contains("Released the exhibits listed below from the evidence store. Reason: court."))
+    }
+
     @Test func aSeizureRecordIsDatedByTheSeizure() throws {
         let store = try makeCase()
         defer { try? FileManager.default.removeItem(atPath: directory) }

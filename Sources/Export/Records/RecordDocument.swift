@@ -33,11 +33,32 @@ public enum RecordDocument {
         return html
     }
 
-    /// Prints the record of `source` in `language` to `pdf` and returns its bytes. The PDF is
-    /// printed beside `pdf` under a temporary name and moved into place when complete, so a
-    /// failed print leaves nothing behind.
+    /// The batch receipt of `source` in `language`, as HTML.
+    public static func html(_ source: ReceiptSource, language: Language) throws(RecordError) -> String {
+        guard let action = source.entries.first?.entry.action, source.entries.allSatisfy({ $0.entry.action == action }),
+              ReceiptSource.actions.contains(action) else {
+            throw RecordError("a receipt lists the entries of one batch, all check-outs, all check-ins or all moves; nothing was written")
+        }
+        let view = try ReceiptSheet(source: source, words: Catalog.of(language)).view()
+        guard let html = library.render(view, withTemplate: "receipt") else {
+            preconditionFailure("the records' template receipt.mustache is missing: reinstall Custody")
+        }
+        return html
+    }
+
+    /// Prints the record of `source` in `language` to `pdf` and returns its bytes (`writePDF(page:to:)`).
     public static func writePDF(_ source: RecordSource, language: Language, to pdf: URL) throws -> Data {
-        let page = try html(source, language: language)
+        try writePDF(page: try html(source, language: language), to: pdf)
+    }
+
+    /// Prints the batch receipt of `source` in `language` to `pdf` and returns its bytes.
+    public static func writePDF(_ source: ReceiptSource, language: Language, to pdf: URL) throws -> Data {
+        try writePDF(page: try html(source, language: language), to: pdf)
+    }
+
+    /// Prints `page` to `pdf` and returns its bytes. The PDF is printed beside `pdf` under a
+    /// temporary name and moved into place when complete, so a failed print leaves nothing behind.
+    static func writePDF(page: String, to pdf: URL) throws -> Data {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("custody-record-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }

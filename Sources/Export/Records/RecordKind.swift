@@ -16,8 +16,12 @@ public enum RecordKind: String, CaseIterable, Sendable {
     case checkout
     /// Biên bản nhập lại vật chứng after examination (`custody.checkin`).
     case checkin
-    /// Biên bản tiêu hủy vật chứng (`custody.dispose`).
+    /// Biên bản tiêu hủy vật chứng (`custody.dispose`, except a return).
     case disposal
+    /// Biên bản trả lại vật chứng (`custody.dispose` whose `method` is `return`).
+    case giveBack = "return"
+    /// Biên bản kiểm kê vật chứng: the result of a shelf audit (`custody.audit.finish`, printed on its location).
+    case audit
     /// Biên bản kiểm tra, thu thập dữ liệu điện tử: a SIM read (`sim.acquire`, `sim.reread`).
     case examination
 
@@ -38,14 +42,27 @@ public enum RecordKind: String, CaseIterable, Sendable {
         case .handover: [.custodyTransfer, .custodyReceive]
         case .checkout: [.custodyCheckOut]
         case .checkin: [.custodyCheckIn]
-        case .disposal: [.custodyDispose]
+        case .disposal, .giveBack: [.custodyDispose]
         case .examination: [.simAcquire, .simReread]
+        case .audit: [.custodyAuditFinish]
         }
     }
 
-    /// The record kind printed from an entry of `action`, nil when none is.
-    public init?(action: LedgerAction) {
-        guard let kind = RecordKind.allCases.first(where: { $0.actions.contains(action) }) else { return nil }
+    /// Whether this record is printed from `entry`: an entry of one of its actions, and for a
+    /// disposal the method (a return has its own record).
+    public func isPrinted(from entry: LedgerEntry) -> Bool {
+        guard actions.contains(entry.action) else { return false }
+        let returned = entry.payload["method"]?.stringValue == DisposalMethod.giveBack.rawValue
+        switch self {
+        case .disposal: return !returned
+        case .giveBack: return returned
+        default: return true
+        }
+    }
+
+    /// The record kind printed from `entry`, nil when none is.
+    public init?(entry: LedgerEntry) {
+        guard let kind = RecordKind.allCases.first(where: { $0.isPrinted(from: entry) }) else { return nil }
         self = kind
     }
 
@@ -58,7 +75,9 @@ public enum RecordKind: String, CaseIterable, Sendable {
         case .handover: [.deliverer, .receiver]
         case .checkout, .checkin: [.clerk, .technician]
         case .disposal: [.investigator, .witness]
+        case .giveBack: [.receiver, .witness]
         case .examination: [.technician]
+        case .audit: []
         }
     }
 }

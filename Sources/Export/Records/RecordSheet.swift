@@ -57,37 +57,36 @@ struct RecordSheet {
     func examinerName(_ id: String) -> String { source.examiners.first { $0.id == id }?.name ?? id }
 
     /// The people the entry names, then those the entry implies for roles it does not name: a
-    /// hand-over's releasing and receiving examiners, the examiner who read a SIM.
+    /// hand-over's releasing and receiving examiners, a check-out's receiver, a check-in's
+    /// returning examiner, the examiner who read a SIM.
     var participants: [EventParticipant] {
         var people = EventParticipant.recorded(in: payload)
-        func imply(_ role: ParticipantRole, _ examinerID: String) {
+        /// `unlessNamed`: not when the examiner is already named in another role (a check-out's
+        /// receiver who is also its technician signs once).
+        func imply(_ role: ParticipantRole, _ examinerID: String, unlessNamed: Bool = false) {
             guard !examinerID.isEmpty, !people.contains(where: { $0.role == role }) else { return }
-            people.append(EventParticipant(role: role, name: examinerName(examinerID), unit: source.caseRecord.agency))
+            let name = examinerName(examinerID)
+            if unlessNamed, people.contains(where: { $0.name == name }) { return }
+            people.append(EventParticipant(role: role, name: name, unit: source.caseRecord.agency))
         }
         switch source.entry.entry.action {
         case .custodyTransfer:
             imply(.deliverer, detail("releasedBy"))
             imply(.receiver, detail("receivedBy"))
+        case .custodyCheckOut:
+            imply(.receiver, detail("to"), unlessNamed: true)
+        case .custodyCheckIn:
+            imply(.deliverer, detail("from"), unlessNamed: true)
         case .simAcquire, .simReread:
             imply(.technician, source.entry.entry.examiner)
+        case .custodyDispose where !detail("to").isEmpty && !people.contains(where: { $0.role == .receiver }):
+            people.append(EventParticipant(role: .receiver, name: detail("to")))
         default: break
         }
         return people
     }
 
-    func roleName(_ role: ParticipantRole) -> String {
-        switch role {
-        case .investigator: words.text("forms.role.investigator")
-        case .prosecutor: words.text("forms.role.prosecutor")
-        case .technician: words.text("forms.role.technician")
-        case .witness: words.text("forms.role.witness")
-        case .owner: words.text("forms.role.owner")
-        case .holder: words.text("forms.role.holder")
-        case .clerk: words.text("forms.role.clerk")
-        case .deliverer: words.text("forms.role.deliverer")
-        case .receiver: words.text("forms.role.receiver")
-        }
-    }
+    func roleName(_ role: ParticipantRole) -> String { words.roleName(role) }
 
     var title: String {
         switch source.kind {
@@ -98,7 +97,9 @@ struct RecordSheet {
         case .checkout: words.text("forms.checkout.title")
         case .checkin: words.text("forms.checkin.title")
         case .disposal: words.text("forms.disposal.title")
+        case .giveBack: words.text("forms.return.title")
         case .examination: words.text("forms.examination.title")
+        case .audit: words.text("forms.audit.title")
         }
     }
 
@@ -111,7 +112,9 @@ struct RecordSheet {
         case .checkout: words.text("forms.checkout.basis")
         case .checkin: words.text("forms.checkin.basis")
         case .disposal: words.text("forms.disposal.basis")
+        case .giveBack: words.text("forms.return.basis")
         case .examination: words.text("forms.examination.basis")
+        case .audit: words.text("forms.audit.basis")
         }
     }
 
@@ -130,10 +133,60 @@ struct RecordSheet {
         case .custodyReceive:
             let at = detail("at").isEmpty ? source.caseRecord.agency : detail("at")
             return [words.text("forms.handover.received", ["from": detail("from"), "place": at])]
-        case .custodyCheckOut: return [words.text("forms.checkout.statement", ["reason": detail("reason")])]
-        case .custodyCheckIn: return [words.text("forms.checkin.statement", ["reason": detail("reason")])]
-        case .custodyDispose: return [words.text("forms.disposal.statement", ["method": detail("method")])]
+        case .custodyCheckOut:
+            // Check-outs recorded before they named the receiver carry only a reason.
+            guard !detail("to").isEmpty else { return [words.text("forms.checkout.statement", ["reason": detail("reason")])] }
+            var lines = [words.text("forms.checkout.released-to", ["receiver": examinerName(detail("to")), "purpose": detail("purpose")])]
+            if let due = dueDate { lines.append(words.text("forms.checkout.due", ["date": words.longDate(due, timeZone: Self.utc)])) }
+            if !detail("location").isEmpty { lines.append(words.text("forms.checkout.from-location", ["location": detail("location")])) }
+            return lines
+        case .custodyCheckIn:
+            guard !detail("from").isEmpty || !detail("location").isEmpty else {
+                return [words.text("forms.checkin.statement", ["reason": detail("reason")])]
+            }
+            var lines = [words.text("forms.checkin.returned", ["deliverer": examinerName(detail("from"))])]
+            if !detail("location").isEmpty { lines.append(words.text("forms.checkin.to-location", ["location": detail("location")])) }
+            if !detail("reason").isEmpty { lines.append(words.text("forms.checkin.state", ["reason": detail("reason")])) }
+            return lines
+        case .custodyDispose:
+            // Entries of the two-person procedure name their request; older ones only a method in words.
+            guard payload["request"] != nil else { return [words.text("forms.disposal.statement", ["method": detail("method")])] }
+            if source.kind == .giveBack {
+                return [words.text("forms.return.statement", ["to": detail("to"), "reason": detail("reason")]), approval]
+            }
+            return [words.text("forms.disposal.destroyed", ["reason": detail("reason")]), approval]
+        case .custodyAuditFinish:
+            return [words.text("forms.audit.statement", ["location": detail("location")]),
+                    words.count("forms.audit.scans", Int(payload["scans"]?.integerValue ?? 0))]
         default: return [words.text("forms.examination.statement")]
+        }
+    }
+
+    static let utc = TimeZone(identifier: "UTC")!
+
+    /// A check-out's due day (`due`, YYYY-MM-DD) as a date at midnight UTC, printed in UTC.
+    var dueDate: Date? { CaseStore.date(ofDay: detail("due")) }
+
+    /// Which request a disposal or return executes and which entry approved it.
+    var approval: String {
+        words.text("forms.disposal.approval", ["request": String(payload["request"]?.integerValue ?? 0),
+                                               "approval": String(payload["approval"]?.integerValue ?? 0)])
+    }
+
+    /// An audit's four sets, each with its heading and count, the labels (and codes) in the
+    /// order the entry lists them; an unexpected item with the location it was expected at.
+    var auditSets: [[String: String]] {
+        guard source.kind == .audit else { return [] }
+        func labels(_ key: String) -> [String] { payload[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        let unexpected = (payload["unexpected"]?.arrayValue ?? []).compactMap { member -> String? in
+            guard let item = member.objectValue?["item"]?.stringValue else { return nil }
+            guard let at = member.objectValue?["expectedAt"]?.stringValue else { return words.text("forms.audit.kept-nowhere", ["item": item]) }
+            return words.text("forms.audit.kept-at", ["item": item, "location": at])
+        }
+        let sets = [("forms.audit.found", labels("found")), ("forms.audit.missing", labels("missing")),
+                    ("forms.audit.unexpected", unexpected), ("forms.audit.unknown", labels("unknown"))]
+        return sets.map { key, members in
+            ["heading": words.count(key, members.count), "items": members.isEmpty ? words.text("forms.audit.none") : members.joined(separator: "; ")]
         }
     }
 
@@ -156,14 +209,7 @@ struct RecordSheet {
         return inPlace
     }
 
-    /// An item's identifiers as printed: the well-known ones first, in the order people read
-    /// them on the device (IMEI, ICCID, …), then any other as recorded.
-    func identifiers(_ item: ItemRecord) -> String {
-        let values = item.identifiers.values
-        let known = ["IMEI", "IMEI2", "moduleIMEI", "ICCID", "IMSI", "serial", "MAC", "hostname"]
-        let ordered = known.filter { values[$0] != nil } + values.keys.filter { !known.contains($0) }.sorted()
-        return ordered.map { "\(words.identifierName($0)) \(values[$0]!)" }.joined(separator: "; ")
-    }
+    func identifiers(_ item: ItemRecord) -> String { words.printedIdentifiers(item) }
 
     func exhibitRow(_ item: ItemRecord, number: Int, seals: [String], inside: Bool) -> [String: Any] {
         let kind = words.itemKind(type: item.type.rawValue, make: item.attributes.values["make"]?.stringValue,
@@ -265,6 +311,7 @@ struct RecordSheet {
             "exhibits": exhibits,
             "examination": examination,
             "examined": source.kind == .examination,
+            "auditSets": auditSets,
             "copies": words.count("forms.copies", Self.copies),
             // Two signature blocks a row, as the paper forms set them side by side.
             "signatureRows": stride(from: 0, to: signatures.count, by: 2).map { ["cells": Array(signatures[$0..<min($0 + 2, signatures.count)])] },
@@ -275,5 +322,31 @@ struct RecordSheet {
             view["missing"] = words.text("forms.participants.missing", ["roles": missing.map(roleName).joined(separator: ", ")])
         }
         return view
+    }
+}
+
+extension Catalog {
+    /// A participant's role as the records print it.
+    func roleName(_ role: ParticipantRole) -> String {
+        switch role {
+        case .investigator: text("forms.role.investigator")
+        case .prosecutor: text("forms.role.prosecutor")
+        case .technician: text("forms.role.technician")
+        case .witness: text("forms.role.witness")
+        case .owner: text("forms.role.owner")
+        case .holder: text("forms.role.holder")
+        case .clerk: text("forms.role.clerk")
+        case .deliverer: text("forms.role.deliverer")
+        case .receiver: text("forms.role.receiver")
+        }
+    }
+
+    /// An item's identifiers as printed: the well-known ones first, in the order people read
+    /// them on the device (IMEI, ICCID, …), then any other as recorded.
+    func printedIdentifiers(_ item: ItemRecord) -> String {
+        let values = item.identifiers.values
+        let known = ["IMEI", "IMEI2", "moduleIMEI", "ICCID", "IMSI", "serial", "MAC", "hostname"]
+        let ordered = known.filter { values[$0] != nil } + values.keys.filter { !known.contains($0) }.sorted()
+        return ordered.map { "\(identifierName($0)) \(values[$0]!)" }.joined(separator: "; ")
     }
 }
