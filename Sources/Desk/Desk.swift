@@ -72,6 +72,7 @@ public final class Desk: Sendable {
         addStationRoutes(routes)
         addAuditRoutes(routes)
         addDisposalRoutes(routes)
+        addExaminerRoutes(routes)
         addItemAPIRoutes(routes)
         addReadingPages(routes)
     }

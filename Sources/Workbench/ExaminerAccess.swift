@@ -162,3 +162,32 @@ public struct TokenOutput: Encodable, Sendable {
         id = t.id; examiner = t.examiner; label = t.label; issuedAt = t.seq; revokedAt = t.revokedSeq
     }
 }
+
+/// One examiner as the desk's examiners page and `GET /api/v1/examiners` show them (schema
+/// custody.desk.examiners/1): who they are, whether a password is set, whether they are
+/// locked out and their tokens; never a hash or a token's text.
+public struct ExaminerAccessOutput: Encodable, Sendable {
+    public var id: String
+    public var name: String
+    public var role: String
+    /// The `examiner.password` entry that set the password, nil while none is set.
+    public var passwordSetAt: Int64?
+    /// The `examiner.lock` entry while the examiner is locked out, nil otherwise.
+    public var lockedAt: Int64?
+    public var tokens: [TokenOutput]
+}
+
+extension ExaminerAccess {
+    /// The case's examiners with their password, lockout and tokens, in roster order.
+    public static func roster(_ store: CaseStore) throws(WorkbenchError) -> [ExaminerAccessOutput] {
+        try inCase { () throws(CaseStoreError) in
+            let tokens = Dictionary(grouping: try store.tokens(), by: \.examiner)
+            return try store.examiners().map { examiner throws(CaseStoreError) in
+                let access = try store.access(examiner: examiner.id)
+                return ExaminerAccessOutput(id: examiner.id, name: examiner.name, role: examiner.role.rawValue,
+                                            passwordSetAt: access?.passwordSeq, lockedAt: access?.lockedSeq,
+                                            tokens: (tokens[examiner.id] ?? []).map(TokenOutput.init))
+            }
+        }
+    }
+}
