@@ -21,10 +21,14 @@ public final class Desk: Sendable {
     public let tool: ToolIdentity
     /// The scan station's bulk batches while the desk runs.
     let stationBatches = StationBatches()
+    /// The folder of exported bundles (`custody export --zip`) the desk offers for download
+    /// (`custody desk --bundles DIR`); nil: none offered.
+    let bundles: String?
 
     public init(store: CaseStore, secureCookies: Bool, sessions: DeskSessions = DeskSessions(),
-                tool: ToolIdentity = .running(name: "custody", version: "")) throws {
+                tool: ToolIdentity = .running(name: "custody", version: ""), bundles: String? = nil) throws {
         self.store = store
+        self.bundles = bundles
         self.sessions = sessions
         self.secureCookies = secureCookies
         self.tool = tool
@@ -73,6 +77,7 @@ public final class Desk: Sendable {
         addAuditRoutes(routes)
         addDisposalRoutes(routes)
         addExaminerRoutes(routes)
+        addBundleRoutes(routes)
         addItemAPIRoutes(routes)
         addReadingPages(routes)
     }

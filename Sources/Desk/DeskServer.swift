@@ -22,11 +22,13 @@ public enum DeskServer {
         public var tlsKey: String?
         /// The program named in the records the desk prints.
         public var tool: ToolIdentity
+        /// The folder of exported bundles offered for download (nil: none).
+        public var bundles: String?
 
         public init(caseLocation: String?, stationKey: String?, listen: String = "127.0.0.1:8080", tlsCertificate: String? = nil, tlsKey: String? = nil,
-                    tool: ToolIdentity = .running(name: "custody", version: "")) {
+                    tool: ToolIdentity = .running(name: "custody", version: ""), bundles: String? = nil) {
             self.caseLocation = caseLocation; self.stationKey = stationKey; self.listen = listen
-            self.tlsCertificate = tlsCertificate; self.tlsKey = tlsKey; self.tool = tool
+            self.tlsCertificate = tlsCertificate; self.tlsKey = tlsKey; self.tool = tool; self.bundles = bundles
         }
     }
 
@@ -106,7 +108,13 @@ public enum DeskServer {
         let listener = try Listener(configuration)
         let store = try CaseAccess.open(configuration.caseLocation, stationKey: configuration.stationKey)
         try inCase { () throws(CaseStoreError) in try store.checkStationMaySign() }
-        let desk = try Desk(store: store, secureCookies: listener.tls != nil, tool: configuration.tool)
+        if let bundles = configuration.bundles {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: bundles, isDirectory: &isFolder), isFolder.boolValue else {
+                throw WorkbenchError("--bundles \(bundles) is not a folder: give the folder `custody export --out FOLDER/NAME --zip` writes into")
+            }
+        }
+        let desk = try Desk(store: store, secureCookies: listener.tls != nil, tool: configuration.tool, bundles: configuration.bundles)
         try await application(desk: desk, listener: listener, started: started).runService()
     }
 }

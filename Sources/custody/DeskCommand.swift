@@ -21,10 +21,13 @@ struct DeskCommand: AsyncParsableCommand {
     var tlsCert: String?
     @Option(help: ArgumentHelp("The TLS certificate's private key (PEM).", valueName: "FILE"))
     var tlsKey: String?
+    @Option(help: ArgumentHelp("A folder of exported bundles to offer for download: the BUNDLE.zip files `custody export --out FOLDER/BUNDLE --zip` writes.", valueName: "FOLDER"))
+    var bundles: String?
 
     func run() async throws {
         let configuration = DeskServer.Configuration(caseLocation: selection.store ?? selection.directory, stationKey: selection.stationKey,
-                                                     listen: listen, tlsCertificate: tlsCert, tlsKey: tlsKey, tool: Custody.identity)
+                                                     listen: listen, tlsCertificate: tlsCert, tlsKey: tlsKey, tool: Custody.identity,
+                                                     bundles: bundles)
         do {
             try await DeskServer.run(configuration) { url in
                 FileHandle.standardOutput.write(Data("custody desk: serving \(url)\n".utf8))

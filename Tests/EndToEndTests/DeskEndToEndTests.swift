@@ -46,6 +46,14 @@ extension EndToEnd {
         #expect(listed.tokens.map(\.label) == ["nightly export"])
         #expect(!(try custody(["examiner", "tokens"]).stdout.contains(token)), "never the token itself")
 
+        // The bundle exported as one ZIP, which the desk offers (--bundles) to the prosecutor.
+        let bundles = root + "/bundles"
+        try FileManager.default.createDirectory(atPath: bundles, withIntermediateDirectories: true)
+        _ = try custody(["export", "--out", bundles + "/op-lotus", "--zip"])
+        let zip = try Data(contentsOf: URL(fileURLWithPath: bundles + "/op-lotus.zip"))
+        let noFolder = try rig.run("custody", ["desk", "--listen", "127.0.0.1:\(Self.port)", "--bundles", root + "/none"], environment: env)
+        #expect(noFolder.status == 1 && noFolder.stderr.split(separator: "\n").count == 1 && noFolder.stderr.contains("is not a folder"), "\(noFolder.stderr)")
+
         // The TLS rule: one line, nothing served.
         let open = try rig.run("custody", ["desk", "--listen", "0.0.0.0:\(Self.port)"], environment: env)
         #expect(open.status == 1)
@@ -62,7 +70,8 @@ extension EndToEnd {
         openssl.waitUntilExit()
         try #require(openssl.terminationStatus == 0, "openssl makes the test certificate")
 
-        let desk = try rig.start("custody", ["desk", "--listen", "127.0.0.1:\(Self.port)", "--tls-cert", cert, "--tls-key", key], environment: env)
+        let desk = try rig.start("custody", ["desk", "--listen", "127.0.0.1:\(Self.port)", "--tls-cert", cert, "--tls-key", key,
+                                         "--bundles", bundles], environment: env)
         defer { desk.process.terminate(); _ = desk.wait() }
         let base = "https://127.0.0.1:\(Self.port)"
         try waitUntilServing(base + "/login", cert: cert)
@@ -103,6 +112,10 @@ extension EndToEnd {
         try noCookie.run()
         #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "303", "no session: to /login")
         noCookie.waitUntilExit()
+
+        let download = try curl(["-H", "Authorization: Bearer \(token)", base + "/api/v1/bundles/op-lotus.zip"])
+        #expect(download.status == 200 && download.headers.lowercased().contains("content-type: application/zip"), "\(download.headers)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/body")) == zip, "the prosecutor's token downloads the exported ZIP as written")
 
         #expect(try custody(["ledger", "verify", "--json"]).stdout.contains("\"valid\" : true"))
     }
