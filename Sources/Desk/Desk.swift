@@ -78,6 +78,7 @@ public final class Desk: Sendable {
         addDisposalRoutes(routes)
         addExaminerRoutes(routes)
         addBundleRoutes(routes)
+        addReaderRoutes(routes)
         addItemAPIRoutes(routes)
         addReadingPages(routes)
     }

@@ -115,6 +115,7 @@ public enum DeskNavigation {
         Entry(path: "/search", wordingKey: "desk.nav.search", permission: .read),
         Entry(path: "/tree", wordingKey: "desk.nav.tree", permission: .read),
         Entry(path: "/locations", wordingKey: "desk.nav.locations", permission: .read),
+        Entry(path: "/readers", wordingKey: "desk.nav.readers", permission: .readCards),
         Entry(path: "/bundles", wordingKey: "desk.nav.bundles", permission: .download),
         Entry(path: "/examiners", wordingKey: "desk.nav.examiners", permission: .manageUsers),
     ]

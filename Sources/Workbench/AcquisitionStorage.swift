@@ -48,6 +48,11 @@ public enum AcquisitionRecording {
         let outcome = try inCase { () throws(CaseStoreError) in
             try store.recordAcquisition(identity, record: record, by: examiner, inPlace: inPlace)
         }
+        return line(identity, outcome, inPlace: inPlace, store: store)
+    }
+
+    /// The line saying what recording `identity` did.
+    static func line(_ identity: SIMAcquisition, _ outcome: CaseStore.AcquisitionOutcome, inPlace: CaseStore.InPlace?, store: CaseStore) -> String {
         let seq = outcome.entry.entry.sequence
         let flag = identity.complete ? "" : " (INCOMPLETE)"
         let place = inPlace.map { " in place in \($0.item)\($0.moduleIMEI.map { " (module IMEI \($0))" } ?? "")" } ?? ""
@@ -59,5 +64,45 @@ public enum AcquisitionRecording {
         } else {
             return "recorded in case \(store.caseID) without an item: no ICCID was read\(flag) (entry \(seq) sim.acquire)"
         }
+    }
+}
+
+/// A card read from one of the station's readers into the case, for a front end that is not the
+/// terminal (the desk's reader page, `POST /api/v1/readers/read`; schema custody.desk.read/1):
+/// what `custody sim read --case` prints, as a document.
+public struct StationReadOutput: Encodable, Sendable {
+    public var schema = "custody.desk.read/1"
+    public var reader: String
+    /// `identity` or `full`.
+    public var scope: String
+    /// The SIM item the read went to (nil: no ICCID was read).
+    public var label: String?
+    public var iccid: String?
+    public var reread: Bool
+    public var complete: Bool
+    public var incompleteReason: String?
+    public var apduCount: Int
+    /// The `sim.acquire` or `sim.reread` entry.
+    public var entry: Int64
+    /// The line `custody sim read --case` prints about the case.
+    public var line: String
+}
+
+extension AcquisitionRecording {
+    /// Reads the card in `reader` (the identity, or with `full` every file; no PIN is ever
+    /// presented: the station reads what an unlocked card shows) within the scope's default
+    /// limits, and records it in the case as `custody sim read --case` does.
+    public static func readIntoCase(reader: String, full: Bool, store: CaseStore, by examiner: String,
+                                    apduTimeout: Double = 5) throws(WorkbenchError) -> StationReadOutput {
+        let scope: AcquisitionScope = full ? .full : .identity
+        let chosen = try ChosenReader(reader)
+        let identity = try chosen.read(scope: scope, examinerPIN: nil, apduTimeout: apduTimeout, limits: ReadLimits.defaults(for: scope))
+        let encoded: Data
+        do { encoded = try encodeJSON(identity) } catch { throw WorkbenchError("cannot encode the acquisition record: \(error)") }
+        let outcome = try inCase { () throws(CaseStoreError) in try store.recordAcquisition(identity, record: encoded, by: examiner) }
+        return StationReadOutput(reader: chosen.name, scope: scope.rawValue, label: outcome.label, iccid: identity.iccid?.digits,
+                                 reread: outcome.reread, complete: identity.complete, incompleteReason: identity.incompleteReason,
+                                 apduCount: identity.apduCount, entry: outcome.entry.entry.sequence,
+                                 line: line(identity, outcome, inPlace: nil, store: store))
     }
 }

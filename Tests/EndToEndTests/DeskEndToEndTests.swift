@@ -27,6 +27,7 @@ extension EndToEnd {
         }
         _ = try custody(["case", "init", dir, "--name", "Op Lotus", "--agency", "C03", "--authority", "W-2026-17", "--examiner-name", "Nguyễn Văn A"])
         _ = try custody(["examiner", "add", "pros1", "--name", "Lê Kiểm Sát", "--role", "prosecutor"])
+        _ = try custody(["examiner", "add", "tech1", "--name", "Phạm Kỹ Thuật", "--role", "technician"])
         _ = try custody(["examiner", "password", "sup1", "--password-env", "DESK_PASSWORD"])
         let short = try rig.run("custody", ["examiner", "password", "pros1", "--password-env", "SHORT"], environment: env.merging(["SHORT": "short"]) { $1 })
         #expect(short.status == 1 && short.stderr.contains("use at least 12"), "\(short.stderr)")
@@ -116,6 +117,24 @@ extension EndToEnd {
         let download = try curl(["-H", "Authorization: Bearer \(token)", base + "/api/v1/bundles/op-lotus.zip"])
         #expect(download.status == 200 && download.headers.lowercased().contains("content-type: application/zip"), "\(download.headers)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/body")) == zip, "the prosecutor's token downloads the exported ZIP as written")
+
+        // A technician's script reads the card in one of the station's readers into the case;
+        // a prosecutor may not. The card sees no write and no PIN try.
+        let reader = try rig.reader(profile: "usim-mobifone")
+        try rig.control(reader, "reset-stats")
+        let techToken = try #require(try custody(["examiner", "token", "tech1"]).stdout.split(separator: "\n").last.map(String.init))
+        let readers = try curl(["-H", "Authorization: Bearer \(techToken)", base + "/api/v1/readers"])
+        #expect(readers.status == 200 && readers.body.contains(reader.name), "\(readers.body)")
+        let body = #"{"reader": "\#(reader.name)", "scope": "identity"}"#
+        let byProsecutor = try curl(["-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json", "--data", body, base + "/api/v1/readers/read"])
+        #expect(byProsecutor.status == 403, "\(byProsecutor.body)")
+        let read = try curl(["-H", "Authorization: Bearer \(techToken)", "-H", "Content-Type: application/json", "--data", body, base + "/api/v1/readers/read"])
+        #expect(read.status == 201, "\(read.body)")
+        #expect(read.body.contains(#""label" : "SIM-\#(reader.expect.iccid)""#) && read.body.contains(#""complete" : true"#), "\(read.body)")
+        let history = try custody(["history", "SIM-\(reader.expect.iccid)", "--json"])
+        #expect(history.stdout.contains(#""action" : "sim.acquire""#) && history.stdout.contains(#""examiner" : "tech1""#), "\(history.stdout)")
+        let stats = try rig.stats(reader)
+        #expect(stats.writeClassAPDUs == 0 && stats.pinTriesConsumed == 0 && stats.pinPresentations == 0)
 
         #expect(try custody(["ledger", "verify", "--json"]).stdout.contains("\"valid\" : true"))
     }
