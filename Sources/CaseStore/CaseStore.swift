@@ -371,6 +371,7 @@ public final class CaseStore: Sendable {
                     } catch let e as CaseStoreError { throw e } catch { throw CaseStoreError.ledger("\(error)") }
                     try draft.change(db, entry.entry.sequence)
                     try CaseStore.indexEntryText(db, entry.entry.sequence, action: draft.action, subjects: subjects, payload: draft.payload)
+                    try CaseStore.indexSubjects(db, entry.entry.sequence, subjects: subjects)
                     try db.execute("INSERT INTO ledger_entry (seq, line) VALUES (?, ?)", entry.entry.sequence, entry.lineBytes)
                     attempted = entry
                     return entry

@@ -24,7 +24,7 @@ extension CaseStore {
     /// `key` orders the rows and pages the large tables.
     static let copiedTables: [(record: any SQLRecord.Type, key: String, paged: Bool)] = [
         (CaseRecord.self, "id", false), (ExaminerRecord.self, "id", false), (StationRecord.self, "keyID", false),
-        (LedgerEntryRecord.self, "seq", true), (ItemRecord.self, "label", false), (ItemIdentifierRow.self, "label, kind, value", false),
+        (LedgerEntryRecord.self, "seq", true), (EntrySubjectRow.self, "label, seq", false), (ItemRecord.self, "label", false), (ItemIdentifierRow.self, "label, kind, value", false),
         (ItemTextRow.self, "label, seq", false),
         (AcquisitionRecord.self, "seq", true), (PhotoRecord.self, "seq", false), (CheckpointRecord.self, "id", false),
         (MessageImportRecord.self, "seq", false), (MessageRecord.self, "id", true), (CustodyStateRecord.self, "label", false),
@@ -204,6 +204,16 @@ struct ItemIdentifierRow: SQLRecord {
     var value: String
     init(row: SQLRow) throws { label = try row.string("label"); kind = try row.string("kind"); value = try row.string("value") }
     var sqlValues: [SQLValue] { [.text(label), .text(kind), .text(value)] }
+}
+
+/// Table `entry_subject` (schema 10), as a copy reads and writes it.
+struct EntrySubjectRow: SQLRecord {
+    static let table = "entry_subject"
+    static let columns = ["label", "seq"]
+    var label: String
+    var seq: Int64
+    init(row: SQLRow) throws { label = try row.string("label"); seq = try row.int64("seq") }
+    var sqlValues: [SQLValue] { [.text(label), .integer(seq)] }
 }
 
 /// Table `item_text` (schema 5), as a copy reads and writes it; the target's own triggers or

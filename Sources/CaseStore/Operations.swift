@@ -298,14 +298,14 @@ extension CaseStore {
 
     // MARK: History
 
-    /// The entries about `label` (its subjects contain it), in ledger order. Only a line that
-    /// holds the label as a JSON string can name it: the database finds those lines by a byte
-    /// search, so only they are parsed, not the whole ledger (an item page at 71,000 SIMs).
+    /// The entries about `label` (its subjects contain it, or it created the item), in ledger
+    /// order: found through `entry_subject`, so only they are read and parsed, not the whole
+    /// ledger (an item page at 71,000 SIMs).
     public func history(_ label: String) throws(CaseStoreError) -> [SignedEntry] {
         guard let created = try item(label)?.seq else { throw .unknownItem(label) }
-        let needle = CanonicalJSON.string(label).canonicalBytes
-        let holds = database is PostgresDatabase ? "position(? in line) > 0" : "instr(line, ?) > 0"
-        let lines = try read { db in try LedgerEntryRecord.fetchAll(db, "WHERE seq = ? OR \(holds) ORDER BY seq", created, needle) }
+        let lines = try read { db in
+            try LedgerEntryRecord.fetchAll(db, "WHERE seq = ? OR seq IN (SELECT seq FROM entry_subject WHERE label = ?) ORDER BY seq", created, label)
+        }
         var found = [SignedEntry]()
         for r in lines {
             let entry: SignedEntry
@@ -315,5 +315,21 @@ extension CaseStore {
             if entry.entry.subjects.contains(label) || entry.entry.sequence == created { found.append(entry) }
         }
         return found
+    }
+}
+
+extension CaseStore {
+    /// Records that entry `seq` names each of `subjects` (table `entry_subject`), in the
+    /// append's transaction.
+    static func indexSubjects(_ db: any SQLExecutor, _ seq: Int64, subjects: [String]) throws {
+        for subject in Set(subjects) { try db.execute("INSERT INTO entry_subject (label, seq) VALUES (?, ?)", subject, seq) }
+    }
+
+    /// Fills `entry_subject` from the ledger already in the case (migration 10).
+    static func fillEntrySubjects(_ db: any SQLExecutor) throws {
+        try db.forEachRowBySeq("SELECT seq, line FROM ledger_entry") { row in
+            let entry = try SignedEntry(line: try row.bytes(1)).entry
+            try indexSubjects(db, entry.sequence, subjects: entry.subjects)
+        }
     }
 }

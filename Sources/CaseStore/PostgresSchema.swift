@@ -13,7 +13,8 @@ enum PostgresSchema {
     /// Every table the schema creates (`case copy` drops them again when a copy fails).
     static let tables = ["custody_schema", "chain_head", "case_info", "ledger_entry", "examiner", "item", "acquisition", "photo",
                          "checkpoint", "item_identifier", "station", "photo_file", "item_text", "message", "message_import",
-                         "custody_state", "audit", "audit_scan", "audit_result", "disposal", "examiner_access", "access_token", "login_failure"]
+                         "custody_state", "audit", "audit_scan", "audit_result", "disposal", "examiner_access", "access_token", "login_failure",
+                         "entry_subject"]
 
     /// The first version a PostgreSQL case can have.
     static let firstVersion = 4
@@ -34,6 +35,7 @@ enum PostgresSchema {
         Upgrade(version: 8, statements: Schema.auditDisposalStatements(postgreSQL: true), fill: { _ in }),
         // The access migration ("v9-access" on SQLite): new tables, nothing to fill.
         Upgrade(version: 9, statements: CaseStore.accessStatements(postgreSQL: true), fill: { _ in }),
+        Upgrade(version: 10, statements: Schema.entrySubjectStatements(postgreSQL: true), fill: CaseStore.fillEntrySubjects),
     ]
 
     /// A new case: the tables of `firstVersion`, then every upgrade's statements (there is

@@ -5,7 +5,7 @@ import GRDB
 /// `PRAGMA user_version` mirrors the number of migrations applied.
 enum Schema {
     /// Schema version this Custody writes (the number of migrations it knows).
-    static let version = 9
+    static let version = 10
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -160,7 +160,22 @@ enum Schema {
             for statement in CaseStore.accessStatements(postgreSQL: false) { try db.execute(sql: statement) }
             try db.execute(sql: "PRAGMA user_version = 9")
         }
+        // v10: `entry_subject`, the entries that name each item among their subjects, so that an
+        // item's history (the desk's item page, `custody history`) is an index lookup instead of
+        // a scan of every ledger line. Filled from the existing ledger.
+        m.registerMigration("v10-entry-subject") { db in
+            for statement in Schema.entrySubjectStatements(postgreSQL: false) { try db.execute(sql: statement) }
+            try CaseStore.fillEntrySubjects(GRDBExecutor(db))
+            try db.execute(sql: "PRAGMA user_version = 10")
+        }
         return m
+    }
+
+    /// Table `entry_subject` (schema 10) on SQLite; `PostgreSQL: true` gives the same with
+    /// BIGINT for INTEGER.
+    static func entrySubjectStatements(postgreSQL: Bool) -> [String] {
+        let integer = postgreSQL ? "BIGINT" : "INTEGER"
+        return ["CREATE TABLE entry_subject (label TEXT NOT NULL, seq \(integer) NOT NULL, PRIMARY KEY (label, seq))"]
     }
 
     /// Tables `message` and `message_import` (schema 6) on SQLite; `PostgreSQL: true` gives

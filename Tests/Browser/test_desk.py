@@ -217,7 +217,8 @@ class DeskInBrowser(unittest.TestCase):
         BROWSER.login(desk.SUPERVISOR)
         pages = [("dashboard", "/"), ("search", "/search?q=8984"), ("item", "/items/SB-01"), ("tree", "/tree"),
                  ("locations", "/locations"), (None, "/locations/ROOM-1"), (None, "/items/SB-01%2FP1%2FS1"),
-                 (None, "/station"), (None, "/audits"), (None, "/disposals")]
+                 (None, "/station"), (None, "/audits"), (None, "/disposals"), (None, "/examiners"), (None, "/bundles"),
+                 (None, "/readers")]
         for name, path in pages:
             BROWSER.open(path)
             self.assertFalse(BROWSER.path().startswith("/login"), f"{path} sent the supervisor to the login page")

@@ -154,7 +154,7 @@ struct PostgresDatabaseTests {
             try db.rows("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename").map { try $0.string(0) }
         }
         #expect(tables == ["access_token", "acquisition", "audit", "audit_result", "audit_scan", "case_info", "chain_head", "checkpoint", "custody_schema",
-                           "custody_state", "disposal", "examiner", "examiner_access", "item", "item_identifier", "item_text", "ledger_entry",
+                           "custody_state", "disposal", "entry_subject", "examiner", "examiner_access", "item", "item_identifier", "item_text", "ledger_entry",
                            "login_failure", "message", "message_import", "photo", "photo_file", "station"])
         let partial = try db.read { db in try db.string("SELECT indexdef FROM pg_indexes WHERE indexname = ?", "acquisition_incomplete") }
         #expect(partial?.hasSuffix("WHERE (complete = 0)") == true)

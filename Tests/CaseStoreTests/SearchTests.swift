@@ -140,7 +140,7 @@ import Testing
             try db.execute("DROP TABLE message_import", [])
             try db.execute("DROP TABLE custody_state", [])
             for table in ["audit", "audit_scan", "audit_result", "disposal"] { try db.execute("DROP TABLE \(table)", []) }
-            for table in ["examiner_access", "access_token", "login_failure"] { try db.execute("DROP TABLE \(table)", []) }
+            for table in ["examiner_access", "access_token", "login_failure", "entry_subject"] { try db.execute("DROP TABLE \(table)", []) }
             try db.execute("UPDATE custody_schema SET version = 4", [])
         }
         let reopened = try CaseStore.open(store: c.location, stationKeyFile: c.directory + "/case.key")

@@ -177,6 +177,8 @@ import Testing
         try c.raw().write { db in
             for table in ["examiner_access", "access_token", "login_failure"] { try db.execute(sql: "DROP TABLE \(table)") }
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v9-access'")
+            try db.execute(sql: "DROP TABLE entry_subject")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v10-entry-subject'")
             try db.execute(sql: "DROP TABLE custody_state")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v7-custody-state'")
             try db.execute(sql: "DROP TABLE message")
