@@ -391,6 +391,10 @@ extension CaseStore {
         }
     }
 
+    /// The states other than on the shelf, quoted for an SQL `IN` list: the index on `state`
+    /// finds the few items off the shelf, where `<> 'on-shelf'` read every row.
+    static let offShelfStates = ShelfState.allCases.filter { $0 != .onShelf }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+
     /// Items per type and state; items without a `custody_state` row are on the shelf.
     /// Locations, ports and slots are left out: they are the store and the boxes' positions,
     /// not exhibits. Counted from the type index and the (small) state table, not item by item.
@@ -404,7 +408,7 @@ extension CaseStore {
             var notOnShelf = [String: Int]()
             for r in try db.rows("""
                 SELECT i.type, s.state, COUNT(*) FROM custody_state s JOIN item i ON i.label = s.label
-                WHERE s.state <> 'on-shelf' AND i.type NOT IN ('location', 'port', 'slot') GROUP BY i.type, s.state
+                WHERE s.state IN (\(CaseStore.offShelfStates)) AND i.type NOT IN ('location', 'port', 'slot') GROUP BY i.type, s.state
                 """) {
                 let type = try r.string(0), word = try r.string(1), n = try r.int(2)
                 guard let state = ShelfState(rawValue: word) else { continue }
