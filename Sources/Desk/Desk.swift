@@ -21,6 +21,8 @@ public final class Desk: Sendable {
     public let tool: ToolIdentity
     /// The scan station's bulk batches while the desk runs.
     let stationBatches = StationBatches()
+    /// The dashboard, reused while the case is unchanged (`DashboardCache`).
+    let dashboards = DashboardCache()
     /// The folder of exported bundles (`custody export --zip`) the desk offers for download
     /// (`custody desk --bundles DIR`); nil: none offered.
     let bundles: String?

@@ -39,7 +39,9 @@ extension Desk {
             return try context.json(try await context.blocking { [store = context.store] in try ShelfCustody.item(label, in: store) })
         }
         routes.api(.get, "/api/v1/dashboard", needs: .read) { request, context in
-            try context.json(try await context.blocking { [store = context.store] in try ShelfCustody.status(store) })
+            try context.json(try await context.blocking { [store = context.store, dashboards = context.desk.dashboards] in
+                try Desk.inStore { try dashboards.current(store).custody }
+            })
         }
 
         routes.form(.post, "/station/batches", needs: .custody) { request, context in
