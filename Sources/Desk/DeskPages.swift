@@ -55,12 +55,8 @@ public struct DeskPages: Sendable {
     /// struct is reflected once. The lookups' results are the same: a nil optional is a missing
     /// name either way.
     static func plain(_ value: Any) -> Any? {
-        switch value {
-        case let text as String: return text
-        case let dictionary as [String: Any]: return dictionary.compactMapValues(plain)
-        case is MustacheParent, is MustacheLambda: return value
-        default: break
-        }
+        // Scalars first: concrete casts are cheap, a Mirror is not.
+        if value is String || value is Bool || value is Int || value is Int64 || value is Double { return value }
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
         case .optional: return mirror.children.first.flatMap { plain($0.value) }
@@ -71,6 +67,7 @@ public struct DeskPages: Sendable {
             }
             return fields
         case .collection: return mirror.children.compactMap { plain($0.value) }
+        case .dictionary: return (value as? [String: Any])?.compactMapValues(plain) ?? value
         default: return value
         }
     }
