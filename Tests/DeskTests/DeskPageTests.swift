@@ -89,8 +89,7 @@ import Workbench
         let (app, _) = c.application()
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "clerk")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "clerk")
             let room = try await browser.post(client, "/locations", ["csrf": token, "label": "ROOM-1", "parent": ""])
             #expect(room.status == .seeOther)
             let shelf = try await browser.post(client, "/locations", ["csrf": token, "label": "ROOM-1/SHELF <A>", "parent": "ROOM-1"])
@@ -110,8 +109,7 @@ import Workbench
         }
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "pros")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "pros")
             let refused = try await browser.post(client, "/locations", ["csrf": token, "label": "ROOM-9", "parent": ""])
             #expect(refused.status == .forbidden, "a prosecutor only reads")
             #expect(try c.store.item("ROOM-9") == nil)
@@ -200,8 +198,7 @@ import Workbench
         let (app, _) = c.application()
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "pros")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "pros")
             let record = try await browser.post(client, "/items/\(sim)/records", ["csrf": token, "kind": "examination", "entry": String(acquire)])
             #expect(record.status == .ok)
             #expect(record.headers[.contentType] == "application/pdf")
@@ -251,8 +248,7 @@ import Workbench
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "clerk")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "clerk")
             // The browser says JPEG and names it ../../etc/passwd: neither is believed.
             let sent = try await browser.upload(client, "/items/PH-1/photos?csrf=\(token)", file: png,
                                                 fileName: "../../etc/passwd", contentType: "image/jpeg")
@@ -276,8 +272,7 @@ import Workbench
         let (app, _) = c.application()
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "clerk")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "clerk")
             let html = Array("<html><script>alert(1)</script></html>".utf8)
             let notImage = try await browser.upload(client, "/items/PH-1/photos?csrf=\(token)", file: html, fileName: "x.jpg", contentType: "image/jpeg")
             #expect(notImage.status == .unprocessableContent)
@@ -291,8 +286,7 @@ import Workbench
         // A prosecutor reads but does not photograph.
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "pros")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "pros")
             let refused = try await browser.upload(client, "/items/PH-1/photos?csrf=\(token)", file: [0xFF, 0xD8, 0xFF, 0], fileName: "a.jpg", contentType: "image/jpeg")
             #expect(refused.status == .forbidden)
         }

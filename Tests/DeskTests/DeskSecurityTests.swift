@@ -133,8 +133,7 @@ import Workbench
         let (app, _) = c.application(addRoutes: Self.probes)
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "sup")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "sup")
             for fields in [[:], ["csrf": "wrong"], ["csrf": (token.first == "B" ? "C" : "B") + token.dropFirst()]] {
                 let response = try await browser.post(client, "/probe-catalog", fields)
                 #expect(response.status == .forbidden, "\(fields)")
@@ -300,8 +299,7 @@ import Workbench
         let (app, _) = c.application()
         try await app.test(.router) { client in
             var browser = Browser()
-            _ = try await browser.logIn(client, as: "pros")
-            let token = try await browser.csrfToken(client)
+            let token = try await browser.signIn(client, as: "pros")
             let switched = try await browser.post(client, "/language", ["csrf": token, "language": "vi", "back": back])
             #expect(switched.status == .seeOther)
             #expect(switched.headers[.location] == location)
