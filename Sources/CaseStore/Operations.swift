@@ -312,7 +312,7 @@ extension CaseStore {
             do { entry = try SignedEntry(line: Array(r.line)) } catch {
                 throw .ledger("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`")
             }
-            if entry.entry.subjects.contains(label) || entry.entry.sequence == created { found.append(entry) }
+            found.append(entry)
         }
         return found
     }

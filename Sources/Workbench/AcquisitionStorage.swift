@@ -45,25 +45,28 @@ public enum AcquisitionRecording {
     /// place, the port it sat in.
     static func record(_ identity: SIMAcquisition, encoded record: Data, inPlace: CaseStore.InPlace?,
                        into store: CaseStore, by examiner: String) throws(WorkbenchError) -> String {
+        try recorded(identity, encoded: record, inPlace: inPlace, into: store, by: examiner).line
+    }
+
+    /// `record`, with what the store did besides the line saying it.
+    static func recorded(_ identity: SIMAcquisition, encoded record: Data, inPlace: CaseStore.InPlace?,
+                         into store: CaseStore, by examiner: String) throws(WorkbenchError) -> (line: String, outcome: CaseStore.AcquisitionOutcome) {
         let outcome = try inCase { () throws(CaseStoreError) in
             try store.recordAcquisition(identity, record: record, by: examiner, inPlace: inPlace)
         }
-        return line(identity, outcome, inPlace: inPlace, store: store)
-    }
-
-    /// The line saying what recording `identity` did.
-    static func line(_ identity: SIMAcquisition, _ outcome: CaseStore.AcquisitionOutcome, inPlace: CaseStore.InPlace?, store: CaseStore) -> String {
         let seq = outcome.entry.entry.sequence
         let flag = identity.complete ? "" : " (INCOMPLETE)"
         let place = inPlace.map { " in place in \($0.item)\($0.moduleIMEI.map { " (module IMEI \($0))" } ?? "")" } ?? ""
+        let line: String
         if outcome.reread, let label = outcome.label {
             let same = outcome.sameContentAsFirst.map { $0 ? ", same content hash as the first \(identity.scope.rawValue) read" : ", content hash DIFFERS from the first \(identity.scope.rawValue) read" } ?? ""
-            return "SIM \(identity.iccid?.digits ?? "") is already in the case as \(label); recorded as a re-read\(place)\(flag) (entry \(seq) sim.reread\(same))"
+            line = "SIM \(identity.iccid?.digits ?? "") is already in the case as \(label); recorded as a re-read\(place)\(flag) (entry \(seq) sim.reread\(same))"
         } else if let label = outcome.label {
-            return "recorded in case \(store.caseID) as \(label)\(place)\(flag) (entry \(seq) sim.acquire, record SHA-256 \(outcome.recordSHA256))"
+            line = "recorded in case \(store.caseID) as \(label)\(place)\(flag) (entry \(seq) sim.acquire, record SHA-256 \(outcome.recordSHA256))"
         } else {
-            return "recorded in case \(store.caseID) without an item: no ICCID was read\(flag) (entry \(seq) sim.acquire)"
+            line = "recorded in case \(store.caseID) without an item: no ICCID was read\(flag) (entry \(seq) sim.acquire)"
         }
+        return (line, outcome)
     }
 }
 
@@ -99,10 +102,10 @@ extension AcquisitionRecording {
         let identity = try chosen.read(scope: scope, examinerPIN: nil, apduTimeout: apduTimeout, limits: ReadLimits.defaults(for: scope))
         let encoded: Data
         do { encoded = try encodeJSON(identity) } catch { throw WorkbenchError("cannot encode the acquisition record: \(error)") }
-        let outcome = try inCase { () throws(CaseStoreError) in try store.recordAcquisition(identity, record: encoded, by: examiner) }
+        let (line, outcome) = try recorded(identity, encoded: encoded, inPlace: nil, into: store, by: examiner)
         return StationReadOutput(reader: chosen.name, scope: scope.rawValue, label: outcome.label, iccid: identity.iccid?.digits,
                                  reread: outcome.reread, complete: identity.complete, incompleteReason: identity.incompleteReason,
                                  apduCount: identity.apduCount, entry: outcome.entry.entry.sequence,
-                                 line: line(identity, outcome, inPlace: nil, store: store))
+                                 line: line)
     }
 }
