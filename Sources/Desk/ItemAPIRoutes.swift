@@ -22,7 +22,7 @@ extension Desk {
                 guard let n = Int(text) else { throw DeskFailure(.badRequest, "limit=\(text) is not a number: give the most results wanted, e.g. limit=50") }
                 return n
             }
-            return try context.json(try await context.blocking { [store = context.store] in try FindOutput(query, limit: limit, in: store) })
+            return try context.json(try await context.blocking { [store = context.store] in try Desk.inStore { () throws(CaseStoreError) in try ItemSearch(store, text: query, limit: limit) } })
         }
     }
 }

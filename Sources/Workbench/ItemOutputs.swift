@@ -28,28 +28,3 @@ public struct HistoryOutput: Encodable, Sendable {
         self.entries = entries.map(EntryOutput.init)
     }
 }
-
-/// The ranked search as `custody device find --json` and the desk's `GET /api/v1/search?q=`
-/// print it (schema custody.device.find/1).
-public struct FindOutput: Encodable, Sendable {
-    public var schema = "custody.device.find/1"
-    public var caseID: String
-    public var query: String
-    public var matches: [Match]
-
-    public struct Match: Encodable, Sendable {
-        public var item: DeviceOutput
-        /// `label`, `ICCID 8984…`, `text …` (the folded words), best first.
-        public var matched: [String]
-        /// The best match: exact, prefix, fragment or text.
-        public var rank: SearchMatch.Kind
-    }
-
-    /// The items of `store` that match `query`, at most `limit`, the best ranked first.
-    public init(_ query: String, limit: Int?, in store: CaseStore) throws(WorkbenchError) {
-        let found = try inCase { () throws(CaseStoreError) in try store.search(query, limit: limit) }
-        caseID = store.caseID
-        self.query = query
-        matches = found.map { Match(item: DeviceOutput($0.item), matched: $0.matches.map(\.description), rank: $0.rank) }
-    }
-}

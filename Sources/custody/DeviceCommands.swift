@@ -157,7 +157,7 @@ struct DeviceFind: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try selection.openForReading()
-            let found = try FindOutput(text, limit: limit, in: store)
+            let found = try inCase { () throws(CaseStoreError) in try ItemSearch(store, text: text, limit: limit) }
             if json {
                 try printJSON(found)
             } else {
