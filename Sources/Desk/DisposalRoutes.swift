@@ -44,12 +44,7 @@ extension Desk {
         routes.form(.post, "/disposals/{id}/record", needs: .download) { request, context in
             let id = try Self.number(context)
             return try await context.printed("disposal-\(id)") { [store = context.store, user = context.user, tool = context.desk.tool] path in
-                let disposal = try Disposals.show(store, request: id)
-                guard let entry = disposal.executeEntry else {
-                    throw WorkbenchError("disposal request \(id) of \(disposal.item) is not executed yet: execute it before witnesses, then print its record")
-                }
-                _ = try RecordForms.print(store, kind: disposal.method == DisposalMethod.giveBack.rawValue ? .giveBack : .disposal,
-                                             label: disposal.item, seq: entry, language: user.language, to: path, tool: tool, by: user.id)
+                _ = try Disposals.printRecord(store, request: id, language: user.language, to: path, tool: tool, by: user.id)
             }
         }
 

@@ -1,6 +1,8 @@
 import CaseStore
+import Export
 import Foundation
 import Ledger
+import Wording
 
 /// Disposal and return as every front end runs them (`custody dispose …`, the desk's disposal
 /// pages): a request, its approval by a supervisor who is not the requester, the execution
@@ -99,6 +101,18 @@ public enum Disposals {
             }
             return DisposalOutput(caseID: store.caseID, record)
         }
+    }
+
+    /// Prints the record (biên bản) of executed request `id`: a destruction's or a return's,
+    /// from its `custody.dispose` entry (`RecordForms.print`, a `form.print` entry by `examiner`).
+    public static func printRecord(_ store: CaseStore, request id: Int64, language: Language, to path: String,
+                                   tool: ToolIdentity, by examiner: String) throws -> RecordForms.Output {
+        let disposal = try show(store, request: id)
+        guard let entry = disposal.executeEntry else {
+            throw WorkbenchError("disposal request \(id) of \(disposal.item) is not executed yet: execute it before witnesses, then print its record")
+        }
+        return try RecordForms.print(store, kind: disposal.method == DisposalMethod.giveBack.rawValue ? .giveBack : .disposal,
+                                     label: disposal.item, seq: entry, language: language, to: path, tool: tool, by: examiner)
     }
 
     /// Every request in `state` (nil: every state), newest first.
