@@ -18,7 +18,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -183,6 +183,22 @@ class Api:
         return self.request("POST", path, body if body is not None else {})
 
 
+def left_the_document(element):
+    """True once `element` is no longer in the page (the page it was on was replaced). Selenium's
+    `staleness_of` knows only StaleElementReferenceException; while a navigation is under way
+    chromedriver may instead answer "Node with given id does not belong to the document", which
+    says the same thing (seen on a loaded 2-core CI machine)."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return True
+        raise
+
+
 class Browser:
     """Headless Chromium through chromedriver, with its console log kept for the checks."""
 
@@ -279,7 +295,7 @@ class Browser:
         form = self.fill(form_css, values or {})
         old = self.find("html")
         form.find_element(By.CSS_SELECTOR, "[type=submit]").click()
-        self.wait(lambda: staleness_of(old)(self.driver), timeout=20, message=f"{form_css} did not load a page")
+        self.wait(lambda: left_the_document(old), timeout=20, message=f"{form_css} did not load a page")
         self.wait_ready()
 
     def print_form(self, css):
