@@ -17,17 +17,26 @@ public enum CASEGraphError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Reads a graph written by `CASEGraph.write` back, one `@graph` element at a time
-/// (`GraphDocumentScanner`): the nodes by IRI, wherever they are embedded, each kept with only
-/// the members `exhibitHashes` follows (embedded nodes replaced by references), and what its
-/// provenance records tie to each exhibit. The graph is never held whole: at ten times the
-/// seizure it is 519 MB.
+/// (`GraphDocumentScanner`), keeping of each node (wherever it is embedded) only what leads from
+/// a provenance record to its hashes: the graph is never held whole (at ten times the seizure it
+/// is 519 MB, two million nodes). Each node's IRI is kept once, as bytes (`IRITable`); the
+/// references a record's `uco-core:object`, an object's `uco-core:hasFacet` and a facet's
+/// `uco-observable:hash` make are kept as numbers; a hash node keeps its checked SHA-256 value.
+/// (Nodes kept as dictionaries of their members took 1.2 GB at that scale.)
 struct CASEGraphReader {
-    /// The members kept of a node: what leads from a provenance record to its hashes.
-    static let followed: Set<String> = ["@type", "case-investigation:exhibitNumber", "uco-core:hasFacet", "uco-observable:hash",
-                                        "uco-types:hashMethod", "uco-types:hashValue"]
-    /// Every node with an `@id` and at least one property, by IRI, with the `followed`
-    /// members (and a provenance record's `uco-core:object`).
-    var nodes: [String: [String: CanonicalJSON]] = [:]
+    /// The references followed from a provenance record to its hashes, in that order.
+    enum Link: UInt8 { case object, facet, hash }
+    /// A hash node's `uco-types:hashValue`, when its `uco-types:hashMethod` is SHA-256.
+    enum HashValue { case sha256(String), malformed }
+
+    var iris = IRITable()
+    /// Per IRI number: whether a node with that IRI and at least one other member was read.
+    var described = [Bool]()
+    /// Each provenance record's IRI number and exhibit number (nil: not exactly one string).
+    var records = [(node: Int32, exhibit: String?)]()
+    /// Every followed reference: from, which link, to (−1: a value that is not a node reference).
+    var links = [(from: Int32, link: Link, to: Int32)]()
+    var hashValues = [Int32: HashValue]()
     var scanner = GraphDocumentScanner()
     var context: [String: CanonicalJSON]? = nil
 
@@ -67,17 +76,29 @@ struct CASEGraphReader {
         guard scanner.sawGraph else { throw .malformed("has no @graph array") }
     }
 
+    mutating func number(_ iri: String) -> Int32 {
+        let n = iris.number(iri)
+        if Int(n) == described.count { described.append(false) }
+        return n
+    }
+
     mutating func collect(_ value: CanonicalJSON) throws(CASEGraphError) {
         switch value {
         case .object(let members):
             if let id = members["@id"]?.stringValue, members.count > 1 {
-                guard nodes[id] == nil else { throw .malformed("describes node \(id) twice") }
-                var kept = [String: CanonicalJSON]()
-                let isRecord = Self.types(members).contains("case-investigation:ProvenanceRecord")
-                for (key, member) in members where Self.followed.contains(key) || (isRecord && key == "uco-core:object") {
-                    kept[key] = Self.referencing(member)
+                let node = number(id)
+                guard !described[Int(node)] else { throw .malformed("describes node \(id) twice") }
+                described[Int(node)] = true
+                if Self.values(members, "@type").contains(.string("case-investigation:ProvenanceRecord")) {
+                    let numbers = Self.values(members, "case-investigation:exhibitNumber")
+                    records.append((node, numbers.count == 1 ? numbers[0].stringValue : nil))
+                    link(node, .object, members["uco-core:object"])
                 }
-                nodes[id] = kept
+                link(node, .facet, members["uco-core:hasFacet"])
+                link(node, .hash, members["uco-observable:hash"])
+                if Self.values(members, "uco-types:hashMethod").first?.stringValue == CASEVocabulary.sha256Method {
+                    hashValues[node] = Self.sha256(members).map(HashValue.sha256) ?? .malformed
+                }
             }
             for (key, member) in members where key != "@context" { try collect(member) }
         case .array(let elements):
@@ -87,56 +108,62 @@ struct CASEGraphReader {
         }
     }
 
-    /// `value` with every embedded node (an object with an `@id` and other members) replaced
-    /// by a reference to it: `collect` keeps the node itself.
-    static func referencing(_ value: CanonicalJSON) -> CanonicalJSON {
-        switch value {
-        case .object(let members) where members.count > 1 && members["@id"]?.stringValue != nil:
-            .object(["@id": members["@id"]!])
-        case .array(let elements):
-            .array(elements.map(referencing))
-        default:
-            value
+    /// Keeps the references of one property (one value or an array), embedded nodes by their IRI.
+    mutating func link(_ node: Int32, _ link: Link, _ property: CanonicalJSON?) {
+        for value in Self.values(property) {
+            links.append((node, link, value["@id"]?.stringValue.map { number($0) } ?? -1))
         }
     }
 
-    /// The values of `property` of `node`: one value or an array of them.
-    static func values(_ node: [String: CanonicalJSON], _ property: String) -> [CanonicalJSON] {
-        switch node[property] {
+    /// One value or the elements of an array.
+    static func values(_ property: CanonicalJSON?) -> [CanonicalJSON] {
+        switch property {
         case nil: []
         case .array(let elements)?: elements
         case let value?: [value]
         }
     }
 
-    static func types(_ node: [String: CanonicalJSON]) -> [String] {
-        values(node, "@type").compactMap(\.stringValue)
-    }
+    static func values(_ node: [String: CanonicalJSON], _ property: String) -> [CanonicalJSON] { values(node[property]) }
 
-    /// The nodes `property` of `node` refers to (by `@id`, or embedded).
-    func referenced(_ node: [String: CanonicalJSON], _ property: String, from id: String) throws(CASEGraphError) -> [(String, [String: CanonicalJSON])] {
-        var out = [(String, [String: CanonicalJSON])]()
-        for value in Self.values(node, property) {
-            guard let target = value["@id"]?.stringValue else { throw .malformed("has a \(property) of \(id) that is not a node reference") }
-            guard let referenced = nodes[target] else { throw .malformed("refers from \(id) to \(target), which it does not describe") }
-            out.append((target, referenced))
+    /// The hash value, if it is one SHA-256 typed `xsd:hexBinary` (64 hex digits); lowercase.
+    static func sha256(_ hash: [String: CanonicalJSON]) -> String? {
+        let values = values(hash, "uco-types:hashValue")
+        guard values.count == 1, values[0]["@type"]?.stringValue == "xsd:hexBinary", let hex = values[0]["@value"]?.stringValue,
+              hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }) else {
+            return nil
         }
-        return out
+        return hex.lowercased()
     }
 
     func exhibitHashes() throws(CASEGraphError) -> [String: Set<String>] {
-        var hashes = [String: Set<String>]()
-        for (id, record) in nodes where Self.types(record).contains("case-investigation:ProvenanceRecord") {
-            let numbers = Self.values(record, "case-investigation:exhibitNumber")
-            guard numbers.count == 1, let exhibit = numbers[0].stringValue else {
-                throw .malformed("has provenance record \(id) without exactly one exhibitNumber")
+        // The links by the node they leave from: `first[n] ..< first[n + 1]` indexes `sorted`.
+        let sorted = links.sorted { $0.from < $1.from }
+        var first = [Int](repeating: 0, count: described.count + 1)
+        for l in sorted { first[Int(l.from) + 1] += 1 }
+        for n in 0..<described.count { first[n + 1] += first[n] }
+        func referenced(_ node: Int32, _ link: Link) throws(CASEGraphError) -> [Int32] {
+            var out = [Int32]()
+            for l in sorted[first[Int(node)]..<first[Int(node) + 1]] where l.link == link {
+                let property = switch link { case .object: "uco-core:object"; case .facet: "uco-core:hasFacet"; case .hash: "uco-observable:hash" }
+                guard l.to >= 0 else { throw .malformed("has a \(property) of \(iris[node]) that is not a node reference") }
+                guard described[Int(l.to)] else { throw .malformed("refers from \(iris[node]) to \(iris[l.to]), which it does not describe") }
+                out.append(l.to)
             }
+            return out
+        }
+        var hashes = [String: Set<String>]()
+        for (record, exhibit) in records {
+            guard let exhibit else { throw .malformed("has provenance record \(iris[record]) without exactly one exhibitNumber") }
             var found = hashes[exhibit] ?? []
-            for (objectID, object) in try referenced(record, "uco-core:object", from: id) {
-                for (facetID, facet) in try referenced(object, "uco-core:hasFacet", from: objectID) {
-                    for (hashID, hash) in try referenced(facet, "uco-observable:hash", from: facetID)
-                    where Self.values(hash, "uco-types:hashMethod").first?.stringValue == CASEVocabulary.sha256Method {
-                        found.insert(try Self.sha256(hash, hashID))
+            for object in try referenced(record, .object) {
+                for facet in try referenced(object, .facet) {
+                    for hash in try referenced(facet, .hash) {
+                        switch hashValues[hash] {
+                        case .sha256(let hex)?: found.insert(hex)
+                        case .malformed?: throw .malformed("has hash \(iris[hash]) whose hashValue is not one SHA-256 typed xsd:hexBinary")
+                        case nil: break
+                        }
                     }
                 }
             }
@@ -144,15 +171,58 @@ struct CASEGraphReader {
         }
         return hashes
     }
+}
 
-    /// The hash value, which must be 64 hex digits typed `xsd:hexBinary`; lowercase.
-    static func sha256(_ hash: [String: CanonicalJSON], _ id: String) throws(CASEGraphError) -> String {
-        let values = values(hash, "uco-types:hashValue")
-        guard values.count == 1, values[0]["@type"]?.stringValue == "xsd:hexBinary", let hex = values[0]["@value"]?.stringValue,
-              hex.utf8.count == 64, hex.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }) else {
-            throw .malformed("has hash \(id) whose hashValue is not one SHA-256 typed xsd:hexBinary")
+/// IRIs numbered in the order first seen, their bytes kept once in one buffer and found again
+/// through an open-addressing table of numbers: about 60 bytes an IRI where a `[String: Int32]`
+/// took about 130 (a 45-byte IRI is a heap string).
+struct IRITable {
+    private var bytes = [UInt8]()
+    /// Where each IRI's bytes start in `bytes`, and (last) where the next one will.
+    private var starts = [Int](arrayLiteral: 0)
+    /// Open addressing, linear probing: IRI number + 1, or 0 for an empty slot; kept at most half full.
+    private var slots = [Int32](repeating: 0, count: 1 << 10)
+
+    var count: Int { starts.count - 1 }
+
+    subscript(number: Int32) -> String { String(decoding: bytes[starts[Int(number)]..<starts[Int(number) + 1]], as: UTF8.self) }
+
+    /// The IRI's number, a new one if it was not seen before.
+    mutating func number(_ iri: String) -> Int32 {
+        var iri = iri
+        return iri.withUTF8 { text in
+            let mask = slots.count - 1
+            var slot = Self.hash(text) & mask
+            while slots[slot] != 0 {
+                let n = Int(slots[slot] - 1)
+                if bytes[starts[n]..<starts[n + 1]].elementsEqual(text) { return Int32(n) }
+                slot = (slot + 1) & mask
+            }
+            let n = Int32(count)
+            bytes.append(contentsOf: text)
+            starts.append(bytes.count)
+            slots[slot] = n + 1
+            if count * 2 > slots.count { grow() }
+            return n
         }
-        return hex.lowercased()
+    }
+
+    /// Doubles the table and places every number again.
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for n in 0..<count {
+            var slot = bytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[starts[n]..<starts[n + 1]])) } & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(n + 1)
+        }
+    }
+
+    /// Swift's seeded hash of the bytes (a document cannot be written to collide in it).
+    private static func hash(_ text: UnsafeBufferPointer<UInt8>) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: UnsafeRawBufferPointer(text))
+        return hasher.finalize()
     }
 }
 
