@@ -50,7 +50,8 @@ struct CASEGraphReader {
     /// Reads the next piece of the document.
     mutating func read(_ piece: some Collection<UInt8>) throws(CASEGraphError) {
         var found = [(key: String, bytes: [UInt8])]()
-        try scanner.scan(piece) { key, bytes in found.append((key, bytes)) }
+        // As an array: scanning a `Data` byte by byte through its iterator took a tenth of the graph's time.
+        try scanner.scan([UInt8](piece)) { key, bytes in found.append((key, bytes)) }
         for (key, bytes) in found {
             let value: CanonicalJSON
             do { value = try CanonicalJSON(parsing: bytes) } catch { throw .notJSON("\(error)") }

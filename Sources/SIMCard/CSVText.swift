@@ -97,8 +97,17 @@ public enum CSVText {
     /// One value as a field: neutralised, then quoted as RFC 4180 asks.
     public static func field(_ value: String) -> String {
         let s = neutralised(value)
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+        var quoted = [UInt8]()
+        quoted.reserveCapacity(s.utf8.count + 8)
+        quoted.append(0x22)
+        for byte in s.utf8 {
+            quoted.append(byte)
+            if byte == 0x22 { quoted.append(0x22) }
+        }
+        quoted.append(0x22)
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// One record, CRLF-terminated: every value through `field`.

@@ -7,7 +7,7 @@ import SIMCard
 /// (docs/VERIFYING.md §2.3, formula guard).
 @Suite struct CSVFormulaGuardTests {
     static let hostile = ["=HYPERLINK(\"http://x\",\"y\")", "+84912345678", "-5", "@SUM(A1)", "\tTAB", "\rCR", "'quoted", "'=already",
-                          "''", "'", "=", "plain", "a=b", "", "x'y", "=1+2,\"q\"\nnext line"]
+                          "''", "'", "=", "plain", "a=b", "", "x'y", "=1+2,\"q\"\nnext line", "first line\r\nsecond line"]
 
     @Test func aCellNeverStartsWithAFormulaCharacter() {
         #expect(CSVText.field("=1+2") == "'=1+2")
@@ -20,6 +20,8 @@ import SIMCard
         #expect(CSVText.field("plain") == "plain")
         #expect(CSVText.field("a=b") == "a=b")
         #expect(CSVText.field("=a,b") == "\"'=a,b\"")
+        // "\r\n" is one Swift Character, equal to neither "\r" nor "\n": it was written unquoted.
+        #expect(CSVText.field("a\r\nb") == "\"a\r\nb\"")
         for value in Self.hostile {
             let cell = CSVText.field(value)
             let unquoted = cell.hasPrefix("\"") ? String(cell.dropFirst()) : cell
