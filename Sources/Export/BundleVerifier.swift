@@ -110,17 +110,39 @@ public struct EntryFacts: Sendable {
 }
 
 /// Checks one kind of sealed file against the ledger. `owns` says which paths are its kind;
-/// `check` returns how many things it verified (files, rows, …).
+/// the check returns how many things it verified (files, rows, …).
 public struct FileChecker: Sendable {
+    /// The rest of a check once its files are read: it compares them with the ledger.
+    public typealias Check = @Sendable (BundleContext) throws(BundleProblem) -> Int
     public var name: String
     public var owns: @Sendable (String) -> Bool
-    public var check: @Sendable (BundleContext) throws(BundleProblem) -> Int
-    public init(name: String, owns: @escaping @Sendable (String) -> Bool,
-                check: @escaping @Sendable (BundleContext) throws(BundleProblem) -> Int) {
+    /// Reads what the check needs of the bundle's own files (`root` and the manifest's paths),
+    /// before the ledger is verified and beside it on another core; returns the rest of the check.
+    public var start: @Sendable (_ root: String, _ files: [String: String]) -> Check
+
+    public init(name: String, owns: @escaping @Sendable (String) -> Bool, check: @escaping Check) {
         self.name = name
         self.owns = owns
-        self.check = check
+        self.start = { _, _ in check }
     }
+
+    /// A checker whose `read` needs only its files (a failure is reported when its check runs,
+    /// in the checkers' order) and whose `check` compares what was read with the ledger.
+    public init<Read: Sendable>(name: String, owns: @escaping @Sendable (String) -> Bool,
+                                read: @escaping @Sendable (_ root: String, _ files: [String: String]) throws(BundleProblem) -> Read,
+                                check: @escaping @Sendable (BundleContext, Read) throws(BundleProblem) -> Int) {
+        self.name = name
+        self.owns = owns
+        self.start = { root, files in
+            do throws(BundleProblem) {
+                let read = try read(root, files)
+                return { ctx throws(BundleProblem) in try check(ctx, read) }
+            } catch { return { _ throws(BundleProblem) in throw error } }
+        }
+    }
+
+    /// Runs the check whole, read included (the verifier overlaps the read with the ledger pass).
+    public func check(_ ctx: BundleContext) throws(BundleProblem) -> Int { try start(ctx.root, ctx.files)(ctx) }
 }
 
 /// What `custody verify` verified.
@@ -145,6 +167,30 @@ public struct BundleVerification: Sendable {
     public var tool: String
     /// Per checker (in `BundleVerifier.fileCheckers` order): its name and count.
     public var checked: [(name: String, count: Int)]
+}
+
+/// The checkers' `start`s, run on the global queue from the moment it is made; `wait` gives
+/// the rest of each check, in the checkers' order. `@unchecked Sendable`: `checks` is written
+/// under `lock` and read only after `wait`.
+final class StartedChecks: @unchecked Sendable {
+    private var checks: [FileChecker.Check?]
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+
+    init(_ checkers: [FileChecker], root: String, files: [String: String]) {
+        checks = Array(repeating: nil, count: checkers.count)
+        for (i, checker) in checkers.enumerated() {
+            DispatchQueue.global().async(group: group) { [self] in
+                let check = checker.start(root, files)
+                lock.withLock { checks[i] = check }
+            }
+        }
+    }
+
+    func wait() -> [FileChecker.Check] {
+        group.wait()
+        return lock.withLock { checks.map { $0! } }
+    }
 }
 
 /// Verifies a bundle offline, with nothing but its files (and optionally a pinned key).
@@ -193,6 +239,9 @@ public enum BundleVerifier {
             guard !own.isEmpty else { throw BundleProblem(BundleLayout.keys, "holds no key: nothing to verify signatures with") }
             trusted = own
         }
+
+        // The checkers' reads of their own files, on other cores while the ledger is verified.
+        let started = StartedChecks(checkers, root: root, files: files)
 
         // 3. The ledger and the checkpoint.
         for required in [BundleLayout.ledger, BundleLayout.checkpoint] where files[required] == nil {
@@ -289,7 +338,7 @@ public enum BundleVerifier {
             throw BundleProblem(path, "is not a file of a Custody bundle")
         }
         var checked = [(name: String, count: Int)]()
-        for c in checkers { checked.append((c.name, try c.check(context))) }
+        for (c, check) in zip(checkers, started.wait()) { checked.append((c.name, try check(context))) }
 
         // 6. The sealed files are the ones the export entry recorded.
         let payload = exportEntry.entry.payload

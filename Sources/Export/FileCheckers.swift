@@ -191,20 +191,21 @@ extension FileChecker {
 
     /// case.jsonld: every exhibit (ProvenanceRecord exhibitNumber) carries exactly the hashes
     /// the ledger ties to it (`ledgerExhibitHashes`).
-    public static let caseGraph = FileChecker(name: "CASE/UCO graph", owns: { $0 == BundleLayout.caseGraph }) { ctx throws(BundleProblem) in
+    /// The graph (500 MB at ten times the seizure) is read while the ledger is verified.
+    public static let caseGraph = FileChecker(name: "CASE/UCO graph", owns: { $0 == BundleLayout.caseGraph }, read: { root, files throws(BundleProblem) in
         let file = BundleLayout.caseGraph
-        guard ctx.files[file] != nil else { throw BundleProblem(file, "is missing") }
-        let found: [String: Set<String>]
+        guard files[file] != nil else { throw BundleProblem(file, "is missing") }
         var reader = CASEGraphReader()
         let unreadable = { (error: CASEGraphError) in BundleProblem(file, "is not a CASE/UCO graph Custody can read (\(error))") }
-        try BundleFileReader(root: ctx.root, file).forEachPiece { piece throws(BundleProblem) in
+        try BundleFileReader(root: root, file).forEachPiece { piece throws(BundleProblem) in
             do throws(CASEGraphError) { try reader.read(piece) } catch { throw unreadable(error) }
         }
         do throws(CASEGraphError) {
             try reader.finish()
-            found = try reader.exhibitHashes()
+            return try reader.exhibitHashes()
         } catch { throw unreadable(error) }
-        try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: file, missingIsEmpty: false)
+    }) { ctx, found throws(BundleProblem) in
+        try compareExhibits(found, with: try ledgerExhibitHashes(ctx), file: BundleLayout.caseGraph, missingIsEmpty: false)
         return found.count
     }
 
