@@ -169,30 +169,6 @@ public struct BundleVerification: Sendable {
     public var checked: [(name: String, count: Int)]
 }
 
-/// The checkers' `start`s, run on the global queue from the moment it is made; `wait` gives
-/// the rest of each check, in the checkers' order. `@unchecked Sendable`: `checks` is written
-/// under `lock` and read only after `wait`.
-final class StartedChecks: @unchecked Sendable {
-    private var checks: [FileChecker.Check?]
-    private let group = DispatchGroup()
-    private let lock = NSLock()
-
-    init(_ checkers: [FileChecker], root: String, files: [String: String]) {
-        checks = Array(repeating: nil, count: checkers.count)
-        for (i, checker) in checkers.enumerated() {
-            DispatchQueue.global().async(group: group) { [self] in
-                let check = checker.start(root, files)
-                lock.withLock { checks[i] = check }
-            }
-        }
-    }
-
-    func wait() -> [FileChecker.Check] {
-        group.wait()
-        return lock.withLock { checks.map { $0! } }
-    }
-}
-
 /// Verifies a bundle offline, with nothing but its files (and optionally a pinned key).
 public enum BundleVerifier {
     /// The sealed-file checkers, one per file kind; every sealed file must belong to one.
@@ -240,8 +216,9 @@ public enum BundleVerifier {
             trusted = own
         }
 
-        // The checkers' reads of their own files, on other cores while the ledger is verified.
-        let started = StartedChecks(checkers, root: root, files: files)
+        // The checkers' reads of their own files, on another core while the ledger is verified.
+        let listed = files
+        let started = checkers.map { checker in BackgroundWork { checker.start(root, listed) } }
 
         // 3. The ledger and the checkpoint.
         for required in [BundleLayout.ledger, BundleLayout.checkpoint] where files[required] == nil {
@@ -338,7 +315,7 @@ public enum BundleVerifier {
             throw BundleProblem(path, "is not a file of a Custody bundle")
         }
         var checked = [(name: String, count: Int)]()
-        for (c, check) in zip(checkers, started.wait()) { checked.append((c.name, try check(context))) }
+        for (c, check) in zip(checkers, started) { checked.append((c.name, try check.wait()(context))) }
 
         // 6. The sealed files are the ones the export entry recorded.
         let payload = exportEntry.entry.payload
