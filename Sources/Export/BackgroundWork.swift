@@ -1,8 +1,8 @@
 import Foundation
 
 /// Work started on the global queue when this is made and waited for with `wait`: how the
-/// exporter verifies the case beside writing the bundle, and the verifier reads files beside
-/// checking the ledger (two cores, two long passes that need nothing of each other).
+/// verifier reads files beside checking the ledger (two cores, two long passes that need
+/// nothing of each other).
 /// `@unchecked Sendable`: `value` is written under `lock` before `group` leaves the work, and
 /// read under it after.
 final class BackgroundWork<Value: Sendable>: @unchecked Sendable {

@@ -196,27 +196,14 @@ public enum Exporter {
         let zipURL = URL(fileURLWithPath: BundleZip.path(of: out))
         for taken in [outURL] + (options.zip ? [zipURL] : []) where fm.fileExists(atPath: taken.path) { throw .outExists(taken.path) }
         let removedPartials = BundleWriter.removeStalePartials(of: outURL) + BundleWriter.removeStalePartials(of: zipURL)
-        // The case is verified on another core while the bundle is written (at ten times the
-        // seizure each takes a quarter of the export); no export entry is appended and nothing
-        // is named a bundle before it verified, and its failure is the one reported.
-        let verifying = BackgroundWork { Swift.Result { () throws(CaseStoreError) in try store.verify() } }
-        func verified() throws(ExportError) {
-            switch verifying.wait() {
-            case .failure(let error): throw .caseStore(error)
-            case .success(let verification):
-                if let failure = verification.failure {
-                    throw .caseUnreadable("case \(store.directory) does not verify (\(failure)): run `custody ledger verify`; no bundle written")
-                }
-            }
+        let verification: CaseVerification
+        do { verification = try store.verify() } catch { throw .caseStore(error) }
+        if let failure = verification.failure {
+            throw .caseUnreadable("case \(store.directory) does not verify (\(failure)): run `custody ledger verify`; no bundle written")
         }
-        let snapshot: CaseSnapshot, plan: ExportPlan
-        do throws(ExportError) {
-            do { snapshot = try store.snapshot() } catch { throw .caseStore(error) }
-            plan = try ExportPlan(store: store, snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
-        } catch {
-            try verified()
-            throw error
-        }
+        let snapshot: CaseSnapshot
+        do { snapshot = try store.snapshot() } catch { throw .caseStore(error) }
+        let plan = try ExportPlan(store: store, snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
 
         let temp = outURL.deletingLastPathComponent()
             .appendingPathComponent(BundleWriter.partialPrefix(of: outURL) + UUID().uuidString.prefix(8).lowercased()).path
@@ -225,23 +212,17 @@ public enum Exporter {
         var zip: BundleZip.Partial? = nil
         defer { zip?.discard() }
         do throws(ExportError) {
-            do throws(ExportError) {
-                try writer.createRoot()
-                let language: Language
-                if let chosen = options.language { language = chosen } else {
-                    do { language = try store.language() } catch { throw .caseStore(error) }
-                }
-                let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
-                for p in producers {
-                    do { try p.produce(context, writer) } catch let failed as ExportError { throw failed } catch {
-                        throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written")
-                    }
-                }
-            } catch {
-                try verified()
-                throw error
+            try writer.createRoot()
+            let language: Language
+            if let chosen = options.language { language = chosen } else {
+                do { language = try store.language() } catch { throw .caseStore(error) }
             }
-            try verified()
+            let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
+            for p in producers {
+                do { try p.produce(context, writer) } catch let failed as ExportError { throw failed } catch {
+                    throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written")
+                }
+            }
             let sealed = Manifest(writer.written)
             let payload: [String: CanonicalJSON] = [
                 "manifestSHA256": .string(sealed.sealedSHA256), "files": .integer(Int64(sealed.lines.count)),
