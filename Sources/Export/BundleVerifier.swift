@@ -140,9 +140,6 @@ public struct FileChecker: Sendable {
             } catch { return { _ throws(BundleProblem) in throw error } }
         }
     }
-
-    /// Runs the check whole, read included (the verifier overlaps the read with the ledger pass).
-    public func check(_ ctx: BundleContext) throws(BundleProblem) -> Int { try start(ctx.root, ctx.files)(ctx) }
 }
 
 /// What `custody verify` verified.
