@@ -20,10 +20,12 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     }
 
     private func runUnlessClaimed() {
-        guard lock.withLock({ () -> Bool in
-            defer { claimed = true }
-            return !claimed
-        }) else { return }
+        let mine = lock.withLock { () -> Bool in
+            if claimed { return false }
+            claimed = true
+            return true
+        }
+        guard mine else { return }
         let made = work()
         lock.withLock { value = made }
         group.leave()
