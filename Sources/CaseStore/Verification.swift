@@ -38,15 +38,31 @@ extension CaseStore {
         // The lines are read a page at a time and verified as they come (at ten times the
         // seizure the ledger is 117 MB); what is kept of each is what the registry checks read
         // (`RegistryEntry`), from the entry the verifier parsed.
+        // Each line is parsed, hashed and its signature checked on every core, a batch at a
+        // time (`LedgerVerifier.PreparedLine`), then taken in order.
         var stream = LedgerVerifier.Stream(trustedKeys: keys)
         var entries = [RegistryEntry]()
         var stored = 0
+        var batch = [[UInt8]]()
+        func takeBatch() {
+            let keys = stream.keysByID
+            for (line, entry) in batch.concurrentMap({ bytes in
+                let line = LedgerVerifier.PreparedLine(bytes, keys: keys)
+                return (line, line.entry.map { RegistryEntry($0.entry) })
+            }) {
+                guard stream.take(line) != nil, let entry else { break }
+                entries.append(entry)
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
         do {
             try forEachLine(below: Int.max) { r in
                 stored += 1
-                if let e = stream.take(Array(r.line)) { entries.append(RegistryEntry(e.entry)) }
+                batch.append(Array(r.line))
+                if batch.count == LedgerVerifier.PreparedLine.batch { takeBatch() }
             }
         } catch let error as CaseStoreError { throw error } catch { throw map(error) }
+        takeBatch()
         let report = LedgerVerifier.verify(stream, checkpoint: checkpointNote, origin: origin)
         var result = CaseVerification(storedEntries: stored, verifiedEntries: report.verifiedCount, root: report.root,
                                       caseID: report.caseID, externalCheckpoint: report.checkpoint)

@@ -1,6 +1,7 @@
 import ByteText
 import Crypto
 import Foundation
+import Ledger
 
 /// Reads one file of a bundle in pieces, for the verifier: its SHA-256 without holding it, or
 /// its lines one at a time. A bundle's largest files (case.jsonld, ledger.jsonl, proofs.jsonl)
@@ -74,5 +75,27 @@ struct BundleFileReader {
             carry.append(contentsOf: piece[start...])
         }
         guard carry.isEmpty else { throw BundleProblem(name, line: number + 1, "has no newline at its end (an incomplete copy?)") }
+    }
+
+    /// `forEachLine`, with the work on each line that needs nothing of the lines before it
+    /// (`prepare`) done on every core, `batch` lines at a time (`concurrentMap`); `body` then
+    /// takes each line's prepared value in order, with its number and offset. `batchContext`
+    /// is asked before each batch for what `prepare` may use of the lines taken so far.
+    func forEachLine<Context, Prepared>(batch: Int = LedgerVerifier.PreparedLine.batch, batchContext: () -> Context,
+                                        prepare: (Context, _ line: [UInt8], _ number: Int) -> Prepared,
+                                        _ body: (Prepared, _ number: Int, _ offset: Int) throws(BundleProblem) -> Void) throws(BundleProblem) {
+        var lines = [(line: [UInt8], number: Int, offset: Int)]()
+        lines.reserveCapacity(batch)
+        func takeBatch() throws(BundleProblem) {
+            let context = batchContext()
+            let prepared = lines.concurrentMap { prepare(context, $0.line, $0.number) }
+            for (value, line) in zip(prepared, lines) { try body(value, line.number, line.offset) }
+            lines.removeAll(keepingCapacity: true)
+        }
+        try forEachLine { line, number, offset throws(BundleProblem) in
+            lines.append((line, number, offset))
+            if lines.count == batch { try takeBatch() }
+        }
+        try takeBatch()
     }
 }

@@ -109,6 +109,25 @@ public struct EntryFacts: Sendable {
     }
 }
 
+/// One line of ledger.jsonl made ready on any core for the verifier's pass in order: its checks
+/// that need no earlier line (`LedgerVerifier.PreparedLine`), and, when it is an entry, what the
+/// pass keeps of it (its facts, its leaf hash) and its row of custody.csv (`hasRow`: every
+/// line but the export entry).
+struct PreparedLedgerLine: Sendable {
+    let line: LedgerVerifier.PreparedLine
+    let facts: EntryFacts?
+    let leafHash: SHA256Hash?
+    let custodyRow: [UInt8]?
+
+    init(_ bytes: [UInt8], keys: [KeyID: VerifierKey], hasRow: Bool) {
+        line = LedgerVerifier.PreparedLine(bytes, keys: keys)
+        let e = line.entry
+        facts = e.map(EntryFacts.init)
+        leafHash = e?.leafHash
+        custodyRow = hasRow ? e.map { Array(CSVText.record(CustodyTable.row($0)).utf8) } : nil
+    }
+}
+
 /// Checks one kind of sealed file against the ledger. `owns` says which paths are its kind;
 /// the check returns how many things it verified (files, rows, …).
 public struct FileChecker: Sendable {
@@ -266,12 +285,16 @@ public enum BundleVerifier {
         leaves.reserveCapacity(lineCount)
         var custodyTable = SHA256()
         custodyTable.update(data: Array(CustodyTable.heading.utf8))
-        try BundleFileReader(root: root, BundleLayout.ledger).forEachLine { line, n, _ throws(BundleProblem) in
-            guard let e = ledger.take(line) else { throw ledgerProblem(ledger.failure!, line: n) }
-            entries.append(EntryFacts(e))
-            leaves.append((e.entry.sequence, e.leafHash))
+        // Each line parsed, hashed, its signature checked and its facts and row made on every
+        // core (`PreparedLedgerLine`); then taken in order.
+        try BundleFileReader(root: root, BundleLayout.ledger).forEachLine(batchContext: { ledger.keysByID }) { keys, line, n in
+            PreparedLedgerLine(line, keys: keys, hasRow: n < lineCount)
+        } _: { prepared, n, _ throws(BundleProblem) in
+            guard let e = ledger.take(prepared.line) else { throw ledgerProblem(ledger.failure!, line: n) }
+            entries.append(prepared.facts!)
+            leaves.append((e.entry.sequence, prepared.leafHash!))
             for key in ExportPlan.keysBound(by: e) where !bound.contains(key) { bound.append(key) }
-            if n < lineCount { custodyTable.update(data: Array(CSVText.record(CustodyTable.row(e)).utf8)) }
+            if let row = prepared.custodyRow { custodyTable.update(data: row) }
         }
         let activeAtExport = ledger.activeStations
         let wholeLedgerRoot: SHA256Hash? = scope == "all" ? (try? ledger.tree.root()) : nil

@@ -199,8 +199,19 @@ public enum LedgerVerifier {
         /// Every station key the entries bound (entry 0's and each `station.add`), in order.
         public var boundKeys: [VerifierKey] { state.everBound }
 
+        /// The keys a line prepared now would be checked with: every key the entries bound so
+        /// far by its key ID, and the trusted keys (entry 0 is signed by one of them).
+        public var keysByID: [KeyID: VerifierKey] {
+            Dictionary((trustedKeys + state.everBound).map { ($0.keyID, $0) }, uniquingKeysWith: { _, later in later })
+        }
+
         /// Checks the next line (without its newline): the entry when it passes, else nil with `failure` set.
         public mutating func take(_ line: [UInt8]) -> SignedEntry? {
+            take(PreparedLine(line, keys: [:]))
+        }
+
+        /// Checks the next line, prepared by `PreparedLine` (on any thread): what `take(_:)` does.
+        public mutating func take(_ line: PreparedLine) -> SignedEntry? {
             guard failure == nil else { return nil }
             if let problem = check(line) {
                 failure = problem
@@ -209,9 +220,12 @@ public enum LedgerVerifier {
             return previous
         }
 
-        private mutating func check(_ line: [UInt8]) -> VerificationFailure? {
-            let se: SignedEntry
-            do { se = try SignedEntry(line: line) } catch { return .malformedEntry(line: count + 1, error) }
+        private mutating func check(_ line: PreparedLine) -> VerificationFailure? {
+            let se: SignedEntry, computed: SHA256Hash
+            switch line.parsed {
+            case .success(let parsed): (se, computed) = parsed
+            case .failure(let error): return .malformedEntry(line: count + 1, error)
+            }
             let e = se.entry
             if isExcerpt {
                 if let previous {
@@ -222,21 +236,20 @@ public enum LedgerVerifier {
             } else if e.sequence != Int64(count) {
                 return .sequenceGap(found: e.sequence, after: previous?.entry.sequence)
             }
-            let computed = se.computedHash
             guard computed == se.hash else { return .hashMismatch(e.sequence, stored: se.hash, computed: computed) }
             if let previous {
                 if e.previousHash != previous.hash, !isExcerpt || e.sequence == previous.entry.sequence + 1 {
                     return .brokenLink(e.sequence, found: e.previousHash, expected: previous.hash)
                 }
                 guard let key = state.stations[e.station] else { return .unknownStation(e.sequence, e.station) }
-                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return .badSignature(e.sequence, key.description) }
+                guard line.signatureHolds(se, with: key) else { return .badSignature(e.sequence, key.description) }
                 if let f = state.apply(e) { return f }
             } else {
                 var genesis = LedgerState()
                 if let f = genesis.admitGenesis(e) { return f }
                 guard let key = genesis.stations[e.station] else { return .invalidGenesis("signed by \(e.station), not one of its stations") }
                 guard trustedKeys.contains(key) else { return .untrustedGenesis(key.description) }
-                guard key.isValidSignature(se.signature, for: se.signedMessage) else { return .badSignature(e.sequence, key.description) }
+                guard line.signatureHolds(se, with: key) else { return .badSignature(e.sequence, key.description) }
                 state = genesis
             }
             if !isExcerpt { tree.append(leafHash: se.leafHash) }
@@ -248,6 +261,42 @@ public enum LedgerVerifier {
 }
 
 extension LedgerVerifier {
+    /// One line's checks that need nothing of the lines before it, made on any thread before
+    /// `Stream.take(_:)` takes the line in order: the line parsed, its hash recomputed and its
+    /// signature checked with the key its station's key ID stood for when it was prepared
+    /// (`Stream.keysByID`). They are nearly all of a line's cost (SHA-256 and Ed25519), so a
+    /// verifier prepares lines on every core. `take` uses a prepared verdict only for the very
+    /// key the ledger's state names at that line, and checks the signature itself otherwise: a
+    /// line prepared with too few keys, or wrong ones, is verified exactly as an unprepared one.
+    public struct PreparedLine: Sendable {
+        /// How many lines a verifier prepares at a time: enough to keep every core busy, few
+        /// enough to hold (a few MB).
+        public static let batch = 2048
+
+        /// The entry and the hash its bytes give, or why the line is not an entry.
+        let parsed: Result<(entry: SignedEntry, computedHash: SHA256Hash), EntryError>
+        let checked: (key: VerifierKey, valid: Bool)?
+
+        public init(_ line: [UInt8], keys: [KeyID: VerifierKey]) {
+            do throws(EntryError) {
+                let entry = try SignedEntry(line: line)
+                parsed = .success((entry, entry.computedHash))
+                checked = keys[entry.entry.station].map { key in (key, key.isValidSignature(entry.signature, for: entry.signedMessage)) }
+            } catch {
+                parsed = .failure(error)
+                checked = nil
+            }
+        }
+
+        /// The line's entry, when it is one (whether or not it verifies).
+        public var entry: SignedEntry? { try? parsed.get().entry }
+
+        func signatureHolds(_ entry: SignedEntry, with key: VerifierKey) -> Bool {
+            if let checked, checked.key == key { return checked.valid }
+            return key.isValidSignature(entry.signature, for: entry.signedMessage)
+        }
+    }
+
     /// What `verify(excerpt:trustedKeys:)` found.
     public struct ExcerptReport: Sendable {
         public let failure: VerificationFailure?

@@ -14,8 +14,18 @@ import Testing
         LedgerVerifier.verify(lines: lines, trustedKeys: trusted, checkpoint: checkpoint, origin: Fixture.origin)
     }
 
+    /// The first failure, the same whether the lines are taken as they are or prepared first
+    /// (`LedgerVerifier.PreparedLine`) with the right keys or with keys that lie.
     func failure(_ lines: [String], checkpoint: String? = nil) -> String? {
-        verify(lines, checkpoint: checkpoint).failure?.description
+        let found = verify(lines, checkpoint: checkpoint).failure?.description
+        let honest = Dictionary([Fixture.station1, Fixture.station2].map { ($0.keyID, $0.verifierKey) }, uniquingKeysWith: { a, _ in a })
+        let lying = [Fixture.station1.keyID: Fixture.intruder.verifierKey, Fixture.station2.keyID: Fixture.intruder.verifierKey]
+        for keys in [honest, lying] {
+            var stream = LedgerVerifier.Stream(trustedKeys: trusted)
+            for line in lines.map({ LedgerVerifier.PreparedLine(Array($0.utf8), keys: keys) }) where stream.take(line) == nil { break }
+            #expect(LedgerVerifier.verify(stream, checkpoint: checkpoint, origin: Fixture.origin).failure?.description == found)
+        }
+        return found
     }
 
     /// Replaces entry `i` by the result of editing its decoded form, re-hashing, and signing
@@ -109,6 +119,30 @@ import Testing
                                  signature: Fixture.intruder.sign(entries[12].signedMessage))
         l[12] = forged.line
         #expect(failure(l) == "entry 12: signature does not verify with station key \(Fixture.station1.verifierKey)")
+    }
+
+    /// A prepared verdict counts only for the key the ledger names at that line: an entry signed
+    /// by the intruder passes its preparation with the intruder's key under station 1's key ID,
+    /// and is still refused; a good entry prepared so is still accepted.
+    @Test func preparedVerdictOnlyForTheKeyTheLedgerNames() {
+        let forged = SignedEntry(entry: entries[12].entry, body: entries[12].body, hash: entries[12].hash,
+                                 signature: Fixture.intruder.sign(entries[12].signedMessage))
+        var l = lines
+        l[12] = forged.line
+        let lying = [Fixture.station1.keyID: Fixture.intruder.verifierKey]
+        let prepared = l.map { LedgerVerifier.PreparedLine(Array($0.utf8), keys: lying) }
+        var stream = LedgerVerifier.Stream(trustedKeys: trusted)
+        for line in prepared.prefix(12) { #expect(stream.take(line) != nil) }
+        #expect(stream.take(prepared[12]) == nil)
+        #expect(stream.failure?.description == "entry 12: signature does not verify with station key \(Fixture.station1.verifierKey)")
+        // Prepared on every core (`concurrentMap`), in order, with the keys a stream offers.
+        let honest = LedgerVerifier.Stream(trustedKeys: trusted).keysByID
+        #expect(honest == [Fixture.station1.keyID: Fixture.station1.verifierKey])
+        var whole = LedgerVerifier.Stream(trustedKeys: trusted)
+        for line in lines.map({ Array($0.utf8) }).concurrentMap({ LedgerVerifier.PreparedLine($0, keys: honest) }) {
+            #expect(whole.take(line) != nil)
+        }
+        #expect(LedgerVerifier.verify(whole, checkpoint: Fixture.checkpoint(entries), origin: Fixture.origin).isValid)
     }
 
     @Test func entryResignedWithIntruderKeyID() {
