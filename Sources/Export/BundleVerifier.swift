@@ -383,18 +383,22 @@ public enum BundleVerifier {
         let file = BundleLayout.proofLines
         var offsets = [Int]()
         offsets.reserveCapacity(leaves.count)
-        try BundleFileReader(root: root, file).forEachLine { line, n, offset throws(BundleProblem) in
-            guard n <= leaves.count else { throw BundleProblem(file, line: n, "is not the proof of any entry: ledger.jsonl has \(leaves.count) lines") }
+        // Each line parsed and its proof followed on every core; then taken in order, so the
+        // first line that fails is the one reported.
+        try BundleFileReader(root: root, file).forEachLine(batchContext: {}) { _, line, n -> Result<InclusionProof, BundleProblem> in
+            guard n <= leaves.count else { return .failure(BundleProblem(file, line: n, "is not the proof of any entry: ledger.jsonl has \(leaves.count) lines")) }
             let (seq, leafHash) = leaves[n - 1]
             guard let proof = ProofFile.parse(line) else {
-                throw BundleProblem(file, line: n, "is not {\"hashes\":[…],\"index\":N} in canonical JSON")
+                return .failure(BundleProblem(file, line: n, "is not {\"hashes\":[…],\"index\":N} in canonical JSON"))
             }
-            guard proof.index == Int(seq) else { throw BundleProblem(file, line: n, "proves entry \(proof.index), not entry \(seq) (ledger.jsonl line \(n))") }
+            guard proof.index == Int(seq) else { return .failure(BundleProblem(file, line: n, "proves entry \(proof.index), not entry \(seq) (ledger.jsonl line \(n))")) }
             let inclusion = InclusionProof(index: proof.index, treeSize: checkpoint.size, hashes: proof.hashes)
             do { try inclusion.verify(leafHash: leafHash, root: checkpoint.root) } catch {
-                throw BundleProblem(file, line: n, "inclusion proof of entry \(seq) does not lead to the checkpoint root: \(error)")
+                return .failure(BundleProblem(file, line: n, "inclusion proof of entry \(seq) does not lead to the checkpoint root: \(error)"))
             }
-            proved(leafHash, inclusion)
+            return .success(inclusion)
+        } _: { checked, n, offset throws(BundleProblem) in
+            proved(leaves[n - 1].leafHash, try checked.get())
             offsets.append(offset)
         }
         guard offsets.count == leaves.count else {
