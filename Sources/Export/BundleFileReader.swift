@@ -16,31 +16,34 @@ struct BundleFileReader {
         self.name = name
     }
 
-    /// The file's pieces, one at a time (`next`), in order.
+    /// The file's pieces, one at a time (`next`), in order. Read as arrays of bytes, not `Data`:
+    /// searching `Data` for newlines checks exclusive access to its storage at every byte.
     struct Pieces: ~Copyable {
-        let handle: FileHandle
+        let descriptor: Int32
         let name: String
 
         /// The next piece, nil at the end of the file.
-        func next() throws(BundleProblem) -> Data? {
-            let piece: Data?
-            do { piece = try handle.read(upToCount: BundleFileReader.pieceSize) } catch {
-                throw BundleProblem(name, "cannot be read: \(error.localizedDescription)")
+        func next() throws(BundleProblem) -> [UInt8]? {
+            var failure: Int32 = 0
+            let piece = [UInt8](unsafeUninitializedCapacity: BundleFileReader.pieceSize) { buffer, count in
+                repeat { count = read(descriptor, buffer.baseAddress, buffer.count) } while count < 0 && errno == EINTR
+                if count < 0 { failure = errno; count = 0 }
             }
-            guard let piece, !piece.isEmpty else { return nil }
-            return piece
+            guard failure == 0 else { throw BundleProblem(name, "cannot be read: \(String(cString: strerror(failure)))") }
+            return piece.isEmpty ? nil : piece
         }
 
-        deinit { try? handle.close() }
+        deinit { close(descriptor) }
     }
 
     func pieces() throws(BundleProblem) -> Pieces {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw BundleProblem(name, "cannot be read") }
-        return Pieces(handle: handle, name: name)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw BundleProblem(name, "cannot be read: \(String(cString: strerror(errno)))") }
+        return Pieces(descriptor: descriptor, name: name)
     }
 
     /// Calls `body` with each piece of the file, in order.
-    func forEachPiece(_ body: (Data) throws(BundleProblem) -> Void) throws(BundleProblem) {
+    func forEachPiece(_ body: ([UInt8]) throws(BundleProblem) -> Void) throws(BundleProblem) {
         let pieces = try pieces()
         while let piece = try pieces.next() { try body(piece) }
     }

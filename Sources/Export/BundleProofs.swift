@@ -29,18 +29,37 @@ public enum ProofFile {
     }
 
     /// Parses a line of proofs.jsonl (without its newline): it must be exactly the canonical
-    /// form `line(index:hashes:)` writes.
+    /// form `line(index:hashes:)` writes, `{"hashes":["…",…],"index":N}` (keys in order, each
+    /// hash 44 characters of canonical base64, N without leading zeros). Read byte by byte, not
+    /// as JSON: a verifier reads one such line per entry.
     public static func parse(_ bytes: some Collection<UInt8>) -> (index: Int, hashes: [SHA256Hash])? {
-        guard let json = try? CanonicalJSON(parsing: Array(bytes)), case .object(let fields) = json, fields.count == 2,
-              let index = fields["index"]?.integerValue, index >= 0, let values = fields["hashes"]?.arrayValue else { return nil }
-        var hashes = [SHA256Hash]()
-        for v in values {
-            guard let text = v.stringValue, let h = SHA256Hash(base64: text) else { return nil }
-            hashes.append(h)
+        let line = Array(bytes)
+        var at = 0
+        func take(_ expected: [UInt8]) -> Bool {
+            guard line.count - at >= expected.count, line[at..<at + expected.count].elementsEqual(expected) else { return false }
+            at += expected.count
+            return true
         }
-        guard line(index: Int(index), hashes: hashes) == Array(bytes) else { return nil }
-        return (Int(index), hashes)
+        guard take(hashesOpening) else { return nil }
+        var hashes = [SHA256Hash]()
+        if !take([UInt8(ascii: "]")]) {
+            repeat {
+                guard take([UInt8(ascii: "\"")]), line.count - at >= 45, line[at + 44] == UInt8(ascii: "\""),
+                      let decoded = Base64.decode(bytes: Array(line[at..<at + 44])), let hash = SHA256Hash(bytes: decoded) else { return nil }
+                hashes.append(hash)
+                at += 45
+            } while take([UInt8(ascii: ",")])
+            guard take([UInt8(ascii: "]")]) else { return nil }
+        }
+        guard take(indexOpening), line.last == UInt8(ascii: "}") else { return nil }
+        let digits = line[at..<line.count - 1]
+        guard (1...18).contains(digits.count), digits.allSatisfy({ (0x30...0x39).contains($0) }),
+              digits.first != 0x30 || digits.count == 1 else { return nil }
+        return (digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }, hashes)
     }
+
+    private static let hashesOpening = Array(#"{"hashes":["#.utf8)
+    private static let indexOpening = Array(#","index":"#.utf8)
 
     /// The line of proofs.idx for entry `seq` whose proof starts at byte `offset` of proofs.jsonl.
     public static func indexLine(seq: Int64, offset: Int) -> String {

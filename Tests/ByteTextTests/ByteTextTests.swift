@@ -1,4 +1,5 @@
 import ByteText
+import Foundation
 import Testing
 
 @Suite struct HexTests {
@@ -30,6 +31,25 @@ import Testing
         }
         #expect(Base64.encode(Array("foobar".utf8)) == "Zm9vYmFy")
         #expect(Base64.encode([0xFB, 0xFF]) == "+/8=")
+    }
+
+    /// The same text as Foundation's encoder for every length and many byte values, and decoded
+    /// back; every one-character change of a canonical text decodes to other bytes or not at all.
+    @Test func agreesWithFoundation() {
+        for count in 0..<100 {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 * 131 + count * 7) }
+            let text = Base64.encode(bytes)
+            #expect(text == Data(bytes).base64EncodedString(), "\(count) bytes")
+            #expect(Base64.decode(bytes: Array(text.utf8)) == bytes)
+        }
+        let text = Array(Base64.encode([0x01, 0x02, 0x03, 0x04]).utf8)
+        for i in text.indices {
+            for c in Array("A/+=\n-_".utf8) where c != text[i] {
+                var changed = text
+                changed[i] = c
+                #expect(Base64.decode(bytes: changed) != [0x01, 0x02, 0x03, 0x04])
+            }
+        }
     }
 
     /// Foundation alone accepts some of these; the canonical check refuses every one.
