@@ -357,8 +357,12 @@ public enum BundleVerifier {
         for path in files.keys.sorted() where BundleLayout.isSealed(path) && !checkers.contains(where: { $0.owns(path) }) {
             throw BundleProblem(path, "is not a file of a Custody bundle")
         }
+        // The checks beside each other on every core; the first failure in the checkers' order is reported.
+        let results = Array(zip(checkers, started)).concurrentMap { _, started -> Result<Int, BundleProblem> in
+            do throws(BundleProblem) { return .success(try started.wait()(context)) } catch { return .failure(error) }
+        }
         var checked = [(name: String, count: Int)]()
-        for (c, check) in zip(checkers, started) { checked.append((c.name, try check.wait()(context))) }
+        for (c, result) in zip(checkers, results) { checked.append((c.name, try result.get())) }
 
         // 6. The sealed files are the ones the export entry recorded.
         let payload = exportEntry.entry.payload

@@ -267,7 +267,16 @@ struct JSONParser {
     mutating func string() throws(CanonicalJSONError) -> String {
         let start = pos
         pos += 1  // opening quote
-        var buf = [UInt8]()
+        // Most strings hold no escape: their bytes are the string, taken whole.
+        var plain = pos
+        while plain < b.count, b[plain] != UInt8(ascii: "\""), b[plain] != UInt8(ascii: "\\"), b[plain] >= 0x20 { plain += 1 }
+        if plain < b.count, b[plain] == UInt8(ascii: "\"") {
+            guard let s = String(validating: b[pos..<plain], as: UTF8.self) else { throw .invalidUTF8(offset: start) }
+            pos = plain + 1
+            return s
+        }
+        var buf = Array(b[pos..<plain])
+        pos = plain
         while true {
             guard pos < b.count else { throw .unexpectedEnd }
             let c = b[pos]
