@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import SIMCard
+import Synchronization
 import Wording
 
 /// One case, in one of two backends (docs/CASE-STORE.md, "Backends"): a folder holding
@@ -32,6 +33,8 @@ public final class CaseStore: Sendable {
     let keyProblem: String?
     /// The signing key's file when it is not the case's own `station.key`.
     let stationKeyFile: String?
+    /// The last `simStatuses()` made and the ledger head it was made at (`sharedSIMStatuses`).
+    let simStatusCache = Mutex<(head: Int64, statuses: [SIMStatus])?>(nil)
 
     /// Checkpoint origin: `custody.case/<case id>`.
     public var origin: String { "custody.case/\(caseRecord.id)" }

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import SIMCard
 
 /// A SIM item as the registry reports it: its reads, its state and its operator.
@@ -51,12 +52,26 @@ extension CaseStore {
         var summary: SummaryPart?
     }
 
+    /// Stored acquisition records decoded at a time on every core: 64 of up to about 150 KB.
+    public static let recordsDecodedAtOnce = 64
+
     /// Every `sim` item with what its reads say, in label order.
-    public func simStatuses(operators: OperatorDirectory = .shared, issuers: IssuerDirectory = .shared) throws(CaseStoreError) -> [SIMStatus] {
-        try read { db in try CaseStore.simStatuses(db, operators: operators, issuers: issuers) }
+    public func simStatuses() throws(CaseStoreError) -> [SIMStatus] {
+        try read { db in try sharedSIMStatuses(db) }
     }
 
-    /// `simStatuses()` inside the caller's read (one consistent snapshot).
+    /// `simStatuses()` inside the caller's read: made once per ledger head and reused while no
+    /// entry is added (every change to an item or a read is an entry). An export asks for it
+    /// four times (snapshot, graph, report, summary), and it decodes every stored record.
+    func sharedSIMStatuses(_ db: any SQLExecutor) throws -> [SIMStatus] {
+        let head = try db.integer("SELECT MAX(seq) FROM ledger_entry") ?? -1
+        if let cached = simStatusCache.withLock({ $0 }), cached.head == head { return cached.statuses }
+        let statuses = try CaseStore.simStatuses(db)
+        simStatusCache.withLock { $0 = (head, statuses) }
+        return statuses
+    }
+
+    /// What `simStatuses()` says, made anew inside the caller's read (one consistent snapshot).
     static func simStatuses(_ db: any SQLExecutor, operators: OperatorDirectory = .shared, issuers: IssuerDirectory = .shared) throws -> [SIMStatus] {
         // Only the columns used, read from rows: decoding 70,000 `ItemRecord`s through Codable
         // took a third of a large case's summary.
@@ -66,10 +81,20 @@ extension CaseStore {
                 return (label: label, parent: try row.optionalString(1), identifiers: try ItemIdentifiers(stored: try row.string(2), item: label))
             }
             .sorted { CaseStore.byteOrder($0.label, $1.label) }
+        // Every stored record is decoded (a full read's is about 150 KB): on every core, a batch
+        // of records at a time.
         var byItem = [String: [StoredRead]]()
-        try db.forEachRow("SELECT item, record, seq FROM acquisition WHERE item IS NOT NULL ORDER BY seq", []) { r in
-            byItem[try r.string(0), default: []].append(try AcquisitionRecord.decode(StoredRead.self, try r.data(1), seq: try r.int64(2)))
+        var batch = [(item: String, record: Data, seq: Int64)]()
+        func takeBatch() throws {
+            let decoded = batch.concurrentMap { row in Result { try AcquisitionRecord.decode(StoredRead.self, row.record, seq: row.seq) } }
+            for (row, read) in zip(batch, decoded) { byItem[row.item, default: []].append(try read.get()) }
+            batch.removeAll(keepingCapacity: true)
         }
+        try db.forEachRow("SELECT item, record, seq FROM acquisition WHERE item IS NOT NULL ORDER BY seq", []) { r in
+            batch.append((try r.string(0), try r.data(1), try r.int64(2)))
+            if batch.count == CaseStore.recordsDecodedAtOnce { try takeBatch() }
+        }
+        try takeBatch()
         struct Partial { var status: SIMStatus; var prefix: String? }
         let partial: [Partial] = sims.map { item in
             let list = byItem[item.label] ?? []

@@ -28,7 +28,7 @@ extension CaseStore {
                                 examiners: try ExaminerRecord.fetchAll(db, "ORDER BY seq").sorted { $0.seq != $1.seq ? $0.seq < $1.seq : CaseStore.byteOrder($0.id, $1.id) },
                                 items: try ItemRecord.fetchAll(db).sorted(by: CaseStore.creationOrder),
                                 acquisitions: try CaseStore.acquisitionHeaders(db, below: size),
-                                simStatuses: try CaseStore.simStatuses(db))
+                                simStatuses: try sharedSIMStatuses(db))
         }
     }
 }

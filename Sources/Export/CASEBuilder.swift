@@ -73,7 +73,7 @@ struct CASEGraphBuilder {
         do {
             try store.forEachAcquisition(below: size) { read in
                 batch.append(read)
-                if batch.count == Self.recordsPerBatch { try takeBatch() }
+                if batch.count == CaseStore.recordsDecodedAtOnce { try takeBatch() }
             }
             try takeBatch()
         } catch let e as CaseStoreError { throw e } catch { throw .ledger("cannot read the acquisitions: \(error)") }
@@ -84,9 +84,6 @@ struct CASEGraphBuilder {
         for item in items { created[item.seq, default: []].append(item.label) }
         self.created = created
     }
-
-    /// Stored reads decoded at a time: 64 records of up to about 150 KB.
-    static let recordsPerBatch = 64
 
     /// Writes the whole document to `out`, in pieces: `@context`, then the `@graph` of each
     /// exported item (label order) with its relationship, each exported entry (ledger order)

@@ -198,6 +198,13 @@ import Testing
         let status = try #require(c.store.simStatuses().first)
         #expect(status.operatorSource == "ICCID issuer")
         #expect(status.parent == "SB-03/P1/S1")
+        // Reused while the ledger stands still, made anew once an entry changes the SIMs.
+        #expect(try c.store.simStatuses().map(\.label) == ["SIM-A"])
+        var second = DeviceSpec(label: "SIM-B", type: .device(.sim), parent: "SB-03/P1/S2")
+        second.iccid = "8984012204000123464"
+        try c.store.addDevice(second, by: "sup1")
+        #expect(try c.store.simStatuses().map(\.label) == ["SIM-A", "SIM-B"])
+        #expect(try c.store.snapshot().simStatuses.map(\.label) == ["SIM-A", "SIM-B"])
     }
 
     @Test func csvReaderFollowsRFC4180() throws {
