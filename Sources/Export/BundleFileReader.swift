@@ -79,30 +79,17 @@ struct BundleFileReader {
     }
 
     /// Calls `body` with each line (without its newline), its number from 1 and its byte offset.
-    /// The file must end with a newline. (A loop, not `forEachPiece`: a closure's captured
-    /// variables cost an exclusivity check at every use, a tenth of the verifier's time.)
+    /// The file must end with a newline.
     func forEachLine(_ body: (_ line: [UInt8], _ number: Int, _ offset: Int) throws(BundleProblem) -> Void) throws(BundleProblem) {
-        var carry = [UInt8](), number = 0, offset = 0
-        let pieces = try pieces()
-        while let piece = try pieces.next() {
-            var start = piece.startIndex
-            while let newline = piece[start...].firstIndex(of: 0x0A) {
-                carry.append(contentsOf: piece[start..<newline])
-                number += 1
-                try body(carry, number, offset)
-                offset += carry.count + 1
-                carry.removeAll(keepingCapacity: true)
-                start = piece.index(after: newline)
-            }
-            carry.append(contentsOf: piece[start...])
-        }
-        guard carry.isEmpty else { throw BundleProblem(name, line: number + 1, "has no newline at its end (an incomplete copy?)") }
+        try forEachLine(batch: 1, batchContext: {}, prepare: { _, line, _ in line }, body)
     }
 
     /// `forEachLine`, with the work on each line that needs nothing of the lines before it
     /// (`prepare`) done on every core, `batch` lines at a time (`concurrentMap`); `body` then
     /// takes each line's prepared value in order, with its number and offset. `batchContext`
-    /// is asked before each batch for what `prepare` may use of the lines taken so far.
+    /// is asked before each batch for what `prepare` may use of the lines taken so far. A batch
+    /// holds at least the lines of one piece. (A loop, not `forEachPiece`: a closure's captured
+    /// variables cost an exclusivity check at every use, a tenth of the verifier's time.)
     func forEachLine<Context, Prepared>(batch: Int = LedgerVerifier.PreparedLine.batch, batchContext: () -> Context,
                                         prepare: (Context, _ line: [UInt8], _ number: Int) -> Prepared,
                                         _ body: (Prepared, _ number: Int, _ offset: Int) throws(BundleProblem) -> Void) throws(BundleProblem) {
