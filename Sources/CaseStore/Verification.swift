@@ -35,11 +35,10 @@ extension CaseStore {
     public func verify(checkpointNote: String? = nil, trustedKeys given: [VerifierKey]? = nil) throws(CaseStoreError) -> CaseVerification {
         let keys: [VerifierKey]
         if let given { keys = given } else { keys = try trustedKeys() }
-        // The lines are read a page at a time and verified as they come (at ten times the
-        // seizure the ledger is 117 MB); what is kept of each is what the registry checks read
-        // (`RegistryEntry`), from the entry the verifier parsed.
-        // Each line is parsed, hashed and its signature checked on every core, a batch at a
-        // time (`LedgerVerifier.PreparedLine`), then taken in order.
+        // The lines are read a page at a time and verified a batch at a time (at ten times the
+        // seizure the ledger is 117 MB): each line parsed, hashed and its signature checked on
+        // every core (`LedgerVerifier.PreparedLine`), then taken in order. What is kept of each
+        // is what the registry checks read (`RegistryEntry`), from the entry the verifier parsed.
         var stream = LedgerVerifier.Stream(trustedKeys: keys)
         var entries = [RegistryEntry]()
         var stored = 0
