@@ -84,6 +84,12 @@ struct ParsedGraph {
         #expect(investigation["uco-core:name"] as? String == "Op Lotus")
         let authorization = try #require(g.refs(investigation, "case-investigation:relevantAuthorization").first)
         #expect(authorization["case-investigation:authorizationIdentifier"] as? String == "W-2026-17")
+        // The investigation names every other top-level node, sorted, once each (written a
+        // reference at a time into its canonical bytes), and is the last node.
+        let objects = ParsedGraph.values(investigation, "uco-core:object").compactMap { ($0 as? [String: Any])?["@id"] as? String }
+        let others = g.graph.compactMap { $0["@id"] as? String }.filter { $0 != investigation["@id"] as? String }
+        #expect(objects == others.sorted())
+        #expect(g.graph.last?["@id"] as? String == investigation["@id"] as? String)
         #expect(Set(g.all("uco-identity:Person").compactMap { $0["uco-core:name"] as? String }) == ["Nguyễn Văn A", "Trần Thị B"])
 
         // The SIM: ICCID, IMSI, type and carrier from its read; its own number on a mobile account facet.
