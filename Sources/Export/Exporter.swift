@@ -6,6 +6,7 @@ import Glibc
 #endif
 import Foundation
 import Ledger
+import Synchronization
 import Wording
 
 /// What a file producer gets: the open case, the plan (a consistent snapshot and what it
@@ -139,7 +140,7 @@ extension FileProducer {
 ///
 /// Order, so that nothing is circular:
 /// 1. check the case (`CaseStore.verify`), take one snapshot, plan the export;
-/// 2. write the sealed files (`sealedProducers`) into a temporary folder beside `--out`;
+/// 2. write the sealed files (`sealedProducers`, beside each other: `produceConcurrently`) into a temporary folder beside `--out`;
 /// 3. append the `export.bundle` entry carrying the SHA-256 of their manifest lines — only if
 ///    the ledger has not grown since the snapshot;
 /// 4. sign a checkpoint of the ledger up to and including that entry (kept in the case too);
@@ -183,9 +184,25 @@ public enum Exporter {
         public var removedPartials: [String]
     }
 
-    /// The sealed files every bundle holds, in writing order.
-    public static let sealedProducers: [FileProducer] = [.keys, .examiners, .acquisitions, .scans, .inventory, .custodyEvents, .messages,
-                                                         .caseGraph, .report]
+    /// The sealed files every bundle holds, slowest first (the order they are started in,
+    /// `produceConcurrently`; in a scale-10 export the report takes ≈ 32 s with its PDF, the
+    /// CASE/UCO graph ≈ 22 s, the rest a few seconds each: docs/BENCHMARKS.md).
+    public static let sealedProducers: [FileProducer] = [.report, .caseGraph, .messages, .acquisitions, .custodyEvents, .inventory, .scans,
+                                                         .examiners, .keys]
+
+    /// Runs `producers` beside each other, as many at once as there are cores, taking them in
+    /// order (`concurrentMap`); they share nothing but the store (SQLite readers, each at the
+    /// snapshot's size) and the writer (its records locked). The slowest producers come first in
+    /// `sealedProducers` so that they start first. When several fail, the first in order is thrown.
+    static func produceConcurrently(_ producers: [FileProducer], _ context: ExportContext, _ writer: BundleWriter) throws(ExportError) {
+        let outcomes = producers.concurrentMap { p -> Swift.Result<Void, ExportError> in
+            do { try p.produce(context, writer) } catch let failed as ExportError { return .failure(failed) } catch {
+                return .failure(.io("cannot make the bundle's \(p.name): \(error); no bundle written"))
+            }
+            return .success(())
+        }
+        for case .failure(let failed) in outcomes { throw failed }
+    }
 
     public static func export(store: CaseStore, options: Options,
                               producers: [FileProducer] = sealedProducers) throws(ExportError) -> Result {
@@ -218,11 +235,7 @@ public enum Exporter {
                 do { language = try store.language() } catch { throw .caseStore(error) }
             }
             let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
-            for p in producers {
-                do { try p.produce(context, writer) } catch let failed as ExportError { throw failed } catch {
-                    throw ExportError.io("cannot make the bundle's \(p.name): \(error); no bundle written")
-                }
-            }
+            try produceConcurrently(producers, context, writer)
             let sealed = Manifest(writer.written)
             let payload: [String: CanonicalJSON] = [
                 "manifestSHA256": .string(sealed.sealedSHA256), "files": .integer(Int64(sealed.lines.count)),
@@ -309,12 +322,17 @@ public enum Exporter {
 /// Foundation's `Data.write(to:)` fsyncs every file, which made a bundle of the seizure's size
 /// (≈ 27,000 files, most of them proofs) wait for ≈ 27,000 disk flushes (docs/BENCHMARKS.md,
 /// "Export and verify"). Either way the files are on disk before the bundle gets its name.
-public final class BundleWriter {
+///
+/// Producers write beside each other (`Exporter.produceConcurrently`): each file is one
+/// producer's, and what the writer records of all of them is kept under a lock
+/// (`@unchecked Sendable`: `root` is constant, `records` locked, the root's lock taken and
+/// released by the exporting thread only, before and after the producers).
+public final class BundleWriter: @unchecked Sendable {
     let root: String
+    /// Path → SHA-256 of every file written, and the folders under `root` already created.
+    private let records = Mutex<(written: [String: String], folders: Set<String>)>(([:], []))
     /// Path → SHA-256 of every file written.
-    private(set) var written = [String: String]()
-    /// Folders under `root` already created.
-    private var folders = Set<String>()
+    var written: [String: String] { records.withLock { $0.written } }
     /// The open root folder whose lock marks the export as running; -1 when not held.
     private var lockDescriptor: Int32 = -1
 
@@ -405,9 +423,9 @@ public final class BundleWriter {
         let full = (root as NSString).appendingPathComponent(path)
         let folder = (full as NSString).deletingLastPathComponent
         do {
-            if !folders.contains(folder) {
+            if !records.withLock({ $0.folders.contains(folder) }) {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                folders.insert(folder)
+                records.withLock { _ = $0.folders.insert(folder) }
             }
         } catch {
             throw .io("cannot create \(folder): \(error.localizedDescription); check free space; no bundle written")
@@ -420,7 +438,8 @@ public final class BundleWriter {
         do { try body(file) } catch let failed as ExportError { throw failed } catch {
             throw .io("cannot make the bundle's \(path): \(error); no bundle written")
         }
-        written[path] = try file.finish()
+        let sha256 = try file.finish()
+        records.withLock { $0.written[path] = sha256 }
     }
 
     /// Flushes every file to disk, then renames the finished folder to `out`, which must still not exist.
