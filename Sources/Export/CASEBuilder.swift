@@ -38,7 +38,8 @@ struct CASEGraphBuilder {
     /// The IRIs of the nodes written so far: the investigation names them all.
     var written: [String] = []
 
-    init(store: CaseStore, size: Int, selection: Set<String>?, tool: ToolIdentity, exportTime: LedgerTime) throws(CaseStoreError) {
+    init(store: CaseStore, size: Int, selection: Set<String>?, catalog: [ItemRecord]?, tool: ToolIdentity,
+         exportTime: LedgerTime) throws(CaseStoreError) {
         names = NodeNames(caseID: store.caseID)
         caseRecord = store.caseRecord
         self.tool = tool
@@ -47,7 +48,9 @@ struct CASEGraphBuilder {
         self.size = size
         self.selection = selection
         roster = Dictionary(try store.examiners().map { ($0.id, $0) }) { first, _ in first }
-        let allItems = try store.items().filter { $0.seq < Int64(size) }.sorted { $0.label < $1.label }
+        let every: [ItemRecord]
+        if let catalog { every = catalog } else { every = try store.items() }
+        let allItems = every.filter { $0.seq < Int64(size) }.sorted { $0.label < $1.label }
         let known = Set(allItems.map(\.label))
         if let selection, let missing = selection.subtracting(known).sorted().first { throw .unknownItem(missing) }
         let exported = selection ?? known

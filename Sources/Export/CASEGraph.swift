@@ -10,10 +10,12 @@ public enum CASEGraph {
     /// `CanonicalJSON`), written to `out` in pieces as the case is read (docs/CASE-UCO.md,
     /// "Encoding"): the same case and arguments always give the same bytes. `size` is the
     /// ledger's size to describe (a snapshot's; nil: the whole ledger); `time` is when the
-    /// export was made (`objectCreatedTime` of the investigation).
-    public static func write(store: CaseStore, size: Int? = nil, items: Set<String>? = nil, tool: ToolIdentity, time: Date,
-                             to out: (ArraySlice<UInt8>) throws -> Void) throws {
-        var builder = try CASEGraphBuilder(store: store, size: size ?? Int.max, selection: items, tool: tool, exportTime: LedgerTime(time))
+    /// export was made (`objectCreatedTime` of the investigation). `catalog`: every item of the
+    /// case at `size`, when the caller holds them (an export's snapshot), else read from the store.
+    public static func write(store: CaseStore, size: Int? = nil, items: Set<String>? = nil, catalog: [ItemRecord]? = nil, tool: ToolIdentity,
+                             time: Date, to out: (ArraySlice<UInt8>) throws -> Void) throws {
+        var builder = try CASEGraphBuilder(store: store, size: size ?? Int.max, selection: items, catalog: catalog, tool: tool,
+                                           exportTime: LedgerTime(time))
         try builder.write(to: out)
     }
 

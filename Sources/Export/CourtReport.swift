@@ -65,7 +65,13 @@ public enum CourtReport {
     public static func writePages(store: CaseStore, items: Set<String>?, language: Language, tool: ToolIdentity,
                                   verification: ReportVerificationFacts, time: Date, maxBytes: Int = htmlPageBytes, scratch: URL,
                                   into bundle: BundleWriter) throws -> Int {
-        let content = try ReportContent(store: store, items: items)
+        try writePages(try ReportContent(store: store, items: items), language: language, tool: tool, verification: verification, time: time,
+                       maxBytes: maxBytes, scratch: scratch, into: bundle)
+    }
+
+    /// `writePages(store:…)` of `content` (an export's: `ReportContent(plan:store:)`).
+    static func writePages(_ content: ReportContent, language: Language, tool: ToolIdentity, verification: ReportVerificationFacts, time: Date,
+                           maxBytes: Int = htmlPageBytes, scratch: URL, into bundle: BundleWriter) throws -> Int {
         let pager = try ReportPager(maxBytes: maxBytes, scratch: scratch)
         try ReportTemplates.shared.render(content, language: language, tool: tool, verification: verification, time: time, emit: pager.take)
         return try pager.write(language: language, into: bundle)

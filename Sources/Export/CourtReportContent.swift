@@ -38,11 +38,34 @@ struct ReportContent {
         var counts: (used: Int, residue: Int)?
     }
 
+    /// What the report takes from the ledger for the selected items: each one's chain (`chains`),
+    /// the reads without an ICCID (whole case only) and the number of entries. Read from the
+    /// store by `init(store:items:)`; an export has them from its plan (`init(plan:store:)`).
+    struct LedgerFacts {
+        var chains: [String: [Int64]]
+        var readsWithoutICCID: [SignedEntry]
+        var entries: Int
+    }
+
     init(store: CaseStore, items requested: Set<String>?) throws(CaseStoreError) {
+        try self.init(store: store, items: requested, catalog: try store.items(), sims: try store.simStatuses(), ledger: nil)
+    }
+
+    /// The report of an export, from what its plan already holds (the snapshot's items and SIM
+    /// states, the entries of every exported item, the reads without an ICCID): the ledger is not
+    /// read again. The same content as `init(store:items:)` at the snapshot.
+    init(plan: ExportPlan, store: CaseStore) throws(CaseStoreError) {
+        try self.init(store: store, items: plan.isSubset ? Set(plan.itemLabels) : nil, catalog: plan.snapshot.items, sims: plan.snapshot.simStatuses,
+                      ledger: LedgerFacts(chains: plan.entriesByItem, readsWithoutICCID: plan.readsWithoutICCID, entries: plan.size))
+    }
+
+    /// The content of `catalog` (every item) for `requested` (nil: the whole case), with
+    /// `ledger` read from the store when nil.
+    private init(store: CaseStore, items requested: Set<String>?, catalog all: [ItemRecord], sims statuses: [SIMStatus],
+                 ledger: LedgerFacts?) throws(CaseStoreError) {
         self.store = store
         caseRecord = store.caseRecord
         examiners = try store.examiners()
-        let all = try store.items()
         var byLabel = [String: ItemRecord](minimumCapacity: all.count)
         var children = [String: [ItemRecord]]()
         for item in all {
@@ -83,36 +106,14 @@ struct ReportContent {
         self.ordered = ordered
         self.selected = selected
 
-        // One pass over the ledger, one line at a time: what stays is sequence numbers.
-        var count = 0
-        var chains = [String: [Int64]]()
-        var orphanReads = [SignedEntry]()
-        var createdBy = [Int64: [String]]()
-        for item in all where selected.contains(item.label) { createdBy[item.seq, default: []].append(item.label) }
-        do {
-            try store.forEachLine(below: Int.max) { r in
-                let e: SignedEntry
-                do { e = try SignedEntry(line: Array(r.line)) } catch {
-                    throw CaseStoreError.ledger("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`")
-                }
-                count += 1
-                let seq = e.entry.sequence
-                var named = Set<String>()
-                for subject in e.entry.subjects where selected.contains(subject) && named.insert(subject).inserted {
-                    chains[subject, default: []].append(seq)
-                }
-                for label in createdBy[seq] ?? [] where !named.contains(label) { chains[label, default: []].append(seq) }
-                if requested == nil, e.entry.subjects.isEmpty, e.entry.action == .simAcquire || e.entry.action == .simReread {
-                    orphanReads.append(e)
-                }
-            }
-        } catch let error as CaseStoreError { throw error } catch { throw .ledger("cannot read the ledger: \(error)") }
-        ledgerEntries = count
-        self.chains = chains
-        readsWithoutICCID = orphanReads
+        let facts: LedgerFacts
+        if let ledger { facts = ledger } else { facts = try Self.ledgerFacts(store, catalog: all, selected: selected, wholeCase: requested == nil) }
+        ledgerEntries = facts.entries
+        chains = facts.chains
+        readsWithoutICCID = facts.readsWithoutICCID
 
         var sims = [String: SIMStatus]()
-        for s in try store.simStatuses() where selected.contains(s.label) { sims[s.label] = s }
+        for s in statuses where selected.contains(s.label) { sims[s.label] = s }
         self.sims = sims
 
         var smsReads = [String: SMSRead]()
@@ -133,6 +134,31 @@ struct ReportContent {
             }
         }
         self.smsReads = smsReads
+    }
+
+    /// One pass over the ledger, one line at a time: what stays is sequence numbers.
+    private static func ledgerFacts(_ store: CaseStore, catalog all: [ItemRecord], selected: Set<String>,
+                                    wholeCase: Bool) throws(CaseStoreError) -> LedgerFacts {
+        var facts = LedgerFacts(chains: [:], readsWithoutICCID: [], entries: 0)
+        var createdBy = [Int64: [String]]()
+        for item in all where selected.contains(item.label) { createdBy[item.seq, default: []].append(item.label) }
+        do {
+            try store.forEachLine(below: Int.max) { r in
+                let e: SignedEntry
+                do { e = try SignedEntry(line: Array(r.line)) } catch {
+                    throw CaseStoreError.ledger("ledger entry \(r.seq) is unreadable (\(error)): run `custody ledger verify`")
+                }
+                facts.entries += 1
+                let seq = e.entry.sequence
+                var named = Set<String>()
+                for subject in e.entry.subjects where selected.contains(subject) && named.insert(subject).inserted {
+                    facts.chains[subject, default: []].append(seq)
+                }
+                for label in createdBy[seq] ?? [] where !named.contains(label) { facts.chains[label, default: []].append(seq) }
+                if wholeCase, ExportPlan.isReadWithoutICCID(e.entry) { facts.readsWithoutICCID.append(e) }
+            }
+        } catch let error as CaseStoreError { throw error } catch { throw .ledger("cannot read the ledger: \(error)") }
+        return facts
     }
 
     /// Full reads' records fetched at once: 50 of about 150 KB.

@@ -29,6 +29,9 @@ public struct ExportPlan: Sendable {
     /// Per exported item, the sequence numbers of the exported entries about it: its creating
     /// entry and every entry naming it as a subject, ascending (inventory.csv `entries`).
     public let entriesByItem: [String: [Int64]]
+    /// Reads that stopped before the ICCID (`sim.*` entries without a subject), whole case
+    /// only, in ledger order: the court report lists them.
+    public let readsWithoutICCID: [SignedEntry]
     public let redactPins: Bool
 
     public var isSubset: Bool { !selected.isEmpty }
@@ -71,7 +74,7 @@ public struct ExportPlan: Sendable {
         for i in items { byItem[i.label] = [i.seq] }
         var subset: Set<Int64>? = chosen.map { _ in [] }
         var count = 0
-        var keys = [VerifierKey](), attachments = [LedgerEntry]()
+        var keys = [VerifierKey](), attachments = [LedgerEntry](), readsWithoutICCID = [SignedEntry]()
         do {
             try store.forEachLine(below: snapshot.size) { r in
                 let e: SignedEntry
@@ -86,6 +89,7 @@ public struct ExportPlan: Sendable {
                 count += 1
                 for key in Self.keysBound(by: e) where !keys.contains(key) { keys.append(key) }
                 if e.entry.action == .custodyAttach { attachments.append(e.entry) }
+                if chosen == nil, Self.isReadWithoutICCID(e.entry) { readsWithoutICCID.append(e) }
                 for s in Set(e.entry.subjects) where byItem[s] != nil {
                     if byItem[s]!.last != e.entry.sequence { byItem[s]!.append(e.entry.sequence) }
                 }
@@ -97,8 +101,14 @@ public struct ExportPlan: Sendable {
         entryCount = count
         boundKeys = keys
         self.attachments = attachments
+        self.readsWithoutICCID = readsWithoutICCID
         entriesByItem = byItem.mapValues { Array(Set($0)).sorted() }
         acquisitions = subset.map { exported in snapshot.acquisitions.filter { exported.contains($0.seq) } } ?? snapshot.acquisitions
+    }
+
+    /// Whether `entry` is a read that stopped before the ICCID: a `sim.*` read naming no item.
+    static func isReadWithoutICCID(_ entry: LedgerEntry) -> Bool {
+        entry.subjects.isEmpty && (entry.action == .simAcquire || entry.action == .simReread)
     }
 
     /// The keys entry `e` binds: entry 0's `stations`, or a `station.add` key.

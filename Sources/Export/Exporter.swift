@@ -74,7 +74,8 @@ extension FileProducer {
     public static let caseGraph = FileProducer(name: "CASE/UCO graph") { ctx, bundle in
         let items = ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil
         try bundle.stream(BundleLayout.caseGraph) { file in
-            try CASEGraph.write(store: ctx.store, size: ctx.plan.size, items: items, tool: ctx.tool, time: Date()) { try file.write($0) }
+            try CASEGraph.write(store: ctx.store, size: ctx.plan.size, items: items, catalog: ctx.plan.snapshot.items, tool: ctx.tool,
+                                time: Date()) { try file.write($0) }
         }
     }
 }
@@ -96,7 +97,7 @@ extension FileProducer {
     /// the first half of `report`, which the benchmark times apart from the PDF.
     public static func reportPages(_ ctx: ExportContext, into bundle: BundleWriter) throws {
         try withScratch("custody-report-pages") { scratch in
-            _ = try CourtReport.writePages(store: ctx.store, items: ctx.plan.isSubset ? Set(ctx.plan.itemLabels) : nil, language: ctx.language,
+            _ = try CourtReport.writePages(try ReportContent(plan: ctx.plan, store: ctx.store), language: ctx.language,
                                            tool: ctx.tool, verification: try reportFacts(ctx), time: Date(), scratch: scratch, into: bundle)
         }
     }
@@ -106,7 +107,7 @@ extension FileProducer {
         try withScratch("custody-report") { scratch in
             let pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
             if ctx.plan.isSubset {
-                let report = try CourtReport.document(store: ctx.store, items: Set(ctx.plan.itemLabels), language: ctx.language, tool: ctx.tool,
+                let report = try CourtReport.document(try ReportContent(plan: ctx.plan, store: ctx.store), language: ctx.language, tool: ctx.tool,
                                                       verification: try reportFacts(ctx), time: Date())
                 try CourtReport.renderPDF(report, pdf: pdfFile, scratch: scratch)
             } else {

@@ -53,6 +53,26 @@ import Testing
         #expect(html.contains("key id <b>\(keyID)</b>"))
     }
 
+    /// An export's report is made from its plan (the snapshot's items and SIM states, the
+    /// entries of every item, the reads without an ICCID) instead of reading the ledger again:
+    /// the same report as the one read from the store, for the whole case and for `--items`.
+    @Test(arguments: [[], ["SB-01"], ["LOT-1"]]) func theReportFromAnExportsPlanIsTheReportFromTheStore(_ selected: [String]) throws {
+        let c = try ReportCase()
+        defer { c.remove() }
+        let plan = try ExportPlan(store: c.store, snapshot: try c.store.snapshot(), selected: selected, redactPins: false)
+        let time = Date(timeIntervalSince1970: 1_790_000_000)
+        let fromPlan = try ReportContent(plan: plan, store: c.store)
+        let fromStore = try ReportContent(store: c.store, items: plan.isSubset ? Set(plan.itemLabels) : nil)
+        #expect(fromPlan.chains == fromStore.chains)
+        #expect(fromPlan.readsWithoutICCID.map(\.lineBytes) == fromStore.readsWithoutICCID.map(\.lineBytes))
+        #expect(fromPlan.readsWithoutICCID.count == (selected.isEmpty ? 1 : 0))
+        #expect(fromPlan.ledgerEntries == fromStore.ledgerEntries)
+        let html = { (content: ReportContent) in
+            try CourtReport.document(content, language: .vi, tool: ReportCase.tool, verification: ReportCase.verification, time: time).html
+        }
+        #expect(try html(fromPlan) == html(fromStore))
+    }
+
     @Test func theReportLoadsNothingFromOutside() throws {
         let c = try ReportCase()
         defer { c.remove() }
