@@ -34,7 +34,9 @@ public struct ExportContext: Sendable {
 ///
 /// A producer writes its files into the bundle as it makes them (`BundleWriter.stream`, or
 /// `write` for a small file), so that no file of the bundle is held whole in memory; the
-/// writer hashes the bytes on their way to disk for the manifest.
+/// writer hashes the bytes on their way to disk for the manifest. Producers run beside each
+/// other (`Exporter.produceConcurrently`): each writes only its own files and reads only the
+/// store and the plan.
 public struct FileProducer: Sendable {
     public var name: String
     public var produce: @Sendable (ExportContext, BundleWriter) throws -> Void
