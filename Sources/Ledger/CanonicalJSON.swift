@@ -80,9 +80,9 @@ public enum CanonicalJSON: Hashable, Sendable {
 
     static func encode(_ v: CanonicalJSON, into out: inout [UInt8]) {
         switch v {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .integer(let i): out += Array(String(i).utf8)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
         case .string(let s): encodeString(s, into: &out)
         case .array(let a):
             out.append(UInt8(ascii: "["))
@@ -103,23 +103,41 @@ public enum CanonicalJSON: Hashable, Sendable {
         }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Whether UTF-8 byte `c` is written escaped inside a string: `"`, `\` and control characters.
+    private static func needsEscape(_ c: UInt8) -> Bool { c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") }
+
+    /// `s` as a JSON string. Most strings (labels, hashes, times) need no escape and are copied
+    /// whole; encoding every entry again proves each parsed entry canonical, so this runs for
+    /// every string of every entry read.
     static func encodeString(_ s: String, into out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
+        if !s.utf8.contains(where: needsEscape) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0..<0x20:
-                out += Array("\\u00".utf8)
-                out.append(hex[Int(c >> 4)])
-                out.append(hex[Int(c & 0xF)])
-            default: out.append(c)
+            let escaped: UInt8? = switch c {
+            case UInt8(ascii: "\""): UInt8(ascii: "\"")
+            case UInt8(ascii: "\\"): UInt8(ascii: "\\")
+            case 0x08: UInt8(ascii: "b")
+            case 0x09: UInt8(ascii: "t")
+            case 0x0A: UInt8(ascii: "n")
+            case 0x0C: UInt8(ascii: "f")
+            case 0x0D: UInt8(ascii: "r")
+            default: nil
+            }
+            if let escaped {
+                out.append(UInt8(ascii: "\\"))
+                out.append(escaped)
+            } else if c < 0x20 {
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hexDigits[Int(c >> 4)])
+                out.append(hexDigits[Int(c & 0xF)])
+            } else {
+                out.append(c)
             }
         }
         out.append(UInt8(ascii: "\""))

@@ -1,4 +1,5 @@
 import ByteText
+import Foundation
 @testable import Ledger
 import SeededRandom
 import Testing
@@ -11,6 +12,37 @@ import Testing
         ])
         let s = String(decoding: v.canonicalBytes, as: UTF8.self)
         #expect(s == #"{"":{},"Z":"q\"\\\n\t\u0001"# + "\u{7F}é€😀/" + #"","a":[true,false,null],"b":-12,"é":"x"}"#)
+    }
+
+    /// Every ASCII character and a few beyond, alone and inside a longer string: escaped as RFC
+    /// 8785 says (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, other control characters as
+    /// `\u00xx` in lowercase hex), every other byte as it is; and read back as the same string.
+    @Test func everyCharacterIsEncodedAsRFC8785Says() throws {
+        func reference(_ s: String) -> [UInt8] {
+            var out = Array("\"".utf8)
+            for c in s.utf8 {
+                switch c {
+                case 0x22: out += Array(#"\""#.utf8)
+                case 0x5C: out += Array(#"\\"#.utf8)
+                case 0x08: out += Array(#"\b"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0C: out += Array(#"\f"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case ..<0x20: out += Array(String(format: "\\u%04x", c).utf8)
+                default: out.append(c)
+                }
+            }
+            return out + Array("\"".utf8)
+        }
+        let characters = (0..<0x80).map { String(UnicodeScalar(UInt8($0))) } + ["é", "€", "😀", "Nguyễn"]
+        for c in characters {
+            for s in [c, "SIM-\(c)-8984", c + c] {
+                let encoded = CanonicalJSON.string(s).canonicalBytes
+                #expect(encoded == reference(s), "\(Array(s.utf8))")
+                #expect(try CanonicalJSON(parsingCanonical: encoded) == .string(s))
+            }
+        }
     }
 
     /// Keys sort by UTF-16 code units (RFC 8785), not by scalar value: U+FB01 sorts after
