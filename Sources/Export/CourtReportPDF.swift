@@ -157,7 +157,6 @@ enum Chromium {
         defer { try? fm.removeItem(at: work) }
         let out = work.appendingPathComponent("stdout"), err = work.appendingPathComponent("stderr")
         let process = Process()
-        let finished = DispatchSemaphore(value: 0)
         do {
             try fm.createDirectory(at: work, withIntermediateDirectories: true)
             try Data().write(to: out)
@@ -172,20 +171,32 @@ enum Chromium {
             // Files, not pipes: a large --dump-dom cannot fill a pipe and stall Chromium.
             process.standardOutput = try FileHandle(forWritingTo: out)
             process.standardError = try FileHandle(forWritingTo: err)
-            process.terminationHandler = { _ in finished.signal() }
             try process.run()
         } catch {
             throw ReportRenderError("cannot start \(executable): \(error.localizedDescription); run Scripts/setup")
         }
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
+        if !waitForExit(process, seconds: timeout) {
             process.terminate()
-            if finished.wait(timeout: .now() + 5) == .timedOut {
+            if !waitForExit(process, seconds: 5) {
                 kill(process.processIdentifier, SIGKILL)
-                finished.wait()
+                process.waitUntilExit()
             }
             throw ReportRenderError("chromium did not finish within \(Int(timeout)) s and was stopped; retry, or render a smaller --items selection")
         }
         return Run(status: process.terminationStatus, stdout: (try? Data(contentsOf: out)) ?? Data(),
                    stderr: String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self))
+    }
+
+    /// Whether `process` ended within `seconds`, looking every 20 ms. Not a termination
+    /// handler: Foundation starts a new thread to call it, and a producer running beside the
+    /// others (`Exporter.produceConcurrently`) under a memory cap may be where no further thread
+    /// can be made, so the handler never ran and the export waited for the timeout.
+    private static func waitForExit(_ process: Process, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning {
+            if Date() >= deadline { return false }
+            usleep(20_000)
+        }
+        return true
     }
 }
