@@ -86,22 +86,16 @@ enum Qpdf {
             throw ReportRenderError("cannot join the report's PDF parts: qpdf is not installed (Debian package qpdf): run Scripts/setup")
         }
         try? FileManager.default.removeItem(at: pdf)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--empty", "--pages"] + pdfs.map(\.path) + ["--", pdf.path]
-        let errors = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        do { try process.run() } catch {
-            throw ReportRenderError("cannot start \(executable): \(error.localizedDescription); run Scripts/setup")
-        }
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("custody-qpdf-\(UUID().uuidString).stderr")
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let qpdf = try ChildProcess.start(executable, ["--empty", "--pages"] + pdfs.map(\.path) + ["--", pdf.path],
+                                          stdoutPath: "/dev/null", stderrPath: errors.path)
+        let status = qpdf.wait(seconds: .infinity) ?? -1
+        let message = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
         // Exit 3: done, with warnings.
-        guard process.terminationStatus == 0 || process.terminationStatus == 3 else {
+        guard status == 0 || status == 3 else {
             let line = message.split(separator: "\n").last { !$0.isEmpty }.map(String.init) ?? "no message"
-            throw ReportRenderError("qpdf could not join \(pdfs.count) report PDF parts into \(pdf.path) (exit \(process.terminationStatus): \(line)); check free space")
+            throw ReportRenderError("qpdf could not join \(pdfs.count) report PDF parts into \(pdf.path) (exit \(status): \(line)); check free space")
         }
     }
 }
@@ -156,47 +150,19 @@ enum Chromium {
         let work = fm.temporaryDirectory.appendingPathComponent("custody-chromium-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: work) }
         let out = work.appendingPathComponent("stdout"), err = work.appendingPathComponent("stderr")
-        let process = Process()
-        do {
-            try fm.createDirectory(at: work, withIntermediateDirectories: true)
-            try Data().write(to: out)
-            try Data().write(to: err)
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(work.appendingPathComponent("profile").path)",
-                "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--mute-audio",
-            ] + arguments
-            process.standardInput = FileHandle.nullDevice
-            // Files, not pipes: a large --dump-dom cannot fill a pipe and stall Chromium.
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
-            try process.run()
-        } catch {
-            throw ReportRenderError("cannot start \(executable): \(error.localizedDescription); run Scripts/setup")
+        do { try fm.createDirectory(at: work, withIntermediateDirectories: true) } catch {
+            throw ReportRenderError("cannot start \(executable): \(error.localizedDescription); check free space in \(fm.temporaryDirectory.path)")
         }
-        if !waitForExit(process, seconds: timeout) {
-            process.terminate()
-            if !waitForExit(process, seconds: 5) {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
+        let chromium = try ChildProcess.start(executable, [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--user-data-dir=\(work.appendingPathComponent("profile").path)",
+            "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--mute-audio",
+        ] + arguments, stdoutPath: out.path, stderrPath: err.path) // files, not pipes: a large --dump-dom cannot fill a pipe and stall Chromium
+        guard let status = chromium.wait(seconds: timeout) else {
+            chromium.stop()
             throw ReportRenderError("chromium did not finish within \(Int(timeout)) s and was stopped; retry, or render a smaller --items selection")
         }
-        return Run(status: process.terminationStatus, stdout: (try? Data(contentsOf: out)) ?? Data(),
+        return Run(status: status, stdout: (try? Data(contentsOf: out)) ?? Data(),
                    stderr: String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self))
-    }
-
-    /// Whether `process` ended within `seconds`, looking every 20 ms. Not a termination
-    /// handler: Foundation starts a new thread to call it, and a producer running beside the
-    /// others (`Exporter.produceConcurrently`) under a memory cap may be where no further thread
-    /// can be made, so the handler never ran and the export waited for the timeout.
-    private static func waitForExit(_ process: Process, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning {
-            if Date() >= deadline { return false }
-            usleep(20_000)
-        }
-        return true
     }
 }
