@@ -244,3 +244,30 @@ import Testing
         #expect(types.contains("Export.ReportChart") && types.contains("Export.SummaryView.DeviceRow"), "\(types.sorted())")
     }
 }
+
+/// The report's escaping (`ReportHTML`) is the engine's HTML escaping, byte for byte, and
+/// escapes a quote that carries a combining mark, which the engine leaves.
+@Suite struct ReportHTMLTests {
+    @Test func theReportsEscapingIsTheEnginesAndSaferWithCombiningMarks() throws {
+        struct Value { let x: String }
+        let engine = try MustacheTemplate(string: "{{x}}")
+        for text in ["", "plain", "Tiếng Việt", "<a href='x'>&\"", "&&<<>>\"\"''", "🙂 <b> 🙂", "a\u{0}b", String(repeating: "x<", count: 500)] {
+            #expect(ReportHTML().escapeText(text) == engine.render(["x": text]), "\(text)")
+        }
+        let quoteWithMark = "\u{22}\u{301}"
+        let engineLeaves = engine.render(["x": quoteWithMark])
+        #expect(engineLeaves == quoteWithMark, "the engine leaves a quote with a combining mark")
+        let marked = ["\u{22}", "<", "'", "&", ">"].map { $0 + "\u{301}" }.joined()
+        let escaped = ReportHTML().escapeText(marked)
+        #expect(escaped == "&quot;\u{301}&lt;\u{301}&#39;\u{301}&amp;\u{301}&gt;\u{301}")
+        let bridged = NSString(string: "<ü>") as String
+        #expect(ReportHTML().escapeText(bridged) == "&lt;ü&gt;")
+    }
+
+    /// Every report template is parsed with the report's escaping: a value in a template
+    /// escapes a quote with a combining mark.
+    @Test func theReportTemplatesEscapeWithIt() {
+        let rendered = ReportTemplates.shared.render(ReportView.FreeText("\u{22}\u{301}<"), "free")
+        #expect(rendered == "&quot;\u{301}&lt;")
+    }
+}
