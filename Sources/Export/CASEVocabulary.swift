@@ -57,14 +57,15 @@ struct NodeNames {
         var b = Array(sha1.finalize().prefix(16))
         b[6] = (b[6] & 0x0F) | 0x50
         b[8] = (b[8] & 0x3F) | 0x80
-        let hex = Hex.lowercase(b)
-        let cut = [8, 12, 16, 20]
-        var out = ""
-        for (i, ch) in hex.enumerated() {
-            if cut.contains(i) { out.append("-") }
-            out.append(ch)
+        // The digits as bytes, dashes between the groups: appending them as characters was
+        // most of the graph's naming time (millions of IRIs at ten times the seizure).
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        for (i, digit) in Hex.lowercase(b).utf8.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            out.append(digit)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
