@@ -27,6 +27,8 @@ struct Options {
         usage: export-bench --dir DIR --custody PATH [--scales 1,10] [--seed N] [--entries N] [--full-every K]
                             [--records DIR] [--verifier PATH] [--json]
                export-bench --verify-baseline BUNDLE      (the verify baseline, run by the bench as a child)
+               export-bench --breakdown CASE OUT          (the in-process export's parts alone, on a kept case;
+                                                           EXPORT_BENCH_TIMELINE=1 also notes when each producer ran)
           --dir DIR          an empty or new folder for the cases, bundles and baseline dumps (required)
           --custody PATH     the custody binary to time (required)
           --scales LIST      seizure scales, comma separated (default 1,10)
@@ -119,12 +121,23 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--verify-basel
 
 // MARK: Building the case
 
-let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
-let workDir = options.directory!
-let custody = options.custody!
 guard let sqlite3 = onPath("sqlite3") else { fail("the sqlite3 command is not on PATH: run Scripts/setup (Debian package sqlite3)") }
 guard let chromium = onPath("chromium") else { fail("chromium is not on PATH: run Scripts/setup (Debian package chromium)") }
 guard let python3 = onPath("python3") else { fail("python3 is not on PATH") }
+
+// While working on the export: the in-process breakdown alone, on a case a run kept (`--dir`).
+if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--breakdown" {
+    let store = must("open \(CommandLine.arguments[2])") { try CaseStore.open(directory: CommandLine.arguments[2]) }
+    let (b, _) = breakdown(store: store, out: CommandLine.arguments[3], scratch: CommandLine.arguments[3] + "-report")
+    print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify alone \(fmt(b.caseVerifySeconds, 2)), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "
+          + b.producerSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(fmt($0.value, 2))" }.joined(separator: ", ")
+          + ", PDF \(fmt(b.pdfSeconds, 2)), producers' wall \(fmt(b.producersWallSeconds, 2)), rest \(fmt(b.restSeconds, 2))")
+    exit(0)
+}
+
+let options = Options.parse(Array(CommandLine.arguments.dropFirst()))
+let workDir = options.directory!
+let custody = options.custody!
 
 // MARK: Measuring
 
@@ -140,10 +153,13 @@ struct Ratio: Encodable {
 /// Seconds per part of an export, timed in the bench's own process (`Exporter.export` with every
 /// producer wrapped in a timer; the PDF printed by Chromium as a measured child process).
 struct ExportBreakdown: Encodable {
+    /// The case's verification timed alone; in the export it runs beside the snapshot, the plan
+    /// and the producers (`Exporter.planAndProduce`).
     var caseVerifySeconds: Double
     var snapshotSeconds: Double
     var planSeconds: Double
-    /// Producer name → seconds; "court report" is the HTML only. The producers run beside
+    /// Producer name → seconds; "court report PDF" holds "summary report HTML" and Chromium
+    /// (`pdfSeconds`). The producers run beside
     /// each other (`Exporter.produceConcurrently`), so these add up to more than `producersWallSeconds`.
     var producerSeconds: [String: Double]
     /// From the first producer's start to the last one's end, the PDF included.
@@ -156,8 +172,9 @@ struct ExportBreakdown: Encodable {
     /// The whole in-process export (verify, snapshot and plan again, producers, export entry,
     /// checkpoint, ledger.jsonl, proofs, manifest, rename).
     var exportSeconds: Double
-    /// `exportSeconds` less case verify, snapshot, plan and the producers' wall time: the export
-    /// entry, checkpoint, proofs, manifest, writing the files.
+    /// `exportSeconds` less snapshot, plan and the producers' wall time: waiting for the case's
+    /// verification when it outlasts them, the export entry, checkpoint, proofs, manifest,
+    /// writing the files.
     var restSeconds: Double
 }
 
@@ -169,8 +186,23 @@ final class ProducerClock: @unchecked Sendable {
     private let clock = ContinuousClock()
     private var first: ContinuousClock.Instant?, last: ContinuousClock.Instant?
 
-    func record(_ name: String, _ value: Double) { lock.withLock { seconds[name, default: 0] += value } }
+    /// Per producer, when it ended, in seconds from the first producer's start.
+    private var ends = [String: Double]()
+
+    func record(_ name: String, _ value: Double) {
+        let now = clock.now
+        lock.withLock {
+            seconds[name, default: 0] += value
+            ends[name] = first.map { BenchmarkSupport.seconds(now - $0) }
+        }
+    }
     var all: [String: Double] { lock.withLock { seconds } }
+    /// Each producer as "name start–end" (seconds from the first start), in the order they ended.
+    var timeline: [String] {
+        lock.withLock {
+            ends.sorted { $0.value < $1.value }.map { "\($0.key) \(fmt($0.value - (seconds[$0.key] ?? 0), 1))–\(fmt($0.value, 1))" }
+        }
+    }
 
     /// Runs one producer's `body`, widening the span from the first producer's start to the last one's end.
     func spanning(_ body: () throws -> Void) rethrows {
@@ -208,14 +240,15 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
     let pdfRun = PDFRun()
     let chromiumPath = chromium
     let producers = Exporter.sealedProducers.map { producer -> FileProducer in
-        let isReport = producer.name == FileProducer.report.name
+        let isPDF = producer.name == FileProducer.reportPDF.name
         return FileProducer(name: producer.name) { ctx, bundle in try clock.spanning {
-            guard isReport else {
+            guard isPDF else {
                 clock.record(producer.name, try timed { try producer.produce(ctx, bundle) })
                 return
             }
-            clock.record(producer.name, try timed { try FileProducer.reportPages(ctx, into: bundle) })
-            // A whole-case export prints the summary report (as `FileProducer.report` does);
+            let started = Date()
+            defer { clock.record(producer.name, Date().timeIntervalSince(started)) }
+            // A whole-case export prints the summary report (as `FileProducer.reportPDF` does);
             // its HTML is timed as a producer of its own, Chromium as a measured child.
             let parts = URL(fileURLWithPath: scratch + "-parts"), pdf = parts.appendingPathComponent(BundleLayout.reportPDF)
             try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
@@ -225,20 +258,21 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
                 try Data(try CourtReport.summary(store: ctx.store, language: ctx.language, tool: ctx.tool,
                                                  verification: try FileProducer.reportFacts(ctx), time: Date()).utf8).write(to: summary)
             })
-            let started = Date()
+            let printing = Date()
             let run = printPDF(chromium: chromiumPath, html: summary.path, pdf: pdf.path, scratch: summary.deletingPathExtension().path)
             pdfRun.add(run)
             if run.status == 0 { try bundle.copy(BundleLayout.reportPDF, from: pdf.path) }
-            pdfRun.finish(seconds: Date().timeIntervalSince(started))
+            pdfRun.finish(seconds: Date().timeIntervalSince(printing))
         } }
     }
     let options = Exporter.Options(out: out, examiner: clerk, tool: ToolIdentity(name: "custody", version: "bench", build: ""))
     let total = timed { _ = must("export in-process") { try Exporter.export(store: store, options: options, producers: producers) } }
     let seconds = clock.all
     let pdf = pdfRun.value
+    if ProcessInfo.processInfo.environment["EXPORT_BENCH_TIMELINE"] != nil { note("producers: " + clock.timeline.joined(separator: ", ")) }
     return (ExportBreakdown(caseVerifySeconds: caseVerify, snapshotSeconds: snapshotSeconds, planSeconds: planSeconds, producerSeconds: seconds,
                             producersWallSeconds: clock.wallSeconds, pdfSeconds: pdf?.seconds ?? 0, pdfParts: pdfRun.parts, exportSeconds: total,
-                            restSeconds: total - caseVerify - snapshotSeconds - planSeconds - clock.wallSeconds),
+                            restSeconds: total - snapshotSeconds - planSeconds - clock.wallSeconds),
             pdf)
 }
 
@@ -431,10 +465,10 @@ func printTable(_ r: ScaleResult) {
         print("| Chromium summary report → report.pdf (in-process export) | \(c.status == 0 ? fmt(c.seconds, 1) + " s" : "failed: \(c.failure ?? "")") | \(mb(c.peakRSSBytes)) | | | |")
     }
     let b = r.breakdown
-    print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify \(fmt(b.caseVerifySeconds, 2)), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "
+    print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify alone \(fmt(b.caseVerifySeconds, 2)) (in the export beside the rest), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "
           + Exporter.sealedProducers.map { "\($0.name) \(fmt(b.producerSeconds[$0.name] ?? 0, 2))" }.joined(separator: ", ")
           + ", PDF \(fmt(b.pdfSeconds, 2)) (producers beside each other: \(fmt(b.producersWallSeconds, 2)) s from first start to last end)"
-          + ", entry + checkpoint + proofs + manifest + writing \(fmt(b.restSeconds, 2))")
+          + ", waiting for the verification + entry + checkpoint + proofs + manifest + writing \(fmt(b.restSeconds, 2))")
     if let p = r.verifyBaselineParts {
         print("verify baseline: \(p.files) files, \(mb(p.bytes)) hashed in \(fmt(p.hashSeconds, 2)) s; \(p.signatures) signatures verified in \(fmt(p.verifySeconds, 2)) s")
     }

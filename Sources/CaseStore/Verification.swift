@@ -339,10 +339,11 @@ struct StoredAcquisition {
     var recordSHA256: String
     var hashOfRecord: String
 
-    /// Every row, read in pages by `seq`.
+    /// Every row, read in pages of 50 by `seq` (a full read's record is about 150 KB: what a
+    /// page holds is what this adds to an export's memory, which verifies beside its producers).
     static func all(_ db: any SQLExecutor) throws -> [StoredAcquisition] {
         var rows = [StoredAcquisition]()
-        try db.forEachRowBySeq("SELECT seq, item, complete, contentSHA256, transcriptSHA256, recordSHA256, record FROM acquisition") { r in
+        try db.forEachRowBySeq("SELECT seq, item, complete, contentSHA256, transcriptSHA256, recordSHA256, record FROM acquisition", pageSize: 50) { r in
             rows.append(StoredAcquisition(seq: try r.int64(0), item: try r.optionalString(1), complete: try r.bool(2),
                                           contentSHA256: try r.string(3), transcriptSHA256: try r.string(4), recordSHA256: try r.string(5),
                                           hashOfRecord: SHA256Hash.of(try r.bytes(6)).hex))

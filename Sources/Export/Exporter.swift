@@ -84,28 +84,20 @@ extension FileProducer {
 
 extension FileProducer {
     /// `report.html`, the court report (docs/REPORT.md), with its further pages (`report/0002.html`
-    /// …) when it is long, and `report.pdf` printed by headless
-    /// Chromium: for the whole case the summary report (`CourtReport.summary`), for `--items`
-    /// the report itself. Sealed like the other files, so the report describes the ledger
-    /// before the export entry: its size and Merkle root at the snapshot.
-    public static let report = FileProducer(name: "court report") { ctx, bundle in
-        try reportPages(ctx, into: bundle)
-        try reportPDF(ctx, into: bundle)
-    }
-}
-
-extension FileProducer {
-    /// report.html and its further pages, streamed from the store (`CourtReport.writePages`):
-    /// the first half of `report`, which the benchmark times apart from the PDF.
-    public static func reportPages(_ ctx: ExportContext, into bundle: BundleWriter) throws {
+    /// …) when it is long, streamed from the store (`CourtReport.writePages`). Sealed like the
+    /// other files, so the report describes the ledger before the export entry: its size and
+    /// Merkle root at the snapshot.
+    public static let reportPages = FileProducer(name: "court report") { ctx, bundle in
         try withScratch("custody-report-pages") { scratch in
             _ = try CourtReport.writePages(try ReportContent(plan: ctx.plan, store: ctx.store), language: ctx.language,
                                            tool: ctx.tool, verification: try reportFacts(ctx), time: Date(), scratch: scratch, into: bundle)
         }
     }
 
-    /// report.pdf: for the whole case the summary report, for `--items` the report itself.
-    public static func reportPDF(_ ctx: ExportContext, into bundle: BundleWriter) throws {
+    /// `report.pdf`, printed by headless Chromium: for the whole case the summary report
+    /// (`CourtReport.summary`), for `--items` the report itself. A producer of its own, beside
+    /// the pages: it needs nothing of them, and Chromium is a process of its own.
+    public static let reportPDF = FileProducer(name: "court report PDF") { ctx, bundle in
         try withScratch("custody-report") { scratch in
             let pdfFile = scratch.appendingPathComponent(BundleLayout.reportPDF)
             if ctx.plan.isSubset {
@@ -142,15 +134,17 @@ extension FileProducer {
 /// Writes evidence bundles (docs/VERIFYING.md).
 ///
 /// Order, so that nothing is circular:
-/// 1. check the case (`CaseStore.verify`), take one snapshot, plan the export;
-/// 2. write the sealed files (`sealedProducers`, beside each other: `produceConcurrently`) into a temporary folder beside `--out`;
-/// 3. append the `export.bundle` entry carrying the SHA-256 of their manifest lines — only if
+/// 1. take one snapshot, plan the export, and write the sealed files (`sealedProducers`, beside
+///    each other: `produceConcurrently`) into a temporary folder beside `--out`, while the case
+///    is checked (`CaseStore.verify`) beside them: a case that does not verify gets no bundle
+///    (`planAndProduce`);
+/// 2. append the `export.bundle` entry carrying the SHA-256 of their manifest lines — only if
 ///    the ledger has not grown since the snapshot;
-/// 4. sign a checkpoint of the ledger up to and including that entry (kept in the case too);
-/// 5. write `ledger.jsonl` (the exported lines and the export entry, byte for byte),
+/// 3. sign a checkpoint of the ledger up to and including that entry (kept in the case too);
+/// 4. write `ledger.jsonl` (the exported lines and the export entry, byte for byte),
 ///    `checkpoint`, and the inclusion proof of every line of `ledger.jsonl` in `proofs.jsonl`
 ///    with its offset index `proofs.idx` (`ProofFile`);
-/// 6. write `MANIFEST.sha256` over every file; with `zip`, write the ZIP under a temporary name;
+/// 5. write `MANIFEST.sha256` over every file; with `zip`, write the ZIP under a temporary name;
 ///    then rename the folder to `--out` and the ZIP to `--out`.zip.
 public enum Exporter {
     public struct Options: Sendable {
@@ -187,24 +181,55 @@ public enum Exporter {
         public var removedPartials: [String]
     }
 
-    /// The sealed files every bundle holds, slowest first (the order they are started in,
-    /// `produceConcurrently`; in a scale-10 export the report takes ≈ 32 s with its PDF, the
-    /// CASE/UCO graph ≈ 22 s, the rest a few seconds each: docs/BENCHMARKS.md).
-    public static let sealedProducers: [FileProducer] = [.report, .caseGraph, .messages, .acquisitions, .custodyEvents, .inventory, .scans,
-                                                         .examiners, .keys]
+    /// The sealed files every bundle holds, in the order they are started (`produceConcurrently`).
+    /// The PDF first: after its summary's HTML it waits for Chromium, a process of its own that
+    /// keeps one core busy (≈ 12 s at ten times the seizure), so it is best started while the
+    /// other producers still have work for the other core; then the CASE/UCO graph and the
+    /// report's pages (≈ 30 s each at that scale), then the short ones (docs/BENCHMARKS.md).
+    public static let sealedProducers: [FileProducer] = [.reportPDF, .caseGraph, .reportPages, .messages, .acquisitions, .custodyEvents, .inventory,
+                                                         .scans, .examiners, .keys]
 
-    /// Runs `producers` beside each other, as many at once as there are cores, taking them in
-    /// order (`concurrentMap`); they share nothing but the store (SQLite readers, each at the
-    /// snapshot's size) and the writer (its records locked). The slowest producers come first in
-    /// `sealedProducers` so that they start first. When several fail, the first in order is thrown.
+    /// Runs `producers` beside each other, as many at once as there are cores, each taken by
+    /// the next free core in order (`concurrentMap(eachAlone:)`); they share nothing but the
+    /// store (SQLite readers, each at the snapshot's size) and the writer (its records locked).
+    /// The order of `sealedProducers` decides what starts first. When several fail, the first in
+    /// order is thrown.
     static func produceConcurrently(_ producers: [FileProducer], _ context: ExportContext, _ writer: BundleWriter) throws(ExportError) {
-        let outcomes = producers.concurrentMap { p -> Swift.Result<Void, ExportError> in
+        let outcomes = producers.concurrentMap(eachAlone: true) { p -> Swift.Result<Void, ExportError> in
             do { try p.produce(context, writer) } catch let failed as ExportError { return .failure(failed) } catch {
                 return .failure(.io("cannot make the bundle's \(p.name): \(error); no bundle written"))
             }
             return .success(())
         }
         for case .failure(let failed) in outcomes { throw failed }
+    }
+
+    /// Verifies the case (every entry's signature, the chain, the stored checkpoints: `CaseStore.verify`)
+    /// beside taking the snapshot, planning and making the sealed files, then throws if it does
+    /// not verify: whatever the producers wrote is then removed with the partial bundle. The
+    /// verification was a third of a ten-times seizure's export when it ran first, alone
+    /// (docs/BENCHMARKS.md); it covers at least the snapshot's entries, as it reads the ledger
+    /// after the snapshot was taken. A failure of the verification is the one reported, as the
+    /// other failures of a case that does not verify follow from it.
+    static func planAndProduce(store: CaseStore, options: Options, language: Language, producers: [FileProducer],
+                               into writer: BundleWriter) throws(ExportError) -> ExportPlan {
+        try writer.createRoot()
+        let verification = BackgroundWork { Swift.Result { () throws(CaseStoreError) in try store.verify() } }
+        let made = Swift.Result { () throws(ExportError) -> ExportPlan in
+            let snapshot: CaseSnapshot
+            do throws(CaseStoreError) { snapshot = try store.snapshot() } catch { throw .caseStore(error) }
+            let plan = try ExportPlan(store: store, snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
+            try produceConcurrently(producers, ExportContext(store: store, plan: plan, tool: options.tool, language: language), writer)
+            return plan
+        }
+        switch verification.wait() {
+        case .failure(let error): throw .caseStore(error)
+        case .success(let verified):
+            if let failure = verified.failure {
+                throw .caseUnreadable("case \(store.directory) does not verify (\(failure)): run `custody ledger verify`; no bundle written")
+            }
+        }
+        return try made.get()
     }
 
     public static func export(store: CaseStore, options: Options,
@@ -216,14 +241,15 @@ public enum Exporter {
         let zipURL = URL(fileURLWithPath: BundleZip.path(of: out))
         for taken in [outURL] + (options.zip ? [zipURL] : []) where fm.fileExists(atPath: taken.path) { throw .outExists(taken.path) }
         let removedPartials = BundleWriter.removeStalePartials(of: outURL) + BundleWriter.removeStalePartials(of: zipURL)
-        let verification: CaseVerification
-        do { verification = try store.verify() } catch { throw .caseStore(error) }
-        if let failure = verification.failure {
-            throw .caseUnreadable("case \(store.directory) does not verify (\(failure)): run `custody ledger verify`; no bundle written")
+        for label in options.items {
+            let found: ItemRecord?
+            do { found = try store.item(label) } catch { throw .caseStore(error) }
+            if found == nil { throw .unknownItem(label) }
         }
-        let snapshot: CaseSnapshot
-        do { snapshot = try store.snapshot() } catch { throw .caseStore(error) }
-        let plan = try ExportPlan(store: store, snapshot: snapshot, selected: options.items, redactPins: options.redactPins)
+        let language: Language
+        if let chosen = options.language { language = chosen } else {
+            do { language = try store.language() } catch { throw .caseStore(error) }
+        }
 
         let temp = outURL.deletingLastPathComponent()
             .appendingPathComponent(BundleWriter.partialPrefix(of: outURL) + UUID().uuidString.prefix(8).lowercased()).path
@@ -232,13 +258,7 @@ public enum Exporter {
         var zip: BundleZip.Partial? = nil
         defer { zip?.discard() }
         do throws(ExportError) {
-            try writer.createRoot()
-            let language: Language
-            if let chosen = options.language { language = chosen } else {
-                do { language = try store.language() } catch { throw .caseStore(error) }
-            }
-            let context = ExportContext(store: store, plan: plan, tool: options.tool, language: language)
-            try produceConcurrently(producers, context, writer)
+            let plan = try Self.planAndProduce(store: store, options: options, language: language, producers: producers, into: writer)
             let sealed = Manifest(writer.written)
             let payload: [String: CanonicalJSON] = [
                 "manifestSHA256": .string(sealed.sealedSHA256), "files": .integer(Int64(sealed.lines.count)),
@@ -250,8 +270,8 @@ public enum Exporter {
             let note: SignedNote, checkpoint: Checkpoint, tree: MerkleTree
             do {
                 entry = try store.append(examiner: options.examiner, action: BundleLayout.exportAction, subjects: plan.selected,
-                                         payload: payload, expectedSequence: Int64(snapshot.size))
-                (checkpoint, note, tree, _) = try store.checkpoint(size: snapshot.size + 1)
+                                         payload: payload, expectedSequence: Int64(plan.size))
+                (checkpoint, note, tree, _) = try store.checkpoint(size: plan.size + 1)
             } catch { throw ExportError.caseStore(error) }
 
             var sequences = [Int64]()

@@ -4,9 +4,11 @@ extension Array {
     /// `transform` of each element, in order, computed on every core in a few pieces each
     /// (`DispatchQueue.concurrentPerform`: a core busy with other work takes fewer pieces). The
     /// calling thread takes part, so this ends even when no further thread can be made (as
-    /// under a memory cap).
-    public func concurrentMap<Mapped>(_ transform: (Element) -> Mapped) -> [Mapped] {
-        let pieces = Swift.min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
+    /// under a memory cap). `eachAlone`: every element is a piece of its own, taken by the next
+    /// free core, for a few long tasks of uneven length (an export's producers): in pieces of
+    /// several, a short task could wait behind a long one while another core had nothing to do.
+    public func concurrentMap<Mapped>(eachAlone: Bool = false, _ transform: (Element) -> Mapped) -> [Mapped] {
+        let pieces = eachAlone ? count : Swift.min(count, ProcessInfo.processInfo.activeProcessorCount * 4)
         guard pieces > 1 else { return map(transform) }
         return withoutActuallyEscaping(transform) { transform in
             [Mapped](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -15,7 +15,8 @@ import Testing
     static let capBytes = 128 << 20
     /// The full re-reads recorded, and the bytes of each one's record: 1,200 × 200 KB = 240 MB
     /// of records, 1.8 times the cap. The export of issue 19 ran under 100 MiB and failed under
-    /// 60 MiB (debug build); the export before it failed under 160 MiB ("failed to allocate").
+    /// 60 MiB (debug build); with the case verified beside the producers, under 100 and 80 MiB;
+    /// the export before issue 19 failed under 160 MiB ("failed to allocate").
     static let reads = 1_200
     static let recordBytes = 200_000
 
