@@ -19,10 +19,22 @@ struct ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // No signal blocked and every signal at its default action: a spawned program inherits
+        // the spawning thread's mask (a dispatch thread blocks some) and ignored signals, and a
+        // Chromium deaf to SIGTERM would only stop at SIGKILL.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid = pid_t()
-        let failed = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let failed = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard failed == 0 else {
             throw ReportRenderError("cannot start \(executable): \(String(cString: strerror(failed))); run Scripts/setup")
         }
