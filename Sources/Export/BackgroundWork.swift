@@ -1,8 +1,8 @@
 import Foundation
 
 /// Work started on the global queue when this is made and waited for with `wait`: how the
-/// verifier reads files beside checking the ledger (two cores, two long passes that need
-/// nothing of each other). Whoever comes first runs it: a queue thread, or `wait` itself when
+/// verifier reads files beside checking the ledger, and how an export verifies the case beside
+/// making its files (`Exporter.planAndProduce`): two long passes that need nothing of each other. Whoever comes first runs it: a queue thread, or `wait` itself when
 /// no thread took it yet (when no further thread can be made, as under a memory cap, waiting
 /// for one would never end). `@unchecked Sendable`: `claimed` and `value` are read and written
 /// under `lock`.
