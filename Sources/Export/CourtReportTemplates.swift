@@ -147,31 +147,20 @@ struct ReportHTML: MustacheContentType {
     static let name = "CUSTODY_REPORT_HTML"
 
     func escapeText(_ text: String) -> String {
-        let escaped = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
-            guard var next = bytes.firstIndex(where: Self.needsEscape) else { return nil }
-            var out = [UInt8]()
-            out.reserveCapacity(bytes.count + 16)
-            out.append(contentsOf: bytes[..<next])
-            while next < bytes.count {
-                let byte = bytes[next]
-                switch byte {
-                case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-                case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
-                default: out.append(byte)
-                }
-                next += 1
+        guard text.utf8.contains(where: Self.needsEscape) else { return text }
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+            default: out.append(byte)
             }
-            return String(decoding: out, as: UTF8.self)
         }
-        switch escaped {
-        case .some(.some(let made)): return made
-        case .some(.none): return text
-        // A string not stored as UTF-8 (bridged): made contiguous first.
-        case .none: var copy = text; copy.makeContiguousUTF8(); return escapeText(copy)
-        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {
