@@ -129,9 +129,7 @@ guard let python3 = onPath("python3") else { fail("python3 is not on PATH") }
 if CommandLine.arguments.count == 4, CommandLine.arguments[1] == "--breakdown" {
     let store = must("open \(CommandLine.arguments[2])") { try CaseStore.open(directory: CommandLine.arguments[2]) }
     let (b, _) = breakdown(store: store, out: CommandLine.arguments[3], scratch: CommandLine.arguments[3] + "-report")
-    print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify alone \(fmt(b.caseVerifySeconds, 2)), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "
-          + b.producerSeconds.sorted { $0.key < $1.key }.map { "\($0.key) \(fmt($0.value, 2))" }.joined(separator: ", ")
-          + ", PDF \(fmt(b.pdfSeconds, 2)), producers' wall \(fmt(b.producersWallSeconds, 2)), rest \(fmt(b.restSeconds, 2))")
+    print(b.description)
     exit(0)
 }
 
@@ -176,6 +174,15 @@ struct ExportBreakdown: Encodable {
     /// verification when it outlasts them, the export entry, checkpoint, proofs, manifest,
     /// writing the files.
     var restSeconds: Double
+
+    /// One line: the parts in seconds, the producers in the order they are started.
+    var description: String {
+        "in-process export \(fmt(exportSeconds, 2)) s: case verify alone \(fmt(caseVerifySeconds, 2)) (in the export beside the rest), snapshot \(fmt(snapshotSeconds, 2)), plan \(fmt(planSeconds, 2)), "
+            + Exporter.sealedProducers.map { "\($0.name) \(fmt(producerSeconds[$0.name] ?? 0, 2))" }.joined(separator: ", ")
+            + ", summary report HTML \(fmt(producerSeconds["summary report HTML"] ?? 0, 2)), PDF \(fmt(pdfSeconds, 2))"
+            + " (producers beside each other: \(fmt(producersWallSeconds, 2)) s from first start to last end)"
+            + ", waiting for the verification + entry + checkpoint + proofs + manifest + writing \(fmt(restSeconds, 2))"
+    }
 }
 
 /// Producer timings, written from the producers' `@Sendable` closures. `@unchecked Sendable`:
@@ -246,23 +253,23 @@ func breakdown(store: CaseStore, out: String, scratch: String) -> (ExportBreakdo
                 clock.record(producer.name, try timed { try producer.produce(ctx, bundle) })
                 return
             }
-            let started = Date()
-            defer { clock.record(producer.name, Date().timeIntervalSince(started)) }
             // A whole-case export prints the summary report (as `FileProducer.reportPDF` does);
-            // its HTML is timed as a producer of its own, Chromium as a measured child.
-            let parts = URL(fileURLWithPath: scratch + "-parts"), pdf = parts.appendingPathComponent(BundleLayout.reportPDF)
-            try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: parts) }
-            let summary = parts.appendingPathComponent("summary.html")
-            clock.record("summary report HTML", try timed {
-                try Data(try CourtReport.summary(store: ctx.store, language: ctx.language, tool: ctx.tool,
-                                                 verification: try FileProducer.reportFacts(ctx), time: Date()).utf8).write(to: summary)
+            // its HTML is timed apart, Chromium as a measured child.
+            clock.record(producer.name, try timed {
+                let parts = URL(fileURLWithPath: scratch + "-parts"), pdf = parts.appendingPathComponent(BundleLayout.reportPDF)
+                try FileManager.default.createDirectory(at: parts, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: parts) }
+                let summary = parts.appendingPathComponent("summary.html")
+                clock.record("summary report HTML", try timed {
+                    try Data(try CourtReport.summary(store: ctx.store, language: ctx.language, tool: ctx.tool,
+                                                     verification: try FileProducer.reportFacts(ctx), time: Date()).utf8).write(to: summary)
+                })
+                var run: Run!
+                let printing = timed { run = printPDF(chromium: chromiumPath, html: summary.path, pdf: pdf.path, scratch: summary.deletingPathExtension().path) }
+                pdfRun.add(run)
+                pdfRun.finish(seconds: printing)
+                if run.status == 0 { try bundle.copy(BundleLayout.reportPDF, from: pdf.path) }
             })
-            let printing = Date()
-            let run = printPDF(chromium: chromiumPath, html: summary.path, pdf: pdf.path, scratch: summary.deletingPathExtension().path)
-            pdfRun.add(run)
-            if run.status == 0 { try bundle.copy(BundleLayout.reportPDF, from: pdf.path) }
-            pdfRun.finish(seconds: Date().timeIntervalSince(printing))
         } }
     }
     let options = Exporter.Options(out: out, examiner: clerk, tool: ToolIdentity(name: "custody", version: "bench", build: ""))
@@ -467,11 +474,7 @@ func printTable(_ r: ScaleResult) {
     if let c = r.chromiumPDF {
         print("| Chromium summary report → report.pdf (in-process export) | \(c.status == 0 ? fmt(c.seconds, 1) + " s" : "failed: \(c.failure ?? "")") | \(mb(c.peakRSSBytes)) | | | |")
     }
-    let b = r.breakdown
-    print("in-process export \(fmt(b.exportSeconds, 2)) s: case verify alone \(fmt(b.caseVerifySeconds, 2)) (in the export beside the rest), snapshot \(fmt(b.snapshotSeconds, 2)), plan \(fmt(b.planSeconds, 2)), "
-          + Exporter.sealedProducers.map { "\($0.name) \(fmt(b.producerSeconds[$0.name] ?? 0, 2))" }.joined(separator: ", ")
-          + ", PDF \(fmt(b.pdfSeconds, 2)) (producers beside each other: \(fmt(b.producersWallSeconds, 2)) s from first start to last end)"
-          + ", waiting for the verification + entry + checkpoint + proofs + manifest + writing \(fmt(b.restSeconds, 2))")
+    print(r.breakdown.description)
     if let p = r.verifyBaselineParts {
         print("verify baseline: \(p.files) files, \(mb(p.bytes)) hashed in \(fmt(p.hashSeconds, 2)) s; \(p.signatures) signatures verified in \(fmt(p.verifySeconds, 2)) s")
     }
